@@ -1,0 +1,12 @@
+#pragma once
+// Each subcommand registers itself on the top-level app; main() only wires them.
+
+#include <CLI/CLI.hpp>
+
+namespace slawatch::cli {
+
+// Every register function adds one subcommand whose callback runs the command
+// and throws CommandError to fail.
+void register_check_config(CLI::App& app);
+
+}  // namespace slawatch::cli

@@ -1,0 +1,45 @@
+// slawatch: the one binary; subcommands live in cli/cmd_*.cpp.
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <exception>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    using namespace slawatch::cli;
+
+    CLI::App app{
+        "slawatch - independent minute-by-minute availability monitor for the Tencent Cloud "
+        "Mini Program Platform SLA",
+        "slawatch"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", SLAWATCH_VERSION);
+    app.footer("Exit codes: 0 success, 1 runtime failure, 2 bad usage, config or input.\n"
+               "Run 'slawatch COMMAND --help' for a command's options.");
+
+    register_check_config(app);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return exit_usage;
+    } catch (const CommandError& e) {
+        if (*e.what()) std::cerr << e.what() << (std::string_view(e.what()).ends_with('\n') ? "" : "\n");
+        return e.code;
+    } catch (const std::exception& e) {
+        std::cerr << "slawatch: " << e.what() << "\n";
+        return exit_failure;
+    }
+    return exit_ok;
+}

@@ -1,0 +1,117 @@
+#pragma once
+// The typed, validated configuration (INTERFACE.md "Config").
+
+#include "sla/classifier.hpp"
+#include "sla/contract.hpp"
+#include "sla/maintenance.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace slawatch::config {
+
+// Where a value came from, for error messages: "file:line:col".
+struct Location {
+    std::string file;
+    int line = 0;
+    int column = 0;
+};
+
+struct Contract {
+    std::string name;
+    std::string user_id;   // R11
+    std::string order_id;  // R11
+    sla::ContractTerms terms;
+};
+
+struct Monitor {
+    int probes_per_minute = 6;
+    int min_samples = 3;
+    sla::Policy policy = sla::Policy::any;
+};
+
+enum class Synchronous { normal, full };
+
+struct Storage {
+    std::filesystem::path path;  // absolute; relative paths resolved against the config file
+    Synchronous synchronous = Synchronous::normal;
+    int retention_days = 400;    // raw probe results; minutes are kept forever
+};
+
+struct Metrics {
+    bool enabled = true;
+    std::string listen = "127.0.0.1:9817";
+};
+
+enum class ProbeRole { service, control };
+enum class ProbeKind { http, tencentcloud, download };
+
+struct HttpOptions {
+    std::string url;
+    std::string method = "GET";
+    std::vector<std::pair<std::string, std::string>> headers;
+    std::string body;
+    std::vector<int> expect_status{200};
+    std::string body_contains;  // empty: no check
+    std::string ca_file;        // empty: the system CAs
+    bool insecure = false;      // tests only: no certificate verification
+};
+
+struct TencentCloudOptions {
+    std::string endpoint;  // "https://tcmpp.tencentcloudapi.com"
+    std::string service;   // default: first label of the endpoint's host
+    std::string action;
+    std::string version;
+    std::string region;
+    std::string payload = "{}";  // JSON text, sent as is
+    std::string secret_id_file;
+    std::string secret_key_file;
+    std::string token_file;      // optional X-TC-Token for temporary credentials
+    std::string ca_file;
+    bool insecure = false;
+    // download kind only
+    std::string url_field = "Data.Data";
+    std::string range = "bytes=0-1023";
+};
+
+struct Probe {
+    std::string name;  // unique, [a-z0-9_]+
+    ProbeRole role = ProbeRole::service;
+    ProbeKind kind = ProbeKind::http;
+    std::chrono::milliseconds timeout{8000};
+    HttpOptions http;          // kind == http
+    TencentCloudOptions tc;    // kind == tencentcloud | download
+    Location where;
+};
+
+struct Config {
+    std::filesystem::path file;  // the config file itself
+    Contract contract;
+    Monitor monitor;
+    Storage storage;
+    Metrics metrics;
+    std::vector<Probe> probes;
+    std::vector<sla::MaintenanceWindow> maintenance;
+
+    const Probe* find_probe(std::string_view name) const;
+};
+
+std::string_view to_string(ProbeKind k);
+std::string_view to_string(ProbeRole r);
+
+// A config, or every problem found in it, one "file:line:col: message" each.
+struct LoadResult {
+    std::optional<Config> config;
+    std::vector<std::string> errors;
+
+    explicit operator bool() const { return config.has_value(); }
+};
+
+LoadResult load(const std::filesystem::path& file);
+LoadResult parse(std::string_view toml_text, const std::filesystem::path& file_for_messages);
+
+}  // namespace slawatch::config

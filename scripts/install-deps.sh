@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs every Debian bookworm package slawatch needs to build, test,
+# benchmark and package itself. The one place dependencies are listed.
+set -euo pipefail
+
+packages=(
+  # toolchain
+  g++ cmake ninja-build pkg-config git
+  # libraries (Boost 1.81: the first with Boost.URL; JSON needs its own lib)
+  libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+  libspdlog-dev libfmt-dev libsqlite3-dev libtomlplusplus-dev libcli11-dev
+  libsystemd-dev libssl-dev libhowardhinnant-date-dev
+  # tests: Catch2 v2, IANA time zones, sqlite3 shell, openssl for test certs
+  catch2 tzdata sqlite3 openssl
+  # packaging and unit checks
+  dpkg-dev file systemd
+  # benchmarks: the peer we measure against
+  prometheus-blackbox-exporter procps
+)
+
+export DEBIAN_FRONTEND=noninteractive
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the dependencies, builds slawatch and runs the whole test suite.
+#   SLAWATCH_SANITIZE=1  build and test under AddressSanitizer + UBSan (build-asan/)
+#   BUILD_DIR=DIR        build somewhere else
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash scripts/install-deps.sh
+
+build=${BUILD_DIR:-build}
+flags=()
+if [ "${SLAWATCH_SANITIZE:-0}" = 1 ]; then
+  build=${BUILD_DIR:-build-asan}
+  flags=(-DSLAWATCH_SANITIZE=ON -DSLAWATCH_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug)
+fi
+
+cmake -S . -B "$build" -G Ninja "${flags[@]}"
+cmake --build "$build" -j"$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j"$(nproc)" --timeout 300

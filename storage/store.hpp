@@ -1,0 +1,79 @@
+#pragma once
+// The evidence store: raw probe results in, derived minute rows and Service
+// Month figures out (DESIGN.md section 3).
+//
+// The functions declared here are what the daemon and the alerts rely on;
+// keep their signatures. Extend freely.
+
+#include "config/config.hpp"
+#include "sla/month_report.hpp"
+#include "sla/sample.hpp"
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace slawatch::storage {
+
+// One probe run, as the daemon and replay hand it over.
+struct ProbeResult {
+    std::string probe;  // a configured probe name
+    sla::Sample sample;
+};
+
+// One derived minute row; probe == "service" for the service-level row.
+struct MinuteRow {
+    sla::EpochMinute minute = 0;
+    std::string probe;
+    sla::MinuteState state = sla::MinuteState::unknown;
+    int samples = 0;
+    int failures = 0;
+};
+
+enum class OpenMode {
+    read_only,   // a missing database reads as empty (every minute unknown) and is not created
+    read_write,  // creates the file and migrates the schema
+};
+
+// Thrown for every storage failure, with a message for people.
+struct StoreError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class Store {
+public:
+    virtual ~Store() = default;
+
+    // `config` is copied; set_config replaces it (the daemon's SIGHUP).
+    static std::unique_ptr<Store> open(const config::Config& config,
+                                       const std::filesystem::path& db_path, OpenMode mode);
+    virtual void set_config(const config::Config& config) = 0;
+
+    // Appends raw results in one transaction (BEGIN IMMEDIATE).
+    virtual void append(std::span<const ProbeResult> results) = 0;
+
+    // R2-R5: (re)derives the minute rows of [from, to) - every configured
+    // probe and the service row - from the stored results, the maintenance
+    // windows (config and database) and the config. Idempotent. Minutes with
+    // no results get `unknown` rows.
+    virtual void derive_minutes(sla::EpochMinute from, sla::EpochMinute to) = 0;
+
+    // The end (exclusive) of the minutes the daemon has finalized, kept in
+    // `meta` so that a restart knows where to resume.
+    virtual std::optional<sla::EpochMinute> finalized_until() const = 0;
+    virtual void set_finalized_until(sla::EpochMinute end) = 0;
+
+    // The figures of one Service Month as of `now` (ms since the epoch).
+    virtual sla::MonthReport month_report(const sla::ServiceMonth& month,
+                                          sla::EpochMillis now) const = 0;
+
+    // Minute rows in [from, to), optionally of one probe ("service" for the
+    // service row), ordered by minute then probe.
+    virtual std::vector<MinuteRow> minutes(sla::EpochMinute from, sla::EpochMinute to,
+                                           std::optional<std::string> probe) const = 0;
+};
+
+}  // namespace slawatch::storage
