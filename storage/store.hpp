@@ -9,11 +9,14 @@
 #include "sla/month_report.hpp"
 #include "sla/sample.hpp"
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace slawatch::storage {
@@ -38,6 +41,18 @@ enum class OpenMode {
     read_write,  // creates the file and migrates the schema
 };
 
+// A maintenance window added with `slawatch maintenance add`.
+struct MaintenanceRecord {
+    std::int64_t id = 0;
+    sla::MaintenanceWindow window;
+    sla::EpochMillis created_ms = 0;
+};
+
+struct OpenOptions {
+    // A locked database waits this long, then fails with a StoreError.
+    std::chrono::milliseconds busy_timeout{5000};
+};
+
 // Thrown for every storage failure, with a message for people.
 struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
@@ -50,6 +65,9 @@ public:
     // `config` is copied; set_config replaces it (the daemon's SIGHUP).
     static std::unique_ptr<Store> open(const config::Config& config,
                                        const std::filesystem::path& db_path, OpenMode mode);
+    static std::unique_ptr<Store> open(const config::Config& config,
+                                       const std::filesystem::path& db_path, OpenMode mode,
+                                       const OpenOptions& options);
     virtual void set_config(const config::Config& config) = 0;
 
     // Appends raw results in one transaction (BEGIN IMMEDIATE).
@@ -74,6 +92,38 @@ public:
     // service row), ordered by minute then probe.
     virtual std::vector<MinuteRow> minutes(sla::EpochMinute from, sla::EpochMinute to,
                                            std::optional<std::string> probe) const = 0;
+
+    // --- Additions (not in the first pinned version) ---
+
+    // When min_samples, policy, the probes or the config's maintenance
+    // windows changed since the last derivation (a fingerprint in `meta`),
+    // re-derives every minute derived so far whose raw results are still
+    // kept. Returns true when it re-derived. `run` and `replay` call it.
+    virtual bool reconcile_config() = 0;
+
+    // The first and last derived minute (service row), if any.
+    virtual std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const = 0;
+
+    // Stored raw results with sent time in [from, to), in time order. The
+    // request id of a successful result is not kept (empty).
+    virtual std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const = 0;
+
+    // Deletes raw results older than storage.retention_days before `now`;
+    // minutes are kept forever. Returns the number of rows deleted.
+    virtual std::int64_t apply_retention(sla::EpochMillis now) = 0;
+
+    // Maintenance windows kept in the database. add/remove re-derive the
+    // minutes they cover (within the derived range). remove returns false
+    // when there is no such id.
+    virtual std::int64_t add_maintenance(const sla::MaintenanceWindow& window,
+                                         sla::EpochMillis now) = 0;
+    virtual std::vector<MaintenanceRecord> list_maintenance() const = 0;
+    virtual bool remove_maintenance(std::int64_t id) = 0;
+
+    // Minute rows of one probe ("service" for the service row) counted by
+    // state in [from, to), from the rollup where whole days allow.
+    virtual sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
+                                          sla::EpochMinute to) const = 0;
 };
 
 }  // namespace slawatch::storage

@@ -1,0 +1,224 @@
+// R2-R5: minute derivation - a pure function of the stored results, the
+// maintenance windows (config and database) and the config.
+
+#include "sla/classifier.hpp"
+#include "sla/maintenance.hpp"
+#include "storage/schema.hpp"
+#include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+
+namespace slawatch::storage {
+namespace {
+
+// Days are derived one at a time so that re-deriving a year stays small in memory.
+constexpr sla::EpochMinute chunk_minutes = 1440;
+
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : text) {
+        h ^= c;
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+}  // namespace
+
+std::vector<sla::MaintenanceWindow> SqliteStore::all_windows() const {
+    // Config windows are merged with the ones added with the CLI.
+    std::vector<sla::MaintenanceWindow> windows = config_.maintenance;
+    auto& st = db_.cached("SELECT start_s, end_s, announced_s, reason FROM maintenance");
+    while (st.step()) {
+        windows.push_back({st.column_int(0), st.column_int(1), st.column_int(2), st.column_text(3)});
+    }
+    st.reset();
+    return windows;
+}
+
+void SqliteStore::derive_minutes(sla::EpochMinute from, sla::EpochMinute to) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    sqlite::Transaction tx(db_);
+    derive_locked(from, to);
+    tx.commit();
+}
+
+void SqliteStore::derive_locked(sla::EpochMinute from, sla::EpochMinute to) {
+    // Minutes whose raw results were deleted by retention keep their rows.
+    from = std::max(from, raw_floor());
+    if (from >= to) return;
+    const auto windows = all_windows();
+    for (auto start = from; start < to; start += chunk_minutes) {
+        derive_chunk(start, std::min(to, start + chunk_minutes), windows);
+    }
+    update_day_counts(from, to);
+}
+
+void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                               const std::vector<sla::MaintenanceWindow>& windows) {
+    const auto& probes = config_.probes;
+    const auto n = static_cast<std::int64_t>(probes.size());
+    const auto len = to - from;
+
+    // Probe database ids -> index into the configured probes.
+    std::unordered_map<std::int64_t, std::size_t> index_of;
+    std::vector<std::int64_t> ids(probes.size());
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+        ids[i] = probe_id(probes[i].name);
+        index_of[ids[i]] = i;
+    }
+
+    // R2: every result counts in the minute in which it was sent.
+    std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
+    auto& sel = db_.cached("SELECT id, probe, outcome FROM probe_result WHERE id >= ? AND id < ?");
+    sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
+    while (sel.step()) {
+        const auto it = index_of.find(sel.column_int(1));
+        if (it == index_of.end()) continue;  // a probe no longer configured
+        const auto id = sel.column_int(0);
+        const auto ms = id >= 0 ? id / schema::id_slots
+                                : -((-id + schema::id_slots - 1) / schema::id_slots);
+        const auto offset = sla::minute_of_ms(ms) - from;
+        const auto outcome = sel.column_int(2);
+        if (outcome < 0 || outcome >= sla::outcome_count) continue;
+        tallies[static_cast<std::size_t>(offset * n) + it->second].add(
+            static_cast<sla::Outcome>(outcome));
+    }
+    sel.reset();
+
+    // Replace every row of the range, including those of removed probes.
+    auto& del = db_.cached("DELETE FROM minute WHERE probe = ? AND minute >= ? AND minute < ?");
+    for (const auto& [name, id] : probe_ids_) {
+        del.bind(1, id).bind(2, from).bind(3, to).run();
+    }
+
+    const int min_samples = config_.monitor.min_samples;
+    std::vector<sla::MinuteState> states(probes.size());
+    std::vector<sla::MinuteState> controls;
+    std::vector<sla::MinuteState> services;
+    std::vector<sla::MinuteState> service_rows(static_cast<std::size_t>(len));
+    std::vector<sla::MinuteState> probe_states(static_cast<std::size_t>(n * len));
+    for (std::int64_t m = 0; m < len; ++m) {
+        const auto* tally = &tallies[static_cast<std::size_t>(m * n)];
+        controls.clear();
+        for (std::size_t i = 0; i < probes.size(); ++i) {
+            if (probes[i].role == config::ProbeRole::control) {
+                states[i] = sla::classify_control(tally[i], min_samples);
+                controls.push_back(states[i]);
+            }
+        }
+        // R4: checked in order - announced maintenance, local network, customer.
+        const bool maintenance = sla::any_excuses(windows, from + m);
+        const bool local_down = sla::local_network_down(controls);
+        services.clear();
+        for (std::size_t i = 0; i < probes.size(); ++i) {
+            if (probes[i].role == config::ProbeRole::service) {
+                states[i] = sla::classify_service(tally[i], min_samples, maintenance, local_down);
+                services.push_back(states[i]);
+            }
+        }
+        // R5: any / all functions down.
+        service_rows[static_cast<std::size_t>(m)] =
+            sla::service_state(services, config_.monitor.policy);
+        std::copy(states.begin(), states.end(),
+                  probe_states.begin() + static_cast<std::ptrdiff_t>(m * n));
+    }
+
+    // Written probe by probe, in key order: pages fill sequentially.
+    auto& ins = db_.cached(
+        "INSERT INTO minute (probe, minute, state, samples, failures) VALUES (?, ?, ?, ?, ?)");
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+        for (std::int64_t m = 0; m < len; ++m) {
+            const auto k = static_cast<std::size_t>(m * n) + i;
+            const auto& t = tallies[k];
+            ins.bind(1, ids[i]).bind(2, from + m).bind(3, static_cast<int>(probe_states[k]))
+                .bind(4, t.samples).bind(5, t.failures).run();
+        }
+    }
+    for (std::int64_t m = 0; m < len; ++m) {
+        // The service row's samples and failures sum those of the service probes.
+        std::int64_t samples = 0;
+        std::int64_t failures = 0;
+        for (std::size_t i = 0; i < probes.size(); ++i) {
+            if (probes[i].role != config::ProbeRole::service) continue;
+            const auto& t = tallies[static_cast<std::size_t>(m * n) + i];
+            samples += t.samples;
+            failures += t.failures;
+        }
+        ins.bind(1, std::int64_t{0}).bind(2, from + m)
+            .bind(3, static_cast<int>(service_rows[static_cast<std::size_t>(m)]))
+            .bind(4, samples).bind(5, failures).run();
+    }
+}
+
+void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) {
+    const auto& zone = config_.contract.terms.zone;
+    const auto first = zone.local_date(from);
+    const auto last = zone.local_date(to - 1);
+    auto& del = db_.cached("DELETE FROM day_count WHERE probe = ? AND day = ?");
+    auto& ins = db_.cached(
+        "INSERT INTO day_count (probe, day, state, minutes) SELECT probe, ?, state, count(*) "
+        "FROM minute WHERE probe = ? AND minute >= ? AND minute < ? GROUP BY state");
+    for (auto d = date::sys_days(first); d <= date::sys_days(last); d += date::days(1)) {
+        const auto day = d.time_since_epoch().count();
+        const auto start = zone.start_of_day(sla::Date(d));
+        const auto end = zone.start_of_day(sla::Date(d + date::days(1)));
+        for (const auto& [name, id] : probe_ids_) {
+            del.bind(1, id).bind(2, day).run();
+            ins.bind(1, day).bind(2, id).bind(3, start).bind(4, end).run();
+        }
+    }
+}
+
+void SqliteStore::rederive_derived(sla::EpochMinute from, sla::EpochMinute to) {
+    // Only minutes already derived: a window in the future creates no rows.
+    const auto range = derived_range_locked();
+    if (!range) return;
+    derive_locked(std::max(from, range->first), std::min(to, range->second + 1));
+}
+
+std::string SqliteStore::config_fingerprint() const {
+    // Everything derivation depends on besides the stored data.
+    std::string text = fmt::format("v1;min_samples={};policy={};zone={}",
+                                   config_.monitor.min_samples,
+                                   static_cast<int>(config_.monitor.policy),
+                                   config_.contract.terms.zone.name());
+    for (const auto& p : config_.probes) {
+        text += fmt::format(";probe={}:{}", p.name, static_cast<int>(p.role));
+    }
+    for (const auto& w : config_.maintenance) {
+        text += fmt::format(";maintenance={}:{}:{}", w.start, w.end, w.announced);
+    }
+    return fmt::format("{:016x}", fnv1a(text));
+}
+
+bool SqliteStore::reconcile_config() {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    const auto fingerprint = config_fingerprint();
+    const auto stored = meta("config_fingerprint");
+    if (stored == fingerprint) return false;
+    sqlite::Transaction tx(db_);
+    bool rederived = false;
+    if (stored) {
+        if (const auto range = derived_range_locked()) {
+            // A zone change moves the local days of the whole rollup.
+            if (config_.contract.terms.zone.name() != meta("zone").value_or("")) {
+                db_.exec("DELETE FROM day_count");
+                update_day_counts(range->first, range->second + 1);
+            }
+            derive_locked(range->first, range->second + 1);
+            rederived = true;
+        }
+    }
+    set_meta("config_fingerprint", fingerprint);
+    set_meta("zone", config_.contract.terms.zone.name());
+    tx.commit();
+    return rederived;
+}
+
+}  // namespace slawatch::storage

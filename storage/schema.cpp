@@ -1,0 +1,138 @@
+// Schema version 1 and the migration machinery (see docs/schema.md).
+
+#include "storage/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+namespace slawatch::storage::schema {
+namespace {
+
+// Version 1. Integers that are 0 or 1 cost no bytes in a record, and NULL
+// costs none either: absent fields are stored as NULL.
+constexpr std::string_view v1 = R"sql(
+CREATE TABLE meta (key TEXT PRIMARY KEY, value) WITHOUT ROWID;
+
+CREATE TABLE probe (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+INSERT INTO probe (id, name) VALUES (0, 'service');
+
+CREATE TABLE error_code (id INTEGER PRIMARY KEY, code TEXT NOT NULL UNIQUE);
+
+CREATE TABLE outcome (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO outcome VALUES (0, 'ok'), (1, 'timeout'), (2, 'dns_error'), (3, 'connect_error'),
+  (4, 'tls_error'), (5, 'http_5xx'), (6, 'api_error'), (7, 'bad_response'), (8, 'auth_error'),
+  (9, 'client_error');
+
+CREATE TABLE state (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+INSERT INTO state VALUES (0, 'up'), (1, 'down'), (2, 'unknown'), (3, 'maintenance'),
+  (4, 'local_network'), (5, 'customer');
+
+-- Raw evidence: one row per probe run. id = time_ms * 1024 + n.
+CREATE TABLE probe_result (
+  id INTEGER PRIMARY KEY,
+  probe INTEGER NOT NULL,
+  outcome INTEGER NOT NULL,
+  http_status INTEGER,
+  error_code INTEGER,
+  request_id TEXT,
+  dns_us INTEGER,
+  connect_us INTEGER,
+  tls_us INTEGER,
+  first_byte_us INTEGER,
+  total_us INTEGER
+);
+
+-- Derived: one row per (probe, minute); probe 0 is the service row.
+CREATE TABLE minute (
+  probe INTEGER NOT NULL,
+  minute INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  samples INTEGER NOT NULL,
+  failures INTEGER NOT NULL,
+  PRIMARY KEY (probe, minute)
+) WITHOUT ROWID;
+
+-- Derived rollup of minute: rows per (probe, local day, state), so that a
+-- report of a month or a year reads a few thousand rows at most.
+CREATE TABLE day_count (
+  probe INTEGER NOT NULL,
+  day INTEGER NOT NULL,
+  state INTEGER NOT NULL,
+  minutes INTEGER NOT NULL,
+  PRIMARY KEY (probe, day, state)
+) WITHOUT ROWID;
+
+CREATE TABLE maintenance (
+  id INTEGER PRIMARY KEY,
+  start_s INTEGER NOT NULL,
+  end_s INTEGER NOT NULL,
+  announced_s INTEGER NOT NULL,
+  reason TEXT NOT NULL DEFAULT '',
+  created_ms INTEGER NOT NULL
+);
+
+CREATE TABLE alert_outbox (
+  id TEXT NOT NULL,
+  hook TEXT NOT NULL,
+  type TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'delivered', 'failed')),
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_ms INTEGER NOT NULL DEFAULT 0,
+  last_error TEXT,
+  delivered_ms INTEGER,
+  PRIMARY KEY (id, hook)
+);
+CREATE INDEX alert_outbox_due ON alert_outbox (state, next_attempt_ms);
+
+-- Readable views for sqlite3 users.
+CREATE VIEW probe_result_v AS
+SELECT r.id >> 10 AS time_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', (r.id >> 10) / 1000.0, 'unixepoch') AS time,
+       p.name AS probe, o.name AS outcome, r.http_status, e.code AS error_code, r.request_id,
+       r.dns_us, r.connect_us, r.tls_us, r.first_byte_us, r.total_us
+FROM probe_result r
+JOIN probe p ON p.id = r.probe
+JOIN outcome o ON o.id = r.outcome
+LEFT JOIN error_code e ON e.id = r.error_code;
+
+CREATE VIEW minute_v AS
+SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc, m.minute,
+       p.name AS probe, s.name AS state, m.samples, m.failures
+FROM minute m
+JOIN probe p ON p.id = m.probe
+JOIN state s ON s.id = m.state;
+)sql";
+
+constexpr std::array<std::string_view, current_version> migrations{v1};
+
+void refuse_newer(sqlite::Database& db, std::int64_t version) {
+    if (version > current_version) {
+        throw StoreError(fmt::format(
+            "database {} has schema version {}, newer than this slawatch knows ({}); "
+            "use a newer slawatch",
+            db.name(), version, current_version));
+    }
+}
+
+}  // namespace
+
+void check_version(sqlite::Database& db) {
+    refuse_newer(db, db.query_int("PRAGMA user_version"));
+}
+
+void migrate(sqlite::Database& db) {
+    if (db.query_int("PRAGMA user_version") == current_version) return;
+    sqlite::Transaction tx(db);
+    // Read again under the write lock: another process may have migrated.
+    const auto version = db.query_int("PRAGMA user_version");
+    refuse_newer(db, version);
+    for (auto v = version; v < current_version; ++v) db.exec(migrations[v]);
+    db.exec(fmt::format("PRAGMA user_version = {}", current_version));
+    tx.commit();
+}
+
+}  // namespace slawatch::storage::schema

@@ -1,0 +1,22 @@
+#pragma once
+// The database schema and its migrations, versioned by PRAGMA user_version.
+
+#include "storage/sqlite.hpp"
+
+namespace slawatch::storage::schema {
+
+// The newest schema this binary knows. A database with a newer
+// user_version is refused (an older binary must not write to it).
+inline constexpr int current_version = 1;
+
+// The stored probe_result.id is time_ms * id_slots + n, n in [0, id_slots):
+// the rowid itself orders results by time, so no separate time index is needed.
+inline constexpr std::int64_t id_slots = 1024;
+
+// Brings the schema up to current_version in one transaction.
+void migrate(sqlite::Database& db);
+
+// Refuses a database whose schema is newer than this binary (read-only opens).
+void check_version(sqlite::Database& db);
+
+}  // namespace slawatch::storage::schema

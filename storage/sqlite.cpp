@@ -1,0 +1,164 @@
+// RAII wrappers over the SQLite C API.
+
+#include "storage/sqlite.hpp"
+
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+namespace slawatch::storage::sqlite {
+
+Database::Database(const std::filesystem::path& path, Mode mode,
+                   std::chrono::milliseconds busy_timeout)
+    : name_(mode == Mode::memory ? std::string(":memory:") : path.string()),
+      busy_timeout_(busy_timeout) {
+    int flags = SQLITE_OPEN_NOMUTEX;
+    switch (mode) {
+        case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
+        case Mode::read_write: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
+        case Mode::memory: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY; break;
+    }
+    const int rc = sqlite3_open_v2(name_.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+        std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw StoreError(fmt::format("cannot open database {}: {}", name_, message));
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    // A locked database waits this long, then fails with a clear error.
+    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
+}
+
+Database::~Database() {
+    cache_.clear();  // finalize the statements before the connection
+    sqlite3_close_v2(db_);
+}
+
+Statement& Database::cached(std::string_view sql) {
+    auto it = cache_.find(sql);
+    if (it == cache_.end()) {
+        it = cache_.emplace(std::string(sql), std::make_unique<Statement>(*this, sql)).first;
+    } else {
+        it->second->reset();
+    }
+    return *it->second;
+}
+
+void Database::fail(int rc, std::string_view what) const {
+    if ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED) {
+        throw StoreError(fmt::format(
+            "database {} is locked by another process (waited {} ms); is another slawatch "
+            "writing to it?",
+            name_, busy_timeout_.count()));
+    }
+    throw StoreError(fmt::format("database {}: {}: {}", name_, what,
+                                 db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+}
+
+void Database::exec(std::string_view sql) {
+    const std::string text(sql);
+    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) fail(rc, text.substr(0, 60));
+}
+
+Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+
+std::int64_t Database::query_int(std::string_view sql) {
+    Statement st(*this, sql);
+    return st.step() ? st.column_int(0) : 0;
+}
+
+std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
+std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
+    const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
+                                      SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc != SQLITE_OK) db.fail(rc, fmt::format("prepare \"{}\"", sql.substr(0, 60)));
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
+    other.stmt_ = nullptr;
+}
+
+Statement& Statement::bind(int index, std::int64_t value) {
+    const int rc = sqlite3_bind_int64(stmt_, index, value);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Statement& Statement::bind(int index, double value) {
+    const int rc = sqlite3_bind_double(stmt_, index, value);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Statement& Statement::bind(int index, std::string_view text) {
+    const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                                       SQLITE_UTF8);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+Statement& Statement::bind_null(int index) {
+    const int rc = sqlite3_bind_null(stmt_, index);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
+bool Statement::step() {
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    const std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
+    sqlite3_reset(stmt_);
+    db_->fail(rc, sql.substr(0, 60));
+}
+
+void Statement::run() {
+    while (step()) {
+    }
+    reset();
+}
+
+void Statement::reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+}
+
+bool Statement::is_null(int column) const {
+    return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::int64_t Statement::column_int(int column) const {
+    return sqlite3_column_int64(stmt_, column);
+}
+
+double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::column_text(int column) const {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
+                : std::string();
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+    // IMMEDIATE takes the write lock now, so a busy database fails here
+    // (after busy_timeout) rather than half-way through.
+    db_.exec("BEGIN IMMEDIATE");
+}
+
+Transaction::~Transaction() {
+    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void Transaction::commit() {
+    db_.exec("COMMIT");
+    done_ = true;
+}
+
+}  // namespace slawatch::storage::sqlite

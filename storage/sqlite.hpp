@@ -1,0 +1,117 @@
+#pragma once
+// Thin RAII wrappers over the SQLite C API: a connection, a prepared
+// statement and a BEGIN IMMEDIATE transaction. Every failure throws StoreError.
+
+#include "storage/store.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace slawatch::storage::sqlite {
+
+class Statement;
+
+class Database {
+public:
+    enum class Mode { read_only, read_write, memory };
+
+    Database(const std::filesystem::path& path, Mode mode,
+             std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
+    ~Database();
+    Database(const Database&) = delete;
+    Database& operator=(const Database&) = delete;
+
+    // Runs one or more statements without results.
+    void exec(std::string_view sql);
+    Statement prepare(std::string_view sql);
+    // A statement prepared once per connection and reused, reset and with
+    // its bindings cleared. Valid until the Database is destroyed.
+    Statement& cached(std::string_view sql);
+
+    std::int64_t query_int(std::string_view sql);
+    std::int64_t changes() const;
+    std::int64_t last_insert_rowid() const;
+
+    sqlite3* handle() const { return db_; }
+    const std::string& name() const { return name_; }
+    std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+
+    // Throws StoreError for a failed call `what`, naming the database; a
+    // SQLITE_BUSY result says that the database is locked by someone else.
+    [[noreturn]] void fail(int rc, std::string_view what) const;
+
+private:
+    sqlite3* db_ = nullptr;
+    std::string name_;
+    std::chrono::milliseconds busy_timeout_;
+    std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
+};
+
+class Statement {
+public:
+    Statement(Database& db, std::string_view sql);
+    ~Statement();
+    Statement(Statement&& other) noexcept;
+    Statement& operator=(Statement&&) = delete;
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    // Parameters are 1-based, as in SQLite.
+    Statement& bind(int index, std::int64_t value);
+    Statement& bind(int index, int value) { return bind(index, static_cast<std::int64_t>(value)); }
+    Statement& bind(int index, double value);
+    Statement& bind(int index, std::string_view text);
+    Statement& bind(int index, const char* text) { return bind(index, std::string_view(text)); }
+    Statement& bind(int index, const std::string& text) {
+        return bind(index, std::string_view(text));
+    }
+    Statement& bind_null(int index);
+    // NULL when the value is absent.
+    template <class T>
+    Statement& bind(int index, const std::optional<T>& value) {
+        return value ? bind(index, *value) : bind_null(index);
+    }
+
+    // True while there is a row; false when done. Throws on errors.
+    bool step();
+    // Steps a statement that returns no rows, then resets it for reuse.
+    void run();
+    // Resets the statement and clears its bindings, ready to be reused.
+    void reset();
+
+    // Columns are 0-based, as in SQLite.
+    bool is_null(int column) const;
+    std::int64_t column_int(int column) const;
+    double column_double(int column) const;
+    std::string column_text(int column) const;
+
+private:
+    Database* db_;
+    sqlite3_stmt* stmt_ = nullptr;
+};
+
+// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted.
+class Transaction {
+public:
+    explicit Transaction(Database& db);
+    ~Transaction();
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+    void commit();
+
+private:
+    Database& db_;
+    bool done_ = false;
+};
+
+}  // namespace slawatch::storage::sqlite

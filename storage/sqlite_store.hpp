@@ -1,0 +1,72 @@
+#pragma once
+// The SQLite implementation of Store (internal to the storage module).
+
+#include "storage/sqlite.hpp"
+#include "storage/store.hpp"
+
+#include <mutex>
+#include <unordered_map>
+
+namespace slawatch::storage {
+
+class SqliteStore final : public Store {
+public:
+    SqliteStore(const config::Config& config, const std::filesystem::path& db_path, OpenMode mode,
+                const OpenOptions& options);
+
+    void set_config(const config::Config& config) override;
+    void append(std::span<const ProbeResult> results) override;
+    void derive_minutes(sla::EpochMinute from, sla::EpochMinute to) override;
+    std::optional<sla::EpochMinute> finalized_until() const override;
+    void set_finalized_until(sla::EpochMinute end) override;
+    sla::MonthReport month_report(const sla::ServiceMonth& month,
+                                  sla::EpochMillis now) const override;
+    std::vector<MinuteRow> minutes(sla::EpochMinute from, sla::EpochMinute to,
+                                   std::optional<std::string> probe) const override;
+
+    bool reconcile_config() override;
+    std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const override;
+    std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const override;
+    std::int64_t apply_retention(sla::EpochMillis now) override;
+    std::int64_t add_maintenance(const sla::MaintenanceWindow& window,
+                                 sla::EpochMillis now) override;
+    std::vector<MaintenanceRecord> list_maintenance() const override;
+    bool remove_maintenance(std::int64_t id) override;
+    sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
+                                  sla::EpochMinute to) const override;
+
+private:
+    // Everything below expects mutex_ held.
+    void require_writable() const;
+    void load_probe_ids();
+    std::int64_t probe_id(const std::string& name);         // creates it (writable stores)
+    std::optional<std::int64_t> find_probe_id(const std::string& name) const;
+    std::int64_t error_code_id(const std::string& code);
+    std::optional<std::string> meta(std::string_view key) const;
+    void set_meta(std::string_view key, std::string_view value);
+    std::string config_fingerprint() const;
+    sla::EpochMinute raw_floor() const;  // first minute whose raw results are still kept
+    std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range_locked() const;
+
+    // derive.cpp
+    void derive_locked(sla::EpochMinute from, sla::EpochMinute to);
+    void derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                      const std::vector<sla::MaintenanceWindow>& windows);
+    void update_day_counts(sla::EpochMinute from, sla::EpochMinute to);
+    void rederive_derived(sla::EpochMinute from, sla::EpochMinute to);
+    std::vector<sla::MaintenanceWindow> all_windows() const;
+
+    // rollup.cpp
+    sla::StateCounts count_states_locked(std::int64_t probe, sla::EpochMinute from,
+                                         sla::EpochMinute to) const;
+
+    config::Config config_;
+    OpenMode mode_;
+    mutable sqlite::Database db_;
+    mutable std::recursive_mutex mutex_;
+    std::unordered_map<std::string, std::int64_t> probe_ids_;
+    std::unordered_map<std::string, std::int64_t> error_ids_;
+    std::int64_t max_id_ = 0;  // highest probe_result.id, refreshed per append
+};
+
+}  // namespace slawatch::storage

@@ -1,0 +1,320 @@
+// Store::open and the SQLite store: opening, raw results, meta, maintenance.
+
+#include "storage/schema.hpp"
+#include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace slawatch::storage {
+namespace fs = std::filesystem;
+
+namespace {
+
+using sqlite::Database;
+
+Database::Mode database_mode(const fs::path& path, OpenMode mode) {
+    if (mode == OpenMode::read_write) return Database::Mode::read_write;
+    // A missing database reads as empty and is never created: an in-memory
+    // database with the schema answers every query with "nothing stored".
+    std::error_code ec;
+    if (!fs::exists(path, ec)) return Database::Mode::memory;
+    return Database::Mode::read_only;
+}
+
+std::optional<std::int64_t> positive(std::int32_t us) {
+    return us >= 0 ? std::optional<std::int64_t>(us) : std::nullopt;
+}
+
+constexpr std::size_t max_request_id = 128;
+
+}  // namespace
+
+std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path& db_path,
+                                   OpenMode mode) {
+    return open(config, db_path, mode, OpenOptions{});
+}
+
+std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path& db_path,
+                                   OpenMode mode, const OpenOptions& options) {
+    return std::make_unique<SqliteStore>(config, db_path, mode, options);
+}
+
+SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, OpenMode mode,
+                         const OpenOptions& options)
+    : config_(config), mode_(mode), db_(db_path, database_mode(db_path, mode), options.busy_timeout) {
+    for (const auto& p : config_.probes) {
+        if (p.name == "service") {
+            throw StoreError("a probe may not be named \"service\": the service row uses it");
+        }
+    }
+    if (mode == OpenMode::read_write) {
+        // WAL: readers (the CLI, sqlite3) never block the daemon's writes.
+        db_.exec("PRAGMA journal_mode = WAL");
+        db_.exec(config_.storage.synchronous == config::Synchronous::full
+                     ? "PRAGMA synchronous = FULL"
+                     : "PRAGMA synchronous = NORMAL");
+        schema::migrate(db_);
+    } else if (db_.name() == ":memory:") {
+        schema::migrate(db_);
+    } else {
+        schema::check_version(db_);
+        const auto version = db_.query_int("PRAGMA user_version");
+        if (version < schema::current_version) {
+            throw StoreError(fmt::format(
+                "database {} has schema version {} and needs a migration; open it once with "
+                "write access (slawatch run or replay)",
+                db_.name(), version));
+        }
+    }
+    std::lock_guard lock(mutex_);
+    load_probe_ids();
+}
+
+void SqliteStore::require_writable() const {
+    if (mode_ != OpenMode::read_write) throw StoreError("the database was opened read-only");
+}
+
+void SqliteStore::load_probe_ids() {
+    probe_ids_.clear();
+    error_ids_.clear();
+    auto& st = db_.cached("SELECT id, name FROM probe");
+    while (st.step()) probe_ids_[st.column_text(1)] = st.column_int(0);
+    st.reset();
+    if (mode_ == OpenMode::read_write) {
+        sqlite::Transaction tx(db_);
+        for (const auto& p : config_.probes) probe_id(p.name);
+        tx.commit();
+    }
+}
+
+void SqliteStore::set_config(const config::Config& config) {
+    std::lock_guard lock(mutex_);
+    config_ = config;
+    load_probe_ids();
+}
+
+std::optional<std::int64_t> SqliteStore::find_probe_id(const std::string& name) const {
+    const auto it = probe_ids_.find(name);
+    if (it == probe_ids_.end()) return std::nullopt;
+    return it->second;
+}
+
+std::int64_t SqliteStore::probe_id(const std::string& name) {
+    if (auto id = find_probe_id(name)) return *id;
+    require_writable();
+    auto& st = db_.cached("INSERT INTO probe (name) VALUES (?)");
+    st.bind(1, name).run();
+    const auto id = db_.last_insert_rowid();
+    probe_ids_[name] = id;
+    return id;
+}
+
+std::int64_t SqliteStore::error_code_id(const std::string& code) {
+    if (auto it = error_ids_.find(code); it != error_ids_.end()) return it->second;
+    auto& ins = db_.cached("INSERT OR IGNORE INTO error_code (code) VALUES (?)");
+    ins.bind(1, code).run();
+    auto& sel = db_.cached("SELECT id FROM error_code WHERE code = ?");
+    sel.bind(1, code);
+    if (!sel.step()) throw StoreError("cannot intern error code " + code);
+    const auto id = sel.column_int(0);
+    sel.reset();
+    error_ids_[code] = id;
+    return id;
+}
+
+void SqliteStore::append(std::span<const ProbeResult> results) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    if (results.empty()) return;
+    try {
+        sqlite::Transaction tx(db_);
+        // Under the write lock: nobody else can insert until we commit.
+        max_id_ = db_.query_int("SELECT coalesce(max(id), -1) FROM probe_result");
+        auto& free_slot = db_.cached("SELECT max(id) FROM probe_result WHERE id >= ? AND id < ?");
+        auto& insert = db_.cached(
+            "INSERT INTO probe_result (id, probe, outcome, http_status, error_code, request_id, "
+            "dns_us, connect_us, tls_us, first_byte_us, total_us) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        for (const auto& r : results) {
+            const auto& s = r.sample;
+            const std::int64_t base = s.sent_ms * schema::id_slots;
+            std::int64_t id = base;
+            if (base <= max_id_) {
+                // Another result was sent in the same millisecond (or earlier
+                // data is replayed): take the next free slot of that millisecond.
+                free_slot.bind(1, base).bind(2, base + schema::id_slots);
+                if (free_slot.step() && !free_slot.is_null(0)) id = free_slot.column_int(0) + 1;
+                free_slot.reset();
+                if (id >= base + schema::id_slots) {
+                    throw StoreError(fmt::format("more than {} results in one millisecond",
+                                                 schema::id_slots));
+                }
+            }
+            insert.bind(1, id).bind(2, probe_id(r.probe)).bind(3, static_cast<int>(s.outcome));
+            if (s.http_status != 0) insert.bind(4, s.http_status);
+            if (!s.error_code.empty()) insert.bind(5, error_code_id(s.error_code));
+            // A successful result's request id proves nothing a claim needs; drop it.
+            if (s.outcome != sla::Outcome::ok && !s.request_id.empty()) {
+                insert.bind(6, std::string_view(s.request_id).substr(0, max_request_id));
+            }
+            insert.bind(7, positive(s.phases.dns_us))
+                .bind(8, positive(s.phases.connect_us))
+                .bind(9, positive(s.phases.tls_us))
+                .bind(10, positive(s.phases.first_byte_us))
+                .bind(11, positive(s.phases.total_us));
+            insert.run();
+            max_id_ = std::max(max_id_, id);
+        }
+        tx.commit();
+    } catch (...) {
+        // Ids handed out inside the rolled-back transaction are gone.
+        load_probe_ids();
+        throw;
+    }
+}
+
+std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochMillis to) const {
+    std::lock_guard lock(mutex_);
+    std::vector<ProbeResult> out;
+    auto& st = db_.cached(
+        "SELECT r.id, p.name, r.outcome, r.http_status, e.code, r.request_id, r.dns_us, "
+        "r.connect_us, r.tls_us, r.first_byte_us, r.total_us FROM probe_result r "
+        "JOIN probe p ON p.id = r.probe LEFT JOIN error_code e ON e.id = r.error_code "
+        "WHERE r.id >= ? AND r.id < ? ORDER BY r.id");
+    st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
+    auto opt_int = [&](int c) { return st.is_null(c) ? -1 : static_cast<std::int32_t>(st.column_int(c)); };
+    while (st.step()) {
+        ProbeResult r;
+        const auto id = st.column_int(0);
+        r.sample.sent_ms = id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+        r.probe = st.column_text(1);
+        r.sample.outcome = static_cast<sla::Outcome>(st.column_int(2));
+        r.sample.http_status = static_cast<int>(st.column_int(3));
+        r.sample.error_code = st.column_text(4);
+        r.sample.request_id = st.column_text(5);
+        r.sample.phases = {opt_int(6), opt_int(7), opt_int(8), opt_int(9), opt_int(10)};
+        out.push_back(std::move(r));
+    }
+    st.reset();
+    return out;
+}
+
+std::optional<std::string> SqliteStore::meta(std::string_view key) const {
+    auto& st = db_.cached("SELECT value FROM meta WHERE key = ?");
+    st.bind(1, key);
+    std::optional<std::string> value;
+    if (st.step()) value = st.column_text(0);
+    st.reset();
+    return value;
+}
+
+void SqliteStore::set_meta(std::string_view key, std::string_view value) {
+    auto& st = db_.cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
+    st.bind(1, key).bind(2, value).run();
+}
+
+std::optional<sla::EpochMinute> SqliteStore::finalized_until() const {
+    std::lock_guard lock(mutex_);
+    const auto v = meta("finalized_until");
+    if (!v) return std::nullopt;
+    return std::stoll(*v);
+}
+
+void SqliteStore::set_finalized_until(sla::EpochMinute end) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    set_meta("finalized_until", std::to_string(end));
+}
+
+sla::EpochMinute SqliteStore::raw_floor() const {
+    const auto v = meta("raw_kept_from_minute");
+    return v ? std::stoll(*v) : std::numeric_limits<sla::EpochMinute>::min();
+}
+
+std::int64_t SqliteStore::apply_retention(sla::EpochMillis now) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    const auto cutoff =
+        sla::minute_of_ms(now - std::int64_t{config_.storage.retention_days} * 86'400'000);
+    sqlite::Transaction tx(db_);
+    auto& del = db_.cached("DELETE FROM probe_result WHERE id < ?");
+    del.bind(1, cutoff * 60'000 * schema::id_slots).run();
+    const auto deleted = db_.changes();
+    // Minutes before the cutoff can no longer be re-derived from evidence.
+    if (cutoff > raw_floor()) set_meta("raw_kept_from_minute", std::to_string(cutoff));
+    tx.commit();
+    return deleted;
+}
+
+std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derived_range_locked()
+    const {
+    auto& st = db_.cached("SELECT min(minute), max(minute) FROM minute WHERE probe = 0");
+    std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> range;
+    if (st.step() && !st.is_null(0)) range.emplace(st.column_int(0), st.column_int(1));
+    st.reset();
+    return range;
+}
+
+std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derived_range() const {
+    std::lock_guard lock(mutex_);
+    return derived_range_locked();
+}
+
+std::int64_t SqliteStore::add_maintenance(const sla::MaintenanceWindow& w, sla::EpochMillis now) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    if (w.end <= w.start) throw StoreError("a maintenance window must end after it starts");
+    sqlite::Transaction tx(db_);
+    auto& st = db_.cached(
+        "INSERT INTO maintenance (start_s, end_s, announced_s, reason, created_ms) "
+        "VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, w.start).bind(2, w.end).bind(3, w.announced).bind(4, w.reason).bind(5, now).run();
+    const auto id = db_.last_insert_rowid();
+    // R4: the window changes the state of the minutes it covers.
+    rederive_derived(sla::minute_of_seconds(w.start), sla::minute_of_seconds(w.end) + 1);
+    tx.commit();
+    return id;
+}
+
+std::vector<MaintenanceRecord> SqliteStore::list_maintenance() const {
+    std::lock_guard lock(mutex_);
+    std::vector<MaintenanceRecord> out;
+    auto& st = db_.cached(
+        "SELECT id, start_s, end_s, announced_s, reason, created_ms FROM maintenance "
+        "ORDER BY start_s, id");
+    while (st.step()) {
+        MaintenanceRecord r;
+        r.id = st.column_int(0);
+        r.window.start = st.column_int(1);
+        r.window.end = st.column_int(2);
+        r.window.announced = st.column_int(3);
+        r.window.reason = st.column_text(4);
+        r.created_ms = st.column_int(5);
+        out.push_back(std::move(r));
+    }
+    st.reset();
+    return out;
+}
+
+bool SqliteStore::remove_maintenance(std::int64_t id) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    sqlite::Transaction tx(db_);
+    auto& sel = db_.cached("SELECT start_s, end_s FROM maintenance WHERE id = ?");
+    sel.bind(1, id);
+    if (!sel.step()) {
+        sel.reset();
+        return false;
+    }
+    const auto start = sel.column_int(0);
+    const auto end = sel.column_int(1);
+    sel.reset();
+    db_.cached("DELETE FROM maintenance WHERE id = ?").bind(1, id).run();
+    rederive_derived(sla::minute_of_seconds(start), sla::minute_of_seconds(end) + 1);
+    tx.commit();
+    return true;
+}
+
+}  // namespace slawatch::storage
