@@ -1,0 +1,96 @@
+#pragma once
+// One HTTP(S) request on a fresh connection, under one total deadline, with
+// size limits and phase timings; every failure is classified as an sla::Outcome.
+// Used by the probes and reusable by anything else that must not trust its peer
+// (webhook alerts).
+//
+// Outcome rules (DESIGN.md 4, INTERFACE.md "Probe outcomes"):
+//   deadline passed in any phase                    -> timeout
+//   name did not resolve                            -> dns_error
+//   TCP connect refused / unreachable / reset       -> connect_error
+//   TLS handshake or certificate failure            -> tls_error
+//   writing the request failed (reset, broken pipe) -> connect_error
+//   the connection was closed or reset after the request was sent,
+//     before any byte of the response               -> connect_error
+//     after part of the response (truncated)        -> bad_response
+//   unparsable response, header or body over limit  -> bad_response
+// A complete response of any status is `ok` here; what a status means is the
+// caller's decision.
+
+#include "sla/sample.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/message.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace slawatch::probes::http {
+
+using Clock = std::chrono::steady_clock;
+using Request = boost::beast::http::request<boost::beast::http::string_body>;
+
+// A parsed http:// or https:// URL, ready to connect to.
+struct Url {
+    bool tls = false;
+    std::string host;         // name or address, without IPv6 brackets (SNI, verification)
+    std::string port;         // "443"
+    std::string host_header;  // "host[:port]" as sent in Host (brackets kept)
+    std::string target;       // "/path?query", never empty
+    // Set when the host is an IP literal: no DNS lookup at all.
+    std::optional<boost::asio::ip::tcp::endpoint> address;
+};
+
+// nullopt with `error` set when the URL is not an absolute http(s) URL with a host.
+std::optional<Url> parse_url(std::string_view text, std::string& error);
+
+// A client TLS context: the system CAs, or only `ca_file` when not empty;
+// `insecure` turns certificate verification off (tests only). Made once per
+// probe, never per request. Throws std::runtime_error on an unreadable CA file.
+std::shared_ptr<boost::asio::ssl::context> make_tls_context(const std::string& ca_file,
+                                                            bool insecure);
+
+struct Limits {
+    std::size_t header_bytes = 16 * 1024;
+    std::size_t body_bytes = 1024 * 1024;
+};
+
+struct Exchange {
+    std::shared_ptr<const Url> url;
+    std::shared_ptr<boost::asio::ssl::context> tls;  // required for https
+    std::shared_ptr<const Request> request;          // sent as is
+    Clock::time_point start;                         // phases are measured from here
+    Clock::time_point deadline;                      // covers every phase
+    Limits limits;
+    bool verify_host = true;  // check the certificate names url->host (unless insecure)
+};
+
+struct Response {
+    sla::Outcome outcome = sla::Outcome::ok;  // ok: a complete response was read
+    int status = 0;                           // 0 when no status line was read
+    std::string content_type;
+    std::string location;
+    // Bounded by Limits::body_bytes. For the caller's checks only: never stored (R12).
+    std::string body;
+    sla::PhaseTimings phases;  // microseconds from Exchange::start; total set at completion
+    std::string detail;        // "connect: Connection refused"
+};
+
+using Callback = std::function<void(Response&)>;
+
+// Starts the exchange and returns at once; `done` runs exactly once, on a
+// strand of `executor`, no later than the deadline (plus delivery).
+void async_exchange(boost::asio::any_io_executor executor, Exchange exchange, Callback done);
+
+// Microseconds from `start` to `at`, clamped to the int32 range of PhaseTimings.
+std::int32_t micros_since(Clock::time_point start, Clock::time_point at);
+
+}  // namespace slawatch::probes::http
