@@ -8,5 +8,6 @@ namespace slawatch::cli {
 // Every register function adds one subcommand whose callback runs the command
 // and throws CommandError to fail.
 void register_check_config(CLI::App& app);
+void register_run(CLI::App& app);
 
 }  // namespace slawatch::cli

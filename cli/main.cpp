@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
                "Run 'slawatch COMMAND --help' for a command's options.");
 
     register_check_config(app);
+    register_run(app);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,28 @@
+#pragma once
+// `slawatch run`: wires config, probes, scheduler, writer, store, finalizer,
+// metrics and lifecycle on one io_context thread.
+
+#include "config/config.hpp"
+
+#include <filesystem>
+#include <stdexcept>
+#include <string>
+
+namespace slawatch::daemon {
+
+struct Options {
+    std::filesystem::path db_path;  // the database (the config's storage.path or --db)
+    std::string version = "0";
+};
+
+// A failure to start, with the exit code it stands for (1 runtime, 2 config).
+struct StartError : std::runtime_error {
+    StartError(int code, const std::string& message) : std::runtime_error(message), code(code) {}
+    int code;
+};
+
+// Runs the daemon until SIGTERM or SIGINT; returns the exit code (0 after a
+// clean stop). Throws StartError when it cannot start.
+int run(config::Config config, const Options& options);
+
+}  // namespace slawatch::daemon

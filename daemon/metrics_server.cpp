@@ -1,0 +1,180 @@
+#include "daemon/metrics_server.hpp"
+
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <charconv>
+#include <stdexcept>
+
+namespace slawatch::daemon {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+constexpr std::size_t max_header_bytes = 8 * 1024;
+constexpr std::size_t max_body_bytes = 1024;
+constexpr auto session_timeout = std::chrono::seconds(10);
+constexpr int max_sessions = 64;
+
+// One connection: read a request, answer, repeat until the peer closes.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket socket, std::shared_ptr<MetricsServer::Handler> handler,
+            std::shared_ptr<int> sessions)
+        : stream_(std::move(socket)), handler_(std::move(handler)), sessions_(std::move(sessions)) {
+        ++*sessions_;
+    }
+    ~Session() { --*sessions_; }
+
+    void start() { do_read(); }
+
+private:
+    void do_read() {
+        parser_.emplace();
+        parser_->header_limit(max_header_bytes);
+        parser_->body_limit(max_body_bytes);
+        stream_.expires_after(session_timeout);
+        http::async_read(stream_, buffer_, *parser_,
+                         beast::bind_front_handler(&Session::on_read, shared_from_this()));
+    }
+
+    void on_read(beast::error_code ec, std::size_t) {
+        if (ec == http::error::end_of_stream) return do_close();
+        if (ec) {
+            // Oversized or malformed: answer 400 once, then close.
+            if (ec.category() == http::make_error_code(http::error::header_limit).category())
+                return send(make_reply(parser_->get(),
+                                       {400, "text/plain; charset=utf-8", "bad request\n"}, false));
+            return;
+        }
+        auto& req = parser_->get();
+        HttpReply reply;
+        if (req.method() != http::verb::get && req.method() != http::verb::head) {
+            reply = {405, "text/plain; charset=utf-8", "method not allowed\n"};
+        } else {
+            std::string target(req.target());
+            if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
+            reply = (*handler_)(target);
+        }
+        send(make_reply(req, std::move(reply), req.keep_alive()));
+    }
+
+    using Response = http::response<http::string_body>;
+
+    static Response make_reply(const http::request<http::string_body>& req, HttpReply r,
+                               bool keep_alive) {
+        Response res{static_cast<http::status>(r.status), 11};
+        res.set(http::field::server, "slawatch");
+        res.set(http::field::content_type, r.content_type);
+        res.keep_alive(keep_alive);
+        if (req.method() != http::verb::head) res.body() = std::move(r.body);
+        res.prepare_payload();
+        return res;
+    }
+
+    void send(Response res) {
+        response_ = std::make_shared<Response>(std::move(res));
+        stream_.expires_after(session_timeout);
+        http::async_write(stream_, *response_,
+                          beast::bind_front_handler(&Session::on_write, shared_from_this(),
+                                                    response_->keep_alive()));
+    }
+
+    void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
+        response_.reset();
+        if (ec) return;
+        if (!keep_alive) return do_close();
+        do_read();
+    }
+
+    void do_close() {
+        beast::error_code ec;
+        stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
+
+    beast::tcp_stream stream_;
+    beast::flat_buffer buffer_{max_header_bytes + max_body_bytes};
+    std::optional<http::request_parser<http::string_body>> parser_;
+    std::shared_ptr<Response> response_;
+    std::shared_ptr<MetricsServer::Handler> handler_;
+    std::shared_ptr<int> sessions_;
+};
+}  // namespace
+
+class MetricsServer::Listener : public std::enable_shared_from_this<Listener> {
+public:
+    Listener(asio::any_io_executor ex, const tcp::endpoint& at, Handler handler)
+        : acceptor_(ex), handler_(std::make_shared<Handler>(std::move(handler))) {
+        acceptor_.open(at.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(at);
+        acceptor_.listen(asio::socket_base::max_listen_connections);
+    }
+
+    void do_accept() {
+        acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+    }
+
+    void on_accept(beast::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+        // Bounded: beyond max_sessions a new connection is closed at once.
+        if (!ec && *sessions_ < max_sessions)
+            std::make_shared<Session>(std::move(socket), handler_, sessions_)->start();
+        do_accept();
+    }
+
+    void stop() {
+        beast::error_code ec;
+        acceptor_.close(ec);
+    }
+
+    tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
+
+private:
+    tcp::acceptor acceptor_;
+    std::shared_ptr<Handler> handler_;
+    std::shared_ptr<int> sessions_ = std::make_shared<int>(0);
+};
+
+MetricsServer::MetricsServer(asio::any_io_executor executor, const tcp::endpoint& at,
+                             Handler handler)
+    : listener_(std::make_shared<Listener>(std::move(executor), at, std::move(handler))) {
+    listener_->do_accept();
+}
+
+MetricsServer::~MetricsServer() { stop(); }
+
+tcp::endpoint MetricsServer::local_endpoint() const { return listener_->local_endpoint(); }
+
+void MetricsServer::stop() { listener_->stop(); }
+
+tcp::endpoint parse_listen(const std::string& listen) {
+    std::string host;
+    std::string port;
+    if (!listen.empty() && listen.front() == '[') {
+        auto close = listen.find(']');
+        if (close == std::string::npos || close + 1 >= listen.size() || listen[close + 1] != ':')
+            throw std::invalid_argument("listen address must look like [::1]:9817: " + listen);
+        host = listen.substr(1, close - 1);
+        port = listen.substr(close + 2);
+    } else {
+        auto colon = listen.rfind(':');
+        if (colon == std::string::npos)
+            throw std::invalid_argument("listen address must look like 127.0.0.1:9817: " + listen);
+        host = listen.substr(0, colon);
+        port = listen.substr(colon + 1);
+    }
+    unsigned value = 0;
+    auto [ptr, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc{} || ptr != port.data() + port.size() || value > 65535)
+        throw std::invalid_argument("bad port in listen address: " + listen);
+    beast::error_code aec;
+    auto address = asio::ip::make_address(host.empty() ? "127.0.0.1" : host, aec);
+    if (aec) throw std::invalid_argument("listen address must be a numeric IP: " + listen);
+    return {address, static_cast<unsigned short>(value)};
+}
+
+}  // namespace slawatch::daemon
