@@ -18,6 +18,7 @@
 #include <openssl/x509v3.h>
 
 #include <algorithm>
+#include <charconv>
 #include <limits>
 #include <stdexcept>
 
@@ -300,11 +301,16 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
     }
     std::uint16_t port = url.tls ? 443 : 80;
     if (u.has_port()) {
-        if (u.port().empty() || u.port_number() == 0) {
+        // port_number() wraps large values; check the digits ourselves.
+        const std::string_view digits = u.port();
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+            value == 0 || value > 65535) {
             error = "URL has a bad port: " + std::string(text);
             return std::nullopt;
         }
-        port = u.port_number();
+        port = static_cast<std::uint16_t>(value);
     }
     url.port = std::to_string(port);
     switch (u.host_type()) {

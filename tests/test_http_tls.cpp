@@ -1,0 +1,138 @@
+// The HTTP client over TLS: certificates made at run time with the openssl CLI;
+// an untrusted or misnamed certificate is tls_error, a trusted one is ok.
+
+#include "probes/http_client.hpp"
+#include "support/hostile_server.hpp"
+#include "support/process.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/beast/http/field.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+
+using namespace slawatch;
+using namespace std::chrono_literals;
+using slawatch::testing::HostileServer;
+using tcp = boost::asio::ip::tcp;
+namespace http = slawatch::probes::http;
+namespace ssl = boost::asio::ssl;
+
+namespace {
+
+// A self-signed certificate and its key, valid for the given subjectAltName.
+struct Cert {
+    std::filesystem::path cert;
+    std::filesystem::path key;
+};
+
+Cert make_cert(const slawatch::testing::TempDir& dir, const std::string& name,
+               const std::string& san) {
+    Cert c{dir / (name + ".crt"), dir / (name + ".key")};
+    const auto r = slawatch::testing::run(
+        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-keyout", c.key.string(), "-out", c.cert.string(), "-days", "2", "-subj",
+         "/CN=slawatch test", "-addext", "subjectAltName=" + san},
+        {}, 20s);
+    REQUIRE(r.exit_code == 0);
+    return c;
+}
+
+// Answers one request over TLS with `reply`; a failed handshake just ends the connection.
+HostileServer::Behaviour tls_answer(std::shared_ptr<ssl::context> ctx, std::string reply) {
+    return [ctx = std::move(ctx), reply = std::move(reply)](tcp::socket& s) {
+        ssl::stream<tcp::socket&> tls(s, *ctx);
+        boost::system::error_code ec;
+        tls.handshake(ssl::stream_base::server, ec);
+        if (ec) return;
+        slawatch::testing::read_request_head(tls);
+        boost::asio::write(tls, boost::asio::buffer(reply), ec);
+    };
+}
+
+std::shared_ptr<ssl::context> server_context(const Cert& c) {
+    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+    ctx->use_certificate_chain_file(c.cert.string());
+    ctx->use_private_key_file(c.key.string(), ssl::context::pem);
+    return ctx;
+}
+
+http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
+                         const std::string& host = "127.0.0.1") {
+    std::string error;
+    auto url = http::parse_url("https://" + host + ":" + std::to_string(port) + "/", error);
+    REQUIRE(url);
+    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
+    req->set(boost::beast::http::field::host, url->host_header);
+    boost::asio::io_context io;
+    const auto start = http::Clock::now();
+    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)), std::move(client),
+                      std::move(req), start, start + 3s, {}, true};
+    http::Response out;
+    int calls = 0;
+    http::async_exchange(io.get_executor(), std::move(ex), [&](http::Response& r) {
+        ++calls;
+        out = std::move(r);
+    });
+    io.run();
+    REQUIRE(calls == 1);
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("tls: a self-signed certificate without ca_file is tls_error", "[http][tls]") {
+    slawatch::testing::TempDir dir;
+    const Cert cert = make_cert(dir, "self", "IP:127.0.0.1,DNS:localhost");
+    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    const auto r = fetch_tls(server.port(), http::make_tls_context("", false));
+    CHECK(r.outcome == sla::Outcome::tls_error);
+    CHECK(r.phases.connect_us >= 0);
+    CHECK(r.phases.tls_us == -1);
+    CHECK(r.detail.rfind("tls: ", 0) == 0);
+}
+
+TEST_CASE("tls: the same certificate trusted through ca_file is ok, with a TLS phase",
+          "[http][tls]") {
+    slawatch::testing::TempDir dir;
+    const Cert cert = make_cert(dir, "self", "IP:127.0.0.1,DNS:localhost");
+    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    SECTION("by address") {
+        const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
+        CHECK(r.outcome == sla::Outcome::ok);
+        CHECK(r.body == "hi");
+        CHECK(r.phases.tls_us >= r.phases.connect_us);
+        CHECK(r.phases.first_byte_us >= r.phases.tls_us);
+    }
+    SECTION("by name, with SNI") {
+        const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false),
+                                 "localhost");
+        CHECK(r.outcome == sla::Outcome::ok);
+    }
+}
+
+TEST_CASE("tls: a trusted certificate for another name is tls_error", "[http][tls]") {
+    slawatch::testing::TempDir dir;
+    const Cert cert = make_cert(dir, "other", "DNS:other.example");
+    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
+    CHECK(r.outcome == sla::Outcome::tls_error);
+}
+
+TEST_CASE("tls: insecure skips verification (tests only)", "[http][tls]") {
+    slawatch::testing::TempDir dir;
+    const Cert cert = make_cert(dir, "self", "DNS:other.example");
+    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    CHECK(fetch_tls(server.port(), http::make_tls_context("", true)).outcome == sla::Outcome::ok);
+}
+
+TEST_CASE("tls: a plain HTTP server behind an https URL is tls_error", "[http][tls]") {
+    HostileServer server([](tcp::socket& s) {
+        char hello[512];
+        s.read_some(boost::asio::buffer(hello));  // the ClientHello, taken for a request
+        slawatch::testing::write_all(s, slawatch::testing::response(400, "Bad Request", ""));
+    });
+    CHECK(fetch_tls(server.port(), http::make_tls_context("", true)).outcome ==
+          sla::Outcome::tls_error);
+}
