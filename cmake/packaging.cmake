@@ -64,14 +64,14 @@ set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGE_VENDOR "slawatch")
 set(CPACK_PACKAGE_CONTACT "slawatch maintainers <slawatch@example.invalid>")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Independent minute-by-minute SLA monitor for Tencent Cloud TCMPP")
+# The summary line comes from CPACK_PACKAGE_DESCRIPTION_SUMMARY; this is the extended text.
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-  "Independent minute-by-minute SLA monitor for Tencent Cloud TCMPP
- slawatch probes the four functions of the Tencent Cloud Mini Program
- Platform named in its SLA several times a minute, decides for every minute
- whether the service was unavailable as the contract defines it, keeps the
- evidence in SQLite and computes Service Month availability, compensation
- tiers and claim windows. It runs as a hardened systemd service; the package
- enables and starts nothing on its own.")
+  "slawatch probes the four functions of the Tencent Cloud Mini Program
+Platform named in its SLA several times a minute, decides for every minute
+whether the service was unavailable as the contract defines it, keeps the
+evidence in SQLite and computes Service Month availability, compensation
+tiers and claim windows. It runs as a hardened systemd service; the package
+enables and starts nothing on its own.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)

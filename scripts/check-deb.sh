@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Builds the .deb from an already built tree (cpack -G DEB) and checks what is
+# in it: the control data, the binary, the unit, the user/dirs files, the man
+# pages, the example config as a conffile, and the maintainer scripts.
+#   BUILD_DIR=DIR   the build tree (default: build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+build=${BUILD_DIR:-build}
+rm -f "$build"/slawatch_*.deb
+(cd "$build" && cpack -G DEB >/dev/null)
+deb=$(ls "$build"/slawatch_*.deb)
+
+info=$(dpkg-deb --info "$deb")
+contents=$(dpkg-deb --contents "$deb")
+echo "$info"
+echo "$contents"
+
+fail=0
+need() {  # need WHAT PATTERN TEXT
+    if ! grep -Eq -- "$2" <<<"$3"; then
+        echo "check-deb: $deb lacks $1" >&2
+        fail=1
+    fi
+}
+need "Package: slawatch"        '^ *Package: slawatch$'              "$info"
+need "Section: admin"           '^ *Section: admin$'                 "$info"
+need "computed Depends (libc6)" '^ *Depends:.*libc6'                 "$info"
+need "postinst"                 ' postinst( |$)'                         "$info"
+need "prerm"                    ' prerm( |$)'                            "$info"
+need "postrm"                   ' postrm( |$)'                           "$info"
+need "conffiles"                ' conffiles( |$)'                        "$info"
+need "the binary"               ' \./usr/bin/slawatch$'              "$contents"
+need "the unit"                 ' \./usr/lib/systemd/system/slawatch\.service$' "$contents"
+need "sysusers.d"               ' \./usr/lib/sysusers\.d/slawatch\.conf$'       "$contents"
+need "tmpfiles.d"               ' \./usr/lib/tmpfiles\.d/slawatch\.conf$'       "$contents"
+need "slawatch(1)"              ' \./usr/share/man/man1/slawatch\.1\.gz$'       "$contents"
+need "slawatch.toml(5)"         ' \./usr/share/man/man5/slawatch\.toml\.5\.gz$' "$contents"
+need "the example config"       ' \./etc/slawatch/slawatch\.toml$'             "$contents"
+if grep -q 'tcmpp-sim' <<<"$contents"; then
+    echo "check-deb: $deb ships the test tool tcmpp-sim" >&2
+    fail=1
+fi
+conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
+need "conffile /etc/slawatch/slawatch.toml" '^/etc/slawatch/slawatch\.toml$' "$conffiles"
+
+[ "$fail" = 0 ] && echo "check-deb: $deb OK"
+exit "$fail"
