@@ -1,0 +1,150 @@
+// load()/parse(): TOML text -> Config, or every problem found, in file order.
+
+#include "config/config.hpp"
+
+#include "config/section.hpp"
+#include "config/sections.hpp"
+
+#include <toml++/toml.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace slawatch::config {
+
+namespace detail {
+
+std::string Context::resolve(const std::string& path) const {
+    if (path.empty()) return path;
+    const std::filesystem::path p(path);
+    return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
+}
+
+const toml::array* table_array(const toml::node& node, std::string_view name, Diagnostics& diag) {
+    const toml::array* list = node.as_array();
+    if (!list) {
+        diag.error(node, std::string(name) + ": expected an array of tables ([[" + std::string(name) +
+                             "]]), got " + std::string(type_name(node)));
+    }
+    return list;
+}
+
+const toml::table* table_of(const toml::node& node, std::string_view name, Diagnostics& diag) {
+    const toml::table* table = node.as_table();
+    if (!table) {
+        diag.error(node, std::string(name) + ": expected a table ([" + std::string(name) + "]), got " +
+                             std::string(type_name(node)));
+    }
+    return table;
+}
+
+namespace {
+
+struct SectionReader {
+    std::string_view key;
+    void (*read)(const toml::node&, Context&, Config&);
+    bool required;
+};
+
+// The top-level sections, in the order they are read (contract first: others may use its terms).
+constexpr SectionReader section_readers[] = {
+    {"contract", read_contract, true},   {"monitor", read_monitor, false},
+    {"storage", read_storage, false},    {"metrics", read_metrics, false},
+    {"probe", read_probes, false},       {"maintenance", read_maintenance, false},
+};
+
+void read_root(const toml::table& root, Context& ctx, Config& out) {
+    std::set<std::string, std::less<>> known;
+    for (const auto& reader : section_readers) {
+        known.emplace(reader.key);
+        if (const toml::node* node = root.get(reader.key)) {
+            reader.read(*node, ctx, out);
+        } else if (reader.required) {
+            ctx.diag.error_at_start("missing required section [" + std::string(reader.key) + "]");
+        }
+    }
+    for (auto&& [key, node] : root) {
+        (void)node;
+        if (known.contains(key.str())) continue;
+        std::string message = "unknown key '" + std::string(key.str()) + "'";
+        if (auto suggestion = closest(key.str(), known); !suggestion.empty())
+            message += " (did you mean '" + suggestion + "'?)";
+        ctx.diag.error(key.source(), std::move(message));
+    }
+    check_probes_present(out, ctx);
+}
+
+}  // namespace
+}  // namespace detail
+
+const Probe* Config::find_probe(std::string_view name) const {
+    auto it = std::find_if(probes.begin(), probes.end(), [&](const Probe& p) { return p.name == name; });
+    return it == probes.end() ? nullptr : &*it;
+}
+
+std::string_view to_string(ProbeKind k) {
+    switch (k) {
+        case ProbeKind::http: return "http";
+        case ProbeKind::tencentcloud: return "tencentcloud";
+        case ProbeKind::download: return "download";
+    }
+    return "?";
+}
+
+std::string_view to_string(ProbeRole r) { return r == ProbeRole::control ? "control" : "service"; }
+
+LoadResult parse(std::string_view toml_text, const std::filesystem::path& file_for_messages) {
+    detail::Diagnostics diag(file_for_messages.string());
+    detail::Context ctx{std::filesystem::absolute(file_for_messages).parent_path(), diag};
+    Config config;
+    config.file = file_for_messages;
+    config.storage.path = "/var/lib/slawatch/slawatch.db";
+
+    try {
+        const toml::table root = toml::parse(toml_text, file_for_messages.string());
+        detail::read_root(root, ctx, config);
+    } catch (const toml::parse_error& e) {
+        diag.error(e.source(), "TOML syntax error: " + std::string(e.description()));
+    }
+
+    LoadResult result;
+    if (diag.empty())
+        result.config = std::move(config);
+    else
+        result.errors = diag.lines();
+    return result;
+}
+
+LoadResult load(const std::filesystem::path& file) {
+    constexpr std::streamsize max_size = 1 << 20;  // a config is a few KiB; refuse anything absurd
+    LoadResult result;
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        result.errors.push_back(file.string() + ": cannot read the config file: it is a directory");
+        return result;
+    }
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+        result.errors.push_back(file.string() + ": cannot read the config file: " + std::strerror(errno));
+        return result;
+    }
+    std::string text(static_cast<std::size_t>(max_size) + 1, '\0');
+    in.read(text.data(), max_size + 1);
+    if (in.bad()) {
+        result.errors.push_back(file.string() + ": cannot read the config file: " + std::strerror(errno));
+        return result;
+    }
+    text.resize(static_cast<std::size_t>(in.gcount()));
+    if (static_cast<std::streamsize>(text.size()) > max_size) {
+        result.errors.push_back(file.string() + ": the config file is larger than 1 MiB");
+        return result;
+    }
+    result = parse(text, file);
+    if (result.config) result.config->file = std::filesystem::absolute(file).lexically_normal();
+    return result;
+}
+
+}  // namespace slawatch::config
