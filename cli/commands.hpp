@@ -8,6 +8,14 @@ namespace slawatch::cli {
 // Every register function adds one subcommand whose callback runs the command
 // and throws CommandError to fail.
 void register_check_config(CLI::App& app);
+// Data commands (storage): cmd_replay.cpp, cmd_report.cpp, ...
+void register_replay(CLI::App& app);
+void register_report(CLI::App& app);
+void register_minutes(CLI::App& app);
+void register_incidents(CLI::App& app);
+void register_maintenance(CLI::App& app);
+void register_claim(CLI::App& app);
+void register_status(CLI::App& app);
 void register_run(CLI::App& app);
 
 }  // namespace slawatch::cli

@@ -22,6 +22,13 @@ int main(int argc, char** argv) {
                "Run 'slawatch COMMAND --help' for a command's options.");
 
     register_check_config(app);
+    register_replay(app);
+    register_report(app);
+    register_minutes(app);
+    register_incidents(app);
+    register_maintenance(app);
+    register_claim(app);
+    register_status(app);
     register_run(app);
 
     try {

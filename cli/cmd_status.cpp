@@ -1,0 +1,92 @@
+// `slawatch status`: the current Service Month so far.
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/store_cli.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+namespace slawatch::cli {
+namespace {
+
+struct StatusOptions {
+    StoreOptions store;
+    std::string format = "text";
+};
+
+void run_status(const StatusOptions& o) {
+    const auto config = load_config(o.store.config);
+    const auto& terms = config.contract.terms;
+    const auto now = now_ms();
+    const auto today = terms.zone.local_date(sla::minute_of_ms(now));
+    const auto month = sla::service_month_of(terms.months(), today);
+    if (!month) {
+        throw CommandError(exit_usage,
+                           fmt::format("today ({}) is outside the contract term ({} to {})",
+                                       sla::format_date(today), sla::format_date(terms.start),
+                                       sla::format_date(terms.end)));
+    }
+    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    sla::MonthReport r;
+    std::optional<sla::EpochMinute> finalized;
+    try {
+        r = store->month_report(*month, now);
+        finalized = store->finalized_until();
+    } catch (const storage::StoreError& e) {
+        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+    }
+    const auto last_final = finalized ? terms.zone.format_minute(*finalized - 1) : std::string();
+    const auto coverage = r.elapsed_minutes > 0
+                              ? fmt::format("{:.2f}", 100.0 * static_cast<double>(r.elapsed_minutes - r.unknown) /
+                                                          static_cast<double>(r.elapsed_minutes))
+                              : std::string("100.00");
+    if (o.format == "json") {
+        std::cout << fmt::format(
+            "{{\"contract\": {}, \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": "
+            "\"{}\", \"days\": {}}}, \"total_minutes\": {}, \"elapsed_minutes\": {}, "
+            "\"unavailable_minutes\": {}, \"excluded_minutes\": {{\"maintenance\": {}, "
+            "\"local_network\": {}, \"customer\": {}}}, \"unknown_minutes\": {}, "
+            "\"coverage_percent\": {}, \"availability_percent\": {}, \"standard_met\": {}, "
+            "\"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}}, "
+            "\"projected\": {{\"unavailable_minutes\": {}, \"percent\": {}}}, "
+            "\"last_finalized_minute\": {}}}\n",
+            json_quote(config.contract.name), month->index, sla::format_date(month->first),
+            sla::format_date(month->last), month->days(), r.total_minutes, r.elapsed_minutes,
+            r.unavailable, r.maintenance, r.local_network, r.customer, r.unknown, coverage,
+            r.availability_text, r.standard_met ? "true" : "false", r.budget_minutes,
+            r.unavailable, r.budget_left, r.projected_unavailable, r.projected_percent,
+            finalized ? json_quote(last_final) : "null");
+        return;
+    }
+    std::string out;
+    out += fmt::format("{}: Service Month {} ({} to {}), {} of {} minutes elapsed\n",
+                       config.contract.name, month->index, sla::format_date(month->first),
+                       sla::format_date(month->last), r.elapsed_minutes, r.total_minutes);
+    out += fmt::format("  availability   {} % so far (standard {} %: {})\n", r.availability_text,
+                       terms.standard.to_string(), r.standard_met ? "met" : "NOT met");
+    out += fmt::format("  error budget   {} of {} minutes used, {} left\n", r.unavailable,
+                       r.budget_minutes, r.budget_left);
+    out += fmt::format("  projected      {} unavailable minutes by month end: {} % compensation\n",
+                       r.projected_unavailable, r.projected_percent);
+    out += fmt::format("  excluded       {} maintenance, {} local network, {} customer\n",
+                       r.maintenance, r.local_network, r.customer);
+    out += fmt::format("  coverage       {} % ({} unknown minutes)\n", coverage, r.unknown);
+    out += fmt::format("  finalized to   {}\n", finalized ? last_final : "nothing yet");
+    std::cout << out;
+}
+
+}  // namespace
+
+void register_status(CLI::App& app) {
+    auto options = std::make_shared<StatusOptions>();
+    auto* cmd = app.add_subcommand(
+        "status", "The current Service Month so far: availability, error budget, projected tier");
+    add_store_options(*cmd, options->store);
+    cmd->add_option("--format", options->format, "text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->callback([options] { run_status(*options); });
+}
+
+}  // namespace slawatch::cli

@@ -1,0 +1,126 @@
+// Shared plumbing of the data commands.
+
+#include "cli/store_cli.hpp"
+
+#include "cli/exit_codes.hpp"
+#include "sla/compensation.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <iostream>
+
+namespace slawatch::cli {
+
+void add_store_options(CLI::App& cmd, StoreOptions& options) {
+    cmd.add_option("--config", options.config, "Config file (TOML)")->required();
+    cmd.add_option("--db", options.db, "Database file (default: storage.path of the config)");
+}
+
+config::Config load_config(const std::string& file) {
+    auto result = config::load(file);
+    if (!result) {
+        std::string message;
+        for (const auto& e : result.errors) message += e + "\n";
+        if (message.empty()) message = file + ": invalid config\n";
+        throw CommandError(exit_usage, message);
+    }
+    return std::move(*result.config);
+}
+
+std::filesystem::path db_path(const config::Config& config, const StoreOptions& options) {
+    if (!options.db.empty()) return options.db;
+    if (config.storage.path.empty()) {
+        throw CommandError(exit_usage, config.file.string() +
+                                           ": storage.path is not set; pass --db PATH");
+    }
+    return config.storage.path;
+}
+
+std::unique_ptr<storage::Store> open_store(const config::Config& config,
+                                           const StoreOptions& options, storage::OpenMode mode) {
+    try {
+        return storage::Store::open(config, db_path(config, options), mode);
+    } catch (const storage::StoreError& e) {
+        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+    }
+}
+
+sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text) {
+    const auto ym = sla::parse_year_month(text);
+    if (!ym) {
+        throw CommandError(exit_usage,
+                           fmt::format("--month: bad month \"{}\" (expected YYYY-MM)", text));
+    }
+    const auto& terms = config.contract.terms;
+    const auto month = sla::find_service_month(terms.months(), *ym);
+    if (!month) {
+        throw CommandError(exit_usage,
+                           fmt::format("--month: {} is outside the contract term ({} to {})", text,
+                                       sla::format_date(terms.start), sla::format_date(terms.end)));
+    }
+    return *month;
+}
+
+sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
+    const auto t = sla::parse_rfc3339(text);
+    if (!t) {
+        throw CommandError(exit_usage,
+                           fmt::format("{}: bad time \"{}\" (expected RFC 3339, e.g. "
+                                       "2026-06-01T00:00:00+08:00)",
+                                       option, text));
+    }
+    return *t;
+}
+
+sla::EpochMillis now_ms() {
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+sla::Money capped_compensation(const storage::Store& store, const config::Config& config,
+                               const sla::ServiceMonth& month, sla::EpochMillis now) {
+    // R9 / SLA 5.1: the cap looks back over the months before this one.
+    std::vector<sla::MonthCompensation> months;
+    for (const auto& m : config.contract.terms.months()) {
+        if (m.index > month.index) break;
+        const auto r = store.month_report(m, now);
+        months.push_back({m.calendar_month(), r.fee, r.compensation_percent, r.compensation});
+    }
+    sla::apply_liability_cap(months);
+    return months.empty() ? sla::Money{} : months.back().amount;
+}
+
+std::string json_quote(std::string_view text) {
+    std::string out = "\"";
+    for (const char c : text) {
+        switch (c) {
+            case '"': out += "\\\""; break;
+            case '\\': out += "\\\\"; break;
+            case '\n': out += "\\n"; break;
+            case '\r': out += "\\r"; break;
+            case '\t': out += "\\t"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20) {
+                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out + "\"";
+}
+
+void write_output(const std::string& text, const std::string& file) {
+    if (file.empty() || file == "-") {
+        std::cout << text << std::flush;
+        return;
+    }
+    std::ofstream out(file, std::ios::binary | std::ios::trunc);
+    out << text;
+    out.close();
+    if (!out) throw CommandError(exit_failure, "slawatch: cannot write " + file);
+}
+
+}  // namespace slawatch::cli

@@ -1,0 +1,55 @@
+#pragma once
+// What the data commands (replay, report, minutes, incidents, maintenance,
+// claim, status) share: loading the config, opening the store, parsing
+// times and months, and writing JSON text.
+
+#include "config/config.hpp"
+#include "sla/month_report.hpp"
+#include "storage/store.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace slawatch::cli {
+
+// The options every data command takes.
+struct StoreOptions {
+    std::string config;
+    std::string db;  // overrides storage.path
+};
+
+// Adds --config (required) and --db to `cmd`.
+void add_store_options(CLI::App& cmd, StoreOptions& options);
+
+// The config, or CommandError(2) with the loader's "file:line:col: ..." lines.
+config::Config load_config(const std::string& file);
+
+std::filesystem::path db_path(const config::Config& config, const StoreOptions& options);
+
+// read_only: a missing database reads as empty and is not created.
+std::unique_ptr<storage::Store> open_store(const config::Config& config,
+                                           const StoreOptions& options, storage::OpenMode mode);
+
+// The Service Month lying in YYYY-MM, or CommandError(2).
+sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text);
+
+// RFC 3339, or CommandError(2) naming the option.
+sla::EpochMillis time_arg(std::string_view text, std::string_view option);
+
+sla::EpochMillis now_ms();
+
+// R9: the month's compensation after the 12-month liability cap, computed
+// over the term's months up to and including `month`.
+sla::Money capped_compensation(const storage::Store& store, const config::Config& config,
+                               const sla::ServiceMonth& month, sla::EpochMillis now);
+
+// "text" as a JSON string literal, quotes included.
+std::string json_quote(std::string_view text);
+
+// Writes `text` to `file`, or to stdout when `file` is empty or "-".
+void write_output(const std::string& text, const std::string& file);
+
+}  // namespace slawatch::cli
