@@ -1,0 +1,136 @@
+// Installing: `cmake --install <build> --prefix /usr` into a DESTDIR gives the
+// layout docs/install.md describes, and nothing else.
+
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using namespace slawatch::testing;
+
+namespace {
+
+// The staged tree of one install, shared by the test cases of this file.
+struct Staged {
+    TempDir dir;
+    RunResult install;
+
+    Staged() {
+        install = run({"/usr/bin/env", "DESTDIR=" + dir.path().string(), SLAWATCH_CMAKE_COMMAND,
+                       "--install", SLAWATCH_BINARY_DIR, "--prefix", "/usr"},
+                      {}, std::chrono::seconds(60));
+    }
+    fs::path root() const { return dir.path(); }
+};
+
+const Staged& staged() {
+    static const Staged s;
+    return s;
+}
+
+// Every regular file and symlink below `root`, relative to it.
+std::set<std::string> files_below(const fs::path& root) {
+    std::set<std::string> out;
+    for (const auto& e : fs::recursive_directory_iterator(root)) {
+        if (!e.is_directory()) out.insert(fs::relative(e.path(), root).string());
+    }
+    return out;
+}
+
+bool starts_with_any(const std::string& path, const std::vector<std::string>& prefixes) {
+    for (const auto& p : prefixes)
+        if (path.starts_with(p)) return true;
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("cmake --install with DESTDIR succeeds", "[install]") {
+    const auto& s = staged();
+    INFO(s.install.out << s.install.err);
+    REQUIRE(s.install.exit_code == 0);
+}
+
+TEST_CASE("the installed binary runs and reports its version", "[install]") {
+    const fs::path bin = staged().root() / "usr/bin/slawatch";
+    REQUIRE(fs::is_regular_file(bin));
+    const auto r = run({bin.string(), "--version"});
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find(SLAWATCH_EXPECTED_VERSION) != std::string::npos);
+}
+
+TEST_CASE("the unit, sysusers and tmpfiles files land where systemd looks", "[install]") {
+    const fs::path root = staged().root();
+    const fs::path unit = root / "usr/lib/systemd/system/slawatch.service";
+    REQUIRE(fs::is_regular_file(unit));
+    const std::string text = read_file(unit);
+    CHECK(text.find("ExecStart=/usr/bin/slawatch run --config /etc/slawatch/slawatch.toml") !=
+          std::string::npos);
+    CHECK(text.find("Type=notify") != std::string::npos);
+    // The unit's user must be the one sysusers creates.
+    CHECK(text.find("User=slawatch") != std::string::npos);
+    CHECK(read_file(root / "usr/lib/sysusers.d/slawatch.conf").find("u slawatch ") != std::string::npos);
+    CHECK(read_file(root / "usr/lib/tmpfiles.d/slawatch.conf").find("/etc/slawatch/credentials") !=
+          std::string::npos);
+}
+
+TEST_CASE("the installed unit passes systemd-analyze verify and scores 2.0 or lower", "[install]") {
+    const fs::path root = staged().root();
+    REQUIRE(fs::exists("/usr/bin/systemd-analyze"));  // package systemd, scripts/install-deps.sh
+    // verify needs ExecStart's binary to exist: point it at the staged one.
+    TempDir work;
+    std::string unit = read_file(root / "usr/lib/systemd/system/slawatch.service");
+    const std::string from = "ExecStart=/usr/bin/slawatch";
+    const auto at = unit.find(from);
+    REQUIRE(at != std::string::npos);
+    unit.replace(at, from.size(), "ExecStart=" + (root / "usr/bin/slawatch").string());
+    const fs::path copy = work.write("slawatch.service", unit);
+
+    // verify also resolves Documentation=man:...: look for them in the staged tree.
+    const auto verify = run({"/usr/bin/env", "MANPATH=" + (root / "usr/share/man").string(),
+                             "/usr/bin/systemd-analyze", "verify", copy.string()});
+    INFO(verify.out << verify.err);
+    CHECK(verify.exit_code == 0);
+    CHECK(verify.err.empty());
+
+    // --threshold counts tenths: 20 is an exposure of 2.0.
+    const auto security = run({"/usr/bin/systemd-analyze", "security", "--offline=true", "--threshold=20",
+                               copy.string()});
+    INFO(security.out << security.err);
+    CHECK(security.exit_code == 0);
+}
+
+TEST_CASE("the example config is installed as /etc/slawatch/slawatch.toml", "[install]") {
+    const fs::path installed = staged().root() / "etc/slawatch/slawatch.toml";
+    REQUIRE(fs::is_regular_file(installed));
+    CHECK(read_file(installed) ==
+          read_file(fs::path(SLAWATCH_SOURCE_DIR) / "examples/slawatch.toml"));
+}
+
+TEST_CASE("the man pages and the operator's docs are installed", "[install]") {
+    const fs::path root = staged().root();
+    CHECK(fs::is_regular_file(root / "usr/share/man/man1/slawatch.1.gz"));
+    CHECK(fs::is_regular_file(root / "usr/share/man/man5/slawatch.toml.5.gz"));
+    for (const char* doc : {"README.md", "install.md", "configuration.md", "operations.md",
+                            "contract-rules.md", "systemd.md"})
+        CHECK(fs::is_regular_file(root / "usr/share/doc/slawatch" / doc));
+}
+
+TEST_CASE("nothing is installed outside the expected places, and no test tool", "[install]") {
+    const std::vector<std::string> allowed{
+        "usr/bin/slawatch",          "usr/lib/systemd/system/",    "usr/lib/sysusers.d/",
+        "usr/lib/tmpfiles.d/",       "usr/share/man/man1/",        "usr/share/man/man5/",
+        "usr/share/doc/slawatch/",   "etc/slawatch/"};
+    const auto files = files_below(staged().root());
+    REQUIRE_FALSE(files.empty());
+    for (const auto& f : files) {
+        INFO(f);
+        CHECK(starts_with_any(f, allowed));
+    }
+    CHECK(files.count("usr/bin/tcmpp-sim") == 0);
+}
