@@ -17,5 +17,6 @@ void register_maintenance(CLI::App& app);
 void register_claim(CLI::App& app);
 void register_status(CLI::App& app);
 void register_run(CLI::App& app);
+void register_probe(CLI::App& app);
 
 }  // namespace slawatch::cli

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
     register_claim(app);
     register_status(app);
     register_run(app);
+    register_probe(app);
 
     try {
         app.parse(argc, argv);

@@ -1,0 +1,137 @@
+// `slawatch probe`: runs one configured probe once, now, and shows what it saw:
+// the first thing an operator runs after editing a probe.
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "config/config.hpp"
+#include "probes/probe.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/json.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace slawatch::cli {
+
+namespace {
+
+struct ProbeOptions {
+    std::string config;
+    std::string name;
+    std::string format = "text";
+};
+
+// Microseconds -> milliseconds; nullopt for a phase not reached (-1).
+std::optional<double> phase_ms(std::int32_t us) {
+    if (us < 0) return std::nullopt;
+    return static_cast<double>(us) / 1000.0;
+}
+
+std::string phase_text(std::int32_t us) {
+    const auto ms = phase_ms(us);
+    return ms ? fmt::format("{:.3f} ms", *ms) : std::string("-");
+}
+
+boost::json::value phase_json(std::int32_t us) {
+    const auto ms = phase_ms(us);
+    if (!ms) return nullptr;
+    // Microsecond precision, without binary noise in the printed number.
+    return static_cast<double>(static_cast<std::int64_t>(*ms * 1000.0 + 0.5)) / 1000.0;
+}
+
+boost::json::value text_or_null(const std::string& s) {
+    if (s.empty()) return nullptr;
+    return boost::json::string(s);
+}
+
+void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out) {
+    const auto dash = [](const std::string& v) { return v.empty() ? std::string("-") : v; };
+    out << fmt::format("probe        {} ({})\n", p.name, config::to_string(p.kind));
+    out << fmt::format("outcome      {}\n", sla::to_string(s.outcome));
+    out << fmt::format("http status  {}\n", s.http_status ? std::to_string(s.http_status) : "-");
+    out << fmt::format("error code   {}\n", dash(s.error_code));
+    out << fmt::format("request id   {}\n", dash(s.request_id));
+    out << fmt::format("dns          {}\n", phase_text(s.phases.dns_us));
+    out << fmt::format("connect      {}\n", phase_text(s.phases.connect_us));
+    out << fmt::format("tls          {}\n", phase_text(s.phases.tls_us));
+    out << fmt::format("first byte   {}\n", phase_text(s.phases.first_byte_us));
+    out << fmt::format("total        {}\n", phase_text(s.phases.total_us));
+    if (!s.detail.empty()) out << fmt::format("detail       {}\n", s.detail);
+}
+
+void print_json(const config::Probe& p, const sla::Sample& s, std::ostream& out) {
+    const boost::json::object doc{
+        {"probe", p.name},
+        {"kind", config::to_string(p.kind)},
+        {"outcome", sla::to_string(s.outcome)},
+        {"http_status", s.http_status ? boost::json::value(s.http_status) : nullptr},
+        {"error_code", text_or_null(s.error_code)},
+        {"request_id", text_or_null(s.request_id)},
+        {"phases_ms",
+         {{"dns", phase_json(s.phases.dns_us)},
+          {"connect", phase_json(s.phases.connect_us)},
+          {"tls", phase_json(s.phases.tls_us)},
+          {"first_byte", phase_json(s.phases.first_byte_us)},
+          {"total", phase_json(s.phases.total_us)}}},
+        {"sent_ms", s.sent_ms},
+        {"detail", text_or_null(s.detail)},
+    };
+    out << boost::json::serialize(doc) << "\n";
+}
+
+void run_probe(const ProbeOptions& opt) {
+    auto loaded = config::load(opt.config);
+    if (!loaded) {
+        std::string message;
+        for (const auto& line : loaded.errors) message += line + "\n";
+        throw CommandError(exit_usage, message);
+    }
+    const config::Probe* settings = loaded.config->find_probe(opt.name);
+    if (!settings) {
+        std::string names;
+        for (const auto& p : loaded.config->probes) names += (names.empty() ? "" : ", ") + p.name;
+        throw CommandError(exit_usage, fmt::format("{}: no probe named \"{}\" (configured: {})",
+                                                   opt.config, opt.name,
+                                                   names.empty() ? "none" : names));
+    }
+
+    boost::asio::io_context io;
+    std::unique_ptr<probes::Probe> probe;
+    try {
+        probe = probes::make_probe(io.get_executor(), *settings);
+    } catch (const probes::ProbeSetupError& e) {
+        throw CommandError(exit_usage, fmt::format("{}: {}", opt.config, e.what()));
+    }
+    std::optional<sla::Sample> sample;
+    probe->run([&](sla::Sample s) { sample = std::move(s); });
+    io.run();  // ends by the probe's own deadline
+    if (!sample) throw CommandError(exit_failure, "slawatch: the probe ended without a result");
+
+    if (opt.format == "json")
+        print_json(*settings, *sample, std::cout);
+    else
+        print_text(*settings, *sample, std::cout);
+    std::cout.flush();
+    if (sample->outcome != sla::Outcome::ok) throw CommandError(exit_failure, "");
+}
+
+}  // namespace
+
+void register_probe(CLI::App& app) {
+    auto opt = std::make_shared<ProbeOptions>();
+    auto* cmd = app.add_subcommand(
+        "probe",
+        "Run one configured probe once, now; print its outcome, HTTP status, API error code, "
+        "request id and phase timings. Exit 0 when ok, 1 otherwise, 2 for a bad config or name.");
+    cmd->add_option("-c,--config", opt->config, "The config file (TOML)")->required();
+    cmd->add_option("-n,--name", opt->name, "The probe's name")->required();
+    cmd->add_option("--format", opt->format, "Output format: text or json")
+        ->check(CLI::IsMember({"text", "json"}));
+    cmd->callback([opt] { run_probe(*opt); });
+}
+
+}  // namespace slawatch::cli
