@@ -172,7 +172,9 @@ tcp::endpoint parse_listen(const std::string& listen) {
     if (ec != std::errc{} || ptr != port.data() + port.size() || value > 65535)
         throw std::invalid_argument("bad port in listen address: " + listen);
     beast::error_code aec;
-    auto address = asio::ip::make_address(host.empty() ? "127.0.0.1" : host, aec);
+    // A name would need a resolver; "localhost" is the one name worth accepting.
+    if (host.empty() || host == "localhost") host = "127.0.0.1";
+    auto address = asio::ip::make_address(host, aec);
     if (aec) throw std::invalid_argument("listen address must be a numeric IP: " + listen);
     return {address, static_cast<unsigned short>(value)};
 }
