@@ -10,24 +10,30 @@ std::optional<Money> Money::parse(std::string_view text) {
     std::int64_t units = 0;
     while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
         // At most 15 integer digits: 10^15 * 100 cents still fits in int64.
-        if (pos == 15) return std::nullopt;
+        if (pos == 15)
+            return std::nullopt;
         units = units * 10 + (text[pos] - '0');
         ++pos;
     }
-    if (pos == 0) return std::nullopt;  // no integer part (".5", "", "-1")
+    if (pos == 0)
+        return std::nullopt;  // no integer part (".5", "", "-1")
     std::int64_t cents = 0;
     if (pos < text.size()) {
-        if (text[pos] != '.') return std::nullopt;
+        if (text[pos] != '.')
+            return std::nullopt;
         ++pos;
         const std::size_t begin = pos;
         while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (pos - begin == 2) return std::nullopt;  // at most 2 fractional digits
+            if (pos - begin == 2)
+                return std::nullopt;  // at most 2 fractional digits
             cents = cents * 10 + (text[pos] - '0');
             ++pos;
         }
         const std::size_t count = pos - begin;
-        if (count == 0 || pos != text.size()) return std::nullopt;  // "1." or "1.5x"
-        if (count == 1) cents *= 10;
+        if (count == 0 || pos != text.size())
+            return std::nullopt;  // "1." or "1.5x"
+        if (count == 1)
+            cents *= 10;
     }
     return Money(units * 100 + cents);
 }
@@ -35,8 +41,8 @@ std::optional<Money> Money::parse(std::string_view text) {
 std::string Money::to_string() const {
     // Work on the magnitude as unsigned so that INT64_MIN cannot overflow.
     const bool negative = cents_ < 0;
-    const std::uint64_t abs = negative ? 0 - static_cast<std::uint64_t>(cents_)
-                                       : static_cast<std::uint64_t>(cents_);
+    const std::uint64_t abs =
+        negative ? 0 - static_cast<std::uint64_t>(cents_) : static_cast<std::uint64_t>(cents_);
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s%llu.%02llu", negative ? "-" : "",
                   static_cast<unsigned long long>(abs / 100),

@@ -8,15 +8,17 @@ namespace slawatch::sla {
 namespace {
 
 constexpr std::array<std::string_view, outcome_count> names{
-    "ok",        "timeout",      "dns_error",    "connect_error", "tls_error",
-    "http_5xx",  "api_error",    "bad_response", "auth_error",    "client_error"};
+    "ok",       "timeout",   "dns_error",    "connect_error", "tls_error",
+    "http_5xx", "api_error", "bad_response", "auth_error",    "client_error"};
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.starts_with(prefix); }
+bool starts_with(std::string_view s, std::string_view prefix) {
+    return s.starts_with(prefix);
+}
 
 // "Name" itself or "Name.<sub-code>".
 bool is_family(std::string_view code, std::string_view name) {
-    return code == name || (code.size() > name.size() && starts_with(code, name) &&
-                            code[name.size()] == '.');
+    return code == name ||
+           (code.size() > name.size() && starts_with(code, name) && code[name.size()] == '.');
 }
 
 }  // namespace
@@ -28,7 +30,8 @@ std::string_view to_string(Outcome o) {
 
 std::optional<Outcome> parse_outcome(std::string_view text) {
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text) return static_cast<Outcome>(i);
+        if (names[i] == text)
+            return static_cast<Outcome>(i);
     }
     return std::nullopt;
 }
@@ -54,9 +57,12 @@ Outcome outcome_of_api_error(std::string_view code) {
 }
 
 Outcome outcome_of_http_status(int status) {
-    if (status == 401 || status == 403) return Outcome::auth_error;
-    if (status >= 400 && status <= 499) return Outcome::client_error;
-    if (status >= 500 && status <= 599) return Outcome::http_5xx;
+    if (status == 401 || status == 403)
+        return Outcome::auth_error;
+    if (status >= 400 && status <= 499)
+        return Outcome::client_error;
+    if (status >= 500 && status <= 599)
+        return Outcome::http_5xx;
     return Outcome::bad_response;
 }
 

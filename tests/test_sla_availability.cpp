@@ -10,7 +10,8 @@ namespace {
 const Percent p999 = Percent::from_units(99'900'000);
 }
 
-TEST_CASE("R8: a 30-day month allows 43.2 minutes, so 43 meet and 44 do not", "[sla][availability]") {
+TEST_CASE("R8: a 30-day month allows 43.2 minutes, so 43 meet and 44 do not",
+          "[sla][availability]") {
     CHECK(standard_met(43, 43200, p999));
     CHECK_FALSE(standard_met(44, 43200, p999));
     CHECK(error_budget_minutes(43200, p999) == 43);
@@ -76,9 +77,10 @@ TEST_CASE("R8: Percent parses decimals in [0, 100] with up to 6 fraction digits"
     CHECK(Percent::parse("0")->units() == 0);
     CHECK(Percent::parse("0.000001")->units() == 1);
     CHECK(Percent::parse("099.90")->units() == 99'900'000);
-    for (const char* bad : {"", "abc", "-1", "+1", "100.000001", "100.5", "101", "1000",
-                            "99.1234567", ".5", "5.", "99.9%", " 99", "99 ", "1e2", "9 9",
-                            "99..9", "99.9.9", "99,9", "99999999999999999999999"}) {
+    for (const char* bad : {"",      "abc",   "-1",     "+1",         "100.000001",
+                            "100.5", "101",   "1000",   "99.1234567", ".5",
+                            "5.",    "99.9%", " 99",    "99 ",        "1e2",
+                            "9 9",   "99..9", "99.9.9", "99,9",       "99999999999999999999999"}) {
         INFO(bad);
         CHECK_FALSE(Percent::parse(bad));
     }

@@ -13,9 +13,9 @@ namespace {
 // China's 2026 National Day holiday: 1-7 October off (the weekdays among
 // them are holidays), Saturday 10 October worked instead.
 BusinessCalendar golden_week_2026() {
-    return BusinessCalendar{{2026_y / 10 / 1, 2026_y / 10 / 2, 2026_y / 10 / 5, 2026_y / 10 / 6,
-                             2026_y / 10 / 7},
-                            {2026_y / 10 / 10}};
+    return BusinessCalendar{
+        {2026_y / 10 / 1, 2026_y / 10 / 2, 2026_y / 10 / 5, 2026_y / 10 / 6, 2026_y / 10 / 7},
+        {2026_y / 10 / 10}};
 }
 
 }  // namespace
@@ -36,7 +36,8 @@ TEST_CASE("R10: business days are Mon-Fri minus holidays plus workdays", "[sla][
     CHECK_THROWS_AS(plain.nth_business_day(2026_y / 4, 0), std::invalid_argument);
 }
 
-TEST_CASE("R10: the SLA example: 2026-03-31 opens 2026-04-08, deadline 2026-05-30", "[sla][claim]") {
+TEST_CASE("R10: the SLA example: 2026-03-31 opens 2026-04-08, deadline 2026-05-30",
+          "[sla][claim]") {
     const auto w = claim_window(2026_y / 3 / 31, BusinessCalendar{});
     CHECK(w.opens == Date{2026_y / 4 / 8});
     CHECK(w.deadline == Date{2026_y / 5 / 30});

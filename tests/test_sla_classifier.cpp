@@ -18,8 +18,12 @@ MinuteTally tally(std::initializer_list<Outcome> outcomes) {
     return t;
 }
 
-MinuteState any(std::vector<S> v) { return service_state(v, Policy::any); }
-MinuteState all(std::vector<S> v) { return service_state(v, Policy::all); }
+MinuteState any(std::vector<S> v) {
+    return service_state(v, Policy::any);
+}
+MinuteState all(std::vector<S> v) {
+    return service_state(v, Policy::all);
+}
 
 constexpr Outcome ok = Outcome::ok;
 constexpr Outcome t5xx = Outcome::http_5xx;
@@ -32,7 +36,8 @@ constexpr Outcome client = Outcome::client_error;
 TEST_CASE("R2: one success makes the minute up; all failed makes it down", "[sla][classifier]") {
     CHECK(classify_service(tally({t5xx, t5xx, t5xx, t5xx, t5xx, ok}), 3, false, false) == S::up);
     CHECK(classify_service(tally({ok, ok, ok}), 3, false, false) == S::up);
-    CHECK(classify_service(tally({t5xx, tout, t5xx, t5xx, t5xx, tout}), 3, false, false) == S::down);
+    CHECK(classify_service(tally({t5xx, tout, t5xx, t5xx, t5xx, tout}), 3, false, false) ==
+          S::down);
     CHECK(classify_service(tally({t5xx, tout, t5xx}), 3, false, false) == S::down);
     CHECK(classify_control(tally({tout, tout, tout}), 3) == S::down);
     CHECK(classify_control(tally({tout, ok, tout}), 3) == S::up);
@@ -116,18 +121,19 @@ TEST_CASE("R5: policy all: the service is down only when every function is", "[s
 }
 
 TEST_CASE("R4: API error codes and HTTP statuses map to outcomes", "[sla][outcome]") {
-    for (const char* code : {"AuthFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
-                             "UnauthorizedOperation", "UnauthorizedOperation.NoPermission",
-                             "IpNotInWhitelist", "IpInBlacklist"}) {
+    for (const char* code :
+         {"AuthFailure", "AuthFailure.SignatureExpire", "AuthFailure.SecretIdNotFound",
+          "UnauthorizedOperation", "UnauthorizedOperation.NoPermission", "IpNotInWhitelist",
+          "IpInBlacklist"}) {
         INFO(code);
         CHECK(outcome_of_api_error(code) == Outcome::auth_error);
     }
-    for (const char* code : {"InvalidParameter", "InvalidParameter.Foo", "InvalidParameterValue",
-                             "InvalidParameterValue.Limit", "MissingParameter", "UnknownParameter",
-                             "InvalidAction", "InvalidRequest", "NoSuchVersion", "NoSuchProduct",
-                             "UnsupportedRegion", "ResourceNotFound", "ResourceNotFound.MNP",
-                             "RequestLimitExceeded", "RequestLimitExceeded.UinLimitExceeded",
-                             "LimitExceeded", "LimitExceeded.Quota"}) {
+    for (const char* code :
+         {"InvalidParameter", "InvalidParameter.Foo", "InvalidParameterValue",
+          "InvalidParameterValue.Limit", "MissingParameter", "UnknownParameter", "InvalidAction",
+          "InvalidRequest", "NoSuchVersion", "NoSuchProduct", "UnsupportedRegion",
+          "ResourceNotFound", "ResourceNotFound.MNP", "RequestLimitExceeded",
+          "RequestLimitExceeded.UinLimitExceeded", "LimitExceeded", "LimitExceeded.Quota"}) {
         INFO(code);
         CHECK(outcome_of_api_error(code) == Outcome::client_error);
     }

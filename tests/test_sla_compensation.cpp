@@ -35,8 +35,8 @@ TEST_CASE("R9: 360 of 36,000 is exactly 99 % and earns 10 %, not 25 %", "[sla][c
     const auto tiers = default_tiers();
     const std::int64_t total = 36'000;
     CHECK(compensation_percent(tiers, p999, 0, total) == 0);
-    CHECK(compensation_percent(tiers, p999, 36, total) == 0);   // exactly 99.9 %: met
-    CHECK(compensation_percent(tiers, p999, 37, total) == 10);  // just below the standard
+    CHECK(compensation_percent(tiers, p999, 36, total) == 0);    // exactly 99.9 %: met
+    CHECK(compensation_percent(tiers, p999, 37, total) == 10);   // just below the standard
     CHECK(compensation_percent(tiers, p999, 360, total) == 10);  // exactly 99 %
     CHECK(compensation_percent(tiers, p999, 361, total) == 25);
     CHECK(compensation_percent(tiers, p999, 1800, total) == 25);  // exactly 95 %
@@ -54,8 +54,8 @@ TEST_CASE("R9: a 30-day month: 44 minutes earn 10 %", "[sla][compensation]") {
 
 TEST_CASE("R9: configured tiers, unsorted or without a floor", "[sla][compensation]") {
     // The same tiers in another order pick the same tier.
-    const std::vector<Tier> shuffled{{Percent::whole(0), 100}, {Percent::whole(99), 10},
-                                     {Percent::whole(95), 25}};
+    const std::vector<Tier> shuffled{
+        {Percent::whole(0), 100}, {Percent::whole(99), 10}, {Percent::whole(95), 25}};
     for (std::int64_t u : {37, 360, 361, 1800, 1801}) {
         INFO(u);
         CHECK(compensation_percent(shuffled, p999, u, 36'000) ==
@@ -90,8 +90,8 @@ TEST_CASE("R9: Money prints two decimals and rounds percentages half-up", "[sla]
     CHECK(Money::from_cents(7).to_string() == "0.07");
     CHECK(Money::from_cents(-150).to_string() == "-1.50");
     CHECK(money("1000.00").percent_of(10).to_string() == "100.00");
-    CHECK(money("0.05").percent_of(10).cents() == 1);   // 0.5 cent rounds up
-    CHECK(money("0.04").percent_of(10).cents() == 0);   // 0.4 cent rounds down
+    CHECK(money("0.05").percent_of(10).cents() == 1);               // 0.5 cent rounds up
+    CHECK(money("0.04").percent_of(10).cents() == 0);               // 0.4 cent rounds down
     CHECK(money("999.99").percent_of(25).to_string() == "250.00");  // 249.9975
     CHECK(money("333.33").percent_of(25).to_string() == "83.33");   // 83.3325
     CHECK(money("0.02").percent_of(25).cents() == 1);               // 0.5 cent
@@ -132,8 +132,10 @@ TEST_CASE("R9: over 14 months with varying fees no 12-month window pays more tha
         CHECK(months[i].amount <= months[i].fee);
         CHECK(months[i].amount >= Money{});
         // Amounts already within the caps are left alone.
-        if (original[i] <= months[i].fee) CHECK(months[i].amount == original[i]);
-        else CHECK(months[i].amount == months[i].fee);
+        if (original[i] <= months[i].fee)
+            CHECK(months[i].amount == original[i]);
+        else
+            CHECK(months[i].amount == months[i].fee);
     }
     for (std::size_t begin = 0; begin + 12 <= months.size(); ++begin) {
         Money paid;

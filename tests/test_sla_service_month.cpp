@@ -22,7 +22,8 @@ TEST_CASE("R6: a 3-month term from 17 March gives 4 Service Months", "[sla][serv
     CHECK(months[2].last == Date{2026_y / 5 / 31});
     CHECK(months[3].first == Date{2026_y / 6 / 1});
     CHECK(months[3].last == Date{2026_y / 6 / 16});
-    for (std::size_t i = 0; i < months.size(); ++i) CHECK(months[i].index == static_cast<int>(i) + 1);
+    for (std::size_t i = 0; i < months.size(); ++i)
+        CHECK(months[i].index == static_cast<int>(i) + 1);
     // R7: days x 1440.
     CHECK(months[0].days() == 15);
     CHECK(months[0].total_minutes() == 21600);
