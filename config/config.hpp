@@ -88,6 +88,29 @@ struct Probe {
     Location where;
 };
 
+// [[alert]]: a hook that is told about alert events (docs/alerts.md).
+enum class AlertKind { exec, webhook };
+
+struct Alert {
+    std::string name;  // unique, [a-z0-9_]+
+    AlertKind kind = AlertKind::exec;
+    std::vector<std::string> events;   // event types it takes; empty = all
+    std::vector<std::string> command;  // exec: argv, run without a shell
+    std::string url;                   // webhook: http:// or https://
+    std::string secret_file;           // webhook: HMAC-SHA256 key, optional
+    std::string ca_file;               // webhook: trust only these CAs
+    std::chrono::milliseconds timeout{10000};
+    int max_attempts = 0;  // 0: retry until delivered
+    std::chrono::milliseconds backoff{5000};       // first retry; doubles per failure
+    std::chrono::milliseconds max_backoff{600000}; // cap
+    std::vector<int> budget_thresholds{50, 75, 100};  // percent of the error budget
+    std::vector<int> reminder_days{7, 1};             // days before a claim deadline
+    std::int64_t unknown_threshold_minutes = 60;      // unknown minutes in a month
+    Location where;
+
+    bool takes(std::string_view event_type) const;
+};
+
 struct Config {
     std::filesystem::path file;  // the config file itself
     Contract contract;
@@ -96,12 +119,14 @@ struct Config {
     Metrics metrics;
     std::vector<Probe> probes;
     std::vector<sla::MaintenanceWindow> maintenance;
+    std::vector<Alert> alerts;
 
     const Probe* find_probe(std::string_view name) const;
 };
 
 std::string_view to_string(ProbeKind k);
 std::string_view to_string(ProbeRole r);
+std::string_view to_string(AlertKind k);
 
 // A config, or every problem found in it, one "file:line:col: message" each.
 struct LoadResult {

@@ -107,7 +107,19 @@ JOIN probe p ON p.id = m.probe
 JOIN state s ON s.id = m.state;
 )sql";
 
-constexpr std::array<std::string_view, current_version> migrations{v1};
+// Version 2: one row per alert event, whether or not a hook takes it, so that
+// a restart never emits an event twice (alerts dedupe by id).
+constexpr std::string_view v2 = R"sql(
+CREATE TABLE alert_event (
+  id TEXT PRIMARY KEY,
+  type TEXT NOT NULL,
+  created_ms INTEGER NOT NULL,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX alert_event_created ON alert_event (created_ms);
+)sql";
+
+constexpr std::array<std::string_view, current_version> migrations{v1, v2};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

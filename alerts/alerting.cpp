@@ -1,0 +1,149 @@
+// The daemon's alerting: detector -> outbox -> dispatcher.
+
+#include "alerts/alerting.hpp"
+
+#include "sla/claim_window.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+namespace slawatch::alerts {
+
+namespace {
+
+template <class T>
+void add_unique(std::vector<T>& out, const std::vector<T>& more) {
+    for (const auto& v : more)
+        if (std::find(out.begin(), out.end(), v) == out.end()) out.push_back(v);
+}
+
+// Events stay known for dedupe this long: past the end of any claim window.
+constexpr sla::EpochMillis memory_ms = 120LL * 24 * 3600 * 1000;
+
+// The detector looks at no more than the last day of a long catch-up.
+constexpr sla::EpochMinute max_span = 1440;
+
+}  // namespace
+
+DetectorOptions detector_options(const config::Config& config) {
+    DetectorOptions o;
+    o.contract = config.contract.name;
+    o.zone = config.contract.terms.zone;
+    if (!config.alerts.empty()) {
+        o.budget_thresholds.clear();
+        o.reminder_days.clear();
+        o.unknown_thresholds.clear();
+    }
+    for (const auto& a : config.alerts) {
+        add_unique(o.budget_thresholds, a.budget_thresholds);
+        add_unique(o.reminder_days, a.reminder_days);
+        add_unique(o.unknown_thresholds, {a.unknown_threshold_minutes});
+    }
+    return o;
+}
+
+bool wants(const config::Alert& alert, const Event& event) {
+    if (!alert.takes(to_string(event.type))) return false;
+    const auto& b = event.body;
+    auto has = [](const auto& list, std::int64_t v) {
+        return std::find(list.begin(), list.end(), v) != list.end();
+    };
+    if (event.type == EventType::budget && b.contains("threshold_percent"))
+        return has(alert.budget_thresholds, b.at("threshold_percent").to_number<std::int64_t>());
+    if (event.type == EventType::claim_window && b.contains("reminder_days") &&
+        !b.at("reminder_days").is_null())
+        return has(alert.reminder_days, b.at("reminder_days").to_number<std::int64_t>());
+    if (event.type == EventType::monitor_health && b.contains("threshold_minutes"))
+        return b.at("threshold_minutes").to_number<std::int64_t>() ==
+               alert.unknown_threshold_minutes;
+    return true;
+}
+
+Alerting::Alerting(boost::asio::any_io_executor ex, const config::Config& config,
+                   const std::filesystem::path& db_path)
+    : config_(config),
+      options_(detector_options(config)),
+      outbox_(std::make_unique<Outbox>(db_path, false)),
+      dispatcher_(std::make_unique<Dispatcher>(ex, *outbox_, config.alerts)) {}
+
+Alerting::~Alerting() = default;
+
+void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_until,
+                      sla::EpochMillis now) {
+    try {
+        state_ = DetectorState::from_emitted(outbox_->event_ids_since(now - memory_ms));
+        if (state_.incident_start) {
+            // Count the incident's minutes seen before the restart again.
+            const auto from = std::max(*state_.incident_start, finalized_until - max_span);
+            run_detector(store, from, finalized_until, now, false);
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("alerts: cannot read the outbox: {}", e.what());
+    }
+    dispatcher_->poke();
+}
+
+void Alerting::on_finalized(const storage::Store& store, sla::EpochMinute from,
+                            sla::EpochMinute to, sla::EpochMillis now) {
+    try {
+        run_detector(store, std::max(from, to - max_span), to, now, true);
+    } catch (const std::exception& e) {
+        // Not marking the minutes: the detector runs again on the next ones,
+        // and month-level events are re-checked then.
+        if (now - last_error_ms_ >= 60'000) {
+            last_error_ms_ = now;
+            spdlog::error("alerts: cannot detect or store events: {}", e.what());
+        }
+    }
+    dispatcher_->poke();
+}
+
+void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
+                            sla::EpochMinute to, sla::EpochMillis now, bool with_months) {
+    if (to <= from) return;
+    DetectorInput in;
+    in.now = now;
+    in.minutes = store.minutes(from, to, std::nullopt);
+    in.results = store.results(from * 60'000, to * 60'000);
+    for (const auto& p : config_.probes)
+        if (p.role == config::ProbeRole::control) in.control_probes.push_back(p.name);
+    if (with_months) {
+        const auto& terms = config_.contract.terms;
+        const auto months = terms.months();
+        const auto last_day = terms.zone.local_date(to - 1);
+        const auto today = terms.zone.local_date(sla::minute_of_ms(now));
+        if (auto m = sla::service_month_of(months, last_day)) in.month = store.month_report(*m, now);
+        for (const auto& m : months) {
+            if (date::sys_days(m.last) >= date::sys_days(last_day)) continue;  // not ended
+            const auto w = sla::claim_window(m.last, terms.calendar,
+                                             terms.claim_after_business_days,
+                                             terms.claim_within_days);
+            if (date::sys_days(w.deadline) < date::sys_days(today)) continue;
+            in.ended_months.push_back(store.month_report(m, now));
+        }
+    }
+    // Recorded in state_ only once stored: a failed store retries them next time.
+    auto state = state_;
+    const auto events = detect(options_, state, in);
+    enqueue(events, now);
+    state_ = std::move(state);
+}
+
+void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
+    for (const auto& e : events) {
+        std::vector<std::string> hooks;
+        for (const auto& a : config_.alerts)
+            if (wants(a, e)) hooks.push_back(a.name);
+        if (outbox_->enqueue(e, hooks, now))
+            spdlog::info("alert {}: {}{}", e.id, e.body.at("summary").as_string().c_str(),
+                         hooks.empty() ? " (no hook takes it)" : "");
+    }
+}
+
+std::string Alerting::render_metrics() const { return dispatcher_->render_metrics(); }
+
+void Alerting::stop() { dispatcher_->stop(); }
+
+}  // namespace slawatch::alerts

@@ -1,0 +1,46 @@
+#pragma once
+// A delivery channel for alert events: exec (a program, event JSON on stdin)
+// or webhook (an HTTP(S) POST). One attempt at a time per hook.
+
+#include "alerts/outbox.hpp"
+#include "config/config.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace slawatch::alerts {
+
+struct Attempt {
+    bool delivered = false;
+    std::string detail;  // "exit 0", "HTTP 503", "killed after the 10s timeout"; never a secret
+};
+
+using AttemptHandler = std::function<void(Attempt)>;
+
+// A hook that cannot be set up (an unreadable secret_file or CA file, a bad URL).
+struct HookSetupError : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+class Hook {
+public:
+    virtual ~Hook() = default;
+    // Starts one attempt and returns at once; `done` runs exactly once, on the
+    // executor, no later than the hook's timeout (plus cleanup).
+    virtual void deliver(const Delivery& delivery, AttemptHandler done) = 0;
+};
+
+std::unique_ptr<Hook> make_exec_hook(boost::asio::any_io_executor ex, const config::Alert& alert);
+std::unique_ptr<Hook> make_webhook_hook(boost::asio::any_io_executor ex,
+                                        const config::Alert& alert);
+// Throws HookSetupError.
+std::unique_ptr<Hook> make_hook(boost::asio::any_io_executor ex, const config::Alert& alert);
+
+// "sha256=<hex HMAC-SHA256 of body>", the X-Slawatch-Signature value.
+std::string signature(std::string_view key, std::string_view body);
+
+}  // namespace slawatch::alerts

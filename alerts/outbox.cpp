@@ -1,0 +1,207 @@
+// The alert outbox: alert_event + alert_outbox rows (schema v2).
+
+#include "alerts/outbox.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace slawatch::alerts {
+
+namespace sqlite = storage::sqlite;
+
+std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, double unit) {
+    const auto cap = std::max(backoff.cap, backoff.initial);
+    std::int64_t d = backoff.initial.count();
+    for (int i = 1; i < failures && d < cap.count(); ++i) d *= 2;
+    d = std::min<std::int64_t>(d, cap.count());
+    unit = std::clamp(unit, 0.0, 1.0);
+    return std::chrono::milliseconds(d / 2 + static_cast<std::int64_t>(std::floor(unit * (d - d / 2))));
+}
+
+namespace {
+
+Delivery read_delivery(const sqlite::Statement& s) {
+    Delivery d;
+    d.id = s.column_text(0);
+    d.hook = s.column_text(1);
+    d.type = s.column_text(2);
+    d.created_ms = s.column_int(3);
+    d.body = s.column_text(4);
+    d.state = s.column_text(5);
+    d.attempts = static_cast<int>(s.column_int(6));
+    d.next_attempt_ms = s.column_int(7);
+    if (!s.is_null(8)) d.last_error = s.column_text(8);
+    if (!s.is_null(9)) d.delivered_ms = s.column_int(9);
+    return d;
+}
+
+constexpr std::string_view columns =
+    "id, hook, type, created_ms, body, state, attempts, next_attempt_ms, last_error, "
+    "delivered_ms";
+
+}  // namespace
+
+Outbox::Outbox(const std::filesystem::path& db_path, bool read_only) {
+    std::error_code ec;
+    if (read_only && !std::filesystem::exists(db_path, ec)) {
+        // A missing database is empty and is not created.
+        db_ = std::make_unique<sqlite::Database>(db_path, sqlite::Database::Mode::memory);
+        has_tables_ = false;
+        return;
+    }
+    if (!read_only && !std::filesystem::exists(db_path, ec))
+        throw storage::StoreError("alert outbox: database " + db_path.string() + " does not exist");
+    db_ = std::make_unique<sqlite::Database>(
+        db_path, read_only ? sqlite::Database::Mode::read_only : sqlite::Database::Mode::read_write);
+    has_tables_ = db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
+    if (!has_tables_ && !read_only)
+        throw storage::StoreError("alert outbox: database " + db_path.string() +
+                                  " has no alert_event table (open it with the Store first)");
+}
+
+Outbox::~Outbox() = default;
+
+bool Outbox::enqueue(const Event& event, const std::vector<std::string>& hooks,
+                     sla::EpochMillis now) {
+    const auto body = event.json();
+    const auto type = std::string(to_string(event.type));
+    sqlite::Transaction tx(*db_);
+    db_->cached("INSERT OR IGNORE INTO alert_event (id, type, created_ms, body) VALUES (?, ?, ?, ?)")
+        .bind(1, event.id)
+        .bind(2, type)
+        .bind(3, now)
+        .bind(4, body)
+        .run();
+    const bool fresh = db_->changes() > 0;
+    for (const auto& hook : hooks) {
+        db_->cached(
+               "INSERT OR IGNORE INTO alert_outbox (id, hook, type, created_ms, body, state, "
+               "attempts, next_attempt_ms) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)")
+            .bind(1, event.id)
+            .bind(2, hook)
+            .bind(3, type)
+            .bind(4, now)
+            .bind(5, body)
+            .bind(6, now)
+            .run();
+    }
+    tx.commit();
+    return fresh;
+}
+
+std::vector<std::string> Outbox::event_ids_since(sla::EpochMillis since) const {
+    std::vector<std::string> out;
+    if (!has_tables_) return out;
+    auto& s = db_->cached("SELECT id FROM alert_event WHERE created_ms >= ? ORDER BY created_ms, id");
+    s.bind(1, since);
+    while (s.step()) out.push_back(s.column_text(0));
+    return out;
+}
+
+std::vector<Delivery> Outbox::due(const std::string& hook, sla::EpochMillis now,
+                                  std::size_t limit) const {
+    std::vector<Delivery> out;
+    if (!has_tables_) return out;
+    auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
+                          " FROM alert_outbox WHERE state = 'pending' AND hook = ? AND "
+                          "next_attempt_ms <= ? ORDER BY created_ms, id LIMIT ?");
+    s.bind(1, hook).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
+    while (s.step()) out.push_back(read_delivery(s));
+    return out;
+}
+
+std::optional<sla::EpochMillis> Outbox::next_due(const std::vector<std::string>& hooks) const {
+    std::optional<sla::EpochMillis> out;
+    if (!has_tables_) return out;
+    auto& s = db_->cached(
+        "SELECT min(next_attempt_ms) FROM alert_outbox WHERE state = 'pending' AND hook = ?");
+    for (const auto& hook : hooks) {
+        s.reset();
+        s.bind(1, hook);
+        if (s.step() && !s.is_null(0)) {
+            const auto t = s.column_int(0);
+            if (!out || t < *out) out = t;
+        }
+    }
+    return out;
+}
+
+void Outbox::mark_delivered(const std::string& id, const std::string& hook, sla::EpochMillis now) {
+    db_->cached(
+           "UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, "
+           "delivered_ms = ?, last_error = NULL WHERE id = ? AND hook = ?")
+        .bind(1, now)
+        .bind(2, id)
+        .bind(3, hook)
+        .run();
+}
+
+std::string Outbox::mark_failed(const std::string& id, const std::string& hook,
+                                const std::string& error, sla::EpochMillis now,
+                                const Backoff& backoff, double unit) {
+    const auto row = find(id, hook);
+    if (!row) return "failed";
+    const int attempts = row->attempts + 1;
+    const bool give_up = backoff.max_attempts > 0 && attempts >= backoff.max_attempts;
+    const std::string state = give_up ? "failed" : "pending";
+    db_->cached(
+           "UPDATE alert_outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ? "
+           "WHERE id = ? AND hook = ?")
+        .bind(1, state)
+        .bind(2, attempts)
+        .bind(3, now + retry_delay(attempts, backoff, unit).count())
+        .bind(4, error.substr(0, 500))
+        .bind(5, id)
+        .bind(6, hook)
+        .run();
+    return state;
+}
+
+std::optional<Delivery> Outbox::find(const std::string& id, const std::string& hook) const {
+    if (!has_tables_) return std::nullopt;
+    auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
+                          " FROM alert_outbox WHERE id = ? AND hook = ?");
+    s.bind(1, id).bind(2, hook);
+    if (!s.step()) return std::nullopt;
+    return read_delivery(s);
+}
+
+std::map<std::string, HookCounts> Outbox::counts() const {
+    std::map<std::string, HookCounts> out;
+    if (!has_tables_) return out;
+    auto& s = db_->cached("SELECT hook, state, count(*) FROM alert_outbox GROUP BY hook, state");
+    while (s.step()) {
+        auto& c = out[s.column_text(0)];
+        const auto state = s.column_text(1);
+        const auto n = s.column_int(2);
+        if (state == "pending") c.pending = n;
+        else if (state == "delivered") c.delivered = n;
+        else c.failed = n;
+    }
+    auto& e = db_->cached(
+        "SELECT hook, last_error FROM alert_outbox WHERE last_error IS NOT NULL "
+        "ORDER BY created_ms");
+    while (e.step()) out[e.column_text(0)].last_error = e.column_text(1);
+    return out;
+}
+
+std::vector<EventRecord> Outbox::recent(std::size_t limit) const {
+    std::vector<EventRecord> out;
+    if (!has_tables_) return out;
+    auto& s = db_->cached(
+        "SELECT id, type, created_ms, body FROM alert_event ORDER BY created_ms DESC, id DESC "
+        "LIMIT ?");
+    s.bind(1, static_cast<std::int64_t>(limit));
+    while (s.step())
+        out.push_back({s.column_text(0), s.column_text(1), s.column_int(2), s.column_text(3), {}});
+    auto& d = db_->cached(std::string("SELECT ") + std::string(columns) +
+                          " FROM alert_outbox WHERE id = ? ORDER BY hook");
+    for (auto& r : out) {
+        d.reset();
+        d.bind(1, r.id);
+        while (d.step()) r.deliveries.push_back(read_delivery(d));
+    }
+    return out;
+}
+
+}  // namespace slawatch::alerts

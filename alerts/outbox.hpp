@@ -1,0 +1,99 @@
+#pragma once
+// The alert outbox in SQLite: every event is stored once (alert_event) and,
+// before any delivery, once per hook that takes it (alert_outbox). Rows stay
+// pending until delivered, across restarts, retried with exponential backoff.
+
+#include "alerts/event.hpp"
+#include "storage/sqlite.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slawatch::alerts {
+
+// One (event, hook) row.
+struct Delivery {
+    std::string id;
+    std::string hook;
+    std::string type;
+    sla::EpochMillis created_ms = 0;
+    std::string body;   // the event's JSON
+    std::string state;  // "pending" | "delivered" | "failed"
+    int attempts = 0;
+    sla::EpochMillis next_attempt_ms = 0;
+    std::string last_error;
+    std::optional<sla::EpochMillis> delivered_ms;
+};
+
+struct Backoff {
+    std::chrono::milliseconds initial{5000};
+    std::chrono::milliseconds cap{600'000};
+    int max_attempts = 0;  // 0: retry until delivered
+};
+
+// The wait after the `failures`-th failed attempt (1-based): initial doubling
+// per failure up to cap, then jittered into [d/2, d] by `unit` in [0, 1) so
+// that many rows do not retry in lockstep.
+std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, double unit);
+
+struct HookCounts {
+    std::int64_t pending = 0;
+    std::int64_t delivered = 0;
+    std::int64_t failed = 0;
+    std::string last_error;  // of the newest row that has one
+};
+
+struct EventRecord {
+    std::string id;
+    std::string type;
+    sla::EpochMillis created_ms = 0;
+    std::string body;
+    std::vector<Delivery> deliveries;  // one per hook, by hook name
+};
+
+class Outbox {
+public:
+    // read_write opens (and never creates) a database the Store has migrated;
+    // read_only is for the CLI.
+    Outbox(const std::filesystem::path& db_path, bool read_only);
+    ~Outbox();
+    Outbox(const Outbox&) = delete;
+    Outbox& operator=(const Outbox&) = delete;
+
+    // Stores the event and a pending row for each of `hooks`, in one
+    // transaction. An id stored before is ignored (dedupe). True when new.
+    bool enqueue(const Event& event, const std::vector<std::string>& hooks, sla::EpochMillis now);
+
+    // Ids of the events created at or after `since`, oldest first.
+    std::vector<std::string> event_ids_since(sla::EpochMillis since) const;
+
+    // Pending rows of `hook` due at `now`, oldest first.
+    std::vector<Delivery> due(const std::string& hook, sla::EpochMillis now,
+                              std::size_t limit) const;
+    // The earliest next_attempt_ms among the pending rows of `hooks`.
+    std::optional<sla::EpochMillis> next_due(const std::vector<std::string>& hooks) const;
+
+    void mark_delivered(const std::string& id, const std::string& hook, sla::EpochMillis now);
+    // Records a failed attempt and schedules the next; returns the row's new
+    // state ("failed" once max_attempts is reached, else "pending").
+    std::string mark_failed(const std::string& id, const std::string& hook,
+                            const std::string& error, sla::EpochMillis now, const Backoff& backoff,
+                            double unit);
+
+    std::map<std::string, HookCounts> counts() const;
+    // The newest events with their deliveries, newest first.
+    std::vector<EventRecord> recent(std::size_t limit) const;
+    std::optional<Delivery> find(const std::string& id, const std::string& hook) const;
+
+private:
+    std::unique_ptr<storage::sqlite::Database> db_;
+    bool has_tables_ = true;  // false: an old or empty database (read-only): nothing stored
+};
+
+}  // namespace slawatch::alerts

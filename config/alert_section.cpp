@@ -1,0 +1,209 @@
+// [[alert]]: hooks told about alert events, run as a program (exec) or sent
+// as an HTTP POST (webhook). See docs/alerts.md.
+
+#include "config/section.hpp"
+#include "config/sections.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <algorithm>
+#include <array>
+#include <map>
+
+namespace slawatch::config {
+
+namespace {
+
+// The event types of alerts/event.hpp (config does not depend on alerts).
+constexpr std::array<std::string_view, 7> event_types{
+    "incident_opened", "incident_resolved", "budget", "tier",
+    "claim_window",    "monitor_health",    "test"};
+
+}  // namespace
+
+bool Alert::takes(std::string_view event_type) const {
+    return events.empty() || std::find(events.begin(), events.end(), event_type) != events.end();
+}
+
+std::string_view to_string(AlertKind k) { return k == AlertKind::webhook ? "webhook" : "exec"; }
+
+namespace detail {
+
+namespace {
+
+constexpr std::chrono::minutes max_timeout{5};
+
+bool valid_name(std::string_view name) {
+    return !name.empty() && name.size() <= 64 &&
+           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
+}
+
+// R12: a secret in the config text would end up in backups and diffs.
+void reject_secrets(Section& s, Diagnostics& diag) {
+    for (std::string_view key : {"secret", "token", "password", "key", "hmac_key", "api_key"}) {
+        if (const toml::node* node = s.table().get(key)) {
+            s.accept(key);
+            diag.error(*node, s.name(key) +
+                                  ": secrets must not be written in the config; put it in a file "
+                                  "readable only by slawatch and set 'secret_file'");
+        }
+    }
+}
+
+// A non-empty array of strings, or nullopt after reporting.
+std::optional<std::vector<std::string>> strings(Section& s, std::string_view key) {
+    const toml::array* list = s.array(key);
+    if (!list) return std::nullopt;
+    std::vector<std::string> out;
+    for (const toml::node& item : *list) {
+        const auto* str = item.as_string();
+        if (!str || str->get().empty()) {
+            s.diag().error(item, s.name(key) + ": expected non-empty strings, got " +
+                                     std::string(str ? "an empty string" : type_name(item)));
+            return std::nullopt;
+        }
+        out.push_back(str->get());
+    }
+    return out;
+}
+
+// An array of integers in [min, max], or nullopt after reporting.
+std::optional<std::vector<int>> integers(Section& s, std::string_view key, int min, int max) {
+    const toml::array* list = s.array(key);
+    if (!list) return std::nullopt;
+    std::vector<int> out;
+    for (const toml::node& item : *list) {
+        const auto* n = item.as_integer();
+        if (!n || n->get() < min || n->get() > max) {
+            s.diag().error(item, s.name(key) + ": expected integers from " + std::to_string(min) +
+                                     " to " + std::to_string(max));
+            return std::nullopt;
+        }
+        out.push_back(static_cast<int>(n->get()));
+    }
+    return out;
+}
+
+void read_events(Section& s, Alert& a) {
+    auto events = strings(s, "events");
+    if (!events) return;
+    const toml::array& list = *s.table().get("events")->as_array();
+    for (std::size_t i = 0; i < events->size(); ++i) {
+        const auto& e = (*events)[i];
+        if (std::find(event_types.begin(), event_types.end(), e) != event_types.end()) continue;
+        std::string expected;
+        for (auto t : event_types) expected += (expected.empty() ? "" : ", ") + std::string(t);
+        s.diag().error(*list.get(i), "alert.events: unknown event type '" + e +
+                                         "' (expected one of " + expected + ")");
+        return;
+    }
+    a.events = std::move(*events);
+}
+
+void read_command(Section& s, Context& ctx, Alert& a) {
+    if (!s.has("command")) return s.missing("command");
+    auto argv = strings(s, "command");
+    if (!argv) return;
+    if (argv->empty()) {
+        ctx.diag.error(*s.table().get("command"),
+                       "alert.command: expected the program and its arguments, got []");
+        return;
+    }
+    // A relative program path is relative to the config file; a bare name is looked up in PATH.
+    if ((*argv)[0].find('/') != std::string::npos) (*argv)[0] = ctx.resolve((*argv)[0]);
+    a.command = std::move(*argv);
+}
+
+void read_url(Section& s, Alert& a) {
+    auto text = s.string("url", true);
+    if (!text) return;
+    const toml::node& where = *s.table().get("url");
+    auto url = boost::urls::parse_absolute_uri(*text);
+    const auto fail = [&](std::string_view why) {
+        // The URL itself may carry a token (chat webhooks): do not echo it.
+        s.diag().error(where, "alert.url: bad URL (" + std::string(why) + ")");
+    };
+    if (!url) return fail("expected http:// or https:// and a host");
+    std::string scheme(url->scheme());
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
+    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
+    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
+    if (url->has_fragment()) return fail("a #fragment is never sent");
+    a.url = *text;
+}
+
+void read_duration(Section& s, std::string_view key, std::chrono::milliseconds max,
+                   std::chrono::milliseconds& out) {
+    auto d = s.duration(key);
+    if (!d) return;
+    if (d->count() <= 0 || *d > max) {
+        s.diag().error(*s.table().get(key), s.name(key) + ": must be above 0 and at most " +
+                                                std::to_string(max.count() / 1000) + "s");
+        return;
+    }
+    out = *d;
+}
+
+}  // namespace
+
+void read_alerts(const toml::node& node, Context& ctx, Config& out) {
+    const toml::array* list = table_array(node, "alert", ctx.diag);
+    if (!list) return;
+    std::map<std::string, int, std::less<>> first_line;  // name -> line of its first use
+    for (const toml::node& item : *list) {
+        const toml::table* table = item.as_table();
+        if (!table) {
+            ctx.diag.error(item, "alert: expected a table, got " + std::string(type_name(item)));
+            continue;
+        }
+        Section s(*table, "alert", ctx.diag);
+        Alert a;
+        a.where = ctx.diag.location(table->source());
+
+        if (auto name = s.string("name", true)) {
+            const toml::node& where = *table->get("name");
+            if (!valid_name(*name)) {
+                ctx.diag.error(where, "alert.name: bad name '" + *name +
+                                          "' (use 1 to 64 of a-z, 0-9 and _)");
+            } else if (auto it = first_line.find(*name); it != first_line.end()) {
+                ctx.diag.error(where, "alert.name: duplicate alert name '" + *name +
+                                          "' (first used on line " + std::to_string(it->second) +
+                                          ")");
+            } else {
+                first_line.emplace(*name, static_cast<int>(where.source().begin.line));
+            }
+            a.name = *name;
+        }
+        reject_secrets(s, ctx.diag);
+        read_events(s, a);
+        read_duration(s, "timeout", max_timeout, a.timeout);
+        read_duration(s, "backoff", std::chrono::hours(1), a.backoff);
+        read_duration(s, "max_backoff", std::chrono::hours(24), a.max_backoff);
+        if (auto n = s.integer("max_attempts", 0, 1'000'000)) a.max_attempts = static_cast<int>(*n);
+        if (auto t = integers(s, "budget_thresholds", 1, 1000)) a.budget_thresholds = *t;
+        if (auto d = integers(s, "reminder_days", 0, 365)) a.reminder_days = *d;
+        if (auto u = s.integer("unknown_threshold_minutes", 0, 44640))
+            a.unknown_threshold_minutes = *u;
+
+        const auto kind = s.choice("kind", {"exec", "webhook"}, "kind");
+        if (!kind && !s.has("kind")) s.missing("kind");
+        if (!kind) {
+            for (std::string_view key : {"command", "url", "secret_file", "ca_file"}) s.accept(key);
+        } else if (*kind == "exec") {
+            a.kind = AlertKind::exec;
+            read_command(s, ctx, a);
+        } else {
+            a.kind = AlertKind::webhook;
+            read_url(s, a);
+            if (auto f = s.string("secret_file")) a.secret_file = ctx.resolve(*f);
+            if (auto f = s.string("ca_file")) a.ca_file = ctx.resolve(*f);
+        }
+        s.finish(kind ? " for an alert of kind '" + *kind + "'" : std::string());
+        out.alerts.push_back(std::move(a));
+    }
+}
+
+}  // namespace detail
+}  // namespace slawatch::config
