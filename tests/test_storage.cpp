@@ -1,0 +1,273 @@
+// The evidence store on a temporary database: schema, migrations, derivation
+// (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
+
+#include "storage/schema.hpp"
+#include "storage/sqlite.hpp"
+#include "storage/store.hpp"
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+
+using namespace slawatch;
+using storage::OpenMode;
+using storage::Store;
+
+namespace {
+
+constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMinute m0 = t0 / 60'000;
+
+config::Probe probe(const std::string& name, config::ProbeRole role = config::ProbeRole::service) {
+    config::Probe p;
+    p.name = name;
+    p.role = role;
+    return p;
+}
+
+config::Config make_config() {
+    config::Config c;
+    c.contract.name = "test";
+    c.contract.user_id = "u1";
+    c.contract.order_id = "o1";
+    auto& t = c.contract.terms;
+    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
+    t.start = *sla::parse_date("2026-03-17");
+    t.end = *sla::parse_date("2026-06-16");
+    t.monthly_fee = *sla::Money::parse("1000.00");
+    c.probes = {probe("a"), probe("b"), probe("ctl", config::ProbeRole::control)};
+    return c;
+}
+
+// Six samples of `probe` in minute `m` with `failures` failures of `failed`.
+std::vector<storage::ProbeResult> minute_of(const std::string& probe, sla::EpochMinute m,
+                                            int samples, int failures,
+                                            sla::Outcome failed = sla::Outcome::http_5xx) {
+    std::vector<storage::ProbeResult> out;
+    for (int i = 0; i < samples; ++i) {
+        storage::ProbeResult r;
+        r.probe = probe;
+        r.sample.sent_ms = m * 60'000 + i * 10'000;
+        r.sample.outcome = i < failures ? failed : sla::Outcome::ok;
+        r.sample.http_status = i < failures ? 503 : 200;
+        r.sample.request_id = "req-" + probe + "-" + std::to_string(i);
+        out.push_back(r);
+    }
+    return out;
+}
+
+void add(std::vector<storage::ProbeResult>& to, std::vector<storage::ProbeResult> more) {
+    to.insert(to.end(), more.begin(), more.end());
+}
+
+sla::MinuteState state_of(const Store& s, sla::EpochMinute m, const std::string& probe) {
+    const auto rows = s.minutes(m, m + 1, probe);
+    REQUIRE(rows.size() == 1);
+    return rows[0].state;
+}
+
+}  // namespace
+
+TEST_CASE("storage: a new database has the current schema version, WAL and the service probe",
+          "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    { Store::open(make_config(), path, OpenMode::read_write); }
+    storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
+    CHECK(db.query_int("PRAGMA user_version") == storage::schema::current_version);
+    CHECK(db.prepare("PRAGMA journal_mode").step());
+    auto st = db.prepare("PRAGMA journal_mode");
+    REQUIRE(st.step());
+    CHECK(st.column_text(0) == "wal");
+    CHECK(db.query_int("SELECT count(*) FROM probe WHERE id = 0 AND name = 'service'") == 1);
+    CHECK(db.query_int("SELECT count(*) FROM probe") == 4);
+}
+
+TEST_CASE("storage: a database with a newer schema version is refused", "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    { Store::open(make_config(), path, OpenMode::read_write); }
+    {
+        storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+        db.exec("PRAGMA user_version = 99");
+    }
+    for (auto mode : {OpenMode::read_write, OpenMode::read_only}) {
+        CHECK_THROWS_WITH(Store::open(make_config(), path, mode),
+                          Catch::Contains("newer than this slawatch"));
+    }
+}
+
+TEST_CASE("R3: a missing database opened read-only is empty and is not created", "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "missing.db";
+    auto store = Store::open(make_config(), path, OpenMode::read_only);
+    CHECK(store->minutes(m0, m0 + 10, std::nullopt).empty());
+    CHECK_FALSE(store->finalized_until());
+    const auto month = make_config().contract.terms.months().back();
+    const auto r = store->month_report(month, t0 + 86'400'000LL * 40);
+    CHECK(r.unknown == month.total_minutes());
+    CHECK(r.unavailable == 0);
+    CHECK_THROWS_AS(store->append(minute_of("a", m0, 6, 0)), storage::StoreError);
+    CHECK_FALSE(std::filesystem::exists(path));
+}
+
+TEST_CASE("R2: derive_minutes is idempotent and one success makes a minute up", "[storage]") {
+    testing::TempDir dir;
+    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    std::vector<storage::ProbeResult> in;
+    add(in, minute_of("a", m0, 6, 6));      // all failed: down
+    add(in, minute_of("b", m0, 6, 5));      // one success: up
+    add(in, minute_of("ctl", m0, 6, 0));
+    add(in, minute_of("a", m0 + 1, 2, 2));  // R3: too few samples
+    store->append(in);
+    store->derive_minutes(m0, m0 + 3);
+    const auto first = store->minutes(m0, m0 + 3, std::nullopt);
+    store->derive_minutes(m0, m0 + 3);
+    store->derive_minutes(m0, m0 + 3);
+    const auto again = store->minutes(m0, m0 + 3, std::nullopt);
+    REQUIRE(first.size() == 12);  // 3 minutes x (service + 3 probes)
+    REQUIRE(again.size() == first.size());
+    for (std::size_t i = 0; i < first.size(); ++i) {
+        CHECK(first[i].minute == again[i].minute);
+        CHECK(first[i].probe == again[i].probe);
+        CHECK(first[i].state == again[i].state);
+        CHECK(first[i].samples == again[i].samples);
+    }
+    CHECK(state_of(*store, m0, "a") == sla::MinuteState::down);
+    CHECK(state_of(*store, m0, "b") == sla::MinuteState::up);
+    CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
+    CHECK(state_of(*store, m0 + 1, "a") == sla::MinuteState::unknown);
+    CHECK(state_of(*store, m0 + 2, "service") == sla::MinuteState::unknown);
+    // Appending the same results again (same milliseconds) keeps both copies.
+    store->append(minute_of("b", m0, 6, 6));
+    CHECK(store->results(t0, t0 + 60'000).size() == 24);
+}
+
+TEST_CASE("R12: request ids are kept for failures only; details never stored", "[storage]") {
+    testing::TempDir dir;
+    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    auto in = minute_of("a", m0, 2, 1);
+    in[0].sample.error_code = "InternalError";
+    in[0].sample.detail = "connect: secret detail";
+    store->append(in);
+    const auto out = store->results(t0, t0 + 60'000);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].sample.request_id == "req-a-0");
+    CHECK(out[0].sample.error_code == "InternalError");
+    CHECK(out[0].sample.detail.empty());
+    CHECK(out[1].sample.request_id.empty());
+    CHECK(testing::read_file(dir / "s.db").find("secret detail") == std::string::npos);
+}
+
+TEST_CASE("R4: adding and removing a maintenance window re-derives the minutes it covers",
+          "[storage]") {
+    testing::TempDir dir;
+    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    std::vector<storage::ProbeResult> in;
+    for (int i = 0; i < 4; ++i) {
+        add(in, minute_of("a", m0 + i, 6, 6));
+        add(in, minute_of("b", m0 + i, 6, 0));
+        add(in, minute_of("ctl", m0 + i, 6, 0));
+    }
+    store->append(in);
+    store->derive_minutes(m0, m0 + 4);
+    CHECK(state_of(*store, m0 + 1, "service") == sla::MinuteState::down);
+
+    sla::MaintenanceWindow w{(m0 + 1) * 60, (m0 + 3) * 60, (m0 - 600) * 60, "planned"};
+    const auto id = store->add_maintenance(w, t0);
+    CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
+    CHECK(state_of(*store, m0 + 1, "service") == sla::MinuteState::maintenance);
+    CHECK(state_of(*store, m0 + 2, "a") == sla::MinuteState::maintenance);
+    CHECK(state_of(*store, m0 + 3, "service") == sla::MinuteState::down);
+    REQUIRE(store->list_maintenance().size() == 1);
+
+    CHECK(store->remove_maintenance(id));
+    CHECK_FALSE(store->remove_maintenance(id));
+    CHECK(state_of(*store, m0 + 1, "service") == sla::MinuteState::down);
+
+    // Announced after its start: not excluded.
+    sla::MaintenanceWindow late{(m0 + 1) * 60, (m0 + 3) * 60, (m0 + 2) * 60, "late notice"};
+    store->add_maintenance(late, t0);
+    CHECK(state_of(*store, m0 + 1, "service") == sla::MinuteState::down);
+}
+
+TEST_CASE("R3: a change of min_samples re-derives everything derived so far", "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    CHECK_FALSE(store->reconcile_config());
+    std::vector<storage::ProbeResult> in;
+    add(in, minute_of("a", m0, 4, 4));
+    add(in, minute_of("b", m0, 4, 0));
+    store->append(in);
+    store->derive_minutes(m0, m0 + 1);
+    CHECK(state_of(*store, m0, "a") == sla::MinuteState::down);
+    CHECK_FALSE(store->reconcile_config());
+
+    config.monitor.min_samples = 5;
+    store->set_config(config);
+    CHECK(store->reconcile_config());
+    CHECK(state_of(*store, m0, "a") == sla::MinuteState::unknown);
+    CHECK(state_of(*store, m0, "service") == sla::MinuteState::unknown);
+}
+
+TEST_CASE("storage: month_report counts service minutes from the rollup", "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    // Down minutes on three days of June 2026, spanning local midnights.
+    std::vector<storage::ProbeResult> in;
+    const sla::EpochMinute downs[] = {m0 - 1, m0, m0 + 1439, m0 + 1440, m0 + 3000};
+    for (auto m : downs) {
+        add(in, minute_of("a", m, 6, 6));
+        add(in, minute_of("b", m, 6, 0));
+    }
+    store->append(in);
+    store->derive_minutes(m0 - 10, m0 + 3010);
+    const auto june = config.contract.terms.months().back();  // 2026-06-01 .. 06-16
+    const auto r = store->month_report(june, t0 + 86'400'000LL * 30);
+    CHECK(r.complete);
+    CHECK(r.unavailable == 4);  // m0 - 1 lies in May
+    CHECK(r.total_minutes == 16 * 1440);
+    CHECK(r.unknown == r.total_minutes - 4);
+    REQUIRE(r.probes.size() == 3);
+    CHECK(r.probes[0].counts[sla::MinuteState::down] == 4);
+    CHECK(r.probes[1].counts[sla::MinuteState::up] == 4);
+    // As of the middle of the second day, only minutes before now count.
+    const auto partial = store->month_report(june, (m0 + 1440 + 60) * 60'000);
+    CHECK(partial.unavailable == 3);
+    CHECK(partial.elapsed_minutes == 1500);
+    CHECK(store->count_states("service", m0 + 1439, m0 + 1441)[sla::MinuteState::down] == 2);
+}
+
+TEST_CASE("storage: retention deletes old raw results and keeps their minutes", "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    config.storage.retention_days = 1;
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    std::vector<storage::ProbeResult> in;
+    add(in, minute_of("a", m0, 6, 6));
+    add(in, minute_of("b", m0, 6, 6));
+    store->append(in);
+    store->derive_minutes(m0, m0 + 1);
+    CHECK(store->apply_retention(t0 + 2 * 86'400'000LL) == 12);
+    CHECK(store->results(t0, t0 + 60'000).empty());
+    store->derive_minutes(m0, m0 + 1);  // no evidence left: the minute keeps its row
+    CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
+}
+
+TEST_CASE("storage: a locked database waits for busy_timeout, then fails clearly", "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    auto store = Store::open(make_config(), path, OpenMode::read_write,
+                             storage::OpenOptions{std::chrono::milliseconds(300)});
+    storage::sqlite::Database other(path, storage::sqlite::Database::Mode::read_write);
+    other.exec("BEGIN IMMEDIATE");
+    const auto start = std::chrono::steady_clock::now();
+    CHECK_THROWS_WITH(store->append(minute_of("a", m0, 6, 0)), Catch::Contains("is locked"));
+    CHECK(std::chrono::steady_clock::now() - start >= std::chrono::milliseconds(250));
+    other.exec("ROLLBACK");
+    store->append(minute_of("a", m0, 6, 0));
+    CHECK(store->results(t0, t0 + 60'000).size() == 6);
+}
