@@ -45,12 +45,12 @@ CREATE TABLE probe_result (
 );
 
 -- Derived: one row per (probe, minute); probe 0 is the service row.
+-- v packs state | samples << 3 | failures << 13 (see minute_v) to stay
+-- under 16 bytes a row.
 CREATE TABLE minute (
   probe INTEGER NOT NULL,
   minute INTEGER NOT NULL,
-  state INTEGER NOT NULL,
-  samples INTEGER NOT NULL,
-  failures INTEGER NOT NULL,
+  v INTEGER NOT NULL,
   PRIMARY KEY (probe, minute)
 ) WITHOUT ROWID;
 
@@ -101,10 +101,10 @@ LEFT JOIN error_code e ON e.id = r.error_code;
 
 CREATE VIEW minute_v AS
 SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc, m.minute,
-       p.name AS probe, s.name AS state, m.samples, m.failures
+       p.name AS probe, s.name AS state, (m.v >> 3) & 1023 AS samples, m.v >> 13 AS failures
 FROM minute m
 JOIN probe p ON p.id = m.probe
-JOIN state s ON s.id = m.state;
+JOIN state s ON s.id = (m.v & 7);
 )sql";
 
 // Version 2: one row per alert event, whether or not a hook takes it, so that
