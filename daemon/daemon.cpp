@@ -136,6 +136,9 @@ private:
         const auto current = sla::minute_of_ms(now_ms());
         const auto stored = store_->finalized_until();
         finalized_until_ = stored ? *stored : current;
+        // A first start records where watching began, so a crash before the
+        // first finalized minute still leaves the gap to derive on restart.
+        if (!stored) store_->set_finalized_until(current);
         if (finalized_until_ < current) {
             const auto zone = config_.contract.terms.zone;
             spdlog::info("resuming: deriving minutes {} to {} (unknown where no probe ran)",

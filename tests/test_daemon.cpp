@@ -202,7 +202,7 @@ struct Rig {
 
 }  // namespace
 
-TEST_CASE("R2, R5: a whole failed minute is one down service minute; a 40 s flap is not",
+TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s flap is not",
           "[daemon][integration]") {
     // Leave at least 25 s of the current minute for the flap's first half.
     if (now_ms() % 60'000 > 35'000) sleep_until_ms((now_ms() / 60'000 + 1) * 60'000 + 500);
@@ -249,7 +249,7 @@ TEST_CASE("R2, R5: a whole failed minute is one down service minute; a 40 s flap
     CHECK(rig.daemon->err().find("stopped") != std::string::npos);
 }
 
-TEST_CASE("R3: kill -9 and restart: the minutes it was down are unknown, the file is intact",
+TEST_CASE("R3: kill -9 and restart: the minutes it was down are unknown and the file is intact",
           "[daemon][integration]") {
     Rig rig;
     rig.start_sim("");
@@ -276,12 +276,12 @@ TEST_CASE("R3: kill -9 and restart: the minutes it was down are unknown, the fil
 
     rig.daemon->signal(SIGTERM);
     REQUIRE(rig.daemon->wait(seconds(15)) == 0);
-    auto check = run({"sqlite3", rig.db().string(), "PRAGMA integrity_check;"});
+    auto check = run({"/usr/bin/sqlite3", rig.db().string(), "PRAGMA integrity_check;"});
     CHECK(check.exit_code == 0);
     CHECK(check.out == "ok\n");
 }
 
-TEST_CASE("SIGHUP with a broken config keeps the old config; /metrics and /healthz answer",
+TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /healthz answer",
           "[daemon][integration]") {
     Rig rig;
     rig.start_sim("");
@@ -337,7 +337,7 @@ TEST_CASE("SIGHUP with a broken config keeps the old config; /metrics and /healt
     CHECK(rig.daemon->wait(seconds(15)) == 0);
 }
 
-TEST_CASE("slawatch run refuses a bad config, a bad option and a busy metrics port",
+TEST_CASE("slawatch run refuses a bad config or option and a busy metrics port",
           "[daemon][integration]") {
     Rig rig;
     rig.dir.write("bad.toml", "[monitor]\nprobes_per_minute = \"many\"\n");
