@@ -17,6 +17,13 @@ namespace {
 // Days are derived one at a time so that re-deriving a year stays small in memory.
 constexpr sla::EpochMinute chunk_minutes = 1440;
 
+// minute.v = state | samples << 3 | failures << 13 (schema.cpp, minute_v).
+std::int64_t pack(sla::MinuteState state, std::int64_t samples, std::int64_t failures) {
+    samples = std::min<std::int64_t>(samples, 1023);
+    failures = std::min(failures, samples);
+    return static_cast<std::int64_t>(state) | samples << 3 | failures << 13;
+}
+
 std::uint64_t fnv1a(std::string_view text) {
     std::uint64_t h = 14695981039346656037ull;
     for (unsigned char c : text) {
@@ -130,13 +137,13 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
 
     // Written probe by probe, in key order: pages fill sequentially.
     auto& ins = db_.cached(
-        "INSERT INTO minute (probe, minute, state, samples, failures) VALUES (?, ?, ?, ?, ?)");
+        "INSERT INTO minute (probe, minute, v) VALUES (?, ?, ?)");
     for (std::size_t i = 0; i < probes.size(); ++i) {
         for (std::int64_t m = 0; m < len; ++m) {
             const auto k = static_cast<std::size_t>(m * n) + i;
             const auto& t = tallies[k];
-            ins.bind(1, ids[i]).bind(2, from + m).bind(3, static_cast<int>(probe_states[k]))
-                .bind(4, t.samples).bind(5, t.failures).run();
+            ins.bind(1, ids[i]).bind(2, from + m)
+                .bind(3, pack(probe_states[k], t.samples, t.failures)).run();
         }
     }
     for (std::int64_t m = 0; m < len; ++m) {
@@ -150,8 +157,7 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
             failures += t.failures;
         }
         ins.bind(1, std::int64_t{0}).bind(2, from + m)
-            .bind(3, static_cast<int>(service_rows[static_cast<std::size_t>(m)]))
-            .bind(4, samples).bind(5, failures).run();
+            .bind(3, pack(service_rows[static_cast<std::size_t>(m)], samples, failures)).run();
     }
 }
 
@@ -161,8 +167,8 @@ void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) 
     const auto last = zone.local_date(to - 1);
     auto& del = db_.cached("DELETE FROM day_count WHERE probe = ? AND day = ?");
     auto& ins = db_.cached(
-        "INSERT INTO day_count (probe, day, state, minutes) SELECT probe, ?, state, count(*) "
-        "FROM minute WHERE probe = ? AND minute >= ? AND minute < ? GROUP BY state");
+        "INSERT INTO day_count (probe, day, state, minutes) SELECT probe, ?, v & 7, count(*) "
+        "FROM minute WHERE probe = ? AND minute >= ? AND minute < ? GROUP BY v & 7");
     for (auto d = date::sys_days(first); d <= date::sys_days(last); d += date::days(1)) {
         const auto day = d.time_since_epoch().count();
         const auto start = zone.start_of_day(sla::Date(d));

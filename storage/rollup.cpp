@@ -25,8 +25,8 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     auto end_day = zone.local_date(to);
     if (zone.start_of_day(end_day) > to) end_day = sla::add_days(end_day, -1);
     auto& by_minute = db_.cached(
-        "SELECT state, count(*) FROM minute WHERE probe = ? AND minute >= ? AND minute < ? "
-        "GROUP BY state");
+        "SELECT v & 7, count(*) FROM minute WHERE probe = ? AND minute >= ? AND minute < ? "
+        "GROUP BY v & 7");
     auto count_minutes = [&](sla::EpochMinute a, sla::EpochMinute b) {
         if (a >= b) return;
         by_minute.bind(1, probe).bind(2, a).bind(3, b);
@@ -110,8 +110,8 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
     }
     std::vector<MinuteRow> rows;
     auto& st = db_.cached(
-        "SELECT minute, state, samples, failures FROM minute WHERE probe = ? AND minute >= ? "
-        "AND minute < ? ORDER BY minute");
+        "SELECT minute, v & 7, (v >> 3) & 1023, v >> 13 FROM minute WHERE probe = ? "
+        "AND minute >= ? AND minute < ? ORDER BY minute");
     for (const auto& [name, id] : wanted) {
         st.bind(1, id).bind(2, from).bind(3, to);
         while (st.step()) {

@@ -1,0 +1,133 @@
+// Storage benchmark: replay ingest (append + derive) rows/s, report latency
+// for one Service Month and a whole year (4 probes at 6 probes a minute,
+// warm cache), and bytes per raw result and per minute row.
+//
+//   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db]
+
+#include "storage/sqlite.hpp"
+#include "storage/store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace slawatch;
+using clk = std::chrono::steady_clock;
+
+namespace {
+
+config::Config make_config() {
+    config::Config c;
+    c.contract.name = "bench";
+    auto& t = c.contract.terms;
+    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
+    t.start = *sla::parse_date("2026-01-01");
+    t.end = *sla::parse_date("2026-12-31");
+    t.monthly_fee = *sla::Money::parse("1000.00");
+    for (const char* name : {"update_check", "release", "download", "management"}) {
+        config::Probe p;
+        p.name = name;
+        c.probes.push_back(p);
+    }
+    return c;
+}
+
+double seconds_since(clk::time_point t) {
+    return std::chrono::duration<double>(clk::now() - t).count();
+}
+
+double table_bytes(storage::sqlite::Database& db, const char* table) {
+    // dbstat counts every page of the table's b-tree (and its indexes).
+    auto st = db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = ?");
+    st.bind(1, table);
+    return st.step() ? static_cast<double>(st.column_int(0)) : 0.0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const int days = argc > 1 ? std::stoi(argv[1]) : 365;
+    const std::filesystem::path path = argc > 2 ? argv[2] : "/tmp/bench_storage.db";
+    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+
+    const auto config = make_config();
+    auto store = storage::Store::open(config, path, storage::OpenMode::read_write);
+    const auto& zone = config.contract.terms.zone;
+    const sla::EpochMinute first = zone.start_of_day(config.contract.terms.start);
+
+    // A realistic mix: mostly ok, 1 % failures with a status, code and request id.
+    std::int64_t rows = 0;
+    double append_s = 0;
+    double derive_s = 0;
+    std::vector<storage::ProbeResult> batch;
+    for (int d = 0; d < days; ++d) {
+        batch.clear();
+        const auto day_start = first + d * 1440LL;
+        for (int m = 0; m < 1440; ++m) {
+            for (int s = 0; s < 6; ++s) {
+                for (const auto& p : config.probes) {
+                    storage::ProbeResult r;
+                    r.probe = p.name;
+                    r.sample.sent_ms = (day_start + m) * 60'000 + s * 10'000 + 37;
+                    const bool fail = (m * 7 + s + d) % 100 == 0;
+                    r.sample.outcome = fail ? sla::Outcome::http_5xx : sla::Outcome::ok;
+                    r.sample.http_status = fail ? 503 : 200;
+                    r.sample.error_code = fail ? "InternalError" : "";
+                    r.sample.request_id = "3f1c9a2e-5b7d-4e21-9a0c-" + std::to_string(rows);
+                    r.sample.phases = {1200, 2500, 9000, 41000, 43000 + s * 100};
+                    batch.push_back(std::move(r));
+                    ++rows;
+                }
+            }
+        }
+        auto t = clk::now();
+        store->append(batch);  // one transaction per day of results
+        append_s += seconds_since(t);
+        t = clk::now();
+        store->derive_minutes(day_start, day_start + 1440);
+        derive_s += seconds_since(t);
+    }
+    fmt::print("ingest: {} results over {} days in {:.2f} s append + {:.2f} s derive = {:.0f} "
+               "results/s ({:.0f} results/s append only)\n",
+               rows, days, append_s, derive_s, rows / (append_s + derive_s), rows / append_s);
+
+    // Reports, warm: the first call fills the page cache, then take the median.
+    const auto months = config.contract.terms.months();
+    const auto now = (first + days * 1440LL) * 60'000;
+    auto median_ms = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v[v.size() / 2];
+    };
+    std::vector<double> one;
+    std::vector<double> year;
+    for (int i = 0; i < 21; ++i) {
+        auto t = clk::now();
+        const auto r = store->month_report(months[0], now);
+        one.push_back(seconds_since(t) * 1000);
+        if (i == 0) fmt::print("month 1: {} unavailable, {} up\n", r.unavailable, r.up);
+        t = clk::now();
+        for (const auto& m : months) (void)store->month_report(m, now);
+        year.push_back(seconds_since(t) * 1000);
+    }
+    fmt::print("report: one Service Month {:.3f} ms, whole year (12 months) {:.3f} ms (median of 21)\n",
+               median_ms(one), median_ms(year));
+
+    store.reset();
+    storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const auto results = db.query_int("SELECT count(*) FROM probe_result");
+    const auto minutes = db.query_int("SELECT count(*) FROM minute");
+    const auto raw_bytes = table_bytes(db, "probe_result");
+    const auto minute_bytes = table_bytes(db, "minute");
+    const auto day_bytes = table_bytes(db, "day_count");
+    fmt::print("disk: {:.1f} bytes per raw result ({} rows), {:.1f} bytes per minute row ({} rows), "
+               "rollup {:.0f} KiB, file {:.1f} MiB\n",
+               raw_bytes / results, results, minute_bytes / minutes, minutes, day_bytes / 1024,
+               std::filesystem::file_size(path) / 1048576.0);
+    return 0;
+}
