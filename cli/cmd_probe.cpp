@@ -7,7 +7,8 @@
 #include "probes/probe.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <boost/json.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
 #include <fmt/format.h>
 
 #include <iostream>
@@ -36,16 +37,14 @@ std::string phase_text(std::int32_t us) {
     return ms ? fmt::format("{:.3f} ms", *ms) : std::string("-");
 }
 
-boost::json::value phase_json(std::int32_t us) {
+// Milliseconds with microsecond precision as a plain JSON number ("1.250"), or null.
+std::string phase_json(std::int32_t us) {
     const auto ms = phase_ms(us);
-    if (!ms) return nullptr;
-    // Microsecond precision, without binary noise in the printed number.
-    return static_cast<double>(static_cast<std::int64_t>(*ms * 1000.0 + 0.5)) / 1000.0;
+    return ms ? fmt::format("{:.3f}", *ms) : std::string("null");
 }
 
-boost::json::value text_or_null(const std::string& s) {
-    if (s.empty()) return nullptr;
-    return boost::json::string(s);
+std::string text_or_null(const std::string& s) {
+    return s.empty() ? std::string("null") : boost::json::serialize(boost::json::string(s));
 }
 
 void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out) {
@@ -63,24 +62,19 @@ void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out)
     if (!s.detail.empty()) out << fmt::format("detail       {}\n", s.detail);
 }
 
+// Written by hand so that timings print as fixed decimals, not 1.25E-1.
 void print_json(const config::Probe& p, const sla::Sample& s, std::ostream& out) {
-    const boost::json::object doc{
-        {"probe", p.name},
-        {"kind", config::to_string(p.kind)},
-        {"outcome", sla::to_string(s.outcome)},
-        {"http_status", s.http_status ? boost::json::value(s.http_status) : nullptr},
-        {"error_code", text_or_null(s.error_code)},
-        {"request_id", text_or_null(s.request_id)},
-        {"phases_ms",
-         {{"dns", phase_json(s.phases.dns_us)},
-          {"connect", phase_json(s.phases.connect_us)},
-          {"tls", phase_json(s.phases.tls_us)},
-          {"first_byte", phase_json(s.phases.first_byte_us)},
-          {"total", phase_json(s.phases.total_us)}}},
-        {"sent_ms", s.sent_ms},
-        {"detail", text_or_null(s.detail)},
-    };
-    out << boost::json::serialize(doc) << "\n";
+    out << fmt::format(
+        "{{\"probe\":{},\"kind\":\"{}\",\"outcome\":\"{}\",\"http_status\":{},"
+        "\"error_code\":{},\"request_id\":{},"
+        "\"phases_ms\":{{\"dns\":{},\"connect\":{},\"tls\":{},\"first_byte\":{},\"total\":{}}},"
+        "\"sent_ms\":{},\"detail\":{}}}\n",
+        boost::json::serialize(boost::json::string(p.name)), config::to_string(p.kind),
+        sla::to_string(s.outcome), s.http_status ? std::to_string(s.http_status) : "null",
+        text_or_null(s.error_code), text_or_null(s.request_id), phase_json(s.phases.dns_us),
+        phase_json(s.phases.connect_us), phase_json(s.phases.tls_us),
+        phase_json(s.phases.first_byte_us), phase_json(s.phases.total_us), s.sent_ms,
+        text_or_null(s.detail));
 }
 
 void run_probe(const ProbeOptions& opt) {
