@@ -7,8 +7,8 @@
 #include "sla/availability.hpp"
 #include "sla/claim_window.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 #include <iostream>
@@ -25,7 +25,8 @@ struct CheckConfigOptions {
 };
 
 std::string target_of(const config::Probe& p) {
-    if (p.kind == config::ProbeKind::http) return p.http.method + " " + p.http.url;
+    if (p.kind == config::ProbeKind::http)
+        return p.http.method + " " + p.http.url;
     return p.tc.endpoint + " " + p.tc.action;
 }
 
@@ -40,7 +41,8 @@ struct MonthRow {
 std::vector<MonthRow> month_rows(const sla::ContractTerms& terms) {
     std::vector<MonthRow> rows;
     for (const auto& m : terms.months()) {
-        rows.push_back({m, sla::error_budget_minutes(m.total_minutes(), terms.standard), terms.fee_for(m),
+        rows.push_back({m, sla::error_budget_minutes(m.total_minutes(), terms.standard),
+                        terms.fee_for(m),
                         sla::claim_window(m.last, terms.calendar, terms.claim_after_business_days,
                                           terms.claim_within_days)});
     }
@@ -60,23 +62,27 @@ void print_text(const config::Config& c, std::ostream& out) {
                        c.monitor.probes_per_minute, c.monitor.min_samples,
                        c.monitor.policy == sla::Policy::all ? "all" : "any");
 
-    out << fmt::format("{:>3}  {:<10}  {:<10}  {:>4}  {:>7}  {:>6}  {:>12}  {:<11}  {}\n", "#", "first",
-                       "last", "days", "minutes", "budget", "fee", "claim opens", "claim deadline");
+    out << fmt::format("{:>3}  {:<10}  {:<10}  {:>4}  {:>7}  {:>6}  {:>12}  {:<11}  {}\n", "#",
+                       "first", "last", "days", "minutes", "budget", "fee", "claim opens",
+                       "claim deadline");
     for (const auto& r : rows) {
         out << fmt::format("{:>3}  {:<10}  {:<10}  {:>4}  {:>7}  {:>6}  {:>12}  {:<11}  {}\n",
-                           r.month.index, sla::format_date(r.month.first), sla::format_date(r.month.last),
-                           r.month.days(), r.month.total_minutes(), r.budget, r.fee.to_string(),
-                           sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline));
+                           r.month.index, sla::format_date(r.month.first),
+                           sla::format_date(r.month.last), r.month.days(), r.month.total_minutes(),
+                           r.budget, r.fee.to_string(), sla::format_date(r.claim.opens),
+                           sla::format_date(r.claim.deadline));
     }
 
     std::size_t name_width = 4;
     for (const auto& p : c.probes) name_width = std::max(name_width, p.name.size());
-    out << fmt::format("\n{:<{}}  {:<7}  {:<12}  {}\n", "name", name_width, "role", "kind", "target");
+    out << fmt::format("\n{:<{}}  {:<7}  {:<12}  {}\n", "name", name_width, "role", "kind",
+                       "target");
     for (const auto& p : c.probes) {
-        out << fmt::format("{:<{}}  {:<7}  {:<12}  {}\n", p.name, name_width, config::to_string(p.role),
-                           config::to_string(p.kind), target_of(p));
+        out << fmt::format("{:<{}}  {:<7}  {:<12}  {}\n", p.name, name_width,
+                           config::to_string(p.role), config::to_string(p.kind), target_of(p));
     }
-    out << fmt::format("\n{} maintenance window(s); storage {}\n", c.maintenance.size(), c.storage.path.string());
+    out << fmt::format("\n{} maintenance window(s); storage {}\n", c.maintenance.size(),
+                       c.storage.path.string());
 }
 
 void print_json(const config::Config& c, std::ostream& out) {
@@ -91,7 +97,9 @@ void print_json(const config::Config& c, std::ostream& out) {
             {"total_minutes", r.month.total_minutes()},
             {"budget_minutes", r.budget},
             {"fee", r.fee.to_string()},
-            {"claim", {{"opens", sla::format_date(r.claim.opens)}, {"deadline", sla::format_date(r.claim.deadline)}}},
+            {"claim",
+             {{"opens", sla::format_date(r.claim.opens)},
+              {"deadline", sla::format_date(r.claim.deadline)}}},
         });
     }
     boost::json::array probes;
@@ -132,9 +140,10 @@ void run_check_config(const CheckConfigOptions& opt) {
 
 void register_check_config(CLI::App& app) {
     auto opt = std::make_shared<CheckConfigOptions>();
-    auto* cmd = app.add_subcommand("check-config",
-                                   "Validate a config file; show the term's Service Months, error budgets, "
-                                   "claim windows and the probes. Exit 2 with file:line:col per problem.");
+    auto* cmd =
+        app.add_subcommand("check-config",
+                           "Validate a config file; show the term's Service Months, error budgets, "
+                           "claim windows and the probes. Exit 2 with file:line:col per problem.");
     cmd->add_option("-c,--config", opt->config, "The config file (TOML)")->required();
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}));

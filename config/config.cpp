@@ -18,7 +18,8 @@ namespace slawatch::config {
 namespace detail {
 
 std::string Context::resolve(const std::string& path) const {
-    if (path.empty()) return path;
+    if (path.empty())
+        return path;
     const std::filesystem::path p(path);
     return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
 }
@@ -26,8 +27,8 @@ std::string Context::resolve(const std::string& path) const {
 const toml::array* table_array(const toml::node& node, std::string_view name, Diagnostics& diag) {
     const toml::array* list = node.as_array();
     if (!list) {
-        diag.error(node, std::string(name) + ": expected an array of tables ([[" + std::string(name) +
-                             "]]), got " + std::string(type_name(node)));
+        diag.error(node, std::string(name) + ": expected an array of tables ([[" +
+                             std::string(name) + "]]), got " + std::string(type_name(node)));
     }
     return list;
 }
@@ -35,8 +36,8 @@ const toml::array* table_array(const toml::node& node, std::string_view name, Di
 const toml::table* table_of(const toml::node& node, std::string_view name, Diagnostics& diag) {
     const toml::table* table = node.as_table();
     if (!table) {
-        diag.error(node, std::string(name) + ": expected a table ([" + std::string(name) + "]), got " +
-                             std::string(type_name(node)));
+        diag.error(node, std::string(name) + ": expected a table ([" + std::string(name) +
+                             "]), got " + std::string(type_name(node)));
     }
     return table;
 }
@@ -51,9 +52,9 @@ struct SectionReader {
 
 // The top-level sections, in the order they are read (contract first: others may use its terms).
 constexpr SectionReader section_readers[] = {
-    {"contract", read_contract, true},   {"monitor", read_monitor, false},
-    {"storage", read_storage, false},    {"metrics", read_metrics, false},
-    {"probe", read_probes, false},       {"maintenance", read_maintenance, false},
+    {"contract", read_contract, true}, {"monitor", read_monitor, false},
+    {"storage", read_storage, false},  {"metrics", read_metrics, false},
+    {"probe", read_probes, false},     {"maintenance", read_maintenance, false},
     {"alert", read_alerts, false},
 };
 
@@ -69,7 +70,8 @@ void read_root(const toml::table& root, Context& ctx, Config& out) {
     }
     for (auto&& [key, node] : root) {
         (void)node;
-        if (known.contains(key.str())) continue;
+        if (known.contains(key.str()))
+            continue;
         std::string message = "unknown key '" + std::string(key.str()) + "'";
         if (auto suggestion = closest(key.str(), known); !suggestion.empty())
             message += " (did you mean '" + suggestion + "'?)";
@@ -82,20 +84,26 @@ void read_root(const toml::table& root, Context& ctx, Config& out) {
 }  // namespace detail
 
 const Probe* Config::find_probe(std::string_view name) const {
-    auto it = std::find_if(probes.begin(), probes.end(), [&](const Probe& p) { return p.name == name; });
+    auto it =
+        std::find_if(probes.begin(), probes.end(), [&](const Probe& p) { return p.name == name; });
     return it == probes.end() ? nullptr : &*it;
 }
 
 std::string_view to_string(ProbeKind k) {
     switch (k) {
-        case ProbeKind::http: return "http";
-        case ProbeKind::tencentcloud: return "tencentcloud";
-        case ProbeKind::download: return "download";
+        case ProbeKind::http:
+            return "http";
+        case ProbeKind::tencentcloud:
+            return "tencentcloud";
+        case ProbeKind::download:
+            return "download";
     }
     return "?";
 }
 
-std::string_view to_string(ProbeRole r) { return r == ProbeRole::control ? "control" : "service"; }
+std::string_view to_string(ProbeRole r) {
+    return r == ProbeRole::control ? "control" : "service";
+}
 
 LoadResult parse(std::string_view toml_text, const std::filesystem::path& file_for_messages) {
     detail::Diagnostics diag(file_for_messages.string());
@@ -129,13 +137,15 @@ LoadResult load(const std::filesystem::path& file) {
     }
     std::ifstream in(file, std::ios::binary);
     if (!in) {
-        result.errors.push_back(file.string() + ": cannot read the config file: " + std::strerror(errno));
+        result.errors.push_back(file.string() +
+                                ": cannot read the config file: " + std::strerror(errno));
         return result;
     }
     std::string text(static_cast<std::size_t>(max_size) + 1, '\0');
     in.read(text.data(), max_size + 1);
     if (in.bad()) {
-        result.errors.push_back(file.string() + ": cannot read the config file: " + std::strerror(errno));
+        result.errors.push_back(file.string() +
+                                ": cannot read the config file: " + std::strerror(errno));
         return result;
     }
     text.resize(static_cast<std::size_t>(in.gcount()));
@@ -144,7 +154,8 @@ LoadResult load(const std::filesystem::path& file) {
         return result;
     }
     result = parse(text, file);
-    if (result.config) result.config->file = std::filesystem::absolute(file).lexically_normal();
+    if (result.config)
+        result.config->file = std::filesystem::absolute(file).lexically_normal();
     return result;
 }
 

@@ -14,9 +14,11 @@ namespace {
 std::vector<sla::Date> read_dates(Section& s, std::string_view key) {
     std::vector<sla::Date> out;
     const toml::array* list = s.array(key);
-    if (!list) return out;
+    if (!list)
+        return out;
     for (const toml::node& item : *list) {
-        if (auto d = date_value(item, s.name(key), s.diag())) out.push_back(*d);
+        if (auto d = date_value(item, s.name(key), s.diag()))
+            out.push_back(*d);
     }
     return out;
 }
@@ -24,9 +26,11 @@ std::vector<sla::Date> read_dates(Section& s, std::string_view key) {
 // R9: tiers best first, each below the standard, percent of the fee 0..100.
 std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::Percent> standard) {
     const toml::node* node = s.get("tier");
-    if (!node) return std::nullopt;
+    if (!node)
+        return std::nullopt;
     const toml::array* list = table_array(*node, "contract.tier", s.diag());
-    if (!list) return std::nullopt;
+    if (!list)
+        return std::nullopt;
     if (list->empty()) {
         s.diag().error(*node, "contract.tier: needs at least one tier");
         return std::nullopt;
@@ -36,7 +40,8 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
         if (!table) {
-            s.diag().error(item, "contract.tier: expected a table, got " + std::string(type_name(item)));
+            s.diag().error(item,
+                           "contract.tier: expected a table, got " + std::string(type_name(item)));
             ok = false;
             continue;
         }
@@ -61,7 +66,8 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
         }
         tiers.push_back({*at_least, static_cast<int>(*percent)});
     }
-    if (!ok) return std::nullopt;
+    if (!ok)
+        return std::nullopt;
     return tiers;
 }
 
@@ -69,7 +75,8 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
 
 void read_contract(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "contract", ctx.diag);
-    if (!table) return;
+    if (!table)
+        return;
     Section s(*table, "contract", ctx.diag);
     Contract& c = out.contract;
     sla::ContractTerms& terms = c.terms;
@@ -84,9 +91,11 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
         terms.zone = *tz;
     } else if (s.has("timezone") && table->get("timezone")->is_string()) {
         ctx.diag.error(*table->get("timezone"),
-                       "contract.timezone: unknown time zone '" + zone + "' (expected an IANA name like \"Asia/Shanghai\")");
+                       "contract.timezone: unknown time zone '" + zone +
+                           "' (expected an IANA name like \"Asia/Shanghai\")");
     } else if (!s.has("timezone")) {
-        ctx.diag.error(*table, "contract.timezone: the system has no time zone data for '" + zone + "'");
+        ctx.diag.error(*table,
+                       "contract.timezone: the system has no time zone data for '" + zone + "'");
     }
 
     // R6: the term is [start, end]; `months` or `end` says where it ends.
@@ -118,16 +127,18 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
     }
 
     // R9: money is decimal, never floating point.
-    if (auto fee = s.money("monthly_fee", true)) terms.monthly_fee = *fee;
+    if (auto fee = s.money("monthly_fee", true))
+        terms.monthly_fee = *fee;
     if (auto currency = s.string("currency")) {
-        const bool iso = currency->size() == 3 &&
-                         std::all_of(currency->begin(), currency->end(),
-                                     [](char ch) { return ch >= 'A' && ch <= 'Z'; });
+        const bool iso =
+            currency->size() == 3 && std::all_of(currency->begin(), currency->end(),
+                                                 [](char ch) { return ch >= 'A' && ch <= 'Z'; });
         if (iso) {
             terms.currency = *currency;
         } else {
             ctx.diag.error(*table->get("currency"),
-                           "contract.currency: expected a 3-letter code like \"CNY\", got '" + *currency + "'");
+                           "contract.currency: expected a 3-letter code like \"CNY\", got '" +
+                               *currency + "'");
         }
     }
     if (const toml::table* fees = s.subtable("fees")) {
@@ -139,12 +150,14 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
                 ctx.diag.error(key.source(), "contract.fees: bad month '" + std::string(key.str()) +
                                                  "' (expected YYYY-MM)");
             } else if (term_ok && !sla::find_service_month(term_months, *ym)) {
-                ctx.diag.error(key.source(),
-                               "contract.fees: " + std::string(key.str()) + " is not in the term (" +
-                                   sla::format_date(terms.start) + " to " + sla::format_date(terms.end) + ")");
+                ctx.diag.error(key.source(), "contract.fees: " + std::string(key.str()) +
+                                                 " is not in the term (" +
+                                                 sla::format_date(terms.start) + " to " +
+                                                 sla::format_date(terms.end) + ")");
             }
             auto fee = money_value(value, "contract.fees." + std::string(key.str()), ctx.diag);
-            if (ym && fee) terms.fees[*ym] = *fee;
+            if (ym && fee)
+                terms.fees[*ym] = *fee;
         }
     }
 
@@ -154,7 +167,8 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
         ctx.diag.error(*table->get("standard"), "contract.standard: must be above 0, got 0");
         standard.reset();
     }
-    if (standard) terms.standard = *standard;
+    if (standard)
+        terms.standard = *standard;
     if (auto tiers = read_tiers(s, standard ? standard : std::optional(terms.standard))) {
         terms.tiers = std::move(*tiers);
     } else if (!s.has("tier") && standard && !terms.tiers.empty() &&
@@ -171,7 +185,8 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
     terms.calendar = sla::BusinessCalendar(holidays, workdays);
     terms.claim_after_business_days =
         static_cast<int>(s.integer("claim_after_business_days", 1, 20).value_or(5));
-    terms.claim_within_days = static_cast<int>(s.integer("claim_within_days", 1, 3650).value_or(60));
+    terms.claim_within_days =
+        static_cast<int>(s.integer("claim_within_days", 1, 3650).value_or(60));
 
     s.finish();
 }

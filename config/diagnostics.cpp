@@ -6,7 +6,8 @@ namespace slawatch::config::detail {
 
 void Diagnostics::error(int line, int column, std::string message) {
     // Implicit tables have no position of their own: point at the file's start.
-    entries_.push_back({std::max(line, 1), std::max(column, 1), entries_.size(), std::move(message)});
+    entries_.push_back(
+        {std::max(line, 1), std::max(column, 1), entries_.size(), std::move(message)});
 }
 
 Location Diagnostics::location(const toml::source_region& where) const {
@@ -18,7 +19,8 @@ std::vector<std::string> Diagnostics::lines() const {
     order.reserve(entries_.size());
     for (const auto& e : entries_) order.push_back(&e);
     std::stable_sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {
-        if (a->line != b->line) return a->line < b->line;
+        if (a->line != b->line)
+            return a->line < b->line;
         return a->column < b->column;
     });
     std::vector<std::string> out;

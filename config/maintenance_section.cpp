@@ -7,11 +7,13 @@ namespace slawatch::config::detail {
 
 void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "maintenance", ctx.diag);
-    if (!list) return;
+    if (!list)
+        return;
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
         if (!table) {
-            ctx.diag.error(item, "maintenance: expected a table, got " + std::string(type_name(item)));
+            ctx.diag.error(item,
+                           "maintenance: expected a table, got " + std::string(type_name(item)));
             continue;
         }
         Section s(*table, "maintenance", ctx.diag);
@@ -25,7 +27,8 @@ void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
             ctx.diag.error(*table->get("end"), "maintenance.end: must be after maintenance.start");
             continue;
         }
-        if (!start || !end || !announced) continue;
+        if (!start || !end || !announced)
+            continue;
         out.maintenance.push_back({*start, *end, *announced, reason.value_or("")});
     }
 }

@@ -12,14 +12,18 @@ namespace {
 // "host:port" or "[v6]:port" with a port in 1..65535.
 bool valid_listen(std::string_view text) {
     const auto colon = text.rfind(':');
-    if (colon == std::string_view::npos || colon == 0) return false;
+    if (colon == std::string_view::npos || colon == 0)
+        return false;
     std::string_view host = text.substr(0, colon);
     const std::string_view port = text.substr(colon + 1);
     if (host.front() == '[') {
-        if (host.size() < 3 || host.back() != ']') return false;
+        if (host.size() < 3 || host.back() != ']')
+            return false;
         host = host.substr(1, host.size() - 2);
-        if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos) return false;
-    } else if (host.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
+        if (host.find_first_not_of("0123456789abcdefABCDEF:.") != std::string_view::npos)
+            return false;
+    } else if (host.find_first_not_of(
+                   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-") !=
                std::string_view::npos) {
         return false;
     }
@@ -32,17 +36,20 @@ bool valid_listen(std::string_view text) {
 
 void read_metrics(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "metrics", ctx.diag);
-    if (!table) return;
+    if (!table)
+        return;
     Section s(*table, "metrics", ctx.diag);
     Metrics& m = out.metrics;
 
-    if (auto enabled = s.boolean("enabled")) m.enabled = *enabled;
+    if (auto enabled = s.boolean("enabled"))
+        m.enabled = *enabled;
     if (auto listen = s.string("listen")) {
         if (valid_listen(*listen)) {
             m.listen = *listen;
         } else {
-            ctx.diag.error(*table->get("listen"), "metrics.listen: expected host:port like \"127.0.0.1:9817\", got '" +
-                                                      *listen + "'");
+            ctx.diag.error(*table->get("listen"),
+                           "metrics.listen: expected host:port like \"127.0.0.1:9817\", got '" +
+                               *listen + "'");
         }
     }
 

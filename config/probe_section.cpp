@@ -17,15 +17,18 @@ constexpr std::chrono::seconds max_timeout{60};
 // R12: a secret in the config text would end up in backups and diffs.
 void reject_secrets(Section& s, Diagnostics& diag) {
     static const std::pair<std::string_view, std::string_view> secrets[] = {
-        {"secret_id", "secret_id_file"}, {"secret_key", "secret_key_file"},
-        {"secret", "secret_id_file' and 'secret_key_file"}, {"token", "token_file"},
+        {"secret_id", "secret_id_file"},
+        {"secret_key", "secret_key_file"},
+        {"secret", "secret_id_file' and 'secret_key_file"},
+        {"token", "token_file"},
         {"password", "a *_file key"},
     };
     for (const auto& [key, instead] : secrets) {
         if (const toml::node* node = s.table().get(key)) {
             s.accept(key);
-            diag.error(*node, s.name(key) + ": secrets must not be written in the config; put it in a file "
-                                            "readable only by slawatch and set '" +
+            diag.error(*node, s.name(key) +
+                                  ": secrets must not be written in the config; put it in a file "
+                                  "readable only by slawatch and set '" +
                                   std::string(instead) + "'");
         }
     }
@@ -33,14 +36,16 @@ void reject_secrets(Section& s, Diagnostics& diag) {
 
 bool valid_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 &&
-           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
+           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+               std::string_view::npos;
 }
 
 }  // namespace
 
 void read_probes(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "probe", ctx.diag);
-    if (!list) return;
+    if (!list)
+        return;
     std::map<std::string, int, std::less<>> first_line;  // name -> line of its first use
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
@@ -55,11 +60,12 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
         if (auto name = s.string("name", true)) {
             const toml::node& where = *table->get("name");
             if (!valid_name(*name)) {
-                ctx.diag.error(where, "probe.name: bad name '" + *name +
-                                          "' (use 1 to 64 of a-z, 0-9 and _)");
+                ctx.diag.error(
+                    where, "probe.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
-                ctx.diag.error(where, "probe.name: duplicate probe name '" + *name + "' (first used on line " +
-                                          std::to_string(it->second) + ")");
+                ctx.diag.error(where, "probe.name: duplicate probe name '" + *name +
+                                          "' (first used on line " + std::to_string(it->second) +
+                                          ")");
             } else {
                 first_line.emplace(*name, static_cast<int>(where.source().begin.line));
             }
@@ -78,7 +84,8 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
         reject_secrets(s, ctx.diag);
 
         const auto kind = s.choice("kind", {"http", "tencentcloud", "download"}, "kind");
-        if (!kind && !s.has("kind")) s.missing("kind");
+        if (!kind && !s.has("kind"))
+            s.missing("kind");
         if (!kind) {
             accept_all_target_keys(s);  // unknown kind: its keys cannot be judged
         } else if (*kind == "http") {
@@ -95,10 +102,12 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
 
 void check_probes_present(const Config& config, Context& ctx) {
     // A probe whose role is unreadable still counts as a service probe (the default).
-    const bool any_service = std::any_of(config.probes.begin(), config.probes.end(),
-                                         [](const Probe& p) { return p.role == ProbeRole::service; });
+    const bool any_service =
+        std::any_of(config.probes.begin(), config.probes.end(),
+                    [](const Probe& p) { return p.role == ProbeRole::service; });
     if (!any_service)
-        ctx.diag.error_at_start("no service probe configured: add a [[probe]] with role = \"service\"");
+        ctx.diag.error_at_start(
+            "no service probe configured: add a [[probe]] with role = \"service\"");
 }
 
 }  // namespace slawatch::config::detail

@@ -21,20 +21,26 @@ constexpr std::string_view token_chars =
 // Returns the parsed URL's host (lowercase), or nullopt after reporting.
 std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view key, bool required) {
     auto text = s.string(key, required);
-    if (!text) return std::nullopt;
+    if (!text)
+        return std::nullopt;
     const toml::node& where = *s.table().get(key);
     auto url = boost::urls::parse_absolute_uri(*text);
     const auto fail = [&](std::string_view why) {
         s.diag().error(where, s.name(key) + ": bad URL '" + *text + "' (" + std::string(why) + ")");
         return std::nullopt;
     };
-    if (!url) return fail("expected http:// or https:// and a host");
+    if (!url)
+        return fail("expected http:// or https:// and a host");
     std::string scheme(url->scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(), [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
+    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (scheme != "http" && scheme != "https")
+        return fail("expected http:// or https://");
+    if (!url->has_authority() || url->encoded_host().empty())
+        return fail("no host");
     // Credentials in a URL would be a secret in the config text (R12).
-    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
+    if (url->has_userinfo())
+        return fail("credentials must not be part of the URL");
     // The url_view points into the toml node's string, which outlives the section.
     return boost::urls::parse_absolute_uri(where.as_string()->get()).value();
 }
@@ -42,23 +48,28 @@ std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view ke
 }  // namespace
 
 void accept_all_target_keys(Section& s) {
-    for (std::string_view key : {"url", "method", "headers", "body", "expect_status", "body_contains", "ca_file",
-                                 "insecure", "endpoint", "service", "action", "version", "region", "payload",
-                                 "secret_id_file", "secret_key_file", "token_file", "url_field", "range"})
+    for (std::string_view key :
+         {"url", "method", "headers", "body", "expect_status", "body_contains", "ca_file",
+          "insecure", "endpoint", "service", "action", "version", "region", "payload",
+          "secret_id_file", "secret_key_file", "token_file", "url_field", "range"})
         s.accept(key);
 }
 
 void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
-    if (checked_url(s, "url", true)) out.url = *s.table().get("url")->value<std::string>();
-    if (auto method = s.choice("method", {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}, "method"))
+    if (checked_url(s, "url", true))
+        out.url = *s.table().get("url")->value<std::string>();
+    if (auto method = s.choice(
+            "method", {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}, "method"))
         out.method = *method;
     if (const toml::table* headers = s.subtable("headers")) {
         for (auto&& [key, value] : *headers) {
             const std::string name = "probe.headers." + std::string(key.str());
             if (!all_chars(key.str(), token_chars)) {
-                ctx.diag.error(key.source(), "probe.headers: bad header name '" + std::string(key.str()) + "'");
+                ctx.diag.error(key.source(),
+                               "probe.headers: bad header name '" + std::string(key.str()) + "'");
             } else if (!value.is_string()) {
-                ctx.diag.error(value, name + ": expected a string, got " + std::string(type_name(value)));
+                ctx.diag.error(value,
+                               name + ": expected a string, got " + std::string(type_name(value)));
             } else if (value.as_string()->get().find_first_of("\r\n") != std::string::npos) {
                 ctx.diag.error(value, name + ": must not contain a line break");
             } else {
@@ -66,25 +77,31 @@ void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
             }
         }
     }
-    if (auto body = s.string("body")) out.body = *body;
+    if (auto body = s.string("body"))
+        out.body = *body;
     if (const toml::array* statuses = s.array("expect_status")) {
         std::vector<int> codes;
         for (const toml::node& item : *statuses) {
             const auto* code = item.as_integer();
             if (!code || code->get() < 100 || code->get() > 599) {
-                ctx.diag.error(item, "probe.expect_status: expected an HTTP status from 100 to 599");
+                ctx.diag.error(item,
+                               "probe.expect_status: expected an HTTP status from 100 to 599");
                 continue;
             }
             codes.push_back(static_cast<int>(code->get()));
         }
         if (statuses->empty())
-            ctx.diag.error(*s.table().get("expect_status"), "probe.expect_status: needs at least one status");
+            ctx.diag.error(*s.table().get("expect_status"),
+                           "probe.expect_status: needs at least one status");
         else if (codes.size() == statuses->size())
             out.expect_status = std::move(codes);
     }
-    if (auto contains = s.string("body_contains")) out.body_contains = *contains;
-    if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
-    if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
+    if (auto contains = s.string("body_contains"))
+        out.body_contains = *contains;
+    if (auto ca = s.string("ca_file"))
+        out.ca_file = ctx.resolve(*ca);
+    if (auto insecure = s.boolean("insecure"))
+        out.insecure = *insecure;
 }
 
 void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
@@ -92,23 +109,29 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         const toml::node& where = *s.table().get("endpoint");
         if ((!url->encoded_path().empty() && url->encoded_path() != "/") || url->has_query() ||
             url->has_fragment()) {
-            ctx.diag.error(where, "probe.endpoint: must be a bare origin like "
-                                  "\"https://tcmpp.tencentcloudapi.com\" (no path or query)");
+            ctx.diag.error(where,
+                           "probe.endpoint: must be a bare origin like "
+                           "\"https://tcmpp.tencentcloudapi.com\" (no path or query)");
         } else {
             out.endpoint = *where.value<std::string>();
-            if (out.endpoint.ends_with('/')) out.endpoint.pop_back();
+            if (out.endpoint.ends_with('/'))
+                out.endpoint.pop_back();
         }
-        // The signing service defaults to the host's first label: tcmpp.tencentcloudapi.com -> tcmpp.
+        // The signing service defaults to the host's first label: tcmpp.tencentcloudapi.com ->
+        // tcmpp.
         const std::string host(url->encoded_host());
-        if (url->host_type() == boost::urls::host_type::name) out.service = host.substr(0, host.find('.'));
+        if (url->host_type() == boost::urls::host_type::name)
+            out.service = host.substr(0, host.find('.'));
         else if (!s.has("service"))
-            ctx.diag.error(where, "probe.endpoint: the host is an IP address; set 'service' for signing");
+            ctx.diag.error(where,
+                           "probe.endpoint: the host is an IP address; set 'service' for signing");
     }
     if (auto service = s.string("service")) {
         if (all_chars(*service, "abcdefghijklmnopqrstuvwxyz0123456789-"))
             out.service = *service;
         else
-            ctx.diag.error(*s.table().get("service"), "probe.service: bad service name '" + *service + "'");
+            ctx.diag.error(*s.table().get("service"),
+                           "probe.service: bad service name '" + *service + "'");
     }
     // A probe must never change anything: only read-only Describe* actions.
     if (auto action = s.string("action", true)) {
@@ -116,8 +139,9 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         if (!all_chars(*action, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
             ctx.diag.error(where, "probe.action: bad action name '" + *action + "'");
         else if (!action->starts_with("Describe"))
-            ctx.diag.error(where, "probe.action: only read-only Describe* actions may be probed, got '" +
-                                      *action + "'");
+            ctx.diag.error(where,
+                           "probe.action: only read-only Describe* actions may be probed, got '" +
+                               *action + "'");
         else
             out.action = *action;
     }
@@ -125,8 +149,8 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         if (sla::parse_date(*version))
             out.version = *version;
         else
-            ctx.diag.error(*s.table().get("version"),
-                           "probe.version: bad API version '" + *version + "' (expected YYYY-MM-DD)");
+            ctx.diag.error(*s.table().get("version"), "probe.version: bad API version '" +
+                                                          *version + "' (expected YYYY-MM-DD)");
     }
     if (auto region = s.string("region")) {
         if (region->empty() || all_chars(*region, "abcdefghijklmnopqrstuvwxyz0123456789-"))
@@ -146,27 +170,35 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             out.payload = *payload;  // sent as written: the signature covers these exact bytes
     }
     // Only the paths: the probe reads the files when it starts (R12).
-    if (auto file = s.string("secret_id_file", true)) out.secret_id_file = ctx.resolve(*file);
-    if (auto file = s.string("secret_key_file", true)) out.secret_key_file = ctx.resolve(*file);
-    if (auto file = s.string("token_file")) out.token_file = ctx.resolve(*file);
-    if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
-    if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
-    if (!download) return;
+    if (auto file = s.string("secret_id_file", true))
+        out.secret_id_file = ctx.resolve(*file);
+    if (auto file = s.string("secret_key_file", true))
+        out.secret_key_file = ctx.resolve(*file);
+    if (auto file = s.string("token_file"))
+        out.token_file = ctx.resolve(*file);
+    if (auto ca = s.string("ca_file"))
+        out.ca_file = ctx.resolve(*ca);
+    if (auto insecure = s.boolean("insecure"))
+        out.insecure = *insecure;
+    if (!download)
+        return;
     if (auto field = s.string("url_field")) {
         if (all_chars(*field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") &&
-            !field->starts_with('.') && !field->ends_with('.') && field->find("..") == std::string::npos)
+            !field->starts_with('.') && !field->ends_with('.') &&
+            field->find("..") == std::string::npos)
             out.url_field = *field;
         else
-            ctx.diag.error(*s.table().get("url_field"),
-                           "probe.url_field: bad field path '" + *field + "' (expected e.g. \"Data.Data\")");
+            ctx.diag.error(
+                *s.table().get("url_field"),
+                "probe.url_field: bad field path '" + *field + "' (expected e.g. \"Data.Data\")");
     }
     if (auto range = s.string("range")) {
         if (range->starts_with("bytes=") && range->size() > 6 &&
             all_chars(range->substr(6), "0123456789-,"))
             out.range = *range;
         else
-            ctx.diag.error(*s.table().get("range"),
-                           "probe.range: bad range '" + *range + "' (expected e.g. \"bytes=0-1023\")");
+            ctx.diag.error(*s.table().get("range"), "probe.range: bad range '" + *range +
+                                                        "' (expected e.g. \"bytes=0-1023\")");
     }
 }
 

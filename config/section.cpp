@@ -9,16 +9,26 @@ namespace slawatch::config::detail {
 
 std::string_view type_name(const toml::node& node) {
     switch (node.type()) {
-        case toml::node_type::table: return "a table";
-        case toml::node_type::array: return "an array";
-        case toml::node_type::string: return "a string";
-        case toml::node_type::integer: return "an integer";
-        case toml::node_type::floating_point: return "a float";
-        case toml::node_type::boolean: return "a boolean";
-        case toml::node_type::date: return "a date";
-        case toml::node_type::time: return "a time";
-        case toml::node_type::date_time: return "a date-time";
-        default: return "nothing";
+        case toml::node_type::table:
+            return "a table";
+        case toml::node_type::array:
+            return "an array";
+        case toml::node_type::string:
+            return "a string";
+        case toml::node_type::integer:
+            return "an integer";
+        case toml::node_type::floating_point:
+            return "a float";
+        case toml::node_type::boolean:
+            return "a boolean";
+        case toml::node_type::date:
+            return "a date";
+        case toml::node_type::time:
+            return "a time";
+        case toml::node_type::date_time:
+            return "a date-time";
+        default:
+            return "nothing";
     }
 }
 
@@ -32,7 +42,8 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
         row[0] = i;
         for (std::size_t j = 1; j <= b.size(); ++j) {
             const std::size_t above = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
             diagonal = above;
         }
     }
@@ -43,7 +54,9 @@ sla::Date to_date(const toml::date& d) {
     return date::year{d.year} / date::month{d.month} / date::day{d.day};
 }
 
-std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string in_quotes(std::string_view s) {
+    return "'" + std::string(s) + "'";
+}
 
 constexpr std::string_view money_hint = "a string like \"1000.00\"";
 constexpr std::string_view percent_hint = "a string like \"99.9\"";
@@ -67,12 +80,14 @@ std::string closest(std::string_view key, const std::set<std::string, std::less<
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     // One or more <digits><unit> terms: "8s", "500ms", "1m30s".
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     std::int64_t total = 0;
     while (!text.empty()) {
         std::int64_t n = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc{} || end == text.data() || n > 86'400'000) return std::nullopt;
+        if (ec != std::errc{} || end == text.data() || n > 86'400'000)
+            return std::nullopt;
         text.remove_prefix(static_cast<std::size_t>(end - text.data()));
         std::int64_t unit = 0;
         if (text.starts_with("ms")) {
@@ -91,32 +106,42 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
             return std::nullopt;
         }
         total += n * unit;
-        if (total > 86'400'000LL * 366) return std::nullopt;
+        if (total > 86'400'000LL * 366)
+            return std::nullopt;
     }
     return std::chrono::milliseconds(total);
 }
 
-std::optional<sla::Date> date_value(const toml::node& node, const std::string& name, Diagnostics& diag) {
-    if (const auto* d = node.as_date()) return to_date(d->get());
+std::optional<sla::Date> date_value(const toml::node& node, const std::string& name,
+                                    Diagnostics& diag) {
+    if (const auto* d = node.as_date())
+        return to_date(d->get());
     if (const auto* s = node.as_string()) {
-        if (auto d = sla::parse_date(s->get())) return d;
+        if (auto d = sla::parse_date(s->get()))
+            return d;
         diag.error(node, name + ": bad date " + in_quotes(s->get()) + " (expected YYYY-MM-DD)");
         return std::nullopt;
     }
-    diag.error(node, name + ": expected a date like 2026-03-17, got " + std::string(type_name(node)));
+    diag.error(node,
+               name + ": expected a date like 2026-03-17, got " + std::string(type_name(node)));
     return std::nullopt;
 }
 
-std::optional<sla::Money> money_value(const toml::node& node, const std::string& name, Diagnostics& diag) {
+std::optional<sla::Money> money_value(const toml::node& node, const std::string& name,
+                                      Diagnostics& diag) {
     if (const auto* s = node.as_string()) {
-        if (auto m = sla::Money::parse(s->get())) return m;
-        diag.error(node, name + ": bad amount " + in_quotes(s->get()) +
-                             " (expected a non-negative decimal with at most 2 decimals, e.g. \"1000.00\")");
+        if (auto m = sla::Money::parse(s->get()))
+            return m;
+        diag.error(
+            node,
+            name + ": bad amount " + in_quotes(s->get()) +
+                " (expected a non-negative decimal with at most 2 decimals, e.g. \"1000.00\")");
         return std::nullopt;
     }
     if (const auto* i = node.as_integer()) {
         const std::int64_t v = i->get();
-        if (v >= 0 && v <= 999'999'999'999'999) return sla::Money::from_cents(v * 100);
+        if (v >= 0 && v <= 999'999'999'999'999)
+            return sla::Money::from_cents(v * 100);
         diag.error(node, name + ": amount " + std::to_string(v) + " is out of range");
         return std::nullopt;
     }
@@ -133,13 +158,15 @@ std::optional<sla::Money> money_value(const toml::node& node, const std::string&
 std::optional<sla::Percent> percent_value(const toml::node& node, const std::string& name,
                                           Diagnostics& diag) {
     if (const auto* s = node.as_string()) {
-        if (auto p = sla::Percent::parse(s->get())) return p;
+        if (auto p = sla::Percent::parse(s->get()))
+            return p;
         diag.error(node, name + ": bad percent " + in_quotes(s->get()) +
                              " (expected a decimal from 0 to 100 with at most 6 decimals)");
         return std::nullopt;
     }
     if (const auto* i = node.as_integer()) {
-        if (i->get() >= 0 && i->get() <= 100) return sla::Percent::whole(i->get());
+        if (i->get() >= 0 && i->get() <= 100)
+            return sla::Percent::whole(i->get());
         diag.error(node, name + ": bad percent " + std::to_string(i->get()) +
                              " (expected a decimal from 0 to 100)");
         return std::nullopt;
@@ -163,7 +190,8 @@ void Section::missing(std::string_view key) const {
     diag_.error(table_.source(), path_ + ": missing required key '" + std::string(key) + "'");
 }
 
-bool Section::expect(const toml::node& node, std::string_view key, bool ok, std::string_view expected) {
+bool Section::expect(const toml::node& node, std::string_view key, bool ok,
+                     std::string_view expected) {
     if (!ok) {
         diag_.error(node, name(key) + ": expected " + std::string(expected) + ", got " +
                               std::string(type_name(node)));
@@ -174,26 +202,31 @@ bool Section::expect(const toml::node& node, std::string_view key, bool ok, std:
 std::optional<std::string> Section::string(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
-    if (!expect(*node, key, node->is_string(), "a string")) return std::nullopt;
+    if (!expect(*node, key, node->is_string(), "a string"))
+        return std::nullopt;
     return std::string(node->as_string()->get());
 }
 
-std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t min, std::int64_t max,
-                                             bool required) {
+std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t min,
+                                             std::int64_t max, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
-    if (!expect(*node, key, node->is_integer(), "an integer")) return std::nullopt;
+    if (!expect(*node, key, node->is_integer(), "an integer"))
+        return std::nullopt;
     const std::int64_t v = node->as_integer()->get();
     if (v < min || v > max) {
-        const std::string range = max == std::numeric_limits<std::int64_t>::max()
-                                      ? "at least " + std::to_string(min)
-                                      : "from " + std::to_string(min) + " to " + std::to_string(max);
+        const std::string range =
+            max == std::numeric_limits<std::int64_t>::max()
+                ? "at least " + std::to_string(min)
+                : "from " + std::to_string(min) + " to " + std::to_string(max);
         diag_.error(*node, name(key) + ": must be " + range + ", got " + std::to_string(v));
         return std::nullopt;
     }
@@ -202,14 +235,16 @@ std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t 
 
 std::optional<bool> Section::boolean(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_boolean(), "true or false")) return std::nullopt;
+    if (!node || !expect(*node, key, node->is_boolean(), "true or false"))
+        return std::nullopt;
     return node->as_boolean()->get();
 }
 
 std::optional<sla::Date> Section::date(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
     return date_value(*node, name(key), diag_);
@@ -217,9 +252,11 @@ std::optional<sla::Date> Section::date(std::string_view key, bool required) {
 
 std::optional<std::chrono::milliseconds> Section::duration(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_string(), "a duration like \"8s\"")) return std::nullopt;
+    if (!node || !expect(*node, key, node->is_string(), "a duration like \"8s\""))
+        return std::nullopt;
     const std::string_view text = node->as_string()->get();
-    if (auto d = parse_duration(text)) return d;
+    if (auto d = parse_duration(text))
+        return d;
     diag_.error(*node, name(key) + ": bad duration " + in_quotes(text) +
                            " (expected e.g. \"8s\", \"500ms\" or \"2m\")");
     return std::nullopt;
@@ -228,7 +265,8 @@ std::optional<std::chrono::milliseconds> Section::duration(std::string_view key)
 std::optional<sla::Money> Section::money(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
     return money_value(*node, name(key), diag_);
@@ -237,7 +275,8 @@ std::optional<sla::Money> Section::money(std::string_view key, bool required) {
 std::optional<sla::Percent> Section::percent(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
     return percent_value(*node, name(key), diag_);
@@ -246,19 +285,20 @@ std::optional<sla::Percent> Section::percent(std::string_view key, bool required
 std::optional<std::int64_t> Section::instant(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required) missing(key);
+        if (required)
+            missing(key);
         return std::nullopt;
     }
     const auto* dt = node->as_date_time();
     if (!dt) {
-        diag_.error(*node, name(key) + ": expected a date-time like 2026-06-10T02:00:00+08:00, got " +
+        diag_.error(*node, name(key) +
+                               ": expected a date-time like 2026-06-10T02:00:00+08:00, got " +
                                std::string(type_name(*node)));
         return std::nullopt;
     }
     const toml::date_time& v = dt->get();
     if (!v.offset) {
-        diag_.error(*node, name(key) +
-                               ": needs a UTC offset or Z, e.g. 2026-06-10T02:00:00+08:00");
+        diag_.error(*node, name(key) + ": needs a UTC offset or Z, e.g. 2026-06-10T02:00:00+08:00");
         return std::nullopt;
     }
     const auto day = date::sys_days(to_date(v.date));
@@ -269,13 +309,15 @@ std::optional<std::int64_t> Section::instant(std::string_view key, bool required
 
 const toml::table* Section::subtable(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_table(), "a table")) return nullptr;
+    if (!node || !expect(*node, key, node->is_table(), "a table"))
+        return nullptr;
     return node->as_table();
 }
 
 const toml::array* Section::array(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_array(), "an array")) return nullptr;
+    if (!node || !expect(*node, key, node->is_array(), "an array"))
+        return nullptr;
     return node->as_array();
 }
 
@@ -283,22 +325,26 @@ std::optional<std::string> Section::choice(std::string_view key,
                                            std::initializer_list<std::string_view> choices,
                                            std::string_view what) {
     auto value = string(key);
-    if (!value) return std::nullopt;
-    if (std::find(choices.begin(), choices.end(), *value) != choices.end()) return value;
+    if (!value)
+        return std::nullopt;
+    if (std::find(choices.begin(), choices.end(), *value) != choices.end())
+        return value;
     std::string expected;
     for (auto c : choices) {
-        if (!expected.empty()) expected += ", ";
+        if (!expected.empty())
+            expected += ", ";
         expected += in_quotes(c);
     }
-    diag_.error(*table_.get(key), name(key) + ": unknown " + std::string(what) + " " + in_quotes(*value) +
-                                      " (expected one of " + expected + ")");
+    diag_.error(*table_.get(key), name(key) + ": unknown " + std::string(what) + " " +
+                                      in_quotes(*value) + " (expected one of " + expected + ")");
     return std::nullopt;
 }
 
 void Section::finish(std::string_view context) {
     for (auto&& [key, node] : table_) {
         (void)node;
-        if (known_.contains(key.str())) continue;
+        if (known_.contains(key.str()))
+            continue;
         std::string message = "unknown key '" + name(key.str()) + "'" + std::string(context);
         if (auto suggestion = closest(key.str(), known_); !suggestion.empty())
             message += " (did you mean '" + suggestion + "'?)";

@@ -29,7 +29,7 @@ std::string closest(std::string_view key, const std::set<std::string, std::less<
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 class Section {
-public:
+  public:
     // `path` names the table in messages ("contract", "probe").
     Section(const toml::table& table, std::string path, Diagnostics& diag)
         : table_(table), path_(std::move(path)), diag_(diag) {}
@@ -60,7 +60,8 @@ public:
     const toml::table* subtable(std::string_view key);
     const toml::array* array(std::string_view key);
     // One of `choices`, reported as "unknown <what>" otherwise.
-    std::optional<std::string> choice(std::string_view key, std::initializer_list<std::string_view> choices,
+    std::optional<std::string> choice(std::string_view key,
+                                      std::initializer_list<std::string_view> choices,
                                       std::string_view what);
 
     // Marks a key known without reading it (it was handled elsewhere).
@@ -69,7 +70,7 @@ public:
     // Reports every key no getter asked for. `context` is appended to the message.
     void finish(std::string_view context = {});
 
-private:
+  private:
     bool expect(const toml::node& node, std::string_view key, bool ok, std::string_view expected);
 
     const toml::table& table_;
@@ -80,8 +81,10 @@ private:
 
 // Value conversions shared by sections, for nodes not directly under a table
 // (array elements, inline-table values). Report under `name` and return nullopt on error.
-std::optional<sla::Date> date_value(const toml::node& node, const std::string& name, Diagnostics& diag);
-std::optional<sla::Money> money_value(const toml::node& node, const std::string& name, Diagnostics& diag);
+std::optional<sla::Date> date_value(const toml::node& node, const std::string& name,
+                                    Diagnostics& diag);
+std::optional<sla::Money> money_value(const toml::node& node, const std::string& name,
+                                      Diagnostics& diag);
 std::optional<sla::Percent> percent_value(const toml::node& node, const std::string& name,
                                           Diagnostics& diag);
 

@@ -24,7 +24,8 @@ slawatch::testing::RunResult check_config(const std::vector<std::string>& args) 
 
 }  // namespace
 
-TEST_CASE("R6, R10: check-config shows the example's four Service Months and claim windows", "[cli]") {
+TEST_CASE("R6, R10: check-config shows the example's four Service Months and claim windows",
+          "[cli]") {
     const auto r = check_config({"--config", example});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
@@ -32,7 +33,8 @@ TEST_CASE("R6, R10: check-config shows the example's four Service Months and cla
     CHECK(r.out.find("tcmpp-prod (Asia/Shanghai)") != std::string::npos);
     CHECK(r.out.find("2026-03-17 to 2026-06-16, 4 Service Months") != std::string::npos);
     // Row 1: 17-31 March, 15 days, 21600 minutes, budget 21 (21.6 at 99.9 %), claims 04-08..05-30.
-    const std::regex first_row(R"(\n\s*1\s+2026-03-17\s+2026-03-31\s+15\s+21600\s+21\s+500\.00\s+2026-04-08\s+2026-05-30\n)");
+    const std::regex first_row(
+        R"(\n\s*1\s+2026-03-17\s+2026-03-31\s+15\s+21600\s+21\s+500\.00\s+2026-04-08\s+2026-05-30\n)");
     CHECK(std::regex_search(r.out, first_row));
     for (const char* probe : {"update_check", "release", "download", "management", "reference"})
         CHECK(r.out.find(probe) != std::string::npos);
@@ -92,11 +94,14 @@ secret = "hunter2"
     CHECK(r.exit_code == 2);
     CHECK(r.out.empty());
     const std::string f = file.string();
-    CHECK(r.err == f + ":3:10: contract.months: must be from 1 to 1200, got 0\n" + f +
-                       ":4:15: contract.monthly_fee: bad amount '12.345' (expected a non-negative decimal with "
-                       "at most 2 decimals, e.g. \"1000.00\")\n" +
-                       f + ":10:10: probe.secret: secrets must not be written in the config; put it in a file "
-                           "readable only by slawatch and set 'secret_id_file' and 'secret_key_file'\n");
+    CHECK(r.err ==
+          f + ":3:10: contract.months: must be from 1 to 1200, got 0\n" + f +
+              ":4:15: contract.monthly_fee: bad amount '12.345' (expected a non-negative decimal "
+              "with "
+              "at most 2 decimals, e.g. \"1000.00\")\n" +
+              f +
+              ":10:10: probe.secret: secrets must not be written in the config; put it in a file "
+              "readable only by slawatch and set 'secret_id_file' and 'secret_key_file'\n");
     // R12: the secret itself is never echoed back.
     CHECK(r.err.find("hunter2") == std::string::npos);
 }
@@ -132,5 +137,6 @@ TEST_CASE("check-config resolves a relative storage path against the config file
     const auto r = check_config({"--config", file.string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK(r.out.find("storage " + (dir.path() / "state" / "slawatch.db").string()) != std::string::npos);
+    CHECK(r.out.find("storage " + (dir.path() / "state" / "slawatch.db").string()) !=
+          std::string::npos);
 }

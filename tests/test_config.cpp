@@ -3,6 +3,7 @@
 
 #include "config/config.hpp"
 #include "sla/service_month.hpp"
+#include "tests/support/config_cases.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -11,17 +12,12 @@
 
 using namespace slawatch;
 using config::parse;
+using namespace slawatch::testing;
 
 namespace {
 
-// Problems of a config that must not load.
-std::vector<std::string> errors_of(std::string_view text) {
-    auto r = parse(text, "t.toml");
-    CHECK_FALSE(r.config.has_value());
-    return r.errors;
-}
-
-config::Config load_ok(std::string_view text, const std::filesystem::path& file = "/etc/slawatch/t.toml") {
+config::Config load_ok(std::string_view text,
+                       const std::filesystem::path& file = "/etc/slawatch/t.toml") {
     auto r = parse(text, file);
     INFO((r.errors.empty() ? std::string() : r.errors.front()));
     REQUIRE(r.config.has_value());
@@ -29,7 +25,9 @@ config::Config load_ok(std::string_view text, const std::filesystem::path& file 
     return std::move(*r.config);
 }
 
-sla::Date ymd(int y, unsigned m, unsigned d) { return date::year{y} / date::month{m} / date::day{d}; }
+sla::Date ymd(int y, unsigned m, unsigned d) {
+    return date::year{y} / date::month{m} / date::day{d};
+}
 
 constexpr std::string_view full_config = R"(
 [contract]
@@ -163,7 +161,8 @@ TEST_CASE("A full config loads into every field", "[config]") {
     CHECK(http.http.method == "POST");
     using Header = std::pair<std::string, std::string>;
     // TOML tables have no order: headers come in key order.
-    CHECK(http.http.headers == std::vector<Header>{{"Accept", "application/json"}, {"X-Probe", "slawatch"}});
+    CHECK(http.http.headers ==
+          std::vector<Header>{{"Accept", "application/json"}, {"X-Probe", "slawatch"}});
     CHECK(http.http.body == "{}");
     CHECK(http.http.expect_status == std::vector<int>{200, 204});
     CHECK(http.http.body_contains == "ok");
@@ -283,454 +282,31 @@ url = "http://127.0.0.1:1/"
     CHECK(c.monitor.min_samples == 2);
 }
 
-namespace {
-
-struct BadConfig {
-    const char* what;
-    const char* text;
-    const char* error;  // the one line expected, file t.toml
-};
-
-void check_table(const std::vector<BadConfig>& cases) {
-    for (const auto& c : cases) {
-        DYNAMIC_SECTION(c.what) {
-            CHECK(errors_of(c.text) == std::vector<std::string>{c.error});
-        }
-    }
-}
-
-}  // namespace
-
-TEST_CASE("Each config problem is one line naming file:line:col", "[config]") {
-    check_table({
-        {"TOML syntax error", "[contract\nstart = 2026-03-17\n",
-         "t.toml:1:10: TOML syntax error: Error while parsing table header: expected ']', saw '\\n'"},
-        {"unknown key, with a suggestion", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-curency = "CNY"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:5:1: unknown key 'contract.curency' (did you mean 'currency'?)"},
-        {"unknown top-level section", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-[[probes]]
-name = "b"
-)",
-         "t.toml:9:3: unknown key 'probes' (did you mean 'probe'?)"},
-        {"wrong type", R"([contract]
-start = 2026-03-17
-months = "3"
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:3:10: contract.months: expected an integer, got a string"},
-        {"missing required key at the table", R"(# x
-[contract]
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:2:1: contract: missing required key 'start'"},
-        {"missing [contract]", R"([[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:1:1: missing required section [contract]"},
-        {"bad date", R"([contract]
-start = "2026-02-30"
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:2:9: contract.start: bad date '2026-02-30' (expected YYYY-MM-DD)"},
-        {"unknown time zone", R"([contract]
-timezone = "Asia/Shanghia"
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:2:12: contract.timezone: unknown time zone 'Asia/Shanghia' (expected an IANA name like "
-         "\"Asia/Shanghai\")"},
-        {"holiday not a date", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-holidays = [2026-10-01, 20261002]
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:5:25: contract.holidays: expected a date like 2026-03-17, got an integer"},
-        {"duplicate probe names", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:10:8: probe.name: duplicate probe name 'a' (first used on line 6)"},
-        {"bad probe name", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "Update-Check"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:6:8: probe.name: bad name 'Update-Check' (use 1 to 64 of a-z, 0-9 and _)"},
-        {"unknown kind", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "ping"
-url = "http://h/"
-)",
-         "t.toml:7:8: probe.kind: unknown kind 'ping' (expected one of 'http', 'tencentcloud', 'download')"},
-        {"missing kind", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-url = "http://h/"
-)",
-         "t.toml:5:1: probe: missing required key 'kind'"},
-        {"unknown role", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-role = "reference"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:7:8: probe.role: unknown role 'reference' (expected one of 'service', 'control')"},
-        {"key of another kind", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-action = "DescribeMNPList"
-)",
-         "t.toml:9:1: unknown key 'probe.action' for a probe of kind 'http'"},
-        {"URL not http", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "ftp://h/"
-)",
-         "t.toml:8:7: probe.url: bad URL 'ftp://h/' (expected http:// or https://)"},
-        {"URL without host", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "https:///path"
-)",
-         "t.toml:8:7: probe.url: bad URL 'https:///path' (no host)"},
-        {"URL not a URL", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "example.com/check"
-)",
-         "t.toml:8:7: probe.url: bad URL 'example.com/check' (expected http:// or https:// and a host)"},
-        {"bad duration", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-timeout = "8 seconds"
-)",
-         "t.toml:9:11: probe.timeout: bad duration '8 seconds' (expected e.g. \"8s\", \"500ms\" or \"2m\")"},
-        {"timeout over a minute", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-timeout = "61s"
-)",
-         "t.toml:9:11: probe.timeout: must be above 0 and at most 60s, got '61s'"},
-        {"zero timeout", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-timeout = "0ms"
-)",
-         "t.toml:9:11: probe.timeout: must be above 0 and at most 60s, got '0ms'"},
-        {"payload not JSON", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "tencentcloud"
-endpoint = "https://tcmpp.tencentcloudapi.com"
-action = "DescribeMNPList"
-version = "2024-08-01"
-payload = '{"Limit": 1,}'
-secret_id_file = "id"
-secret_key_file = "key"
-)",
-         "t.toml:11:11: probe.payload: not valid JSON (syntax error)"},
-        {"payload not an object", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "tencentcloud"
-endpoint = "https://tcmpp.tencentcloudapi.com"
-action = "DescribeMNPList"
-version = "2024-08-01"
-payload = '[1]'
-secret_id_file = "id"
-secret_key_file = "key"
-)",
-         "t.toml:11:11: probe.payload: must be a JSON object"},
-        {"a probe that writes", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "tencentcloud"
-endpoint = "https://tcmpp.tencentcloudapi.com"
-action = "DeleteMNP"
-version = "2024-08-01"
-secret_id_file = "id"
-secret_key_file = "key"
-)",
-         "t.toml:9:10: probe.action: only read-only Describe* actions may be probed, got 'DeleteMNP'"},
-        {"missing secret file key", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "download"
-endpoint = "https://tcmpp.tencentcloudapi.com"
-action = "DescribeMNPOfflinePackageURL"
-version = "2024-08-01"
-secret_id_file = "id"
-)",
-         "t.toml:5:1: probe: missing required key 'secret_key_file'"},
-        {"endpoint with a path", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "tencentcloud"
-endpoint = "https://tcmpp.tencentcloudapi.com/v3"
-action = "DescribeMNPList"
-version = "2024-08-01"
-secret_id_file = "id"
-secret_key_file = "key"
-)",
-         "t.toml:8:12: probe.endpoint: must be a bare origin like \"https://tcmpp.tencentcloudapi.com\" (no "
-         "path or query)"},
-        {"no service probe", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-role = "control"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:1:1: no service probe configured: add a [[probe]] with role = \"service\""},
-        {"min_samples above probes_per_minute", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[monitor]
-probes_per_minute = 4
-min_samples = 5
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:7:15: monitor.min_samples: must not exceed monitor.probes_per_minute (4), got 5"},
-        {"probes_per_minute out of range", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[monitor]
-probes_per_minute = 120
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:6:21: monitor.probes_per_minute: must be from 1 to 60, got 120"},
-        {"unknown policy", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[monitor]
-policy = "most"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:6:10: monitor.policy: unknown policy 'most' (expected one of 'any', 'all')"},
-        {"metrics.listen not host:port", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[metrics]
-listen = "9817"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:6:10: metrics.listen: expected host:port like \"127.0.0.1:9817\", got '9817'"},
-        {"storage.synchronous unknown", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[storage]
-synchronous = "off"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:6:15: storage.synchronous: unknown synchronous mode 'off' (expected one of 'normal', 'full')"},
-        {"maintenance end before start", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-[[maintenance]]
-start = 2026-06-10T04:00:00+08:00
-end = 2026-06-10T04:00:00+08:00
-announced = 2026-06-03T10:00:00+08:00
-)",
-         "t.toml:11:7: maintenance.end: must be after maintenance.start"},
-        {"maintenance time without offset", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-[[maintenance]]
-start = 2026-06-10T02:00:00
-end = 2026-06-10T04:00:00+08:00
-announced = 2026-06-03T10:00:00+08:00
-)",
-         "t.toml:10:9: maintenance.start: needs a UTC offset or Z, e.g. 2026-06-10T02:00:00+08:00"},
-    });
-}
-
 TEST_CASE("R6: the term needs months or end, not both, and end not before start", "[config]") {
     check_table({
         {"end before start", R"([contract]
 start = 2026-03-17
 end = 2026-03-01
 monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:3:7: contract.end: 2026-03-01 is before contract.start 2026-03-17"},
         {"both months and end", R"([contract]
 start = 2026-03-17
 months = 3
 end = 2026-06-16
 monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:4:7: contract: set either 'months' or 'end', not both"},
         {"neither months nor end", R"([contract]
 start = 2026-03-17
 monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:1:1: contract: missing the term's length: set 'months' or 'end'"},
         {"months below 1", R"([contract]
 start = 2026-03-17
 months = 0
 monthly_fee = "1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:3:10: contract.months: must be from 1 to 1200, got 0"},
     });
 }
@@ -741,150 +317,75 @@ TEST_CASE("R8, R9: money, percentages and tiers are exact and ordered", "[config
 start = 2026-03-17
 months = 3
 monthly_fee = "1000.001"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:4:15: contract.monthly_fee: bad amount '1000.001' (expected a non-negative decimal with at "
+)" + probe4,
+         "t.toml:4:15: contract.monthly_fee: bad amount '1000.001' (expected a non-negative "
+         "decimal with at "
          "most 2 decimals, e.g. \"1000.00\")"},
         {"money as a float", R"([contract]
 start = 2026-03-17
 months = 3
 monthly_fee = 1000.5
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:4:15: contract.monthly_fee: write money as a string like \"1000.00\" (floating point is not "
+)" + probe4,
+         "t.toml:4:15: contract.monthly_fee: write money as a string like \"1000.00\" (floating "
+         "point is not "
          "exact)"},
         {"missing monthly_fee", R"([contract]
 start = 2026-03-17
 months = 3
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:1:1: contract: missing required key 'monthly_fee'"},
-        {"bad percent", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-standard = "99.9%"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:5:12: contract.standard: bad percent '99.9%' (expected a decimal from 0 to 100 with at most 6 "
+        {"bad percent", contract4 + R"(standard = "99.9%"
+)" + probe4,
+         "t.toml:5:12: contract.standard: bad percent '99.9%' (expected a decimal from 0 to 100 "
+         "with at most 6 "
          "decimals)"},
-        {"standard of 0", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-standard = "0"
+        {"standard of 0", contract4 + R"(standard = "0"
 [[contract.tier]]
 at_least = "0"
 percent = 10
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:5:12: contract.standard: must be above 0, got 0"},
-        {"standard above 100", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-standard = "100.1"
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:5:12: contract.standard: bad percent '100.1' (expected a decimal from 0 to 100 with at most 6 "
+        {"standard above 100", contract4 + R"(standard = "100.1"
+)" + probe4,
+         "t.toml:5:12: contract.standard: bad percent '100.1' (expected a decimal from 0 to 100 "
+         "with at most 6 "
          "decimals)"},
-        {"tiers out of order", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[contract.tier]]
+        {"tiers out of order", contract4 + R"([[contract.tier]]
 at_least = "95"
 percent = 25
 [[contract.tier]]
 at_least = "99"
 percent = 10
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
-         "t.toml:9:12: contract.tier.at_least: tiers must be ordered best first, but 99 follows 95"},
-        {"tier at the standard", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[contract.tier]]
+)" + probe4,
+         "t.toml:9:12: contract.tier.at_least: tiers must be ordered best first, but 99 follows "
+         "95"},
+        {"tier at the standard", contract4 + R"([[contract.tier]]
 at_least = "99.9"
 percent = 10
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:6:12: contract.tier.at_least: must be below the standard (99.9), got 99.9"},
-        {"tier percent above 100", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[contract.tier]]
+        {"tier percent above 100", contract4 + R"([[contract.tier]]
 at_least = "99"
 percent = 110
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+)" + probe4,
          "t.toml:7:11: contract.tier.percent: must be from 0 to 100, got 110"},
     });
 }
 
 TEST_CASE("R9: fees name a calendar month of the term", "[config]") {
     check_table({
-        {"fee month outside the term", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-fees = { "2026-07" = "1" }
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+        {"fee month outside the term", contract4 + R"(fees = { "2026-07" = "1" }
+)" + probe4,
          "t.toml:5:10: contract.fees: 2026-07 is not in the term (2026-03-17 to 2026-06-16)"},
-        {"fee key not a month", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-fees = { "March" = "1" }
-[[probe]]
-name = "a"
-kind = "http"
-url = "http://h/"
-)",
+        {"fee key not a month", contract4 + R"(fees = { "March" = "1" }
+)" + probe4,
          "t.toml:5:10: contract.fees: bad month 'March' (expected YYYY-MM)"},
     });
 }
 
 TEST_CASE("R12: secrets in the config text are refused", "[config]") {
     check_table({
-        {"secret_key in a probe", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
+        {"secret_key in a probe", contract4 + R"([[probe]]
 name = "a"
 kind = "tencentcloud"
 endpoint = "https://tcmpp.tencentcloudapi.com"
@@ -894,18 +395,16 @@ secret_id_file = "id"
 secret_key_file = "key"
 secret_key = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE"
 )",
-         "t.toml:13:14: probe.secret_key: secrets must not be written in the config; put it in a file readable "
+         "t.toml:13:14: probe.secret_key: secrets must not be written in the config; put it in a "
+         "file readable "
          "only by slawatch and set 'secret_key_file'"},
-        {"credentials in a URL", R"([contract]
-start = 2026-03-17
-months = 3
-monthly_fee = "1"
-[[probe]]
+        {"credentials in a URL", contract4 + R"([[probe]]
 name = "a"
 kind = "http"
 url = "https://user:pw@h/"
 )",
-         "t.toml:8:7: probe.url: bad URL 'https://user:pw@h/' (credentials must not be part of the URL)"},
+         "t.toml:8:7: probe.url: bad URL 'https://user:pw@h/' (credentials must not be part of the "
+         "URL)"},
     });
 }
 
@@ -926,19 +425,22 @@ kind = "http"
 url = "http://h/"
 timeout = 8
 )");
-    CHECK(errors == std::vector<std::string>{
-                        "t.toml:4:15: contract.monthly_fee: bad amount 'x' (expected a non-negative decimal "
-                        "with at most 2 decimals, e.g. \"1000.00\")",
-                        "t.toml:6:10: monitor.policy: unknown policy 'most' (expected one of 'any', 'all')",
-                        "t.toml:10:7: probe.url: bad URL 'ftp://h/' (expected http:// or https://)",
-                        "t.toml:12:8: probe.name: duplicate probe name 'a' (first used on line 8)",
-                        "t.toml:15:11: probe.timeout: expected a duration like \"8s\", got an integer",
-                    });
+    CHECK(errors ==
+          std::vector<std::string>{
+              "t.toml:4:15: contract.monthly_fee: bad amount 'x' (expected a non-negative decimal "
+              "with at most 2 decimals, e.g. \"1000.00\")",
+              "t.toml:6:10: monitor.policy: unknown policy 'most' (expected one of 'any', 'all')",
+              "t.toml:10:7: probe.url: bad URL 'ftp://h/' (expected http:// or https://)",
+              "t.toml:12:8: probe.name: duplicate probe name 'a' (first used on line 8)",
+              "t.toml:15:11: probe.timeout: expected a duration like \"8s\", got an integer",
+          });
 }
 
 TEST_CASE("load() names a missing file and exits nothing half-read", "[config]") {
     auto r = config::load("/nonexistent/slawatch.toml");
     CHECK_FALSE(r);
-    CHECK(r.errors == std::vector<std::string>{
-                          "/nonexistent/slawatch.toml: cannot read the config file: No such file or directory"});
+    CHECK(
+        r.errors ==
+        std::vector<std::string>{
+            "/nonexistent/slawatch.toml: cannot read the config file: No such file or directory"});
 }
