@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <regex>
 #include <string>
 #include <vector>
 
@@ -443,4 +444,23 @@ TEST_CASE("load() names a missing file and exits nothing half-read", "[config]")
         r.errors ==
         std::vector<std::string>{
             "/nonexistent/slawatch.toml: cannot read the config file: No such file or directory"});
+}
+
+TEST_CASE("Bad input never crashes: every prefix of a full config loads or names line:col",
+          "[config]") {
+    const std::regex located(R"(^t\.toml:[0-9]+:[0-9]+: .+$)");
+    std::size_t loaded = 0;
+    for (std::size_t n = 0; n <= full_config.size(); ++n) {
+        const auto r = parse(full_config.substr(0, n), "t.toml");
+        if (r.config) {
+            ++loaded;
+            continue;
+        }
+        REQUIRE_FALSE(r.errors.empty());
+        for (const auto& line : r.errors) {
+            INFO(line);
+            REQUIRE(std::regex_match(line, located));
+        }
+    }
+    CHECK(loaded >= 1);  // at least the whole text
 }
