@@ -2,6 +2,8 @@
 
 #include "alerts/outbox.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
@@ -169,11 +171,13 @@ std::optional<Delivery> Outbox::find(const std::string& id, const std::string& h
 std::map<std::string, HookCounts> Outbox::counts() const {
     std::map<std::string, HookCounts> out;
     if (!has_tables_) return out;
-    auto& s = db_->cached("SELECT hook, state, count(*) FROM alert_outbox GROUP BY hook, state");
+    auto& s = db_->cached(
+        "SELECT hook, state, count(*), sum(attempts > 0) FROM alert_outbox GROUP BY hook, state");
     while (s.step()) {
         auto& c = out[s.column_text(0)];
         const auto state = s.column_text(1);
         const auto n = s.column_int(2);
+        if (state == "pending") c.retrying = s.column_int(3);
         if (state == "pending") c.pending = n;
         else if (state == "delivered") c.delivered = n;
         else c.failed = n;
@@ -200,6 +204,21 @@ std::vector<EventRecord> Outbox::recent(std::size_t limit) const {
         d.reset();
         d.bind(1, r.id);
         while (d.step()) r.deliveries.push_back(read_delivery(d));
+    }
+    return out;
+}
+
+std::vector<std::string> hook_summaries(const Outbox& outbox,
+                                        const std::vector<config::Alert>& alerts) {
+    std::vector<std::string> out;
+    const auto counts = outbox.counts();
+    for (const auto& a : alerts) {
+        HookCounts c;
+        if (auto it = counts.find(a.name); it != counts.end()) c = it->second;
+        auto line = fmt::format("{} ({}): {} pending, {} delivered, {} failed", a.name,
+                                config::to_string(a.kind), c.pending, c.delivered, c.failed);
+        if (c.retrying > 0) line += fmt::format("; FAILING, {} retrying: {}", c.retrying, c.last_error);
+        out.push_back(std::move(line));
     }
     return out;
 }

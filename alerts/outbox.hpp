@@ -4,6 +4,7 @@
 // pending until delivered, across restarts, retried with exponential backoff.
 
 #include "alerts/event.hpp"
+#include "config/config.hpp"
 #include "storage/sqlite.hpp"
 
 #include <chrono>
@@ -46,8 +47,10 @@ struct HookCounts {
     std::int64_t pending = 0;
     std::int64_t delivered = 0;
     std::int64_t failed = 0;
-    std::string last_error;  // of the newest row that has one
+    std::int64_t retrying = 0;  // pending rows with a failed attempt behind them
+    std::string last_error;     // of the newest row that has one
 };
+
 
 struct EventRecord {
     std::string id;
@@ -95,5 +98,9 @@ private:
     std::unique_ptr<storage::sqlite::Database> db_;
     bool has_tables_ = true;  // false: an old or empty database (read-only): nothing stored
 };
+
+// One line per hook for `slawatch status`: "hook: 0 pending, 12 delivered".
+std::vector<std::string> hook_summaries(const Outbox& outbox,
+                                        const std::vector<config::Alert>& alerts);
 
 }  // namespace slawatch::alerts

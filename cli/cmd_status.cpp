@@ -1,5 +1,6 @@
 // `slawatch status`: the current Service Month so far.
 
+#include "alerts/outbox.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
@@ -74,6 +75,16 @@ void run_status(const StatusOptions& o) {
                        r.maintenance, r.local_network, r.customer);
     out += fmt::format("  coverage       {} % ({} unknown minutes)\n", coverage, r.unknown);
     out += fmt::format("  finalized to   {}\n", finalized ? last_final : "nothing yet");
+    // A hook that keeps failing shows here (docs/alerts.md).
+    if (!config.alerts.empty()) {
+        try {
+            alerts::Outbox outbox(db_path(config, o.store), true);
+            for (const auto& line : alerts::hook_summaries(outbox, config.alerts))
+                out += "  alert          " + line + "\n";
+        } catch (const storage::StoreError& e) {
+            out += fmt::format("  alerts         cannot read the outbox: {}\n", e.what());
+        }
+    }
     std::cout << out;
 }
 

@@ -18,5 +18,7 @@ void register_claim(CLI::App& app);
 void register_status(CLI::App& app);
 void register_run(CLI::App& app);
 void register_probe(CLI::App& app);
+// cmd_alerts.cpp: alerts list | alerts test
+void register_alerts(CLI::App& app);
 
 }  // namespace slawatch::cli

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
     register_status(app);
     register_run(app);
     register_probe(app);
+    register_alerts(app);
 
     try {
         app.parse(argc, argv);

@@ -1,5 +1,7 @@
 #include "daemon/daemon.hpp"
 
+#include "alerts/alerting.hpp"
+
 #include "daemon/finalizer.hpp"
 #include "daemon/lifecycle.hpp"
 #include "daemon/metrics.hpp"
@@ -91,8 +93,18 @@ private:
                                                 config_.metrics.listen, e.what()));
             }
         }
+        try {
+            alerts_ = std::make_unique<alerts::Alerting>(io_.get_executor(), config_,
+                                                         options_.db_path);
+        } catch (const alerts::HookSetupError& e) {
+            throw StartError(2, fmt::format("{}: {}", config_.file.string(), e.what()));
+        } catch (const std::exception& e) {
+            throw StartError(1, fmt::format("alerts: {}", e.what()));
+        }
         policy_.max_timeout = max_timeout(config_);
         reconcile();
+        // Before resume(): what was already emitted must be known first.
+        alerts_->resume(*store_, store_->finalized_until().value_or(0), now_ms());
         resume();
 
         scheduler_.set_probes(std::move(probes), config_.monitor.probes_per_minute);
@@ -200,6 +212,7 @@ private:
             store_->set_finalized_until(end);
             store_ok_ = true;
             for (const auto& row : rows) on_minute(row);
+            if (alerts_) alerts_->on_finalized(*store_, finalized_until_, end, now_ms());
             finalized_until_ = end;
             metrics_.set_finalized_until(end);
             refresh_month();
@@ -281,7 +294,7 @@ private:
         if (target == "/metrics") {
             metrics_.set_writer(writer_.dropped(), writer_.errors());
             return {200, "text/plain; version=0.0.4; charset=utf-8",
-                    metrics_.render(options_.version)};
+                    metrics_.render(options_.version) + (alerts_ ? alerts_->render_metrics() : "")};
         }
         if (target == "/healthz") {
             // Answering at all proves the loop runs; the store must work too.
@@ -350,6 +363,7 @@ private:
         const auto current = sla::minute_of_ms(now_ms());
         if (writer_.healthy() && current > finalized_until_) finalize_through(current);
         if (server_) server_->stop();
+        if (alerts_) alerts_->stop();
         lifecycle_.cancel();
         spdlog::info("stopped; minutes finalized until {}",
                      config_.contract.terms.zone.format_minute(finalized_until_));
@@ -361,6 +375,7 @@ private:
     config::Config config_;
     asio::io_context io_{1};
     std::unique_ptr<storage::Store> store_;
+    std::unique_ptr<alerts::Alerting> alerts_;
     ResultWriter writer_;
     Scheduler scheduler_;
     Metrics metrics_;
