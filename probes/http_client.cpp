@@ -39,11 +39,16 @@ enum class Step { resolve, connect, handshake, write, read };
 
 const char* step_name(Step s) {
     switch (s) {
-        case Step::resolve: return "dns";
-        case Step::connect: return "connect";
-        case Step::handshake: return "tls";
-        case Step::write: return "write";
-        case Step::read: return "read";
+        case Step::resolve:
+            return "dns";
+        case Step::connect:
+            return "connect";
+        case Step::handshake:
+            return "tls";
+        case Step::write:
+            return "write";
+        case Step::read:
+            return "read";
     }
     return "?";
 }
@@ -60,7 +65,7 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
     static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 
-public:
+  public:
     Session(const Strand& strand, Exchange&& ex, Callback&& done)
         : strand_(strand),
           ex_(std::move(ex)),
@@ -68,6 +73,11 @@ public:
           stream_(make_stream<Stream>(strand, ex_.tls.get())) {}
 
     void start() {
+        if (Clock::now() >= ex_.deadline) {
+            response_.outcome = sla::Outcome::timeout;
+            response_.detail = "timed out before the request started";
+            return finish();
+        }
         if (ex_.url->address) {
             // An IP literal: no lookup, the DNS phase ends at once.
             response_.phases.dns_us = micros_since(ex_.start, Clock::now());
@@ -84,7 +94,7 @@ public:
                                  beast::bind_front_handler(&Session::on_resolve, self()));
     }
 
-private:
+  private:
     std::shared_ptr<Session> self() { return this->shared_from_this(); }
 
     Clock::duration time_left() const {
@@ -94,7 +104,8 @@ private:
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
     void on_resolve_timer(error_code ec) {
-        if (ec || finished_) return;
+        if (ec || finished_)
+            return;
         resolver_->cancel();
         response_.outcome = sla::Outcome::timeout;
         response_.detail = "dns: timed out";
@@ -102,9 +113,11 @@ private:
     }
 
     void on_resolve(error_code ec, const tcp::resolver::results_type& results) {
-        if (finished_) return;
+        if (finished_)
+            return;
         timer_->cancel();
-        if (ec) return fail(Step::resolve, ec);
+        if (ec)
+            return fail(Step::resolve, ec);
         response_.phases.dns_us = micros_since(ex_.start, Clock::now());
         tcp().expires_after(time_left());
         tcp().async_connect(results, beast::bind_front_handler(&Session::on_connect, self()));
@@ -112,13 +125,13 @@ private:
 
     void do_connect(const tcp::endpoint& endpoint) {
         tcp().expires_after(time_left());
-        tcp().async_connect(endpoint, [self = self()](error_code ec) {
-            self->on_connect(ec, tcp::endpoint{});
-        });
+        tcp().async_connect(
+            endpoint, [self = self()](error_code ec) { self->on_connect(ec, tcp::endpoint{}); });
     }
 
     void on_connect(error_code ec, const tcp::endpoint&) {
-        if (ec) return fail(Step::connect, ec);
+        if (ec)
+            return fail(Step::connect, ec);
         response_.phases.connect_us = micros_since(ex_.start, Clock::now());
         if constexpr (is_tls)
             do_handshake();
@@ -138,7 +151,8 @@ private:
                 const int set = ex_.url->address
                                     ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
                                     : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
-                if (!set) return fail_tls("cannot set the name to verify");
+                if (!set)
+                    return fail_tls("cannot set the name to verify");
             }
             tcp().expires_after(time_left());
             stream_.async_handshake(asio::ssl::stream_base::client,
@@ -147,7 +161,8 @@ private:
     }
 
     void on_handshake(error_code ec) {
-        if (ec) return fail(Step::handshake, ec);
+        if (ec)
+            return fail(Step::handshake, ec);
         response_.phases.tls_us = micros_since(ex_.start, Clock::now());
         do_write();
     }
@@ -159,12 +174,14 @@ private:
     }
 
     void on_write(error_code ec, std::size_t) {
-        if (ec) return fail(Step::write, ec);
+        if (ec)
+            return fail(Step::write, ec);
         parser_.emplace();
-        parser_->header_limit(static_cast<std::uint32_t>(
-            std::min<std::size_t>(ex_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
+        parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
+            ex_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser_->body_limit(ex_.limits.body_bytes);
-        if (ex_.request->method() == bhttp::verb::head) parser_->skip(true);
+        if (ex_.request->method() == bhttp::verb::head)
+            parser_->skip(true);
         // One read first, to time the first byte; then the rest of the message.
         tcp().expires_after(time_left());
         bhttp::async_read_some(stream_, buffer_, *parser_,
@@ -174,22 +191,31 @@ private:
     void on_first_read(error_code ec, std::size_t) {
         if (parser_->got_some() || buffer_.size() > 0)
             response_.phases.first_byte_us = micros_since(ex_.start, Clock::now());
-        if (ec) return fail(Step::read, ec);
-        if (parser_->is_done()) return complete();
+        if (ec)
+            return fail(Step::read, ec);
+        if (parser_->is_done())
+            return complete();
         tcp().expires_after(time_left());
         bhttp::async_read(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::on_read, self()));
     }
 
     void on_read(error_code ec, std::size_t) {
-        if (ec) return fail(Step::read, ec);
+        if (ec)
+            return fail(Step::read, ec);
         complete();
     }
 
     void complete() {
         auto& msg = parser_->get();
-        response_.outcome = sla::Outcome::ok;
         response_.status = static_cast<int>(msg.result_int());
+        // An answer completed after the deadline is no answer in time.
+        if (Clock::now() > ex_.deadline) {
+            response_.outcome = sla::Outcome::timeout;
+            response_.detail = "read: timed out";
+            return finish();
+        }
+        response_.outcome = sla::Outcome::ok;
         if (auto it = msg.find(bhttp::field::content_type); it != msg.end())
             response_.content_type.assign(it->value().data(), it->value().size());
         if (auto it = msg.find(bhttp::field::location); it != msg.end())
@@ -217,7 +243,9 @@ private:
             if (step == Step::handshake) {
                 const long verify = SSL_get_verify_result(stream_.native_handle());
                 if (verify != X509_V_OK)
-                    response_.detail.append(" (").append(X509_verify_cert_error_string(verify)).append(")");
+                    response_.detail.append(" (")
+                        .append(X509_verify_cert_error_string(verify))
+                        .append(")");
             }
         }
         finish();
@@ -227,11 +255,16 @@ private:
         if (ec == beast::error::timeout || Clock::now() >= ex_.deadline)
             return sla::Outcome::timeout;
         switch (step) {
-            case Step::resolve: return sla::Outcome::dns_error;
-            case Step::connect: return sla::Outcome::connect_error;
-            case Step::handshake: return sla::Outcome::tls_error;
-            case Step::write: return sla::Outcome::connect_error;
-            case Step::read: break;
+            case Step::resolve:
+                return sla::Outcome::dns_error;
+            case Step::connect:
+                return sla::Outcome::connect_error;
+            case Step::handshake:
+                return sla::Outcome::tls_error;
+            case Step::write:
+                return sla::Outcome::connect_error;
+            case Step::read:
+                break;
         }
         // Nothing of a response arrived: the connection itself failed (closed or
         // reset after the request). Part of one arrived: a truncated or bad answer.
@@ -245,10 +278,12 @@ private:
     }
 
     void finish() {
-        if (finished_) return;
+        if (finished_)
+            return;
         finished_ = true;
         response_.phases.total_us = micros_since(ex_.start, Clock::now());
-        if (timer_) timer_->cancel();
+        if (timer_)
+            timer_->cancel();
         error_code ignored;
         tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
         tcp().close();
@@ -314,9 +349,15 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
     }
     url.port = std::to_string(port);
     switch (u.host_type()) {
-        case urls::host_type::ipv4: url.host = u.host_ipv4_address().to_string(); break;
-        case urls::host_type::ipv6: url.host = u.host_ipv6_address().to_string(); break;
-        case urls::host_type::name: url.host = u.host(); break;
+        case urls::host_type::ipv4:
+            url.host = u.host_ipv4_address().to_string();
+            break;
+        case urls::host_type::ipv6:
+            url.host = u.host_ipv6_address().to_string();
+            break;
+        case urls::host_type::name:
+            url.host = u.host();
+            break;
         default:
             error = "URL host is not a name or an IP address: " + std::string(text);
             return std::nullopt;
@@ -325,7 +366,8 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
         url.address.emplace(asio::ip::make_address(url.host), port);
     url.host_header = u.encoded_host_and_port();
     url.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
-    if (u.has_query()) url.target.append("?").append(u.encoded_query());
+    if (u.has_query())
+        url.target.append("?").append(u.encoded_query());
     return url;
 }
 
@@ -340,8 +382,9 @@ std::shared_ptr<asio::ssl::context> make_tls_context(const std::string& ca_file,
     else
         ctx->load_verify_file(ca_file, ec);
     if (ec && !insecure)
-        throw std::runtime_error(ca_file.empty() ? "cannot load the system CA certificates: " + ec.message()
-                                                 : "cannot read CA file " + ca_file + ": " + ec.message());
+        throw std::runtime_error(ca_file.empty()
+                                     ? "cannot load the system CA certificates: " + ec.message()
+                                     : "cannot read CA file " + ca_file + ": " + ec.message());
     ctx->set_verify_mode(insecure ? asio::ssl::verify_none : asio::ssl::verify_peer);
     return ctx;
 }
@@ -352,7 +395,8 @@ void async_exchange(asio::any_io_executor executor, Exchange exchange, Callback 
         asio::post(strand, [session = std::move(session)] { session->start(); });
     };
     if (exchange.url->tls) {
-        if (!exchange.tls) throw std::invalid_argument("https exchange without a TLS context");
+        if (!exchange.tls)
+            throw std::invalid_argument("https exchange without a TLS context");
         start(std::make_shared<Session<TlsStream>>(strand, std::move(exchange), std::move(done)));
     } else {
         start(std::make_shared<Session<PlainStream>>(strand, std::move(exchange), std::move(done)));

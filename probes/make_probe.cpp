@@ -51,8 +51,8 @@ std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
 }
 
 std::string trim_right(std::string s) {
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' ||
-                          s.back() == '\t'))
+    while (!s.empty() &&
+           (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
         s.pop_back();
     return s;
 }
@@ -62,7 +62,8 @@ std::string trim_right(std::string s) {
 std::unique_ptr<Probe> make_probe(boost::asio::any_io_executor executor,
                                   const config::Probe& settings) {
     switch (settings.kind) {
-        case config::ProbeKind::http: return detail::make_http_probe(std::move(executor), settings);
+        case config::ProbeKind::http:
+            return detail::make_http_probe(std::move(executor), settings);
         case config::ProbeKind::tencentcloud:
             return detail::make_tencentcloud_probe(std::move(executor), settings);
         case config::ProbeKind::download:

@@ -105,7 +105,9 @@ std::string canonical_request(const Request& r) {
     return s;
 }
 
-std::string string_to_sign(const Request& r) { return string_to_sign(r, utc_date(r.timestamp)); }
+std::string string_to_sign(const Request& r) {
+    return string_to_sign(r, utc_date(r.timestamp));
+}
 
 std::string signature(std::string_view secret_key, const Request& r) {
     const std::string date = utc_date(r.timestamp);

@@ -47,8 +47,10 @@ std::string env(const char* name) {
 std::string find_secret(const config::Probe& p, const std::string& file_key_value,
                         std::string_view file_key, const char* env_name,
                         std::string_view credential_name) {
-    if (!file_key_value.empty()) return read_secret_file(p, file_key, file_key_value);
-    if (std::string v = env(env_name); !v.empty()) return v;
+    if (!file_key_value.empty())
+        return read_secret_file(p, file_key, file_key_value);
+    if (std::string v = env(env_name); !v.empty())
+        return v;
     if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
         const auto path = std::filesystem::path(dir) / credential_name;
         std::error_code ec;
@@ -61,7 +63,9 @@ std::string find_secret(const config::Probe& p, const std::string& file_key_valu
 }
 
 // The first label of the host: "tcmpp.tencentcloudapi.com" -> "tcmpp".
-std::string first_label(const std::string& host) { return host.substr(0, host.find('.')); }
+std::string first_label(const std::string& host) {
+    return host.substr(0, host.find('.'));
+}
 
 // A dotted path ("Data.TotalCount") below `root`; nullptr when any step is missing.
 const json::value* find_path(const json::object& root, std::string_view path) {
@@ -70,9 +74,11 @@ const json::value* find_path(const json::object& root, std::string_view path) {
     while (true) {
         const auto dot = path.find('.');
         v = obj->if_contains(path.substr(0, dot));
-        if (!v || dot == std::string_view::npos) return v;
+        if (!v || dot == std::string_view::npos)
+            return v;
         obj = v->if_object();
-        if (!obj) return nullptr;
+        if (!obj)
+            return nullptr;
         path.remove_prefix(dot + 1);
     }
 }
@@ -90,7 +96,8 @@ tc3::Credentials load_credentials(const config::Probe& p) {
     } else if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
         const auto path = std::filesystem::path(dir) / "token";
         std::error_code ec;
-        if (std::filesystem::exists(path, ec)) c.token = read_secret_file(p, "credential", path.string());
+        if (std::filesystem::exists(path, ec))
+            c.token = read_secret_file(p, "credential", path.string());
     }
     return c;
 }
@@ -106,10 +113,14 @@ TcTarget setup_tencentcloud(const config::Probe& p) {
 }
 
 std::string_view expected_field_of(std::string_view action) {
-    if (action == "DescribeMNPReleasedVersionHistory") return "Data.DataList";
-    if (action == "DescribeMNPAllStageVersions") return "Data";
-    if (action == "DescribeMNPOfflinePackageURL") return "Data.Data";
-    if (action == "DescribeMNPList") return "Data.TotalCount";
+    if (action == "DescribeMNPReleasedVersionHistory")
+        return "Data.DataList";
+    if (action == "DescribeMNPAllStageVersions")
+        return "Data";
+    if (action == "DescribeMNPOfflinePackageURL")
+        return "Data.Data";
+    if (action == "DescribeMNPList")
+        return "Data.TotalCount";
     return {};
 }
 
@@ -130,8 +141,10 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     req->set("X-TC-Action", o.action);
     req->set("X-TC-Version", o.version);
     req->set("X-TC-Timestamp", std::to_string(timestamp));
-    if (!o.region.empty()) req->set("X-TC-Region", o.region);
-    if (!t.credentials.token.empty()) req->set("X-TC-Token", t.credentials.token);
+    if (!o.region.empty())
+        req->set("X-TC-Region", o.region);
+    if (!t.credentials.token.empty())
+        req->set("X-TC-Token", t.credentials.token);
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
     req->body() = o.payload;
@@ -163,7 +176,8 @@ void judge_api_response(const http::Response& r, std::string_view expected_field
     if (const json::value* id = resp->if_contains("RequestId"); id && id->is_string())
         s.request_id = id->get_string();
     if (const json::value* err = resp->if_contains("Error")) {
-        const json::value* code = err->is_object() ? err->get_object().if_contains("Code") : nullptr;
+        const json::value* code =
+            err->is_object() ? err->get_object().if_contains("Code") : nullptr;
         if (!code || !code->is_string() || code->get_string().empty()) {
             s.outcome = sla::Outcome::bad_response;
             s.detail = "Response.Error has no Code";
@@ -187,7 +201,8 @@ void judge_api_response(const http::Response& r, std::string_view expected_field
             s.detail = "answer has no URL at Response." + std::string(want_field);
             return;
         }
-        if (value) value->assign(v->get_string().data(), v->get_string().size());
+        if (value)
+            value->assign(v->get_string().data(), v->get_string().size());
     }
     s.outcome = sla::Outcome::ok;
 }

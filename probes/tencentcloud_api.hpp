@@ -22,9 +22,9 @@ inline constexpr std::string_view tc_content_type = "application/json; charset=u
 struct TcTarget {
     std::shared_ptr<const http::Url> url;
     std::shared_ptr<boost::asio::ssl::context> tls;  // always made: a download URL may be https
-    tc3::Credentials credentials;                     // R12: never logged, never in a Sample
-    std::string service;                              // credential scope service
-    std::string expected_field;                       // dotted path under Response; empty: none
+    tc3::Credentials credentials;                    // R12: never logged, never in a Sample
+    std::string service;                             // credential scope service
+    std::string expected_field;                      // dotted path under Response; empty: none
 };
 
 // Reads the secrets now. Each of SecretId, SecretKey is taken from, first found:

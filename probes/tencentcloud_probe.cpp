@@ -14,7 +14,7 @@ struct TcState {
 };
 
 class TencentCloudProbe final : public Probe {
-public:
+  public:
     TencentCloudProbe(boost::asio::any_io_executor executor, std::shared_ptr<const TcState> state)
         : executor_(std::move(executor)), state_(std::move(state)) {}
 
@@ -24,8 +24,13 @@ public:
         const RunClock clock = RunClock::begin(state_->settings.timeout);
         const TcTarget& t = state_->target;
         // Signed per run: the timestamp must be within 5 minutes of the server's clock.
-        http::Exchange ex{t.url,       t.tls,          signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
-                          clock.start, clock.deadline, http::Limits{}, true};
+        http::Exchange ex{t.url,
+                          t.tls,
+                          signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
+                          clock.start,
+                          clock.deadline,
+                          http::Limits{},
+                          true};
         http::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
@@ -38,7 +43,7 @@ public:
             });
     }
 
-private:
+  private:
     boost::asio::any_io_executor executor_;
     std::shared_ptr<const TcState> state_;
 };

@@ -32,7 +32,8 @@ path = "slawatch.db"
 [[probe]]
 name = "management"
 kind = "tencentcloud"
-endpoint = "http://127.0.0.1:)" + port + R"("
+endpoint = "http://127.0.0.1:)" +
+           port + R"("
 service = "tcmpp"
 action = "DescribeMNPList"
 version = "2024-08-01"
@@ -45,13 +46,15 @@ timeout = "3s"
 [[probe]]
 name = "gone"
 kind = "http"
-url = "http://127.0.0.1:)" + std::to_string(closed_port) + R"(/"
+url = "http://127.0.0.1:)" +
+           std::to_string(closed_port) + R"(/"
 timeout = "2s"
 
 [[probe]]
 name = "no_secret"
 kind = "tencentcloud"
-endpoint = "http://127.0.0.1:)" + port + R"("
+endpoint = "http://127.0.0.1:)" +
+           port + R"("
 service = "tcmpp"
 action = "DescribeMNPList"
 version = "2024-08-01"
@@ -66,26 +69,29 @@ struct Fixture {
     // The secrets exist before the sim reads them.
     bool secrets = (dir.write("secret_id", "AKIDclitest0000000000000000000000001\n"),
                     dir.write("secret_key", "clitestsecretkey00000000000000001\n"), true);
-    Process sim{{slawatch::testing::tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(port),
-                 "--credentials-dir", dir.path().string(), "--quiet"},
-                dir.path()};
+    Process sim{
+        {slawatch::testing::tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(port),
+         "--credentials-dir", dir.path().string(), "--quiet"},
+        dir.path()};
     std::string config;
 
     Fixture() {
-        config = dir.write("slawatch.toml", config_text(port, slawatch::testing::free_port())).string();
+        config =
+            dir.write("slawatch.toml", config_text(port, slawatch::testing::free_port())).string();
         REQUIRE(slawatch::testing::wait_for_port(port, 10s));
     }
 
     slawatch::testing::RunResult probe(const std::string& name, const std::string& format) const {
-        return slawatch::testing::run({slawatch::testing::slawatch_bin(), "probe", "--config", config,
-                                       "--name", name, "--format", format},
+        return slawatch::testing::run({slawatch::testing::slawatch_bin(), "probe", "--config",
+                                       config, "--name", name, "--format", format},
                                       {}, 30s);
     }
 };
 
 }  // namespace
 
-TEST_CASE("cli probe: an ok probe prints the INTERFACE.md JSON fields and exits 0", "[cli][probe]") {
+TEST_CASE("cli probe: an ok probe prints the INTERFACE.md JSON fields and exits 0",
+          "[cli][probe]") {
     Fixture f;
     const auto r = f.probe("management", "json");
     INFO(r.err);
@@ -120,7 +126,8 @@ TEST_CASE("cli probe: a failing probe prints its outcome and exits 1", "[cli][pr
     CHECK(r.out.find("connect      -\n") != std::string::npos);
 }
 
-TEST_CASE("cli probe: the text format shows outcome, status, request id and phases", "[cli][probe]") {
+TEST_CASE("cli probe: the text format shows outcome, status, request id and phases",
+          "[cli][probe]") {
     Fixture f;
     const auto r = f.probe("management", "text");
     CHECK(r.exit_code == 0);

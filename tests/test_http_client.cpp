@@ -37,8 +37,13 @@ Fetched fetch(const std::string& url_text, std::chrono::milliseconds timeout = 2
     req->set(boost::beast::http::field::host, url->host_header);
     boost::asio::io_context io;
     const auto start = http::Clock::now();
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)), std::move(tls),
-                      std::move(req), start, start + timeout, limits, true};
+    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
+                      std::move(tls),
+                      std::move(req),
+                      start,
+                      start + timeout,
+                      limits,
+                      true};
     int calls = 0;
     Fetched out;
     http::async_exchange(io.get_executor(), std::move(ex), [&](http::Response& r) {
@@ -76,7 +81,8 @@ TEST_CASE("http client: a complete 200 is ok with status, body and ordered phase
 }
 
 TEST_CASE("http client: a name is resolved (localhost) and then connected", "[http]") {
-    HostileServer server([](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", "")); });
+    HostileServer server(
+        [](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", "")); });
     const auto f = fetch("http://localhost:" + std::to_string(server.port()) + "/");
     CHECK(f.response.outcome == sla::Outcome::ok);
     CHECK(f.response.phases.dns_us >= 0);
@@ -138,7 +144,8 @@ TEST_CASE("http client: a body over the limit is bad_response, with or without C
           "[http]") {
     const std::string big(64 * 1024, 'x');
     SECTION("declared length") {
-        HostileServer server([&](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", big)); });
+        HostileServer server(
+            [&](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", big)); });
         const auto f = fetch(server.url(), 2000ms, http::Limits{16 * 1024, 1024});
         CHECK(f.response.outcome == sla::Outcome::bad_response);
         CHECK(f.response.status == 200);
@@ -175,7 +182,8 @@ TEST_CASE("http client: a slowloris body is a timeout at the deadline", "[http]"
 }
 
 TEST_CASE("http client: an already passed deadline is a timeout, reported once", "[http]") {
-    HostileServer server([](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", "")); });
+    HostileServer server(
+        [](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", "")); });
     CHECK(fetch(server.url(), 0ms).response.outcome == sla::Outcome::timeout);
 }
 

@@ -128,11 +128,11 @@ TEST_CASE("http probe: bad settings are a ProbeSetupError naming the problem", "
     CHECK_THROWS_WITH(probes::make_probe(io.get_executor(), p), Catch::Contains("FETCH"));
     p = http_probe("https://127.0.0.1:1/");
     p.http.ca_file = "/nonexistent/ca.pem";
-    CHECK_THROWS_WITH(probes::make_probe(io.get_executor(), p), Catch::Contains("/nonexistent/ca.pem"));
+    CHECK_THROWS_WITH(probes::make_probe(io.get_executor(), p),
+                      Catch::Contains("/nonexistent/ca.pem"));
 }
 
-TEST_CASE("http probe: a run stays valid when the Probe is destroyed mid-flight",
-          "[probe][http]") {
+TEST_CASE("http probe: a run stays valid when the Probe is destroyed mid-flight", "[probe][http]") {
     HostileServer server([](tcp::socket& s) { slawatch::testing::drain_until_closed(s); });
     boost::asio::io_context io;
     std::vector<sla::Sample> samples;
@@ -140,7 +140,7 @@ TEST_CASE("http probe: a run stays valid when the Probe is destroyed mid-flight"
         auto probe = probes::make_probe(io.get_executor(), http_probe(server.url(), 200ms));
         probe->run([&](sla::Sample s) { samples.push_back(std::move(s)); });
         io.run_for(20ms);  // connected and waiting for the answer
-    }  // a config reload drops the probe
+    }                      // a config reload drops the probe
     io.run();
     REQUIRE(samples.size() == 1);
     CHECK(samples[0].outcome == sla::Outcome::timeout);
@@ -154,7 +154,8 @@ TEST_CASE("http probe: overlapping runs each end in exactly one sample", "[probe
     for (int i = 0; i < 40; ++i)
         probe->run([&](sla::Sample s) {
             ++total;
-            if (s.outcome == sla::Outcome::ok) ++ok;
+            if (s.outcome == sla::Outcome::ok)
+                ++ok;
         });
     io.run();
     CHECK(total == 40);

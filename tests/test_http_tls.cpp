@@ -30,11 +30,12 @@ struct Cert {
 Cert make_cert(const slawatch::testing::TempDir& dir, const std::string& name,
                const std::string& san) {
     Cert c{dir / (name + ".crt"), dir / (name + ".key")};
-    const auto r = slawatch::testing::run(
-        {"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", c.key.string(), "-out", c.cert.string(), "-days", "2", "-subj",
-         "/CN=slawatch test", "-addext", "subjectAltName=" + san},
-        {}, 20s);
+    const auto r =
+        slawatch::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", c.key.string(),
+                                "-out", c.cert.string(), "-days", "2", "-subj", "/CN=slawatch test",
+                                "-addext", "subjectAltName=" + san},
+                               {}, 20s);
     REQUIRE(r.exit_code == 0);
     return c;
 }
@@ -45,7 +46,8 @@ HostileServer::Behaviour tls_answer(std::shared_ptr<ssl::context> ctx, std::stri
         ssl::stream<tcp::socket&> tls(s, *ctx);
         boost::system::error_code ec;
         tls.handshake(ssl::stream_base::server, ec);
-        if (ec) return;
+        if (ec)
+            return;
         slawatch::testing::read_request_head(tls);
         boost::asio::write(tls, boost::asio::buffer(reply), ec);
     };
@@ -67,8 +69,13 @@ http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> clien
     req->set(boost::beast::http::field::host, url->host_header);
     boost::asio::io_context io;
     const auto start = http::Clock::now();
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)), std::move(client),
-                      std::move(req), start, start + 3s, {}, true};
+    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
+                      std::move(client),
+                      std::move(req),
+                      start,
+                      start + 3s,
+                      {},
+                      true};
     http::Response out;
     int calls = 0;
     http::async_exchange(io.get_executor(), std::move(ex), [&](http::Response& r) {
@@ -85,7 +92,8 @@ http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> clien
 TEST_CASE("tls: a self-signed certificate without ca_file is tls_error", "[http][tls]") {
     slawatch::testing::TempDir dir;
     const Cert cert = make_cert(dir, "self", "IP:127.0.0.1,DNS:localhost");
-    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    HostileServer server(
+        tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
     const auto r = fetch_tls(server.port(), http::make_tls_context("", false));
     CHECK(r.outcome == sla::Outcome::tls_error);
     CHECK(r.phases.connect_us >= 0);
@@ -97,7 +105,8 @@ TEST_CASE("tls: the same certificate trusted through ca_file is ok, with a TLS p
           "[http][tls]") {
     slawatch::testing::TempDir dir;
     const Cert cert = make_cert(dir, "self", "IP:127.0.0.1,DNS:localhost");
-    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    HostileServer server(
+        tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
     SECTION("by address") {
         const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
         CHECK(r.outcome == sla::Outcome::ok);
@@ -115,7 +124,8 @@ TEST_CASE("tls: the same certificate trusted through ca_file is ok, with a TLS p
 TEST_CASE("tls: a trusted certificate for another name is tls_error", "[http][tls]") {
     slawatch::testing::TempDir dir;
     const Cert cert = make_cert(dir, "other", "DNS:other.example");
-    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    HostileServer server(
+        tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
     const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
     CHECK(r.outcome == sla::Outcome::tls_error);
 }
@@ -123,7 +133,8 @@ TEST_CASE("tls: a trusted certificate for another name is tls_error", "[http][tl
 TEST_CASE("tls: insecure skips verification (tests only)", "[http][tls]") {
     slawatch::testing::TempDir dir;
     const Cert cert = make_cert(dir, "self", "DNS:other.example");
-    HostileServer server(tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
+    HostileServer server(
+        tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
     CHECK(fetch_tls(server.port(), http::make_tls_context("", true)).outcome == sla::Outcome::ok);
 }
 

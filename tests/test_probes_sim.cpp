@@ -35,11 +35,11 @@ struct Sim {
     std::string ca = (dir / "ca.pem").string();
     std::string id_file = dir.write("secret_id", std::string(secret_id) + "\n").string();
     std::string key_file = dir.write("secret_key", std::string(secret_key) + "\n").string();
-    Process proc{{slawatch::testing::tcmpp_sim_bin(), "--listen",
-                  "127.0.0.1:" + std::to_string(port), "--tls-listen",
-                  "127.0.0.1:" + std::to_string(tls_port), "--write-ca", ca, "--secret-id",
-                  secret_id, "--secret-key", secret_key, "--idle-timeout", "5", "--quiet"},
-                 dir.path()};
+    Process proc{
+        {slawatch::testing::tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(port),
+         "--tls-listen", "127.0.0.1:" + std::to_string(tls_port), "--write-ca", ca, "--secret-id",
+         secret_id, "--secret-key", secret_key, "--idle-timeout", "5", "--quiet"},
+        dir.path()};
 
     Sim() {
         REQUIRE(slawatch::testing::eventually(
@@ -48,14 +48,14 @@ struct Sim {
         REQUIRE(proc.running());
     }
 
-    config::Probe probe(config::ProbeKind kind, const std::string& action, const std::string& payload,
-                        bool tls = false) const {
+    config::Probe probe(config::ProbeKind kind, const std::string& action,
+                        const std::string& payload, bool tls = false) const {
         config::Probe p;
         p.name = "sim_probe";
         p.kind = kind;
         p.timeout = 2000ms;
-        p.tc.endpoint = std::string(tls ? "https" : "http") + "://127.0.0.1:" +
-                        std::to_string(tls ? tls_port : port);
+        p.tc.endpoint = std::string(tls ? "https" : "http") +
+                        "://127.0.0.1:" + std::to_string(tls ? tls_port : port);
         p.tc.service = "tcmpp";
         p.tc.action = action;
         p.tc.version = "2024-08-01";
@@ -63,7 +63,8 @@ struct Sim {
         p.tc.payload = payload;
         p.tc.secret_id_file = id_file;
         p.tc.secret_key_file = key_file;
-        if (tls) p.tc.ca_file = ca;
+        if (tls)
+            p.tc.ca_file = ca;
         return p;
     }
     config::Probe list(bool tls = false) const {
@@ -79,7 +80,8 @@ struct Sim {
 
     void control(boost::beast::http::verb verb, const std::string& body) const {
         std::string error;
-        auto url = http::parse_url("http://127.0.0.1:" + std::to_string(port) + "/_sim/faults", error);
+        auto url =
+            http::parse_url("http://127.0.0.1:" + std::to_string(port) + "/_sim/faults", error);
         REQUIRE(url);
         auto req = std::make_shared<http::Request>(verb, url->target, 11);
         req->set(boost::beast::http::field::host, url->host_header);
@@ -88,10 +90,10 @@ struct Sim {
         boost::asio::io_context io;
         const auto start = http::Clock::now();
         int status = 0;
-        http::async_exchange(io.get_executor(),
-                             {std::make_shared<const http::Url>(*url), nullptr, req, start,
-                              start + 3s, {}, true},
-                             [&](http::Response& r) { status = r.status; });
+        http::async_exchange(
+            io.get_executor(),
+            {std::make_shared<const http::Url>(*url), nullptr, req, start, start + 3s, {}, true},
+            [&](http::Response& r) { status = r.status; });
         io.run();
         REQUIRE(status == 200);
     }
@@ -190,8 +192,9 @@ TEST_CASE("tencentcloud probe: secrets from the environment and from $CREDENTIAL
     }
 }
 
-TEST_CASE("tencentcloud probe: a missing secret file is a setup error naming the file, not the secret",
-          "[probe][sim]") {
+TEST_CASE(
+    "tencentcloud probe: a missing secret file is a setup error naming the file, not the secret",
+    "[probe][sim]") {
     TempDir dir;
     config::Probe p;
     p.name = "management";
@@ -241,7 +244,8 @@ TEST_CASE("R4: every sim fault kind gives its outcome within the probe deadline"
         {"kind = \"http_5xx\"\nstatus = 502", sla::Outcome::http_5xx},
         {"kind = \"api_error\"\ncode = \"InternalError\"", sla::Outcome::api_error},
         {"kind = \"api_error\"\ncode = \"ResourceUnavailable.Busy\"", sla::Outcome::api_error},
-        {"kind = \"api_error\"\ncode = \"AuthFailure.UnauthorizedOperation\"", sla::Outcome::auth_error},
+        {"kind = \"api_error\"\ncode = \"AuthFailure.UnauthorizedOperation\"",
+         sla::Outcome::auth_error},
         {"kind = \"slow\"\ndelay = \"10s\"", sla::Outcome::timeout},
         {"kind = \"hang\"", sla::Outcome::timeout},
         {"kind = \"reset\"", sla::Outcome::connect_error},
@@ -256,7 +260,8 @@ TEST_CASE("R4: every sim fault kind gives its outcome within the probe deadline"
         const auto t = run_once(sim.list(c.tls));
         CHECK(t.sample.outcome == c.expected);
         CHECK(t.elapsed < 2000ms + 1500ms);  // the probe's timeout, plus slack
-        if (c.expected == sla::Outcome::api_error) CHECK_FALSE(t.sample.error_code.empty());
+        if (c.expected == sla::Outcome::api_error)
+            CHECK_FALSE(t.sample.error_code.empty());
         sim.clear_plan();
     }
     CHECK(run_once(sim.list()).sample.outcome == sla::Outcome::ok);

@@ -23,7 +23,7 @@
 namespace slawatch::testing {
 
 class HostileServer {
-public:
+  public:
     using tcp = boost::asio::ip::tcp;
     using Behaviour = std::function<void(tcp::socket&)>;
 
@@ -53,13 +53,14 @@ public:
     }
     int connections() const { return connections_; }
 
-private:
+  private:
     void loop() {
         while (true) {
             tcp::socket socket(io_);
             boost::system::error_code ec;
             acceptor_.accept(socket, ec);
-            if (stop_ || ec) return;
+            if (stop_ || ec)
+                return;
             ++connections_;
             // A worker per connection, so that a hanging one does not block the next.
             workers_.emplace_back([this, s = std::move(socket)]() mutable {
@@ -88,7 +89,8 @@ std::string read_request_head(Stream& s) {
     boost::asio::streambuf buf;
     boost::system::error_code ec;
     const std::size_t n = boost::asio::read_until(s, buf, "\r\n\r\n", ec);
-    if (ec) return {};
+    if (ec)
+        return {};
     return std::string(static_cast<const char*>(buf.data().data()), n);
 }
 
