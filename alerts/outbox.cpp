@@ -125,6 +125,9 @@ std::optional<sla::EpochMillis> Outbox::next_due(const std::vector<std::string>&
             if (!out || t < *out) out = t;
         }
     }
+    // A statement left on a row keeps its read transaction (and an old
+    // snapshot) open: the next write on this connection would fail as busy.
+    s.reset();
     return out;
 }
 
@@ -165,7 +168,9 @@ std::optional<Delivery> Outbox::find(const std::string& id, const std::string& h
                           " FROM alert_outbox WHERE id = ? AND hook = ?");
     s.bind(1, id).bind(2, hook);
     if (!s.step()) return std::nullopt;
-    return read_delivery(s);
+    auto d = read_delivery(s);
+    s.reset();  // see next_due()
+    return d;
 }
 
 std::map<std::string, HookCounts> Outbox::counts() const {

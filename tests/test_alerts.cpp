@@ -16,6 +16,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 
 using namespace slawatch;
 using namespace date::literals;
@@ -347,9 +348,22 @@ TEST_CASE("alerts: the outbox stores an event once per hook, dedupes by id, retr
     CHECK(row->last_error == "HTTP 503");
     CHECK(outbox.next_due({"a", "b"}) == std::nullopt);
 
+    // The daemon's Store writes between the outbox's reads and writes (two
+    // connections): a read left open would make the next enqueue fail as busy.
+    {
+        auto store = storage::Store::open(*loaded.config, db, storage::OpenMode::read_write);
+        CHECK(outbox.find("budget:2026-06:50", "a"));
+        CHECK_FALSE(outbox.next_due({"a", "b"}));
+        storage::ProbeResult r{"update_check", {}};
+        r.sample.sent_ms = 5000;
+        store->append(std::span<const storage::ProbeResult>(&r, 1));
+        auto e2 = alerts::make_event(EventType::budget, "budget:2026-06:75", 6000, zone, "c", "s");
+        CHECK(outbox.enqueue(e2, {"a"}, 6000));
+    }
+
     const auto recent = outbox.recent(5);
-    REQUIRE(recent.size() == 1);
-    CHECK(recent[0].deliveries.size() == 2);
+    REQUIRE(recent.size() == 2);
+    CHECK(recent[1].deliveries.size() == 2);
 
     // The CLI's read-only view of a database that does not exist is empty, not created.
     alerts::Outbox missing(dir / "none.db", true);
