@@ -257,6 +257,7 @@ private:
         emit(std::move(e));
     }
 
+    // R8: the error budget is the month's allowed unavailable minutes (MonthReport).
     void check_budget(const sla::MonthReport& r) {
         if (r.unavailable <= 0) return;
         auto thresholds = opt_.budget_thresholds;
