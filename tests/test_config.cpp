@@ -252,7 +252,7 @@ secret_key_file = "/key"
     CHECK(c.maintenance.empty());
 }
 
-TEST_CASE("R6: months gives the term's end; a month-end start is clamped", "[config]") {
+TEST_CASE("R6: months gives the term's end, a month-end start is clamped", "[config]") {
     const auto c = load_ok(R"(
 [contract]
 start = 2026-01-31

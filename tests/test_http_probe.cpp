@@ -83,7 +83,7 @@ TEST_CASE("R4: HTTP 401 and 403 are auth_error, other 4xx client_error (customer
     CHECK(run_once(http_probe(s404.url())).outcome == sla::Outcome::client_error);
 }
 
-TEST_CASE("http probe: an unexpected 2xx/3xx is bad_response; expect_status widens it",
+TEST_CASE("http probe: an unexpected 2xx/3xx is bad_response, expect_status widens it",
           "[probe][http]") {
     HostileServer server(answer(slawatch::testing::response(302, "Found", "", "Location: /x\r\n")));
     auto p = http_probe(server.url());

@@ -149,7 +149,7 @@ TEST_CASE("R2: failures straddling a minute boundary for 50 s count as nothing",
     CHECK_THAT(w.report("2026-06"), Catch::Contains("\"unavailable_minutes\": 0,"));
 }
 
-TEST_CASE("R2: one success makes the minute up; all failed makes it down", "[replay]") {
+TEST_CASE("R2: one success makes the minute up, all failed makes it down", "[replay]") {
     World w;
     Csv csv;
     csv.minute("2026-06-01T00:00", "update_check", 5);
@@ -225,7 +225,7 @@ TEST_CASE("R4: control probes down too make the minute local_network", "[replay]
     CHECK_THAT(w.report("2026-06"), Catch::Contains("\"local_network\": 1,"));
 }
 
-TEST_CASE("R4: only auth failures make a minute customer; mixed 5xx and auth make it down",
+TEST_CASE("R4: only auth failures make a minute customer, mixed 5xx and auth make it down",
           "[replay]") {
     World w;
     Csv csv;

@@ -33,7 +33,7 @@ constexpr Outcome client = Outcome::client_error;
 
 }  // namespace
 
-TEST_CASE("R2: one success makes the minute up; all failed makes it down", "[sla][classifier]") {
+TEST_CASE("R2: one success makes the minute up, all failed makes it down", "[sla][classifier]") {
     CHECK(classify_service(tally({t5xx, t5xx, t5xx, t5xx, t5xx, ok}), 3, false, false) == S::up);
     CHECK(classify_service(tally({ok, ok, ok}), 3, false, false) == S::up);
     CHECK(classify_service(tally({t5xx, tout, t5xx, t5xx, t5xx, tout}), 3, false, false) ==

@@ -144,7 +144,7 @@ TEST_CASE("R2: derive_minutes is idempotent and one success makes a minute up", 
     CHECK(store->results(t0, t0 + 60'000).size() == 24);
 }
 
-TEST_CASE("R12: request ids are kept for failures only; details never stored", "[storage]") {
+TEST_CASE("R12: request ids are kept for failures only, details never stored", "[storage]") {
     testing::TempDir dir;
     auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
     auto in = minute_of("a", m0, 2, 1);
