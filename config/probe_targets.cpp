@@ -169,10 +169,12 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         else
             out.payload = *payload;  // sent as written: the signature covers these exact bytes
     }
-    // Only the paths: the probe reads the files when it starts (R12).
-    if (auto file = s.string("secret_id_file", true))
+    // Only the paths: the probe reads the files when it starts (R12). Both are
+    // optional: without them the probe takes TENCENTCLOUD_SECRET_ID/KEY from the
+    // environment, then $CREDENTIALS_DIRECTORY (systemd LoadCredential=).
+    if (auto file = s.string("secret_id_file"))
         out.secret_id_file = ctx.resolve(*file);
-    if (auto file = s.string("secret_key_file", true))
+    if (auto file = s.string("secret_key_file"))
         out.secret_key_file = ctx.resolve(*file);
     if (auto file = s.string("token_file"))
         out.token_file = ctx.resolve(*file);

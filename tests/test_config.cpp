@@ -409,6 +409,24 @@ url = "https://user:pw@h/"
     });
 }
 
+TEST_CASE("R12: secret files are optional, the environment or systemd credentials serve too",
+          "[config]") {
+    // Without *_file keys the probe reads TENCENTCLOUD_SECRET_ID/KEY or
+    // $CREDENTIALS_DIRECTORY when it starts; the config holds no secret at all.
+    const auto r = config::parse(contract4 + R"([[probe]]
+name = "a"
+kind = "tencentcloud"
+endpoint = "https://tcmpp.tencentcloudapi.com"
+action = "DescribeMNPList"
+version = "2024-08-01"
+)",
+                                 "t.toml");
+    REQUIRE(r.errors.empty());
+    REQUIRE(r.config->probes.size() == 1);
+    CHECK(r.config->probes[0].tc.secret_id_file.empty());
+    CHECK(r.config->probes[0].tc.secret_key_file.empty());
+}
+
 TEST_CASE("Every problem is reported, in file order", "[config]") {
     const auto errors = errors_of(R"([contract]
 start = 2026-03-17

@@ -165,15 +165,6 @@ secret_key_file = "key"
 )",
          "t.toml:9:10: probe.action: only read-only Describe* actions may be probed, got "
          "'DeleteMNP'"},
-        {"missing secret file key", contract4 + R"([[probe]]
-name = "a"
-kind = "download"
-endpoint = "https://tcmpp.tencentcloudapi.com"
-action = "DescribeMNPOfflinePackageURL"
-version = "2024-08-01"
-secret_id_file = "id"
-)",
-         "t.toml:5:1: probe: missing required key 'secret_key_file'"},
         {"endpoint with a path", contract4 + R"([[probe]]
 name = "a"
 kind = "tencentcloud"
