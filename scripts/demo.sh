@@ -24,6 +24,7 @@ sim_pid=""
 daemon_pid=""
 
 stop_all() {
+  local rc=${1:-0}
   trap - EXIT INT TERM
   echo
   if [ -n "$daemon_pid" ] && kill -0 "$daemon_pid" 2>/dev/null; then
@@ -39,9 +40,11 @@ stop_all() {
   echo "   $slawatch status  --config $work/slawatch.toml"
   echo "   $slawatch minutes --config $work/slawatch.toml --from $(date -u -d '-10 min' +%Y-%m-%dT%H:%M:00Z) --to $(date -u -d '+1 min' +%Y-%m-%dT%H:%M:00Z) --probe service"
   echo "   sqlite3 $work/slawatch.db .schema"
-  exit 0
+  exit "$rc"
 }
-trap stop_all EXIT INT TERM
+# A failure keeps its exit code; Ctrl-C is the normal way to end the demo.
+trap 'stop_all $?' EXIT
+trap 'stop_all 0' INT TERM
 
 # Throwaway credentials for the sim and the probes (never printed, never logged).
 umask 077
@@ -101,5 +104,6 @@ if ! kill -0 "$daemon_pid" 2>/dev/null; then
   wait "$daemon_pid" && rc=0 || rc=$?
   daemon_pid=""
   echo "slawatch run stopped by itself (exit $rc)" >&2
+  stop_all "$rc"
 fi
-stop_all
+stop_all 0
