@@ -4,6 +4,7 @@
 #include "probes/tc3_signer.hpp"
 #include "tests/support/process.hpp"
 
+#include <signal.h>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -14,7 +15,6 @@
 #include <boost/json.hpp>
 #include <boost/url/parse.hpp>
 #include <catch2/catch.hpp>
-#include <signal.h>
 
 #include <chrono>
 #include <string>
@@ -60,23 +60,27 @@ void exchange(net::io_context& ioc, Stream& stream, std::uint16_t port,
     parser.body_limit(body_limit);
     auto on_read = [&](beast::error_code ec, std::size_t) {
         out.ec = ec;
-        if (ec) return;
+        if (ec)
+            return;
         auto res = parser.release();
         out.status = res.result_int();
         for (const auto& f : res) out.headers.insert(f.name_string(), f.value());
         out.body = std::move(res.body());
     };
     auto on_write = [&](beast::error_code ec, std::size_t) {
-        if (ec) return void(out.ec = ec);
+        if (ec)
+            return void(out.ec = ec);
         http::async_read(stream, buffer, parser, on_read);
     };
     auto start = [&] { http::async_write(stream, req, on_write); };
     beast::get_lowest_layer(stream).async_connect(
         tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
-            if (ec) return void(out.ec = ec);
+            if (ec)
+                return void(out.ec = ec);
             if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
                 stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code e) {
-                    if (e) return void(out.ec = e);
+                    if (e)
+                        return void(out.ec = e);
                     start();
                 });
             } else {
@@ -122,11 +126,10 @@ struct Signing {
 http::request<http::string_body> api_request(std::uint16_t port, std::string_view action,
                                              std::string_view body, const Signing& s = {}) {
     const std::string host = "127.0.0.1:" + std::to_string(port);
-    const std::int64_t ts =
-        std::chrono::duration_cast<std::chrono::seconds>(
-            std::chrono::system_clock::now().time_since_epoch())
-            .count() +
-        s.skew_s;
+    const std::int64_t ts = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count() +
+                            s.skew_s;
     const tc3::Request r{host, "tcmpp", content_type, body, ts};
     http::request<http::string_body> req{http::verb::post, "/", 11};
     req.set(http::field::authorization,
@@ -155,8 +158,7 @@ struct Sim {
     std::string ca = (dir / "ca.pem").string();
     Process proc;
 
-    explicit Sim(const std::vector<std::string>& extra = {})
-        : proc(argv(extra), dir.path()) {
+    explicit Sim(const std::vector<std::string>& extra = {}) : proc(argv(extra), dir.path()) {
         REQUIRE(slawatch::testing::eventually(
             [&] { return proc.out().find("listening on") != std::string::npos || !proc.running(); },
             10s));
@@ -165,12 +167,18 @@ struct Sim {
 
     std::vector<std::string> argv(const std::vector<std::string>& extra) const {
         std::vector<std::string> a = {slawatch::testing::tcmpp_sim_bin(),
-                                      "--listen", "127.0.0.1:" + std::to_string(port),
-                                      "--tls-listen", "127.0.0.1:" + std::to_string(tls_port),
-                                      "--write-ca", ca,
-                                      "--secret-id", std::string(secret_id),
-                                      "--secret-key", std::string(secret_key),
-                                      "--idle-timeout", "5"};
+                                      "--listen",
+                                      "127.0.0.1:" + std::to_string(port),
+                                      "--tls-listen",
+                                      "127.0.0.1:" + std::to_string(tls_port),
+                                      "--write-ca",
+                                      ca,
+                                      "--secret-id",
+                                      std::string(secret_id),
+                                      "--secret-key",
+                                      std::string(secret_key),
+                                      "--idle-timeout",
+                                      "5"};
         a.insert(a.end(), extra.begin(), extra.end());
         return a;
     }
@@ -181,7 +189,8 @@ struct Sim {
                     o);
     }
     void put_plan(std::string_view toml) const {
-        const Reply r = send(port, plain_request(http::verb::put, "/_sim/faults", std::string(toml)));
+        const Reply r =
+            send(port, plain_request(http::verb::put, "/_sim/faults", std::string(toml)));
         REQUIRE(r.status == 200);
     }
 };
@@ -195,7 +204,8 @@ bool is_normal(const Reply& r) {
 template <class Check>
 void fault_window(const Sim& sim, std::string_view kind_and_keys, Check applied,
                   const Options& o = {}) {
-    sim.put_plan("[[fault]]\n" + std::string(kind_and_keys) + "\nafter = \"0s\"\nduration = \"2s\"\n");
+    sim.put_plan("[[fault]]\n" + std::string(kind_and_keys) +
+                 "\nafter = \"0s\"\nduration = \"2s\"\n");
     applied(sim.list(o));
     CHECK(slawatch::testing::eventually([&] { return is_normal(sim.list()); }, 4s));
 }
@@ -221,12 +231,14 @@ TEST_CASE("tcmpp-sim: a correctly signed DescribeMNPList answers Data.TotalCount
 TEST_CASE("tcmpp-sim: tampered body or wrong key answers AuthFailure.SignatureFailure",
           "[tcmpp_sim]") {
     Sim sim;
-    const Reply tampered = send(sim.port, api_request(sim.port, "DescribeMNPList", list_body,
-                                                      {.sent_body = R"({"PlatformId": "T0000000001", "Offset": 1, "Limit": 2})"}));
+    const Reply tampered = send(
+        sim.port,
+        api_request(sim.port, "DescribeMNPList", list_body,
+                    {.sent_body = R"({"PlatformId": "T0000000001", "Offset": 1, "Limit": 2})"}));
     CHECK(tampered.status == 200);
     CHECK(tampered.api_error() == "AuthFailure.SignatureFailure");
-    const Reply wrong_key = send(sim.port, api_request(sim.port, "DescribeMNPList", list_body,
-                                                       {.key = "not-the-key"}));
+    const Reply wrong_key =
+        send(sim.port, api_request(sim.port, "DescribeMNPList", list_body, {.key = "not-the-key"}));
     CHECK(wrong_key.api_error() == "AuthFailure.SignatureFailure");
     auto unknown_id = api_request(sim.port, "DescribeMNPList", list_body);
     std::string auth(unknown_id[http::field::authorization]);
@@ -285,22 +297,23 @@ TEST_CASE("tcmpp-sim: range download answers 206 with the package's bytes", "[tc
         REQUIRE(part.body.size() == 1000);
         bool same = true;
         for (std::size_t i = 1000; i < 2000; ++i)  // README: byte[i] = (i * 7 + (i >> 8)) & 0xFF
-            same = same && static_cast<unsigned char>(part.body[i - 1000]) == ((i * 7 + (i >> 8)) & 0xFF);
+            same = same &&
+                   static_cast<unsigned char>(part.body[i - 1000]) == ((i * 7 + (i >> 8)) & 0xFF);
         CHECK(same);
 
         const Reply whole = send(port, plain_request(http::verb::get, u->encoded_target()), o);
         CHECK(whole.status == 200);
         CHECK(whole.body.size() == 65536);
     }
-    CHECK(send(sim.port, plain_request(http::verb::get, "/packages/mp1.zip?expires=99999999999&sign=00"))
+    CHECK(send(sim.port,
+               plain_request(http::verb::get, "/packages/mp1.zip?expires=99999999999&sign=00"))
               .status == 403);
 }
 
 TEST_CASE("tcmpp-sim: http_5xx and api_error apply in their window, then end", "[tcmpp_sim]") {
     Sim sim;
-    fault_window(sim, "kind = \"http_5xx\"\nstatus = 502", [](const Reply& r) {
-        CHECK(r.status == 502);
-    });
+    fault_window(sim, "kind = \"http_5xx\"\nstatus = 502",
+                 [](const Reply& r) { CHECK(r.status == 502); });
     fault_window(sim, "kind = \"api_error\"\ncode = \"ResourceUnavailable\"", [](const Reply& r) {
         CHECK(r.status == 200);
         CHECK(r.api_error() == "ResourceUnavailable");
@@ -320,26 +333,24 @@ TEST_CASE("tcmpp-sim: slow and hang delay or withhold the answer, then end", "[t
         CHECK(is_normal(r));
         CHECK(std::chrono::steady_clock::now() - t0 >= 650ms);
     });
-    fault_window(sim, "kind = \"hang\"", [](const Reply& r) {
-        CHECK(r.ec == beast::error::timeout);
-    }, {.ca_file = "", .timeout = 500ms});
+    fault_window(sim, "kind = \"hang\"",
+                 [](const Reply& r) { CHECK(r.ec == beast::error::timeout); },
+                 {.ca_file = "", .timeout = 500ms});
 }
 
 TEST_CASE("tcmpp-sim: reset, malformed and oversized break the answer, then end", "[tcmpp_sim]") {
     Sim sim;
-    fault_window(sim, "kind = \"reset\"", [](const Reply& r) {
-        CHECK(r.ec == net::error::connection_reset);
-    });
+    fault_window(sim, "kind = \"reset\"",
+                 [](const Reply& r) { CHECK(r.ec == net::error::connection_reset); });
     fault_window(sim, "kind = \"malformed\"", [](const Reply& r) {
         CHECK(r.ec);
         CHECK(r.ec.category() == make_error_code(http::error::bad_version).category());
     });
-    fault_window(sim, "kind = \"oversized\"", [](const Reply& r) {
-        CHECK(r.ec == http::error::body_limit);
-    }, {.ca_file = "", .timeout = 5s, .body_limit = 1024 * 1024});
-    fault_window(sim, "kind = \"oversized\"\npart = \"header\"", [](const Reply& r) {
-        CHECK(r.ec == http::error::header_limit);
-    });
+    fault_window(sim, "kind = \"oversized\"",
+                 [](const Reply& r) { CHECK(r.ec == http::error::body_limit); },
+                 {.ca_file = "", .timeout = 5s, .body_limit = 1024 * 1024});
+    fault_window(sim, "kind = \"oversized\"\npart = \"header\"",
+                 [](const Reply& r) { CHECK(r.ec == http::error::header_limit); });
 }
 
 TEST_CASE("tcmpp-sim: bad_tls presents an untrusted certificate in its window", "[tcmpp_sim]") {
@@ -372,8 +383,9 @@ TEST_CASE("tcmpp-sim: PUT of a bad plan answers 400 and keeps the old plan", "[t
     Sim sim;
     const std::string good = "[[fault]]\nkind = \"api_error\"\ncode = \"FailedOperation\"\n";
     sim.put_plan(good);
-    const Reply bad = send(sim.port, plain_request(http::verb::put, "/_sim/faults",
-                                                   "[[fault]]\nkind = \"http_5xx\"\nstatus = 200\n"));
+    const Reply bad =
+        send(sim.port, plain_request(http::verb::put, "/_sim/faults",
+                                     "[[fault]]\nkind = \"http_5xx\"\nstatus = 200\n"));
     CHECK(bad.status == 400);
     CHECK(bad.body.find("<request>:3:") != std::string::npos);
     CHECK(send(sim.port, plain_request(http::verb::get, "/_sim/faults")).body == good);
@@ -385,9 +397,9 @@ TEST_CASE("tcmpp-sim: PUT of a bad plan answers 400 and keeps the old plan", "[t
 TEST_CASE("tcmpp-sim: a bad fault file exits 2 naming file:line", "[tcmpp_sim]") {
     TempDir dir;
     const auto plan = dir.write("bad.toml", "[[fault]]\nkind = \"http_5xx\"\nevery = \"soon\"\n");
-    const auto r = slawatch::testing::run({slawatch::testing::tcmpp_sim_bin(), "--listen",
-                                           "127.0.0.1:0", "--faults", plan.string()},
-                                          {}, 10s);
+    const auto r = slawatch::testing::run(
+        {slawatch::testing::tcmpp_sim_bin(), "--listen", "127.0.0.1:0", "--faults", plan.string()},
+        {}, 10s);
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(plan.string() + ":3:") != std::string::npos);
     CHECK(r.err.find("duration") != std::string::npos);

@@ -43,7 +43,8 @@ struct Authorization {
 std::optional<Authorization> parse_authorization(std::string_view h) {
     constexpr std::string_view algorithm = "TC3-HMAC-SHA256 ";
     h = trim(h);
-    if (!h.starts_with(algorithm)) return std::nullopt;
+    if (!h.starts_with(algorithm))
+        return std::nullopt;
     h.remove_prefix(algorithm.size());
     Authorization a;
     std::string_view credential;
@@ -52,23 +53,31 @@ std::optional<Authorization> parse_authorization(std::string_view h) {
         const std::string_view part = trim(h.substr(0, comma));
         h = comma == std::string_view::npos ? std::string_view{} : h.substr(comma + 1);
         const auto eq = part.find('=');
-        if (eq == std::string_view::npos) return std::nullopt;
+        if (eq == std::string_view::npos)
+            return std::nullopt;
         const std::string_view key = part.substr(0, eq), value = part.substr(eq + 1);
-        if (key == "Credential") credential = value;
-        else if (key == "SignedHeaders") a.signed_headers = value;
-        else if (key == "Signature") a.signature = value;
-        else return std::nullopt;
+        if (key == "Credential")
+            credential = value;
+        else if (key == "SignedHeaders")
+            a.signed_headers = value;
+        else if (key == "Signature")
+            a.signature = value;
+        else
+            return std::nullopt;
     }
     // The SecretId holds no '/', so split the scope from the end.
     constexpr std::string_view terminator = "/tc3_request";
-    if (!credential.ends_with(terminator)) return std::nullopt;
+    if (!credential.ends_with(terminator))
+        return std::nullopt;
     credential.remove_suffix(terminator.size());
     const auto s = credential.rfind('/');
-    if (s == std::string_view::npos) return std::nullopt;
+    if (s == std::string_view::npos)
+        return std::nullopt;
     a.service = credential.substr(s + 1);
     credential = credential.substr(0, s);
     const auto d = credential.rfind('/');
-    if (d == std::string_view::npos) return std::nullopt;
+    if (d == std::string_view::npos)
+        return std::nullopt;
     a.date = credential.substr(d + 1);
     a.secret_id = credential.substr(0, d);
     if (a.secret_id.empty() || a.signature.empty() || a.signed_headers.empty())
@@ -92,13 +101,15 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
     if (auth->signed_headers != "content-type;host")
         return Failure{"AuthFailure.InvalidAuthorization",
                        "tcmpp-sim supports only SignedHeaders=content-type;host"};
-    if (r.action.empty()) return Failure{"MissingParameter", "The request is missing X-TC-Action."};
+    if (r.action.empty())
+        return Failure{"MissingParameter", "The request is missing X-TC-Action."};
     if (r.version.empty())
         return Failure{"MissingParameter", "The request is missing X-TC-Version."};
     if (r.timestamp.empty())
         return Failure{"MissingParameter", "The request is missing X-TC-Timestamp."};
     std::int64_t ts = 0;
-    const auto [p, ec] = std::from_chars(r.timestamp.data(), r.timestamp.data() + r.timestamp.size(), ts);
+    const auto [p, ec] =
+        std::from_chars(r.timestamp.data(), r.timestamp.data() + r.timestamp.size(), ts);
     if (ec != std::errc{} || p != r.timestamp.data() + r.timestamp.size())
         return Failure{"InvalidParameter", "X-TC-Timestamp must be Unix seconds."};
     if (auth->secret_id != cfg.secret_id)
@@ -129,7 +140,8 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
 // Parameter checks: required keys and their types.
 std::optional<Failure> need_string(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
-    if (!v) return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
+    if (!v)
+        return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
     if (!v->is_string() || v->get_string().empty())
         return Failure{"InvalidParameter",
                        fmt::format("The parameter `{}` must be a non-empty string.", key)};
@@ -139,12 +151,14 @@ std::optional<Failure> need_string(const json::object& o, std::string_view key) 
 std::optional<Failure> need_int(const json::object& o, std::string_view key, std::int64_t lo,
                                 std::int64_t hi, std::int64_t& out) {
     const json::value* v = o.if_contains(key);
-    if (!v) return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
+    if (!v)
+        return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
     std::error_code ec;
     const auto n = v->is_number() ? v->to_number<std::int64_t>(ec) : 0;
     if (!v->is_number() || ec || n < lo || n > hi)
-        return Failure{"InvalidParameter",
-                       fmt::format("The parameter `{}` must be an integer in {}..{}.", key, lo, hi)};
+        return Failure{
+            "InvalidParameter",
+            fmt::format("The parameter `{}` must be an integer in {}..{}.", key, lo, hi)};
     out = n;
     return std::nullopt;
 }
@@ -174,7 +188,7 @@ constexpr std::array<Catalog, 3> catalog = {{
 
 std::string new_request_id() {
     thread_local std::mt19937_64 rng{std::random_device{}()};
-    const std::uint64_t hi = (rng() & ~0xf000ULL) | 0x4000ULL;                       // version 4
+    const std::uint64_t hi = (rng() & ~0xf000ULL) | 0x4000ULL;                         // version 4
     const std::uint64_t lo = (rng() & 0x3fffffffffffffffULL) | 0x8000000000000000ULL;  // variant
     return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xffff,
                        hi & 0xffff, lo >> 48, lo & 0xffffffffffffULL);
@@ -186,14 +200,14 @@ std::string error_body(std::string_view code, std::string_view message) {
     return json::serialize(json::object{{"Response", std::move(response)}});
 }
 
-Api::Api(ApiConfig config, const UrlSigner& signer)
-    : config_(std::move(config)), signer_(signer) {}
+Api::Api(ApiConfig config, const UrlSigner& signer) : config_(std::move(config)), signer_(signer) {}
 
 ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
     auto fail = [](const Failure& f) {
         return ApiReply{error_body(f.code, f.message), std::string(f.code)};
     };
-    if (auto f = verify(config_, r, now)) return fail(*f);
+    if (auto f = verify(config_, r, now))
+        return fail(*f);
 
     const Action action = action_from_name(r.action);
     if (action == Action::other)
@@ -211,9 +225,12 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
     json::object data(&mr);
     if (action == Action::mnp_list) {
         std::int64_t offset = 0, limit = 0;
-        if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset)) return fail(*f);
-        if (auto f = need_int(p, "Limit", 1, 100, limit)) return fail(*f);
-        if (auto f = need_string(p, "PlatformId")) return fail(*f);
+        if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset))
+            return fail(*f);
+        if (auto f = need_int(p, "Limit", 1, 100, limit))
+            return fail(*f);
+        if (auto f = need_string(p, "PlatformId"))
+            return fail(*f);
         json::array list(&mr);
         for (auto i = offset; i < offset + limit && i < std::int64_t{catalog.size()}; ++i) {
             const Catalog& c = catalog[static_cast<std::size_t>(i)];
@@ -230,8 +247,10 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
         data["TotalCount"] = catalog.size();
         data["DataList"] = std::move(list);
     } else {
-        if (auto f = need_string(p, "MNPId")) return fail(*f);
-        if (auto f = need_string(p, "PlatformId")) return fail(*f);
+        if (auto f = need_string(p, "MNPId"))
+            return fail(*f);
+        if (auto f = need_string(p, "PlatformId"))
+            return fail(*f);
         const std::string_view id = p.at("MNPId").get_string();
         if (action == Action::released_version_history) {
             json::array list(&mr);

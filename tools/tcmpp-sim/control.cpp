@@ -2,8 +2,8 @@
 
 #include "tools/tcmpp-sim/control.hpp"
 
-#include <boost/beast/version.hpp>
 #include <spdlog/spdlog.h>
+#include <boost/beast/version.hpp>
 
 namespace tcmpp_sim {
 namespace {

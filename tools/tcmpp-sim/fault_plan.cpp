@@ -31,7 +31,8 @@ struct Reader {
     }
 
     std::string string(const toml::node& n, std::string_view key) const {
-        if (!n.is_string()) fail(n.source(), fmt::format("'{}' must be a string", key));
+        if (!n.is_string())
+            fail(n.source(), fmt::format("'{}' must be a string", key));
         return *n.value<std::string>();
     }
 
@@ -55,7 +56,8 @@ struct Reader {
         const std::chrono::year_month_day ymd{std::chrono::year{v.date.year},
                                               std::chrono::month{v.date.month},
                                               std::chrono::day{v.date.day}};
-        if (!ymd.ok()) fail(n.source(), fmt::format("'{}' is not a valid date", key));
+        if (!ymd.ok())
+            fail(n.source(), fmt::format("'{}' is not a valid date", key));
         auto t = std::chrono::sys_days{ymd} + std::chrono::hours{v.time.hour} +
                  std::chrono::minutes{v.time.minute} + std::chrono::seconds{v.time.second} +
                  std::chrono::nanoseconds{v.time.nanosecond} -
@@ -67,7 +69,8 @@ struct Reader {
 Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded_at) {
     Fault f;
     const toml::node* kind = t.get("kind");
-    if (!kind) r.fail(t.source(), "fault needs 'kind'");
+    if (!kind)
+        r.fail(t.source(), "fault needs 'kind'");
     const std::string kind_text = r.string(*kind, "kind");
     const auto it = std::find(kind_names.begin(), kind_names.end(), kind_text);
     if (it == kind_names.end())
@@ -79,7 +82,8 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
     // Kind-specific keys are errors elsewhere: a typo'd plan must not silently do nothing.
     auto only_for = [&](const toml::node& n, std::string_view key, FaultKind k) {
         if (f.kind != k)
-            r.fail(n.source(), fmt::format("'{}' applies only to kind = \"{}\"", key, to_string(k)));
+            r.fail(n.source(),
+                   fmt::format("'{}' applies only to kind = \"{}\"", key, to_string(k)));
     };
 
     std::optional<Duration> after, duration;
@@ -87,13 +91,16 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
     const toml::node* relative_key = nullptr;
     for (auto&& [key, node] : t) {
         const std::string_view k = key.str();
-        if (k == "kind") continue;
+        if (k == "kind")
+            continue;
         if (k == "actions") {
             if (f.kind == FaultKind::bad_tls)
-                r.fail(node.source(), "'actions' cannot be set for bad_tls: the certificate is "
-                                      "chosen before any request is seen");
+                r.fail(node.source(),
+                       "'actions' cannot be set for bad_tls: the certificate is "
+                       "chosen before any request is seen");
             const auto* arr = node.as_array();
-            if (!arr) r.fail(node.source(), "'actions' must be an array of strings");
+            if (!arr)
+                r.fail(node.source(), "'actions' must be an array of strings");
             for (const toml::node& a : *arr) {
                 std::string name = r.string(a, "actions");
                 if (std::find(known_actions.begin(), known_actions.end(), name) ==
@@ -116,15 +123,19 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
             relative_key = &node;
         } else if (k == "duration") {
             duration = r.duration(node, k);
-            if (*duration <= Duration::zero()) r.fail(node.source(), "'duration' must be > 0");
+            if (*duration <= Duration::zero())
+                r.fail(node.source(), "'duration' must be > 0");
             relative_key = &node;
         } else if (k == "every") {
             f.every = r.duration(node, k);
-            if (*f.every <= Duration::zero()) r.fail(node.source(), "'every' must be > 0");
+            if (*f.every <= Duration::zero())
+                r.fail(node.source(), "'every' must be > 0");
         } else if (k == "probability") {
             std::optional<double> p;
-            if (node.is_integer()) p = static_cast<double>(*node.value<std::int64_t>());
-            if (node.is_floating_point()) p = *node.value<double>();
+            if (node.is_integer())
+                p = static_cast<double>(*node.value<std::int64_t>());
+            if (node.is_floating_point())
+                p = *node.value<double>();
             if (!p || !(*p >= 0.0 && *p <= 1.0))
                 r.fail(node.source(), "'probability' must be a number in 0..1");
             f.probability = *p;
@@ -137,7 +148,8 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
         } else if (k == "code") {
             only_for(node, k, FaultKind::api_error);
             f.code = r.string(node, k);
-            if (f.code.empty()) r.fail(node.source(), "'code' must not be empty");
+            if (f.code.empty())
+                r.fail(node.source(), "'code' must not be empty");
         } else if (k == "message") {
             only_for(node, k, FaultKind::api_error);
             f.message = r.string(node, k);
@@ -160,13 +172,15 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
                "'after'/'duration' (relative) cannot be mixed with 'from'/'until' (absolute)");
     if (relative_key) {
         f.start = loaded_at + after.value_or(Duration::zero());
-        if (duration) f.end = *f.start + *duration;
+        if (duration)
+            f.end = *f.start + *duration;
     }
     if (f.start && f.end && *f.end <= *f.start)
         r.fail(t.source(), "the window is empty: 'until' must be after 'from'");
     if (f.every) {
         if (!f.start || !f.end)
-            r.fail(t.source(), "'every' needs a bounded window ('duration', or 'from' and 'until')");
+            r.fail(t.source(),
+                   "'every' needs a bounded window ('duration', or 'from' and 'until')");
         if (*f.end - *f.start > *f.every)
             r.fail(t.source(), "the window is longer than its period 'every'");
     }
@@ -182,37 +196,50 @@ std::uint64_t splitmix64(std::uint64_t x) {
 
 }  // namespace
 
-std::string_view to_string(FaultKind k) { return kind_names[static_cast<std::size_t>(k)]; }
+std::string_view to_string(FaultKind k) {
+    return kind_names[static_cast<std::size_t>(k)];
+}
 
 std::optional<Duration> parse_duration(std::string_view text) {
-    if (text.empty()) return std::nullopt;
+    if (text.empty())
+        return std::nullopt;
     Duration total{0};
     while (!text.empty()) {
         std::int64_t n = 0;
         const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc{} || ptr == text.data() || n < 0) return std::nullopt;
+        if (ec != std::errc{} || ptr == text.data() || n < 0)
+            return std::nullopt;
         text.remove_prefix(static_cast<std::size_t>(ptr - text.data()));
         std::size_t unit_len = 0;
         while (unit_len < text.size() && text[unit_len] >= 'a' && text[unit_len] <= 'z') ++unit_len;
         const std::string_view unit = text.substr(0, unit_len);
         text.remove_prefix(unit_len);
         std::int64_t ms_per = 0;
-        if (unit == "ms") ms_per = 1;
-        else if (unit == "s") ms_per = 1000;
-        else if (unit == "m") ms_per = 60'000;
-        else if (unit == "h") ms_per = 3'600'000;
-        else if (unit == "d") ms_per = 86'400'000;
-        else return std::nullopt;
+        if (unit == "ms")
+            ms_per = 1;
+        else if (unit == "s")
+            ms_per = 1000;
+        else if (unit == "m")
+            ms_per = 60'000;
+        else if (unit == "h")
+            ms_per = 3'600'000;
+        else if (unit == "d")
+            ms_per = 86'400'000;
+        else
+            return std::nullopt;
         // About 290 years is plenty; refuse what would overflow.
-        if (n > std::int64_t{9'000'000'000'000} / ms_per) return std::nullopt;
+        if (n > std::int64_t{9'000'000'000'000} / ms_per)
+            return std::nullopt;
         total += Duration{n * ms_per};
     }
     return total;
 }
 
 bool Fault::active_at(Clock::time_point t) const {
-    if (start && t < *start) return false;
-    if (!every) return !end || t < *end;
+    if (start && t < *start)
+        return false;
+    if (!every)
+        return !end || t < *end;
     const auto since = std::chrono::duration_cast<Duration>(t - *start);
     return since % *every < std::chrono::duration_cast<Duration>(*end - *start);
 }
@@ -234,13 +261,15 @@ FaultPlan parse_fault_plan(std::string_view toml_text, std::string_view origin,
     plan.source_text = std::string(toml_text);
     for (auto&& [key, node] : root) {
         if (key.str() != "fault")
-            r.fail(node.source(), fmt::format("unknown key '{}' (a plan holds [[fault]] entries)",
-                                              key.str()));
+            r.fail(node.source(),
+                   fmt::format("unknown key '{}' (a plan holds [[fault]] entries)", key.str()));
         const auto* arr = node.as_array();
-        if (!arr) r.fail(node.source(), "'fault' must be an array of tables: [[fault]]");
+        if (!arr)
+            r.fail(node.source(), "'fault' must be an array of tables: [[fault]]");
         for (const toml::node& entry : *arr) {
             const auto* t = entry.as_table();
-            if (!t) r.fail(entry.source(), "each fault must be a table: [[fault]]");
+            if (!t)
+                r.fail(entry.source(), "each fault must be a table: [[fault]]");
             plan.faults.push_back(read_fault(r, *t, loaded_at));
         }
     }
@@ -249,15 +278,18 @@ FaultPlan parse_fault_plan(std::string_view toml_text, std::string_view origin,
 
 FaultPlan load_fault_plan_file(const std::string& path, Clock::time_point loaded_at) {
     std::ifstream in(path, std::ios::binary);
-    if (!in) throw PlanError(fmt::format("{}:1:1: cannot open the fault plan", path));
+    if (!in)
+        throw PlanError(fmt::format("{}:1:1: cannot open the fault plan", path));
     std::ostringstream text;
     text << in.rdbuf();
     return parse_fault_plan(text.str(), path, loaded_at);
 }
 
 bool Dice::roll(double p) {
-    if (p >= 1.0) return true;
-    if (p <= 0.0) return false;
+    if (p >= 1.0)
+        return true;
+    if (p <= 0.0)
+        return false;
     const std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
     const double u =
         static_cast<double>(splitmix64(seed_ ^ splitmix64(n)) >> 11) * 0x1.0p-53;  // [0, 1)
@@ -267,8 +299,10 @@ bool Dice::roll(double p) {
 const Fault* pick_request_fault(const FaultPlan& plan, std::string_view action,
                                 Clock::time_point now, Dice& dice) {
     for (const Fault& f : plan.faults) {
-        if (f.kind == FaultKind::bad_tls) continue;
-        if (f.active_at(now) && f.matches_action(action) && dice.roll(f.probability)) return &f;
+        if (f.kind == FaultKind::bad_tls)
+            continue;
+        if (f.active_at(now) && f.matches_action(action) && dice.roll(f.probability))
+            return &f;
     }
     return nullptr;
 }

@@ -33,7 +33,7 @@ struct Fault {
     std::optional<Duration> every;  // the window repeats with this period from `start`
 
     double probability = 1.0;
-    unsigned status = 503;              // http_5xx
+    unsigned status = 503;               // http_5xx
     std::string code = "InternalError";  // api_error
     std::string message = "An internal error has occurred. Retry your request.";
     Duration delay = std::chrono::seconds(3);  // slow
@@ -45,7 +45,7 @@ struct Fault {
 
 // "file:line:col: message".
 class PlanError : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
@@ -66,12 +66,12 @@ std::optional<Duration> parse_duration(std::string_view text);
 
 // Deterministic draws for `probability`: a counter run through splitmix64.
 class Dice {
-public:
+  public:
     explicit Dice(std::uint64_t seed) : seed_(seed) {}
     // True with probability p.
     bool roll(double p);
 
-private:
+  private:
     std::uint64_t seed_;
     std::atomic<std::uint64_t> counter_{0};
 };

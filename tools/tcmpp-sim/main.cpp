@@ -2,9 +2,9 @@
 
 #include "tools/tcmpp-sim/server.hpp"
 
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -28,14 +28,16 @@ struct UsageError : std::runtime_error {
 
 std::string read_secret(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in) throw UsageError("cannot read " + file.string());
+    if (!in)
+        throw UsageError("cannot read " + file.string());
     std::ostringstream s;
     s << in.rdbuf();
     std::string v = s.str();
-    while (!v.empty() && (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' ||
-                          v.back() == '\t'))
+    while (!v.empty() &&
+           (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' || v.back() == '\t'))
         v.pop_back();
-    if (v.empty()) throw UsageError(file.string() + " is empty");
+    if (v.empty())
+        throw UsageError(file.string() + " is empty");
     return v;
 }
 
@@ -59,7 +61,8 @@ int main(int argc, char** argv) {
     unsigned idle_timeout = 30;
     bool quiet = false, verbose = false;
     app.add_option("--listen", listen, "Plain HTTP listener, ADDR:PORT (port 0 = any)")->required();
-    app.add_option("--tls-listen", tls_listen, "HTTPS listener, ADDR:PORT (throwaway certificates)");
+    app.add_option("--tls-listen", tls_listen,
+                   "HTTPS listener, ADDR:PORT (throwaway certificates)");
     app.add_option("--write-ca", write_ca, "Write the throwaway CA certificate (PEM) here");
     app.add_option("--faults", faults, "Fault plan (TOML); re-read on SIGHUP");
     app.add_option("--seed", seed, "Seed of the PRNG behind fault `probability`");
@@ -76,8 +79,9 @@ int main(int argc, char** argv) {
         ->check(CLI::Range(1u, 86400u));
     app.add_flag("--quiet", quiet, "Log only warnings and errors");
     app.add_flag("--verbose", verbose, "Log every request");
-    app.footer("Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage or "
-               "bad fault file.\nSee tools/tcmpp-sim/README.md.");
+    app.footer(
+        "Exit codes: 0 clean stop (SIGTERM/SIGINT), 1 runtime failure, 2 bad usage or "
+        "bad fault file.\nSee tools/tcmpp-sim/README.md.");
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -94,11 +98,13 @@ int main(int argc, char** argv) {
     tcmpp_sim::Options options;
     try {
         options.listen = endpoint_or_throw(listen, "--listen");
-        if (!tls_listen.empty()) options.tls_listen = endpoint_or_throw(tls_listen, "--tls-listen");
+        if (!tls_listen.empty())
+            options.tls_listen = endpoint_or_throw(tls_listen, "--tls-listen");
         if (!write_ca.empty() && tls_listen.empty())
             throw UsageError("--write-ca needs --tls-listen");
         if (!credentials_dir.empty()) {
-            options.api.secret_id = read_secret(std::filesystem::path(credentials_dir) / "secret_id");
+            options.api.secret_id =
+                read_secret(std::filesystem::path(credentials_dir) / "secret_id");
             options.api.secret_key =
                 read_secret(std::filesystem::path(credentials_dir) / "secret_key");
         } else if (!secret_id.empty()) {
@@ -108,7 +114,8 @@ int main(int argc, char** argv) {
             options.api.secret_id = example_secret_id;
             options.api.secret_key = example_secret_key;
         }
-        if (service.empty()) throw UsageError("--service must not be empty");
+        if (service.empty())
+            throw UsageError("--service must not be empty");
         options.api.service = service;
         options.write_ca = write_ca;
         options.faults_file = faults;

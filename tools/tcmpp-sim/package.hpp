@@ -10,7 +10,8 @@
 namespace tcmpp_sim {
 
 inline constexpr std::size_t package_size = 65536;
-inline constexpr std::int64_t package_url_lifetime_s = 600;  // "a presigned link lives about 10 minutes"
+inline constexpr std::int64_t package_url_lifetime_s =
+    600;  // "a presigned link lives about 10 minutes"
 
 // byte[i] = (i * 7 + (i >> 8)) & 0xFF, built once.
 std::string_view package_blob();
@@ -25,7 +26,7 @@ RangeRequest parse_range(std::string_view header, std::size_t size);
 
 // Signs and checks the `sign` query parameter of package URLs with a per-process key.
 class UrlSigner {
-public:
+  public:
     UrlSigner();
     // "/packages/<id>.zip?expires=E&sign=S" for `mnp_id` (percent-encoded as needed).
     std::string make_target(std::string_view mnp_id, std::int64_t expires) const;
@@ -33,7 +34,7 @@ public:
     enum class Check { ok, not_found, bad_sign, expired };
     Check check_target(std::string_view target, std::int64_t now) const;
 
-private:
+  private:
     std::string sign(std::string_view path, std::int64_t expires) const;
     std::string key_;
 };

@@ -31,7 +31,7 @@ struct Options {
 class Listener;
 
 class Server {
-public:
+  public:
     // Loads the fault plan (throws PlanError), makes certificates, binds the listeners
     // (throws boost::system::system_error). Nothing runs until run().
     explicit Server(Options options);
@@ -44,7 +44,7 @@ public:
     // Serves until SIGTERM/SIGINT; SIGHUP reloads the fault file.
     void run();
 
-private:
+  private:
     void await_signal();
 
     Options options_;

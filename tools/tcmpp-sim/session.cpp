@@ -4,6 +4,8 @@
 
 #include "tools/tcmpp-sim/control.hpp"
 
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -11,8 +13,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/version.hpp>
-#include <fmt/format.h>
-#include <spdlog/spdlog.h>
 
 namespace tcmpp_sim {
 namespace {
@@ -42,13 +42,15 @@ void HttpSession<Derived>::do_read() {
     parser_->header_limit(header_limit);
     parser_->body_limit(body_limit);
     beast::get_lowest_layer(derived().stream()).expires_after(state_.idle_timeout);
-    http::async_read(derived().stream(), buffer_, *parser_,
-                     beast::bind_front_handler(&HttpSession::on_read, derived().shared_from_this()));
+    http::async_read(
+        derived().stream(), buffer_, *parser_,
+        beast::bind_front_handler(&HttpSession::on_read, derived().shared_from_this()));
 }
 
 template <class Derived>
 void HttpSession<Derived>::on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream) return derived().do_eof();
+    if (ec == http::error::end_of_stream)
+        return derived().do_eof();
     if (ec == http::error::header_limit)
         return send_error_and_close(http::status::request_header_fields_too_large,
                                     "request header too large");
@@ -56,7 +58,8 @@ void HttpSession<Derived>::on_read(beast::error_code ec, std::size_t) {
         return send_error_and_close(http::status::payload_too_large, "request body too large");
     if (is_parse_error(ec))
         return send_error_and_close(http::status::bad_request, "malformed HTTP request");
-    if (ec) return;  // timeout, reset, TLS error: drop the connection
+    if (ec)
+        return;  // timeout, reset, TLS error: drop the connection
     req_ = parser_->release();
     handle_request();
 }
@@ -97,42 +100,45 @@ void HttpSession<Derived>::handle_request() {
 template <class Derived>
 void HttpSession<Derived>::apply_fault(const Fault& f) {
     switch (f.kind) {
-    case FaultKind::http_5xx: {
-        const auto status = static_cast<http::status>(f.status);
-        state_.stats.error(action_, fmt::format("http_{}", f.status));
-        set_response(status, "text/html",
-                     fmt::format("<html><body><h1>{} {}</h1><p>tcmpp-sim fault</p></body></html>\n",
-                                 f.status, std::string_view(http::obsolete_reason(status))));
-        return do_write();
-    }
-    case FaultKind::api_error:
-        state_.stats.error(action_, f.code);
-        set_response(http::status::ok, "application/json", error_body(f.code, f.message));
-        return do_write();
-    case FaultKind::slow:
-        timer_.expires_after(f.delay);
-        return timer_.async_wait(
-            beast::bind_front_handler(&HttpSession::on_slow, derived().shared_from_this()));
-    case FaultKind::hang:
-        return do_hang();
-    case FaultKind::reset:
-        return do_reset();
-    case FaultKind::malformed:
-        raw_ = "SSH-2.0-tcmpp-sim \x01\x02\x03 this is not an HTTP response\r\n\xff\xfe\r\n\r\n";
-        return do_write_raw(0);
-    case FaultKind::oversized:
-        raw_ = "HTTP/1.1 200 OK\r\nServer: tcmpp-sim\r\nConnection: close\r\n"
-               "Content-Type: application/json\r\n";
-        if (f.oversized_header) {
-            raw_ += "X-Oversized: ";
-            raw_.append(oversized_header, 'x');
-            raw_ += "\r\nContent-Length: 2\r\n\r\n{}";
-            return do_write_raw(0);
+        case FaultKind::http_5xx: {
+            const auto status = static_cast<http::status>(f.status);
+            state_.stats.error(action_, fmt::format("http_{}", f.status));
+            set_response(
+                status, "text/html",
+                fmt::format("<html><body><h1>{} {}</h1><p>tcmpp-sim fault</p></body></html>\n",
+                            f.status, std::string_view(http::obsolete_reason(status))));
+            return do_write();
         }
-        raw_ += fmt::format("Content-Length: {}\r\n\r\n", oversized_body);
-        return do_write_raw(oversized_body / package_size);
-    case FaultKind::bad_tls:
-        break;  // chosen at accept time, never per request
+        case FaultKind::api_error:
+            state_.stats.error(action_, f.code);
+            set_response(http::status::ok, "application/json", error_body(f.code, f.message));
+            return do_write();
+        case FaultKind::slow:
+            timer_.expires_after(f.delay);
+            return timer_.async_wait(
+                beast::bind_front_handler(&HttpSession::on_slow, derived().shared_from_this()));
+        case FaultKind::hang:
+            return do_hang();
+        case FaultKind::reset:
+            return do_reset();
+        case FaultKind::malformed:
+            raw_ =
+                "SSH-2.0-tcmpp-sim \x01\x02\x03 this is not an HTTP response\r\n\xff\xfe\r\n\r\n";
+            return do_write_raw(0);
+        case FaultKind::oversized:
+            raw_ =
+                "HTTP/1.1 200 OK\r\nServer: tcmpp-sim\r\nConnection: close\r\n"
+                "Content-Type: application/json\r\n";
+            if (f.oversized_header) {
+                raw_ += "X-Oversized: ";
+                raw_.append(oversized_header, 'x');
+                raw_ += "\r\nContent-Length: 2\r\n\r\n{}";
+                return do_write_raw(0);
+            }
+            raw_ += fmt::format("Content-Length: {}\r\n\r\n", oversized_body);
+            return do_write_raw(oversized_body / package_size);
+        case FaultKind::bad_tls:
+            break;  // chosen at accept time, never per request
     }
     respond();
     do_write();
@@ -140,7 +146,8 @@ void HttpSession<Derived>::apply_fault(const Fault& f) {
 
 template <class Derived>
 void HttpSession<Derived>::on_slow(beast::error_code ec) {
-    if (ec) return;
+    if (ec)
+        return;
     respond();
     do_write();
 }
@@ -149,10 +156,11 @@ template <class Derived>
 void HttpSession<Derived>::do_hang() {
     // Hold the socket, drop whatever arrives, end when the client goes.
     beast::get_lowest_layer(derived().stream()).expires_after(hang_limit);
-    derived().stream().async_read_some(
-        net::buffer(sink_), [self = derived().shared_from_this()](beast::error_code ec, std::size_t) {
-            if (!ec) self->do_hang();
-        });
+    derived().stream().async_read_some(net::buffer(sink_), [self = derived().shared_from_this()](
+                                                               beast::error_code ec, std::size_t) {
+        if (!ec)
+            self->do_hang();
+    });
 }
 
 template <class Derived>
@@ -174,8 +182,10 @@ void HttpSession<Derived>::do_write_raw(std::size_t chunks_left) {
 template <class Derived>
 void HttpSession<Derived>::on_write_raw(std::size_t chunks_left, beast::error_code ec,
                                         std::size_t) {
-    if (ec) return;
-    if (chunks_left == 0) return derived().do_eof();
+    if (ec)
+        return;
+    if (chunks_left == 0)
+        return derived().do_eof();
     beast::get_lowest_layer(derived().stream()).expires_after(state_.idle_timeout);
     const std::string_view blob = package_blob();
     net::async_write(derived().stream(), net::buffer(blob.data(), blob.size()),
@@ -185,7 +195,8 @@ void HttpSession<Derived>::on_write_raw(std::size_t chunks_left, beast::error_co
 
 template <class Derived>
 void HttpSession<Derived>::respond() {
-    if (action_ == Action::download) return respond_download();
+    if (action_ == Action::download)
+        return respond_download();
     respond_api();
 }
 
@@ -221,37 +232,37 @@ void HttpSession<Derived>::respond_download() {
         return set_response(http::status::method_not_allowed, "text/plain", "GET or HEAD\n");
     }
     switch (state_.signer.check_target(req_.target(), unix_now())) {
-    case UrlSigner::Check::ok:
-        break;
-    case UrlSigner::Check::not_found:
-        state_.stats.error(action_, "http_404");
-        return set_response(http::status::not_found, "text/plain", "no such package\n");
-    case UrlSigner::Check::bad_sign:
-        state_.stats.error(action_, "http_403");
-        return set_response(http::status::forbidden, "text/plain", "bad or missing sign\n");
-    case UrlSigner::Check::expired:
-        state_.stats.error(action_, "http_403");
-        return set_response(http::status::forbidden, "text/plain", "the URL has expired\n");
+        case UrlSigner::Check::ok:
+            break;
+        case UrlSigner::Check::not_found:
+            state_.stats.error(action_, "http_404");
+            return set_response(http::status::not_found, "text/plain", "no such package\n");
+        case UrlSigner::Check::bad_sign:
+            state_.stats.error(action_, "http_403");
+            return set_response(http::status::forbidden, "text/plain", "bad or missing sign\n");
+        case UrlSigner::Check::expired:
+            state_.stats.error(action_, "http_403");
+            return set_response(http::status::forbidden, "text/plain", "the URL has expired\n");
     }
     const std::string_view blob = package_blob();
     RangeRequest range;
     if (const auto it = req_.find(http::field::range); it != req_.end())
         range = parse_range(it->value(), blob.size());
     switch (range.kind) {
-    case RangeRequest::whole:
-        set_response(http::status::ok, "application/zip", std::string(blob));
-        break;
-    case RangeRequest::partial:
-        set_response(http::status::partial_content, "application/zip",
-                     std::string(blob.substr(range.first, range.last - range.first + 1)));
-        res_.set(http::field::content_range,
-                 fmt::format("bytes {}-{}/{}", range.first, range.last, blob.size()));
-        break;
-    case RangeRequest::unsatisfiable:
-        state_.stats.error(action_, "http_416");
-        set_response(http::status::range_not_satisfiable, "text/plain", "");
-        res_.set(http::field::content_range, fmt::format("bytes */{}", blob.size()));
-        return;
+        case RangeRequest::whole:
+            set_response(http::status::ok, "application/zip", std::string(blob));
+            break;
+        case RangeRequest::partial:
+            set_response(http::status::partial_content, "application/zip",
+                         std::string(blob.substr(range.first, range.last - range.first + 1)));
+            res_.set(http::field::content_range,
+                     fmt::format("bytes {}-{}/{}", range.first, range.last, blob.size()));
+            break;
+        case RangeRequest::unsatisfiable:
+            state_.stats.error(action_, "http_416");
+            set_response(http::status::range_not_satisfiable, "text/plain", "");
+            res_.set(http::field::content_range, fmt::format("bytes */{}", blob.size()));
+            return;
     }
     state_.stats.ok(action_);
     res_.set(http::field::accept_ranges, "bytes");
@@ -295,8 +306,10 @@ void HttpSession<Derived>::do_write() {
 
 template <class Derived>
 void HttpSession<Derived>::on_write(bool close, beast::error_code ec, std::size_t) {
-    if (ec) return;
-    if (close) return derived().do_eof();
+    if (ec)
+        return;
+    if (close)
+        return derived().do_eof();
     do_read();
 }
 
@@ -324,15 +337,15 @@ TlsSession::TlsSession(tcp::socket&& socket, net::ssl::context& ctx, SimState& s
 void TlsSession::run() {
     net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
         beast::get_lowest_layer(self->stream_).expires_after(self->state().idle_timeout);
-        self->stream_.async_handshake(
-            net::ssl::stream_base::server,
-            beast::bind_front_handler(&TlsSession::on_handshake, self));
+        self->stream_.async_handshake(net::ssl::stream_base::server,
+                                      beast::bind_front_handler(&TlsSession::on_handshake, self));
     });
 }
 
 void TlsSession::on_handshake(beast::error_code ec) {
     state().stats.tls_handshake(!ec);
-    if (ec) return;
+    if (ec)
+        return;
     do_read();
 }
 

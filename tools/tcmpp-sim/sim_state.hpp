@@ -15,8 +15,7 @@
 namespace tcmpp_sim {
 
 struct SimState {
-    SimState(ApiConfig api_config, std::uint64_t seed, std::chrono::seconds idle,
-             bool log_requests)
+    SimState(ApiConfig api_config, std::uint64_t seed, std::chrono::seconds idle, bool log_requests)
         : api(std::move(api_config), signer),
           dice(seed),
           idle_timeout(idle),
@@ -41,7 +40,7 @@ struct SimState {
         generation_.fetch_add(1, std::memory_order_relaxed);
     }
 
-private:
+  private:
     std::atomic<std::shared_ptr<const FaultPlan>> plan_;
     std::atomic<std::uint64_t> generation_{0};
 };

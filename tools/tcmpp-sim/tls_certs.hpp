@@ -7,10 +7,10 @@
 namespace tcmpp_sim {
 
 struct CertBundle {
-    std::string ca_pem;        // what --write-ca writes; probes trust it via ca_file
-    std::string leaf_pem;      // signed by the CA; SAN 127.0.0.1, ::1, localhost, tcmpp...
+    std::string ca_pem;    // what --write-ca writes; probes trust it via ca_file
+    std::string leaf_pem;  // signed by the CA; SAN 127.0.0.1, ::1, localhost, tcmpp...
     std::string leaf_key_pem;
-    std::string bad_pem;       // self-signed, same names: fails verification
+    std::string bad_pem;  // self-signed, same names: fails verification
     std::string bad_key_pem;
 };
 
