@@ -1,41 +1,18 @@
 // R9: decimal money in integer cents.
 #include "sla/money.hpp"
 
+#include "sla/decimal.hpp"
+
 #include <cstdio>
 
 namespace slawatch::sla {
 
 std::optional<Money> Money::parse(std::string_view text) {
-    std::size_t pos = 0;
-    std::int64_t units = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        // At most 15 integer digits: 10^15 * 100 cents still fits in int64.
-        if (pos == 15)
-            return std::nullopt;
-        units = units * 10 + (text[pos] - '0');
-        ++pos;
-    }
-    if (pos == 0)
-        return std::nullopt;  // no integer part (".5", "", "-1")
-    std::int64_t cents = 0;
-    if (pos < text.size()) {
-        if (text[pos] != '.')
-            return std::nullopt;
-        ++pos;
-        const std::size_t begin = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (pos - begin == 2)
-                return std::nullopt;  // at most 2 fractional digits
-            cents = cents * 10 + (text[pos] - '0');
-            ++pos;
-        }
-        const std::size_t count = pos - begin;
-        if (count == 0 || pos != text.size())
-            return std::nullopt;  // "1." or "1.5x"
-        if (count == 1)
-            cents *= 10;
-    }
-    return Money(units * 100 + cents);
+    // At most 15 integer digits: 10^15 * 100 cents still fits in int64.
+    const auto cents = parse_fixed_decimal(text, 2, 15);
+    if (!cents)
+        return std::nullopt;
+    return Money(*cents);
 }
 
 std::string Money::to_string() const {

@@ -1,42 +1,17 @@
 // R8: exact fixed-point percentages (millionths of a percent).
 #include "sla/percent.hpp"
 
+#include "sla/decimal.hpp"
+
 #include <cstdio>
 
 namespace slawatch::sla {
 
 std::optional<Percent> Percent::parse(std::string_view text) {
-    std::size_t pos = 0;
-    std::int64_t whole = 0;
-    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-        whole = whole * 10 + (text[pos] - '0');
-        if (whole > 100)
-            return std::nullopt;  // also keeps long inputs from overflowing
-        ++pos;
-    }
-    if (pos == 0)
-        return std::nullopt;  // no integer part (".5", "", "-1", "+1")
-    std::int64_t fraction = 0;
-    if (pos < text.size()) {
-        if (text[pos] != '.')
-            return std::nullopt;
-        ++pos;
-        const std::size_t begin = pos;
-        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
-            if (pos - begin == 6)
-                return std::nullopt;  // at most 6 fractional digits
-            fraction = fraction * 10 + (text[pos] - '0');
-            ++pos;
-        }
-        const std::size_t count = pos - begin;
-        if (count == 0 || pos != text.size())
-            return std::nullopt;
-        for (std::size_t i = count; i < 6; ++i) fraction *= 10;
-    }
-    const std::int64_t units = whole * scale + fraction;
-    if (units > 100 * scale)
-        return std::nullopt;  // "100.5"
-    return Percent(units);
+    const auto units = parse_fixed_decimal(text, 6, 3);
+    if (!units || *units > 100 * scale)
+        return std::nullopt;  // "100.5", "1000"
+    return Percent(*units);
 }
 
 std::string Percent::to_string() const {
