@@ -6,6 +6,7 @@
 #include "alerts/outbox.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wall_clock.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -31,19 +32,6 @@ namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
 namespace {
-
-std::int64_t now_ms() {
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string utc(std::int64_t epoch_seconds) {
-    std::time_t t = epoch_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
 
 std::string hmac_hex(const std::string& key, const std::string& body) {
     unsigned char mac[EVP_MAX_MD_SIZE];

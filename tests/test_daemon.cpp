@@ -4,6 +4,7 @@
 
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/wall_clock.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -24,26 +25,6 @@ using namespace slawatch::testing;
 using namespace std::chrono;
 
 namespace {
-
-std::int64_t now_ms() {
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-std::string utc(std::int64_t epoch_seconds) {
-    std::time_t t = epoch_seconds;
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
-std::string utc_date(std::int64_t epoch_seconds) { return utc(epoch_seconds).substr(0, 10); }
-
-void sleep_until_ms(std::int64_t at) {
-    const auto left = at - now_ms();
-    if (left > 0) std::this_thread::sleep_for(milliseconds(left));
-}
 
 // A blocking HTTP/1.0 GET on 127.0.0.1; returns the status and the body.
 std::pair<int, std::string> http_get(std::uint16_t port, const std::string& target) {
