@@ -45,6 +45,7 @@ void run_list(const ListOptions& o) {
     const auto config = load_config(o.store.config);
     const auto& zone = config.contract.terms.zone;
     std::vector<alerts::EventRecord> events;
+    require_database(db_path(config, o.store));
     try {
         alerts::Outbox outbox(db_path(config, o.store), true);
         events = outbox.recent(static_cast<std::size_t>(o.limit));

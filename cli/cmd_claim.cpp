@@ -122,7 +122,7 @@ void run_claim(const ClaimOptions& o) {
     }
     const auto month = service_month_arg(config, o.month);
     const auto& zone = config.contract.terms.zone;
-    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    auto store = open_store_for_figures(config, o.store);
     const auto now = now_ms();
     try {
         const Package p{config, store->month_report(month, now),

@@ -48,7 +48,7 @@ void run_incidents(const IncidentsOptions& o) {
     } else {
         throw CommandError(exit_usage, "give --month YYYY-MM or both --from and --to");
     }
-    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    auto store = open_store_for_figures(config, o.store);
     std::vector<Incident> found;
     try {
         found = incidents(down_minutes(*store, from, to));

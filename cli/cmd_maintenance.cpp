@@ -41,8 +41,13 @@ void run_add(const MaintenanceOptions& o) {
     w.announced = seconds_arg(o.announced, "--announced");
     w.reason = o.reason;
     if (w.end <= w.start) throw CommandError(exit_usage, "--end must lie after --start");
+    const auto lock = acquire_writer_lock(config, o.add_store, "slawatch maintenance add");
     auto store = open_store(config, o.add_store, storage::OpenMode::read_write);
-    const auto id = guarded([&] { return store->add_maintenance(w, now_ms()); });
+    // Re-derived under this config, or the window's minutes would mix two configs.
+    const auto id = guarded([&] {
+        store->reconcile_config();
+        return store->add_maintenance(w, now_ms());
+    });
     std::cout << fmt::format("added maintenance window {}{}\n", id,
                              w.announced_in_advance()
                                  ? ""
@@ -86,8 +91,12 @@ void run_list(const MaintenanceOptions& o) {
 
 void run_remove(const MaintenanceOptions& o) {
     const auto config = load_config(o.remove_store.config);
+    const auto lock = acquire_writer_lock(config, o.remove_store, "slawatch maintenance remove");
     auto store = open_store(config, o.remove_store, storage::OpenMode::read_write);
-    if (!guarded([&] { return store->remove_maintenance(o.id); })) {
+    if (!guarded([&] {
+            store->reconcile_config();
+            return store->remove_maintenance(o.id);
+        })) {
         throw CommandError(exit_usage, fmt::format("no maintenance window with id {}", o.id));
     }
     std::cout << fmt::format("removed maintenance window {}\n", o.id);

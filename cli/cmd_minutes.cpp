@@ -39,7 +39,7 @@ void run_minutes(const MinutesOptions& o) {
         names.push_back("service");
         for (const auto& p : config.probes) names.push_back(p.name);
     }
-    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    auto store = open_store_for_figures(config, o.store);
     std::vector<storage::MinuteRow> stored;
     try {
         stored = store->minutes(from, to, o.probe.empty() ? std::nullopt

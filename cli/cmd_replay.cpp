@@ -196,6 +196,7 @@ void run_replay(const ReplayOptions& o) {
     const auto config = load_config(o.store.config);
     // Parse everything first: a bad line imports nothing.
     const auto results = read_csv(o.input, config);
+    const auto lock = acquire_writer_lock(config, o.store, "slawatch replay");
     auto store = open_store(config, o.store, storage::OpenMode::read_write);
     try {
         store->reconcile_config();

@@ -132,7 +132,7 @@ std::string to_table(const Figures& f) {
 void run_report(const ReportOptions& o) {
     const auto config = load_config(o.store.config);
     const auto month = service_month_arg(config, o.month);
-    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    auto store = open_store_for_figures(config, o.store);
     const auto now = now_ms();
     try {
         const Figures f{config, store->month_report(month, now),

@@ -29,7 +29,7 @@ void run_status(const StatusOptions& o) {
                                        sla::format_date(today), sla::format_date(terms.start),
                                        sla::format_date(terms.end)));
     }
-    auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    auto store = open_store_for_figures(config, o.store);
     sla::MonthReport r;
     std::optional<sla::EpochMinute> finalized;
     try {

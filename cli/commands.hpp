@@ -16,6 +16,7 @@ void register_incidents(CLI::App& app);
 void register_maintenance(CLI::App& app);
 void register_claim(CLI::App& app);
 void register_status(CLI::App& app);
+void register_rederive(CLI::App& app);
 void register_run(CLI::App& app);
 void register_probe(CLI::App& app);
 // cmd_alerts.cpp: alerts list | alerts test

@@ -42,8 +42,107 @@ std::unique_ptr<storage::Store> open_store(const config::Config& config,
                                            const StoreOptions& options, storage::OpenMode mode) {
     try {
         return storage::Store::open(config, db_path(config, options), mode);
+    } catch (const storage::MissingDatabase& e) {
+        throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+    }
+}
+
+void require_database(const std::filesystem::path& path) {
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+        throw CommandError(exit_usage, fmt::format("slawatch: no evidence database at {}",
+                                                   path.string()));
+    }
+}
+
+storage::WriterLock acquire_writer_lock(const config::Config& config, const StoreOptions& options,
+                                        std::string_view role) {
+    try {
+        return storage::WriterLock::acquire(db_path(config, options), role);
+    } catch (const storage::WriterLockBusy& e) {
+        throw CommandError(exit_failure,
+                           fmt::format("slawatch: {}; only one process may write it at a time{}",
+                                       e.what(),
+                                       e.holder.role == "slawatch run"
+                                           ? " (stop the daemon first, or let it do the work)"
+                                           : ""));
+    } catch (const storage::StoreError& e) {
+        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+    }
+}
+
+std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> rederive(
+    const config::Config& config, const std::filesystem::path& db, std::string_view role) {
+    const auto lock = storage::WriterLock::acquire(db, role);
+    auto store = storage::Store::open(config, db, storage::OpenMode::read_write);
+    if (!store->reconcile_config()) return std::nullopt;
+    return store->derived_range();
+}
+
+namespace {
+
+std::string stale_message(const config::Config& config, const std::filesystem::path& db) {
+    return fmt::format("slawatch: the minutes in {} were derived under another configuration "
+                       "than {}; no figure is printed from them.\n",
+                       db.string(), config.file.string());
+}
+
+}  // namespace
+
+std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& config,
+                                                       const StoreOptions& options) {
+    const auto db = db_path(config, options);
+    require_database(db);
+    for (int attempt = 0;; ++attempt) {
+        std::unique_ptr<storage::Store> store;
+        bool current = false;
+        try {
+            store = storage::Store::open(config, db, storage::OpenMode::read_only);
+            // The check and every figure read below see the same snapshot.
+            store->hold_snapshot();
+            current = store->derived_under_config();
+        } catch (const storage::SchemaOutdated&) {
+            // An older schema: the re-derivation below migrates it.
+        } catch (const storage::MissingDatabase& e) {
+            throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
+        } catch (const storage::StoreError& e) {
+            throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        }
+        if (current) return store;
+        store.reset();
+        if (attempt > 0) {
+            // Another writer derived under yet another config meanwhile.
+            throw CommandError(exit_usage, stale_message(config, db) +
+                                               "  Another writer changed them while this command "
+                                               "re-derived; try again.");
+        }
+        // Read-only commands write only here, and only when no daemon does.
+        try {
+            if (rederive(config, db, "slawatch (re-deriving minutes)")) {
+                std::cerr << fmt::format("slawatch: the configuration changed since the minutes "
+                                         "were derived; re-derived them under {}\n",
+                                         config.file.string());
+            }
+        } catch (const storage::WriterLockBusy& e) {
+            const auto pid = e.holder.pid > 0 ? std::to_string(e.holder.pid) : std::string("PID");
+            throw CommandError(
+                exit_usage,
+                stale_message(config, db) +
+                    fmt::format("  {}, which re-derives them under its own config when it "
+                                "starts or reloads (systemctl reload slawatch, or kill -HUP {});\n"
+                                "  or stop it and run `slawatch rederive --config {} --db {}`.",
+                                e.what(), pid, config.file.string(), db.string()));
+        } catch (const storage::StoreError& e) {
+            throw CommandError(
+                exit_usage,
+                stale_message(config, db) +
+                    fmt::format("  Re-derive them with `slawatch rederive --config {} --db {}` "
+                                "(or restart the daemon) as a user who may write the database; "
+                                "this one could not: {}",
+                                config.file.string(), db.string(), e.what()));
+        }
     }
 }
 

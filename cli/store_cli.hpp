@@ -6,6 +6,7 @@
 #include "config/config.hpp"
 #include "sla/month_report.hpp"
 #include "storage/store.hpp"
+#include "storage/writer_lock.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -29,9 +30,34 @@ config::Config load_config(const std::string& file);
 
 std::filesystem::path db_path(const config::Config& config, const StoreOptions& options);
 
-// read_only: a missing database reads as empty and is not created.
+// read_only: a missing database is CommandError(2) "no evidence database at
+// PATH" and is never created. Other storage failures are CommandError(1).
 std::unique_ptr<storage::Store> open_store(const config::Config& config,
                                            const StoreOptions& options, storage::OpenMode mode);
+
+// CommandError(2) "no evidence database at PATH" unless the file exists.
+void require_database(const std::filesystem::path& path);
+
+// The single-writer lock for a command that writes (replay, maintenance
+// add/remove, rederive), or CommandError(1) naming the holder's PID.
+storage::WriterLock acquire_writer_lock(const config::Config& config, const StoreOptions& options,
+                                        std::string_view role);
+
+// Re-derives, under `config`, what was derived under another config, holding
+// the writer lock meanwhile. Returns the range of stored minutes it
+// re-derived, or nothing when they already matched. Throws
+// storage::WriterLockBusy while another process writes the database.
+std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> rederive(
+    const config::Config& config, const std::filesystem::path& db, std::string_view role);
+
+// A read-only store for a command that prints figures (report, claim,
+// minutes, status, incidents): its minutes and rollups were derived under
+// `config`, and every read sees one snapshot. What was derived under another
+// config is re-derived first when no daemon holds the database; otherwise
+// CommandError(2) saying how to re-derive. A figure derived under another
+// config is never printed.
+std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& config,
+                                                       const StoreOptions& options);
 
 // The Service Month lying in YYYY-MM, or CommandError(2).
 sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text);

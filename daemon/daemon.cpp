@@ -10,6 +10,7 @@
 #include "daemon/scheduler.hpp"
 #include "probes/probe.hpp"
 #include "storage/store.hpp"
+#include "storage/writer_lock.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -71,6 +72,15 @@ public:
 
 private:
     void start() {
+        // One writer per database, for the daemon's whole life: a second
+        // `run`, a replay or a maintenance change is refused meanwhile.
+        try {
+            lock_.emplace(storage::WriterLock::acquire(options_.db_path, "slawatch run"));
+        } catch (const storage::WriterLockBusy& e) {
+            throw StartError(1, fmt::format("{}; refusing to start a second writer", e.what()));
+        } catch (const storage::StoreError& e) {
+            throw StartError(1, e.what());
+        }
         try {
             store_ = storage::Store::open(config_, options_.db_path, storage::OpenMode::read_write);
         } catch (const std::exception& e) {
@@ -372,6 +382,7 @@ private:
     }
 
     Options options_;
+    std::optional<storage::WriterLock> lock_;  // declared first: released last
     config::Config config_;
     asio::io_context io_{1};
     std::unique_ptr<storage::Store> store_;

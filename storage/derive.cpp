@@ -135,15 +135,21 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
                   probe_states.begin() + static_cast<std::ptrdiff_t>(m * n));
     }
 
-    // Written probe by probe, in key order: pages fill sequentially.
+    // Written probe by probe, in key order: pages fill sequentially. Sparse:
+    // a minute without samples is unknown (R3) whatever the config, so it
+    // gets no row and a gap of months costs nothing.
     auto& ins = db_.cached(
         "INSERT INTO minute (probe, minute, v) VALUES (?, ?, ?)");
+    auto write = [&](std::int64_t probe, sla::EpochMinute m, sla::MinuteState state,
+                     std::int64_t samples, std::int64_t failures) {
+        if (samples == 0 && state == sla::MinuteState::unknown) return;
+        ins.bind(1, probe).bind(2, m).bind(3, pack(state, samples, failures)).run();
+    };
     for (std::size_t i = 0; i < probes.size(); ++i) {
         for (std::int64_t m = 0; m < len; ++m) {
             const auto k = static_cast<std::size_t>(m * n) + i;
             const auto& t = tallies[k];
-            ins.bind(1, ids[i]).bind(2, from + m)
-                .bind(3, pack(probe_states[k], t.samples, t.failures)).run();
+            write(ids[i], from + m, probe_states[k], t.samples, t.failures);
         }
     }
     for (std::int64_t m = 0; m < len; ++m) {
@@ -156,8 +162,7 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
             samples += t.samples;
             failures += t.failures;
         }
-        ins.bind(1, std::int64_t{0}).bind(2, from + m)
-            .bind(3, pack(service_rows[static_cast<std::size_t>(m)], samples, failures)).run();
+        write(0, from + m, service_rows[static_cast<std::size_t>(m)], samples, failures);
     }
 }
 
@@ -188,11 +193,16 @@ void SqliteStore::rederive_derived(sla::EpochMinute from, sla::EpochMinute to) {
 }
 
 std::string SqliteStore::config_fingerprint() const {
-    // Everything derivation depends on besides the stored data.
-    std::string text = fmt::format("v1;min_samples={};policy={};zone={}",
+    // Everything classification and the rollup depend on besides the stored
+    // data; one function, so that a new input is added in one place. Not in
+    // it: probes_per_minute, timeouts and targets (they change what is
+    // recorded, not how a recorded minute is classified) and the database's
+    // maintenance windows (add/remove re-derive what they cover).
+    const auto& terms = config_.contract.terms;
+    std::string text = fmt::format("v2;min_samples={};policy={};zone={};term={}..{}",
                                    config_.monitor.min_samples,
-                                   static_cast<int>(config_.monitor.policy),
-                                   config_.contract.terms.zone.name());
+                                   static_cast<int>(config_.monitor.policy), terms.zone.name(),
+                                   sla::format_date(terms.start), sla::format_date(terms.end));
     for (const auto& p : config_.probes) {
         text += fmt::format(";probe={}:{}", p.name, static_cast<int>(p.role));
     }
@@ -202,24 +212,30 @@ std::string SqliteStore::config_fingerprint() const {
     return fmt::format("{:016x}", fnv1a(text));
 }
 
+bool SqliteStore::derived_under_config() const {
+    std::lock_guard lock(mutex_);
+    if (meta("config_fingerprint") == config_fingerprint()) return true;
+    // With no minute row stored every minute is unknown under any config.
+    return !derived_range_locked();
+}
+
 bool SqliteStore::reconcile_config() {
     std::lock_guard lock(mutex_);
     require_writable();
     const auto fingerprint = config_fingerprint();
-    const auto stored = meta("config_fingerprint");
-    if (stored == fingerprint) return false;
+    if (meta("config_fingerprint") == fingerprint) return false;
     sqlite::Transaction tx(db_);
     bool rederived = false;
-    if (stored) {
-        if (const auto range = derived_range_locked()) {
-            // A zone change moves the local days of the whole rollup.
-            if (config_.contract.terms.zone.name() != meta("zone").value_or("")) {
-                db_.exec("DELETE FROM day_count");
-                update_day_counts(range->first, range->second + 1);
-            }
-            derive_locked(range->first, range->second + 1);
-            rederived = true;
+    // Rows stored under an unknown config (no fingerprint) are re-derived too.
+    if (const auto range = derived_range_locked()) {
+        // A zone change moves the local days of the whole rollup, including
+        // days whose raw results retention already deleted.
+        if (config_.contract.terms.zone.name() != meta("zone").value_or("")) {
+            db_.exec("DELETE FROM day_count");
+            update_day_counts(range->first, range->second + 1);
         }
+        derive_locked(range->first, range->second + 1);
+        rederived = true;
     }
     set_meta("config_fingerprint", fingerprint);
     set_meta("zone", config_.contract.terms.zone.name());

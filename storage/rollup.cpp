@@ -9,6 +9,20 @@ namespace {
 
 std::int64_t day_number(sla::Date d) { return date::sys_days(d).time_since_epoch().count(); }
 
+// Sparse minutes: a minute without a row is unknown, so the counts of a
+// range always add up to its length.
+sla::StateCounts with_absent_unknown(sla::StateCounts counts, std::int64_t minutes) {
+    counts[sla::MinuteState::unknown] += std::max<std::int64_t>(0, minutes - counts.total());
+    return counts;
+}
+
+// A DST month can hold more UTC minutes than days x 1440 (R7); never count
+// more minutes than have elapsed: the excess comes off the unknown ones.
+void trim_to(sla::StateCounts& counts, std::int64_t elapsed) {
+    auto& unknown = counts[sla::MinuteState::unknown];
+    unknown -= std::clamp<std::int64_t>(counts.total() - elapsed, 0, unknown);
+}
+
 }  // namespace
 
 sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::EpochMinute from,
@@ -38,7 +52,7 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     };
     if (day_number(first_day) >= day_number(end_day)) {
         count_minutes(from, to);
-        return counts;
+        return with_absent_unknown(counts, to - from);
     }
     count_minutes(from, zone.start_of_day(first_day));
     auto& by_day = db_.cached(
@@ -51,7 +65,7 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     }
     by_day.reset();
     count_minutes(zone.start_of_day(end_day), to);
-    return counts;
+    return with_absent_unknown(counts, to - from);
 }
 
 sla::StateCounts SqliteStore::count_states(const std::string& probe, sla::EpochMinute from,
@@ -77,21 +91,16 @@ sla::MonthReport SqliteStore::month_report(const sla::ServiceMonth& month,
                              : std::clamp<std::int64_t>(now_minute - start, 0, month.total_minutes());
 
     auto service = count_states_locked(0, start, counted_end);
-    // A DST month can hold more UTC minutes than days x 1440 (R7); never
-    // count more rows than elapsed minutes.
-    for (auto excess = service.total() - elapsed; excess > 0;) {
-        auto& unknown = service[sla::MinuteState::unknown];
-        const auto take = std::min(excess, unknown);
-        unknown -= take;
-        excess -= take;
-        if (take == 0) break;
-    }
+    trim_to(service, elapsed);
     auto report = sla::make_month_report(terms, month, service, elapsed);
     for (const auto& p : config_.probes) {
         sla::ProbeFigures figures{p.name, {}};
         if (const auto id = find_probe_id(p.name)) {
             figures.counts = count_states_locked(*id, start, counted_end);
+        } else {
+            figures.counts[sla::MinuteState::unknown] = counted_end - start;
         }
+        trim_to(figures.counts, elapsed);
         report.probes.push_back(std::move(figures));
     }
     return report;
@@ -100,28 +109,55 @@ sla::MonthReport SqliteStore::month_report(const sla::ServiceMonth& month,
 std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMinute to,
                                             std::optional<std::string> probe) const {
     std::lock_guard lock(mutex_);
-    std::vector<std::pair<std::string, std::int64_t>> wanted;
+    // The service row and the configured probes have every minute (absent
+    // rows are unknown); a removed probe shows only the rows it still has.
+    auto listed = [&](const std::string& name) {
+        return name == "service" || config_.find_probe(name) != nullptr;
+    };
+    std::vector<std::pair<std::string, std::optional<std::int64_t>>> wanted;
     if (probe) {
-        if (const auto id = find_probe_id(*probe)) wanted.emplace_back(*probe, *id);
+        const auto id = find_probe_id(*probe);
+        if (id || listed(*probe)) wanted.emplace_back(*probe, id);
     } else {
-        wanted.assign(probe_ids_.begin(), probe_ids_.end());
-        std::sort(wanted.begin(), wanted.end(),
-                  [](const auto& a, const auto& b) { return a.second < b.second; });
+        std::vector<std::pair<std::int64_t, std::string>> by_id;
+        for (const auto& [name, id] : probe_ids_) by_id.emplace_back(id, name);
+        std::sort(by_id.begin(), by_id.end());
+        for (const auto& [id, name] : by_id) wanted.emplace_back(name, id);
+        // Configured probes not yet in the probe table (read-only stores).
+        for (const auto& p : config_.probes) {
+            if (!find_probe_id(p.name)) wanted.emplace_back(p.name, std::nullopt);
+        }
     }
     std::vector<MinuteRow> rows;
     auto& st = db_.cached(
         "SELECT minute, v & 7, (v >> 3) & 1023, v >> 13 FROM minute WHERE probe = ? "
         "AND minute >= ? AND minute < ? ORDER BY minute");
-    for (const auto& [name, id] : wanted) {
-        st.bind(1, id).bind(2, from).bind(3, to);
-        while (st.step()) {
-            const auto s = st.column_int(1);
-            rows.push_back({st.column_int(0), name,
-                            s >= 0 && s < sla::minute_state_count ? static_cast<sla::MinuteState>(s)
-                                                                  : sla::MinuteState::unknown,
-                            static_cast<int>(st.column_int(2)), static_cast<int>(st.column_int(3))});
+    for (const auto& want : wanted) {
+        const auto& name = want.first;
+        const auto& id = want.second;
+        const bool fill = listed(name);
+        auto next = from;  // the first minute not yet listed for this probe
+        auto fill_to = [&](sla::EpochMinute end) {
+            if (!fill) return;
+            for (; next < end; ++next) rows.push_back({next, name, sla::MinuteState::unknown, 0, 0});
+        };
+        if (id) {
+            st.bind(1, *id).bind(2, from).bind(3, to);
+            while (st.step()) {
+                const auto m = st.column_int(0);
+                fill_to(m);
+                const auto s = st.column_int(1);
+                rows.push_back({m, name,
+                                s >= 0 && s < sla::minute_state_count
+                                    ? static_cast<sla::MinuteState>(s)
+                                    : sla::MinuteState::unknown,
+                                static_cast<int>(st.column_int(2)),
+                                static_cast<int>(st.column_int(3))});
+                next = m + 1;
+            }
+            st.reset();
         }
-        st.reset();
+        fill_to(to);
     }
     // Ordered by minute, then probe (the service row first, then in id order).
     std::stable_sort(rows.begin(), rows.end(),

@@ -25,6 +25,8 @@ public:
                                    std::optional<std::string> probe) const override;
 
     bool reconcile_config() override;
+    bool derived_under_config() const override;
+    void hold_snapshot() override;
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const override;
     std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const override;
     std::int64_t apply_retention(sla::EpochMillis now) override;
@@ -64,6 +66,7 @@ private:
     OpenMode mode_;
     mutable sqlite::Database db_;
     mutable std::recursive_mutex mutex_;
+    bool snapshot_ = false;  // a read transaction is open (hold_snapshot)
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
     std::int64_t max_id_ = 0;  // highest probe_result.id, refreshed per append

@@ -16,10 +16,12 @@ using sqlite::Database;
 
 Database::Mode database_mode(const fs::path& path, OpenMode mode) {
     if (mode == OpenMode::read_write) return Database::Mode::read_write;
-    // A missing database reads as empty and is never created: an in-memory
-    // database with the schema answers every query with "nothing stored".
+    // A typo in --db must not read as "no downtime": a missing database is an
+    // error for readers, and is never created by them.
     std::error_code ec;
-    if (!fs::exists(path, ec)) return Database::Mode::memory;
+    if (!fs::exists(path, ec)) {
+        throw MissingDatabase(fmt::format("no evidence database at {}", path.string()));
+    }
     return Database::Mode::read_only;
 }
 
@@ -56,13 +58,11 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
                      ? "PRAGMA synchronous = FULL"
                      : "PRAGMA synchronous = NORMAL");
         schema::migrate(db_);
-    } else if (db_.name() == ":memory:") {
-        schema::migrate(db_);
     } else {
         schema::check_version(db_);
         const auto version = db_.query_int("PRAGMA user_version");
         if (version < schema::current_version) {
-            throw StoreError(fmt::format(
+            throw SchemaOutdated(fmt::format(
                 "database {} has schema version {} and needs a migration; open it once with "
                 "write access (slawatch run or replay)",
                 db_.name(), version));
@@ -70,6 +70,15 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
     }
     std::lock_guard lock(mutex_);
     load_probe_ids();
+}
+
+void SqliteStore::hold_snapshot() {
+    std::lock_guard lock(mutex_);
+    if (snapshot_) return;
+    // A deferred transaction takes its snapshot at its first read: read now.
+    db_.exec("BEGIN DEFERRED");
+    db_.query_int("SELECT count(*) FROM meta");
+    snapshot_ = true;
 }
 
 void SqliteStore::require_writable() const {
@@ -250,10 +259,24 @@ std::int64_t SqliteStore::apply_retention(sla::EpochMillis now) {
 
 std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derived_range_locked()
     const {
-    auto& st = db_.cached("SELECT min(minute), max(minute) FROM minute WHERE probe = 0");
+    // Over every probe's rows: with sparse minutes a control probe's row may
+    // have no service row beside it. One indexed lookup per probe.
+    auto& st = db_.cached("SELECT min(minute), max(minute) FROM minute WHERE probe = ?");
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> range;
-    if (st.step() && !st.is_null(0)) range.emplace(st.column_int(0), st.column_int(1));
-    st.reset();
+    auto look = [&](std::int64_t id) {
+        st.bind(1, id);
+        if (st.step() && !st.is_null(0)) {
+            const auto lo = st.column_int(0);
+            const auto hi = st.column_int(1);
+            range = range ? std::pair(std::min(range->first, lo), std::max(range->second, hi))
+                          : std::pair(lo, hi);
+        }
+        st.reset();
+    };
+    look(0);
+    for (const auto& [name, id] : probe_ids_) {
+        if (id != 0) look(id);
+    }
     return range;
 }
 

@@ -37,7 +37,7 @@ struct MinuteRow {
 };
 
 enum class OpenMode {
-    read_only,   // a missing database reads as empty (every minute unknown) and is not created
+    read_only,   // a missing database is an error (MissingDatabase); never created
     read_write,  // creates the file and migrates the schema
 };
 
@@ -58,6 +58,17 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A read-only open of a database that does not exist: "no evidence database at PATH".
+struct MissingDatabase : StoreError {
+    using StoreError::StoreError;
+};
+
+// A read-only open of a database whose schema is older than this binary's:
+// a writable open (run, replay, rederive) migrates it.
+struct SchemaOutdated : StoreError {
+    using StoreError::StoreError;
+};
+
 class Store {
 public:
     virtual ~Store() = default;
@@ -75,8 +86,8 @@ public:
 
     // R2-R5: (re)derives the minute rows of [from, to) - every configured
     // probe and the service row - from the stored results, the maintenance
-    // windows (config and database) and the config. Idempotent. Minutes with
-    // no results get `unknown` rows.
+    // windows (config and database) and the config. Idempotent. Sparse: a
+    // minute with no results of a probe has no row; it is `unknown` by absence.
     virtual void derive_minutes(sla::EpochMinute from, sla::EpochMinute to) = 0;
 
     // The end (exclusive) of the minutes the daemon has finalized, kept in
@@ -89,19 +100,33 @@ public:
                                           sla::EpochMillis now) const = 0;
 
     // Minute rows in [from, to), optionally of one probe ("service" for the
-    // service row), ordered by minute then probe.
+    // service row), ordered by minute then probe. Every minute of the service
+    // row and of each configured probe is there: one with no stored row is
+    // `unknown` with 0 samples (sparse storage).
     virtual std::vector<MinuteRow> minutes(sla::EpochMinute from, sla::EpochMinute to,
                                            std::optional<std::string> probe) const = 0;
 
     // --- Additions (not in the first pinned version) ---
 
-    // When min_samples, policy, the probes or the config's maintenance
-    // windows changed since the last derivation (a fingerprint in `meta`),
-    // re-derives every minute derived so far whose raw results are still
-    // kept. Returns true when it re-derived. `run` and `replay` call it.
+    // When anything classification depends on changed since the last
+    // derivation (config_fingerprint in `meta`: monitor settings, config
+    // maintenance windows, contract time zone and term, probe names and
+    // roles), re-derives every minute derived so far whose raw results are
+    // still kept, and rebuilds the rollup when the time zone changed. Returns
+    // true when it re-derived. Every writer calls it before deriving.
     virtual bool reconcile_config() = 0;
 
-    // The first and last derived minute (service row), if any.
+    // True when the stored minutes and rollups were derived under the config
+    // this store holds (or nothing is derived yet): only then may figures be
+    // printed. False means reconcile_config() must run first.
+    virtual bool derived_under_config() const = 0;
+
+    // Starts a read transaction that lasts until the store is destroyed, so
+    // that every later read sees one snapshot (a writer committing meanwhile
+    // is not seen). For read-only stores that print figures.
+    virtual void hold_snapshot() = 0;
+
+    // The first and last minute with a stored row (any probe), if any.
     virtual std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const = 0;
 
     // Stored raw results with sent time in [from, to), in time order. The
@@ -121,7 +146,9 @@ public:
     virtual bool remove_maintenance(std::int64_t id) = 0;
 
     // Minute rows of one probe ("service" for the service row) counted by
-    // state in [from, to), from the rollup where whole days allow.
+    // state in [from, to), from the rollup where whole days allow; minutes
+    // without a row count as unknown (by absence), so the counts add up to
+    // to - from.
     virtual sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
                                           sla::EpochMinute to) const = 0;
 };

@@ -360,11 +360,11 @@ TEST_CASE("report: a month outside the term, a bad month and a bad config exit 2
     CHECK_THAT(r.err, Catch::Contains("outside the contract term"));
     CHECK(w.slawatch({"report", "--month", "2026-02"}).exit_code == 2);
     CHECK(w.slawatch({"report", "--month", "June"}).exit_code == 2);
-    // A missing database reads as empty and is not created.
+    // A missing database is an error (a typo must not read as 100 %), and is not created.
     r = w.slawatch({"report", "--month", "2026-03", "--format", "json"});
-    CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("\"total_minutes\": 21600,"));
-    CHECK_THAT(r.out, Catch::Contains("\"unknown_minutes\": 21600,"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.empty());
+    CHECK_THAT(r.err, Catch::Contains("no evidence database at " + w.db));
     CHECK_FALSE(std::filesystem::exists(w.db));
 
     const auto bad = w.dir.write("bad.toml", "[contract]\nname = 3\n");

@@ -98,17 +98,12 @@ TEST_CASE("storage: a database with a newer schema version is refused", "[storag
     }
 }
 
-TEST_CASE("R3: a missing database opened read-only is empty and is not created", "[storage]") {
+TEST_CASE("R3: a missing database opened read-only is an error and is not created", "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "missing.db";
-    auto store = Store::open(make_config(), path, OpenMode::read_only);
-    CHECK(store->minutes(m0, m0 + 10, std::nullopt).empty());
-    CHECK_FALSE(store->finalized_until());
-    const auto month = make_config().contract.terms.months().back();
-    const auto r = store->month_report(month, t0 + 86'400'000LL * 40);
-    CHECK(r.unknown == month.total_minutes());
-    CHECK(r.unavailable == 0);
-    CHECK_THROWS_AS(store->append(minute_of("a", m0, 6, 0)), storage::StoreError);
+    CHECK_THROWS_AS(Store::open(make_config(), path, OpenMode::read_only), storage::MissingDatabase);
+    CHECK_THROWS_WITH(Store::open(make_config(), path, OpenMode::read_only),
+                      "no evidence database at " + path.string());
     CHECK_FALSE(std::filesystem::exists(path));
 }
 
