@@ -83,7 +83,13 @@ std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> rederive(
 
 namespace {
 
-std::string stale_message(const config::Config& config, const std::filesystem::path& db) {
+std::string stale_message(const config::Config& config, const std::filesystem::path& db,
+                          bool outdated) {
+    if (outdated) {
+        return fmt::format("slawatch: {} has an older schema and must be migrated before figures "
+                           "are printed from it.\n",
+                           db.string());
+    }
     return fmt::format("slawatch: the minutes in {} were derived under another configuration "
                        "than {}; no figure is printed from them.\n",
                        db.string(), config.file.string());
@@ -98,13 +104,14 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
     for (int attempt = 0;; ++attempt) {
         std::unique_ptr<storage::Store> store;
         bool current = false;
+        bool outdated = false;
         try {
             store = storage::Store::open(config, db, storage::OpenMode::read_only);
             // The check and every figure read below see the same snapshot.
             store->hold_snapshot();
             current = store->derived_under_config();
         } catch (const storage::SchemaOutdated&) {
-            // An older schema: the re-derivation below migrates it.
+            outdated = true;  // the re-derivation below migrates it
         } catch (const storage::MissingDatabase& e) {
             throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
         } catch (const storage::StoreError& e) {
@@ -114,7 +121,7 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
         store.reset();
         if (attempt > 0) {
             // Another writer derived under yet another config meanwhile.
-            throw CommandError(exit_usage, stale_message(config, db) +
+            throw CommandError(exit_usage, stale_message(config, db, outdated) +
                                                "  Another writer changed them while this command "
                                                "re-derived; try again.");
         }
@@ -129,7 +136,7 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
             const auto pid = e.holder.pid > 0 ? std::to_string(e.holder.pid) : std::string("PID");
             throw CommandError(
                 exit_usage,
-                stale_message(config, db) +
+                stale_message(config, db, outdated) +
                     fmt::format("  {}, which re-derives them under its own config when it "
                                 "starts or reloads (systemctl reload slawatch, or kill -HUP {});\n"
                                 "  or stop it and run `slawatch rederive --config {} --db {}`.",
@@ -137,7 +144,7 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
         } catch (const storage::StoreError& e) {
             throw CommandError(
                 exit_usage,
-                stale_message(config, db) +
+                stale_message(config, db, outdated) +
                     fmt::format("  Re-derive them with `slawatch rederive --config {} --db {}` "
                                 "(or restart the daemon) as a user who may write the database; "
                                 "this one could not: {}",

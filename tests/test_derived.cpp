@@ -380,3 +380,30 @@ TEST_CASE("single writer: a second run, a replay and a maintenance change are re
     // The lock died with it: a writer may start now.
     CHECK(w.replay(down_minute("2026-06-01T00:01"), "more.csv").exit_code == 0);
 }
+
+TEST_CASE("a reading command migrates a version 2 database when no daemon runs", "[derived]") {
+    World w;
+    REQUIRE(w.replay(down_minute("2026-06-01T00:00")).exit_code == 0);
+    {
+        // What version 2 stored: a row for each derived minute, evidence or not.
+        sqlite3* h = nullptr;
+        REQUIRE(sqlite3_open(w.db.c_str(), &h) == SQLITE_OK);
+        REQUIRE(sqlite3_exec(h,
+                             "INSERT INTO minute (probe, minute, v) SELECT id, 29670000, 2 FROM "
+                             "probe; PRAGMA user_version = 2;",
+                             nullptr, nullptr, nullptr) == SQLITE_OK);
+        sqlite3_close(h);
+    }
+    REQUIRE(query(w.db, "SELECT count(*) FROM minute") == 8);
+    {
+        const auto lock = storage::WriterLock::acquire(w.db, "slawatch run");
+        const auto r = w.report("2026-06");
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains("older schema"));
+    }
+    const auto r = w.report("2026-06");
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Catch::Contains("\"unavailable_minutes\": 1,"));
+    CHECK(query(w.db, "PRAGMA user_version") == 3);
+    CHECK(query(w.db, "SELECT count(*) FROM minute") == 4);
+}
