@@ -134,13 +134,17 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
             }
         } catch (const storage::WriterLockBusy& e) {
             const auto pid = e.holder.pid > 0 ? std::to_string(e.holder.pid) : std::string("PID");
-            throw CommandError(
-                exit_usage,
-                stale_message(config, db, outdated) +
-                    fmt::format("  {}, which re-derives them under its own config when it "
-                                "starts or reloads (systemctl reload slawatch, or kill -HUP {});\n"
-                                "  or stop it and run `slawatch rederive --config {} --db {}`.",
-                                e.what(), pid, config.file.string(), db.string()));
+            const auto how =
+                e.holder.role == "slawatch run"
+                    ? fmt::format(", which re-derives them under its own config when it starts "
+                                  "or reloads (systemctl reload slawatch, or kill -HUP {});\n"
+                                  "  or stop it and run `slawatch rederive --config {} --db {}`.",
+                                  pid, config.file.string(), db.string())
+                    : fmt::format("; try again when it has finished, or run `slawatch rederive "
+                                  "--config {} --db {}` then.",
+                                  config.file.string(), db.string());
+            throw CommandError(exit_usage, stale_message(config, db, outdated) + "  " +
+                                               e.what() + how);
         } catch (const storage::StoreError& e) {
             throw CommandError(
                 exit_usage,
