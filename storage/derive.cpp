@@ -234,7 +234,26 @@ bool SqliteStore::reconcile_config() {
             db_.exec("DELETE FROM day_count");
             update_day_counts(range->first, range->second + 1);
         }
-        derive_locked(range->first, range->second + 1);
+        // A minute whose only results are of a probe not configured when it
+        // was derived has no row; that probe may be configured now, so the
+        // raw results' range counts too (up to the last finalized minute).
+        auto first = range->first;
+        auto last = range->second;
+        auto& raw = db_.cached("SELECT min(id), max(id) FROM probe_result");
+        if (raw.step() && !raw.is_null(0)) {
+            const auto minute_of_id = [](std::int64_t id) {
+                const auto slots = schema::id_slots;
+                return sla::minute_of_ms(id >= 0 ? id / slots : -((-id + slots - 1) / slots));
+            };
+            first = std::min(first, minute_of_id(raw.column_int(0)));
+            auto raw_last = minute_of_id(raw.column_int(1));
+            if (const auto f = meta("finalized_until")) {
+                raw_last = std::min<sla::EpochMinute>(raw_last, std::stoll(*f) - 1);
+            }
+            last = std::max(last, raw_last);
+        }
+        raw.reset();
+        derive_locked(first, last + 1);
         rederived = true;
     }
     set_meta("config_fingerprint", fingerprint);

@@ -139,7 +139,9 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
         auto next = from;  // the first minute not yet listed for this probe
         auto fill_to = [&](sla::EpochMinute end) {
             if (!fill) return;
-            for (; next < end; ++next) rows.push_back({next, name, sla::MinuteState::unknown, 0, 0});
+            for (; next < end; ++next) {
+                rows.push_back({next, name, sla::MinuteState::unknown, 0, 0});
+            }
         };
         if (id) {
             st.bind(1, *id).bind(2, from).bind(3, to);

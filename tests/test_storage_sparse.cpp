@@ -67,7 +67,7 @@ std::vector<storage::ProbeResult> downs(std::initializer_list<sla::EpochMinute> 
     return in;
 }
 
-std::int64_t count(const std::filesystem::path& db, const char* sql) {
+std::int64_t count(const std::filesystem::path& db, const std::string& sql) {
     storage::sqlite::Database d(db, storage::sqlite::Database::Mode::read_only);
     return d.query_int(sql);
 }
@@ -152,8 +152,12 @@ TEST_CASE("R3 R4 R7: every input of classification is in the fingerprint", "[sto
     CHECK(with([](config::Config&) {}));
     CHECK_FALSE(with([](config::Config& c) { c.monitor.min_samples = 2; }));
     CHECK_FALSE(with([](config::Config& c) { c.monitor.policy = sla::Policy::all; }));
-    CHECK_FALSE(with([](config::Config& c) { c.contract.terms.zone = *sla::TimeZone::locate("UTC"); }));
-    CHECK_FALSE(with([](config::Config& c) { c.contract.terms.end = *sla::parse_date("2026-07-16"); }));
+    CHECK_FALSE(with([](config::Config& c) {
+        c.contract.terms.zone = *sla::TimeZone::locate("UTC");
+    }));
+    CHECK_FALSE(with([](config::Config& c) {
+        c.contract.terms.end = *sla::parse_date("2026-07-16");
+    }));
     CHECK_FALSE(with([](config::Config& c) { c.probes[1].role = config::ProbeRole::control; }));
     CHECK_FALSE(with([](config::Config& c) { c.probes.pop_back(); }));
     CHECK_FALSE(with([](config::Config& c) {
@@ -233,7 +237,8 @@ TEST_CASE("storage: a held snapshot does not see a later writer's commit", "[sto
     CHECK(reader->derived_under_config());
     writer->append(downs({m0}));
     writer->derive_minutes(m0, m0 + 1);
-    CHECK(reader->minutes(m0, m0 + 1, std::string("service"))[0].state == sla::MinuteState::unknown);
+    CHECK(reader->minutes(m0, m0 + 1, std::string("service"))[0].state ==
+          sla::MinuteState::unknown);
     auto later = Store::open(make_config(), path, OpenMode::read_only);
     CHECK(later->minutes(m0, m0 + 1, std::string("service"))[0].state == sla::MinuteState::down);
 }
@@ -262,4 +267,26 @@ TEST_CASE("storage: one writer at a time, named by its PID", "[storage]") {
     auto again = storage::WriterLock::acquire(db, "slawatch replay");
     auto moved = std::move(again);
     CHECK(storage::WriterLock::holder(db)->role == "slawatch replay");
+}
+
+TEST_CASE("R3: a probe configured again gets the minutes where it alone had results",
+          "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    config.probes.erase(config.probes.begin() + 1);  // b is not configured
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    store->reconcile_config();
+    std::vector<storage::ProbeResult> in;
+    add_minute(in, "a", m0, 6, 0);
+    add_minute(in, "b", m0 + 100, 6, 6);  // only b ran in this minute
+    store->append(in);
+    store->derive_minutes(m0, m0 + 101);
+    CHECK(count(dir / "s.db", "SELECT count(*) FROM minute WHERE minute = " +
+                                  std::to_string(m0 + 100)) == 0);
+
+    store->set_config(make_config());
+    CHECK(store->reconcile_config());
+    CHECK(store->minutes(m0 + 100, m0 + 101, std::string("b"))[0].state == sla::MinuteState::down);
+    CHECK(store->minutes(m0 + 100, m0 + 101, std::string("service"))[0].state ==
+          sla::MinuteState::down);
 }
