@@ -127,6 +127,10 @@ void RowParser::split(std::string_view line) {
             field.clear();
         } else if (c == ',') {
             finish();
+        } else if (was_quoted && (c == ' ' || c == '\t' || c == '\r')) {
+            continue;  // blanks after a closing quote
+        } else if (was_quoted) {
+            throw BadLine("text after a closing quote");
         } else {
             field += c;
         }

@@ -55,6 +55,7 @@ AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& store
         .bind(10, positive(s.phases.first_byte_us))
         .bind(11, positive(s.phases.total_us));
     insert.run();
+    // Every newly stored result passes here once (daemon and replay alike).
     if (db_.changes() == 1) return AppendStatus::inserted;
 
     // The identity is taken: the same result again, or a conflict.

@@ -148,13 +148,14 @@ TEST_CASE("replay: trailing optional columns may be omitted and a UTF-8 BOM is a
     const auto file = w.dir.write("bom.csv",
                                   "\xEF\xBB\xBFtime,probe,outcome,http_status\r\n"
                                   "2026-06-01T00:00:05+08:00,update_check,ok\r\n"
-                                  "2026-06-01T00:00:15+08:00,update_check,http_5xx,503\r\n");
+                                  "2026-06-01T00:00:15+08:00,update_check,http_5xx,503\r\n"
+                                  "\"2026-06-01T00:00:25+08:00\" , \"update_check\" ,ok\r\n");
     const auto r = w.slawatch({"replay", "--input", file.string()});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("imported 2 results: 2 new"));
+    CHECK_THAT(r.out, Catch::Contains("imported 3 results: 3 new"));
     CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result WHERE http_status IS NULL "
-                           "AND outcome = 0") == 1);
+                           "AND outcome = 0") == 2);
     CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result WHERE http_status = 503") == 1);
 
     // Everything else stays all or nothing: a required column may not be left out,
@@ -168,7 +169,12 @@ TEST_CASE("replay: trailing optional columns may be omitted and a UTF-8 BOM is a
     bad = w.slawatch({"replay", "--input", late_bom.string()});
     CHECK(bad.exit_code == 2);
     CHECK_THAT(bad.err, Catch::Contains("late.csv:2: unknown column"));
-    CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result") == 2);
+    const auto after_quote = w.dir.write(
+        "quote.csv", "time,probe,outcome\n\"2026-06-01T00:01:05+08:00\"x,update_check,ok\n");
+    bad = w.slawatch({"replay", "--input", after_quote.string()});
+    CHECK(bad.exit_code == 2);
+    CHECK_THAT(bad.err, Catch::Contains("quote.csv:2: text after a closing quote"));
+    CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result") == 3);
 }
 
 TEST_CASE("replay: rows outside the contract term fail naming the line unless skipped",
