@@ -30,32 +30,54 @@ std::string_view stored_request_id(const sla::Sample& s) {
 // Minutes pending derivation beyond this are derived before more are taken.
 constexpr std::size_t max_pending_minutes = 1 << 14;
 
+constexpr std::string_view insert_sql =
+    "INSERT OR IGNORE INTO probe_result (id, probe, outcome, http_status, error_code, "
+    "request_id, dns_us, connect_us, tls_us, first_byte_us, total_us) VALUES ";
+constexpr std::string_view row_values = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+constexpr int row_params = 11;
+// Rows per multi-row INSERT on the fast path (352 parameters).
+constexpr std::size_t rows_per_insert = 32;
+
+const std::string& insert_one_sql() {
+    static const std::string sql = std::string(insert_sql) + std::string(row_values);
+    return sql;
+}
+
 }  // namespace
+
+std::int64_t SqliteStore::result_id(const ProbeResult& r) {
+    constexpr auto max_ms = std::numeric_limits<std::int64_t>::max() / schema::id_slots - 1;
+    const auto ms = r.sample.sent_ms;
+    if (ms > max_ms || ms < -max_ms) {
+        throw StoreError(fmt::format("send time {} ms is out of range", ms));
+    }
+    return ms * schema::id_slots + probe_id(r.probe);
+}
+
+void SqliteStore::bind_result(sqlite::Statement& insert, int first, std::int64_t id,
+                              const ProbeResult& r) {
+    const auto& s = r.sample;
+    insert.bind(first, id)
+        .bind(first + 1, id & (schema::id_slots - 1))
+        .bind(first + 2, static_cast<int>(s.outcome));
+    if (s.http_status != 0) insert.bind(first + 3, s.http_status);
+    if (!s.error_code.empty()) insert.bind(first + 4, error_code_id(s.error_code));
+    const auto request_id = stored_request_id(s);
+    if (!request_id.empty()) insert.bind(first + 5, request_id);
+    insert.bind(first + 6, positive(s.phases.dns_us))
+        .bind(first + 7, positive(s.phases.connect_us))
+        .bind(first + 8, positive(s.phases.tls_us))
+        .bind(first + 9, positive(s.phases.first_byte_us))
+        .bind(first + 10, positive(s.phases.total_us));
+}
 
 AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& stored) {
     const auto& s = r.sample;
-    const auto probe = probe_id(r.probe);
-    constexpr auto max_ms = std::numeric_limits<std::int64_t>::max() / schema::id_slots - 1;
-    if (s.sent_ms > max_ms || s.sent_ms < -max_ms) {
-        throw StoreError(fmt::format("send time {} ms is out of range", s.sent_ms));
-    }
-    const std::int64_t id = s.sent_ms * schema::id_slots + probe;
-    auto& insert = db_.cached(
-        "INSERT OR IGNORE INTO probe_result (id, probe, outcome, http_status, error_code, "
-        "request_id, dns_us, connect_us, tls_us, first_byte_us, total_us) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, id).bind(2, probe).bind(3, static_cast<int>(s.outcome));
-    if (s.http_status != 0) insert.bind(4, s.http_status);
-    if (!s.error_code.empty()) insert.bind(5, error_code_id(s.error_code));
-    const auto request_id = stored_request_id(s);
-    if (!request_id.empty()) insert.bind(6, request_id);
-    insert.bind(7, positive(s.phases.dns_us))
-        .bind(8, positive(s.phases.connect_us))
-        .bind(9, positive(s.phases.tls_us))
-        .bind(10, positive(s.phases.first_byte_us))
-        .bind(11, positive(s.phases.total_us));
+    const std::int64_t id = result_id(r);
+    auto& insert = db_.cached(insert_one_sql());
+    bind_result(insert, 1, id, r);
     insert.run();
-    // Every newly stored result passes here once (daemon and replay alike).
+    // A new result: stored here, or in batches by insert_new_results.
     if (db_.changes() == 1) return AppendStatus::inserted;
 
     // The identity is taken: the same result again, or a conflict.
@@ -78,8 +100,51 @@ AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& store
     const bool same = stored.sample.outcome == s.outcome &&
                       stored.sample.http_status == s.http_status &&
                       stored.sample.error_code == s.error_code &&
-                      stored.sample.request_id == request_id;
+                      stored.sample.request_id == stored_request_id(s);
     return same ? AppendStatus::identical : AppendStatus::conflicting;
+}
+
+std::int64_t SqliteStore::insert_new_results(std::span<const ProbeResult> results,
+                                              std::vector<std::int64_t>& ids,
+                                              std::vector<std::size_t>& order) {
+    ids.resize(results.size());
+    auto lowest = std::numeric_limits<std::int64_t>::max();
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        ids[i] = result_id(results[i]);
+        lowest = std::min(lowest, ids[i]);
+    }
+    auto& max = db_.cached("SELECT max(id) FROM probe_result");
+    const bool above = !max.step() || max.is_null(0) || max.column_int(0) < lowest;
+    max.reset();
+    if (!above) return 0;
+    order.resize(results.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return ids[a] < ids[b]; });
+    for (std::size_t k = 1; k < order.size(); ++k) {
+        if (ids[order[k]] == ids[order[k - 1]]) return 0;  // a duplicate in the batch
+    }
+
+    // Nothing stored can collide: every row is new (each is stored here).
+    std::string sql(insert_sql);
+    for (std::size_t k = 0; k < rows_per_insert; ++k) {
+        sql += k == 0 ? "" : ", ";
+        sql += row_values;
+    }
+    auto& many = db_.cached(sql);
+    auto& one = db_.cached(insert_one_sql());
+    std::size_t k = 0;
+    for (; k + rows_per_insert <= order.size(); k += rows_per_insert) {
+        for (std::size_t j = 0; j < rows_per_insert; ++j) {
+            const auto i = order[k + j];
+            bind_result(many, static_cast<int>(j) * row_params + 1, ids[i], results[i]);
+        }
+        many.run();
+    }
+    for (; k < order.size(); ++k) {
+        bind_result(one, 1, ids[order[k]], results[order[k]]);
+        one.run();
+    }
+    return static_cast<std::int64_t>(order.size());
 }
 
 void SqliteStore::append(std::span<const ProbeResult> results) {
@@ -173,6 +238,23 @@ public:
              std::vector<ProbeResult>& stored) override {
         statuses.resize(results.size());
         stored.resize(results.size());
+        if (results.size() > 1 && store_.insert_new_results(results, ids_, order_) > 0) {
+            std::fill(statuses.begin(), statuses.end(), AppendStatus::inserted);
+            counts_.inserted += static_cast<std::int64_t>(results.size());
+            for (const auto& r : results) pending_.push_back(sla::minute_of_ms(r.sample.sent_ms));
+        } else {
+            add_one_by_one(results, statuses, stored);
+        }
+        if (pending_.size() >= max_pending_minutes * 8) {
+            // Collapse repeats first: sorted input touches few distinct minutes.
+            std::sort(pending_.begin(), pending_.end());
+            pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
+            if (pending_.size() >= max_pending_minutes) derive_pending();
+        }
+    }
+
+    void add_one_by_one(std::span<const ProbeResult> results, std::vector<AppendStatus>& statuses,
+                        std::vector<ProbeResult>& stored) {
         for (std::size_t i = 0; i < results.size(); ++i) {
             const auto status = store_.insert_result(results[i], stored[i]);
             statuses[i] = status;
@@ -185,12 +267,6 @@ public:
                 case AppendStatus::identical: ++counts_.identical; break;
                 case AppendStatus::conflicting: ++counts_.conflicting; break;
             }
-        }
-        if (pending_.size() >= max_pending_minutes * 8) {
-            // Collapse repeats first: sorted input touches few distinct minutes.
-            std::sort(pending_.begin(), pending_.end());
-            pending_.erase(std::unique(pending_.begin(), pending_.end()), pending_.end());
-            if (pending_.size() >= max_pending_minutes) derive_pending();
         }
     }
 
@@ -222,6 +298,8 @@ private:
     std::unique_lock<std::recursive_mutex> lock_;
     std::unique_ptr<sqlite::Transaction> tx_;
     std::vector<sla::EpochMinute> pending_;
+    std::vector<std::int64_t> ids_;     // scratch of insert_new_results
+    std::vector<std::size_t> order_;
     AppendCounts counts_;
     std::int64_t minutes_ = 0;
     bool committed_ = false;

@@ -56,6 +56,15 @@ private:
     // ingest.cpp: inserts one result under its identity; `stored` receives
     // the stored result of a conflicting one.
     AppendStatus insert_result(const ProbeResult& result, ProbeResult& stored);
+    // The fast path of a bulk import: when no row of `results` can collide
+    // (no repeated identity, all above the highest stored id) inserts them
+    // all, many rows per statement, and returns how many; otherwise 0 and
+    // nothing is inserted. ids and order are scratch.
+    std::int64_t insert_new_results(std::span<const ProbeResult> results,
+                                    std::vector<std::int64_t>& ids, std::vector<std::size_t>& order);
+    std::int64_t result_id(const ProbeResult& result);  // time_ms * id_slots + probe id
+    void bind_result(sqlite::Statement& insert, int first, std::int64_t id,
+                     const ProbeResult& result);
     // Derives exactly these minutes (sorted and deduplicated here) and the
     // rollup of their days; returns how many distinct minutes it derived.
     std::int64_t derive_minute_set(std::vector<sla::EpochMinute>& minutes);

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace slawatch;
@@ -330,4 +331,44 @@ TEST_CASE("storage: schema 3 migrates results to their identity, keeping one cop
     REQUIRE(rows.size() == 1);
     CHECK(rows[0].samples == 6);
     CHECK(store->append_results(minute_of("a", m0, 6, 0), nullptr).identical == 6);
+}
+
+TEST_CASE("storage: an import commits results and the minutes they touch together, or nothing",
+          "[storage]") {
+    testing::TempDir dir;
+    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    std::vector<storage::AppendStatus> statuses;
+    std::vector<storage::ProbeResult> stored;
+    {
+        auto import = store->begin_import();
+        import->add(minute_of("a", m0, 6, 6), statuses, stored);
+        CHECK(std::count(statuses.begin(), statuses.end(), storage::AppendStatus::inserted) == 6);
+        CHECK(import->derive_pending() == 1);
+        // Destroyed uncommitted: rolled back, minutes included.
+    }
+    CHECK(store->results(t0, t0 + 60'000).empty());
+    CHECK(store->minutes(m0, m0 + 1, std::nullopt).empty());
+
+    auto import = store->begin_import();
+    import->add(minute_of("a", m0, 6, 6), statuses, stored);      // new, one batch
+    import->add(minute_of("b", m0 + 90, 6, 0), statuses, stored);  // far away
+    auto again = minute_of("a", m0, 6, 6);
+    again[2].sample.outcome = sla::Outcome::timeout;  // a conflict
+    add(again, minute_of("b", m0 + 1, 6, 0));         // new
+    import->add(again, statuses, stored);
+    CHECK(statuses[0] == storage::AppendStatus::identical);
+    CHECK(statuses[2] == storage::AppendStatus::conflicting);
+    CHECK(stored[2].sample.outcome == sla::Outcome::http_5xx);
+    CHECK(statuses[6] == storage::AppendStatus::inserted);
+    CHECK(import->counts().inserted == 18);
+    CHECK(import->counts().identical == 5);
+    CHECK(import->counts().conflicting == 1);
+    import->commit();
+    CHECK(import->minutes_derived() == 3);  // m0, m0 + 1 and m0 + 90, not those between
+    import.reset();
+    CHECK(store->results(t0, t0 + 100 * 60'000).size() == 18);
+    CHECK(state_of(*store, m0, "a") == sla::MinuteState::down);
+    CHECK(state_of(*store, m0 + 1, "b") == sla::MinuteState::up);
+    CHECK(state_of(*store, m0 + 90, "b") == sla::MinuteState::up);
+    CHECK(store->minutes(m0 + 2, m0 + 90, std::nullopt).empty());
 }
