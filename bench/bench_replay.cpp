@@ -43,8 +43,8 @@ probes_per_minute = 6
 min_samples = 3
 )";
     for (const char* p : probes) {
-        text += fmt::format("\n[[probe]]\nname = \"{}\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/{}\"\n",
-                            p, p);
+        text += fmt::format(
+            "\n[[probe]]\nname = \"{}\"\nkind = \"http\"\nurl = \"http://127.0.0.1:9/{}\"\n", p, p);
     }
     std::ofstream(path) << text;
 }
@@ -141,7 +141,8 @@ int main(int argc, char** argv) {
                    rows / r.cpu_seconds, r.max_rss_kib / 1024.0, said);
         if (r.status != 0) return 1;
     }
-    fmt::print("database {:.0f} MiB (+ WAL {:.0f} MiB)\n", fs::file_size(db) / 1048576.0,
-               fs::exists(db.string() + "-wal") ? fs::file_size(db.string() + "-wal") / 1048576.0 : 0.0);
+    fmt::print(
+        "database {:.0f} MiB (+ WAL {:.0f} MiB)\n", fs::file_size(db) / 1048576.0,
+        fs::exists(db.string() + "-wal") ? fs::file_size(db.string() + "-wal") / 1048576.0 : 0.0);
     return 0;
 }

@@ -134,7 +134,8 @@ std::string conflict_message(const std::string& file, const config::Config& conf
         }
     }
     if (total > static_cast<std::int64_t>(named.size())) {
-        out += fmt::format("... and {} more conflicts\n", total - static_cast<std::int64_t>(named.size()));
+        out += fmt::format("... and {} more conflicts\n",
+                           total - static_cast<std::int64_t>(named.size()));
     }
     out += fmt::format(
         "{}: {} rows: {} new, {} identical, {} conflicting (same probe and time, another "
@@ -150,7 +151,8 @@ void run_replay(const ReplayOptions& o) {
     replay::LineReader reader(file);
     replay::RowParser parser(config);
     auto bad_line = [&](const BadLine& e) {
-        return CommandError(exit_usage, fmt::format("{}:{}: {}", file, reader.line_number(), e.what()));
+        return CommandError(exit_usage,
+                            fmt::format("{}:{}: {}", file, reader.line_number(), e.what()));
     };
 
     // The header first: a file that is not a replay CSV opens no database.
@@ -162,7 +164,10 @@ void run_replay(const ReplayOptions& o) {
             parser.header(line);
             header = true;
         }
-        if (!header) throw CommandError(exit_usage, fmt::format("{}:1: empty file, expected a header row", file));
+        if (!header) {
+            throw CommandError(exit_usage,
+                               fmt::format("{}:1: empty file, expected a header row", file));
+        }
     } catch (const BadLine& e) {
         throw bad_line(e);
     }

@@ -21,7 +21,8 @@ constexpr std::string_view bom = "\xEF\xBB\xBF";
 
 std::string_view trim(std::string_view s) {
     while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+        s.remove_suffix(1);
     return s;
 }
 
@@ -49,7 +50,8 @@ bool blank(std::string_view line) { return trim(line).empty(); }
 LineReader::LineReader(const std::string& file)
     : file_(std::fopen(file.c_str(), "rb")), buffer_(buffer_bytes) {
     if (!file_) {
-        throw CommandError(exit_usage, fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
+        throw CommandError(exit_usage,
+                           fmt::format("{}: cannot open: {}", file, std::strerror(errno)));
     }
     std::error_code ec;
     const auto size = std::filesystem::file_size(file, ec);
@@ -61,7 +63,8 @@ bool LineReader::next(std::string_view& line) {
         const char* data = buffer_.data();
         const void* nl = std::memchr(data + begin_, '\n', end_ - begin_);
         if (nl || (eof_ && begin_ < end_)) {
-            const auto stop = nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : end_;
+            const auto stop =
+                nl ? static_cast<std::size_t>(static_cast<const char*>(nl) - data) : end_;
             line = std::string_view(data + begin_, stop - begin_);
             consumed_ += stop - begin_ + (nl ? 1 : 0);
             begin_ = nl ? stop + 1 : stop;
@@ -164,7 +167,8 @@ void RowParser::header(std::string_view line) {
 void RowParser::row(std::string_view line, storage::ProbeResult& r) {
     split(line);
     if (fields_.size() > columns_.size()) {
-        throw BadLine(fmt::format("expected {} columns, found {}", columns_.size(), fields_.size()));
+        throw BadLine(
+            fmt::format("expected {} columns, found {}", columns_.size(), fields_.size()));
     }
     if (fields_.size() < min_fields_) {
         throw BadLine(fmt::format("expected at least {} columns, found {}", min_fields_,
@@ -205,11 +209,13 @@ void RowParser::row(std::string_view line, storage::ProbeResult& r) {
                 break;
             }
             case Column::error_code:
-                if (!printable_token(v, 128)) throw BadLine(fmt::format("bad error_code \"{}\"", v));
+                if (!printable_token(v, 128))
+                    throw BadLine(fmt::format("bad error_code \"{}\"", v));
                 r.sample.error_code.assign(v);
                 break;
             case Column::request_id:
-                if (!printable_token(v, 128)) throw BadLine(fmt::format("bad request_id \"{}\"", v));
+                if (!printable_token(v, 128))
+                    throw BadLine(fmt::format("bad request_id \"{}\"", v));
                 r.sample.request_id.assign(v);
                 break;
             case Column::latency_ms: {

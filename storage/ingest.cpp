@@ -198,8 +198,8 @@ std::int64_t SqliteStore::derive_minute_set(std::vector<sla::EpochMinute>& minut
         const auto from = minutes[i];
         const auto to = minutes[j - 1] + 1;
         derive_chunk(from, to, windows);
-        for (auto d = date::sys_days(zone.local_date(from)); d <= date::sys_days(zone.local_date(to - 1));
-             d += date::days(1)) {
+        for (auto d = date::sys_days(zone.local_date(from));
+             d <= date::sys_days(zone.local_date(to - 1)); d += date::days(1)) {
             days.push_back(d.time_since_epoch().count());
         }
         i = j;

@@ -61,7 +61,8 @@ private:
     // all, many rows per statement, and returns how many; otherwise 0 and
     // nothing is inserted. ids and order are scratch.
     std::int64_t insert_new_results(std::span<const ProbeResult> results,
-                                    std::vector<std::int64_t>& ids, std::vector<std::size_t>& order);
+                                    std::vector<std::int64_t>& ids,
+                                    std::vector<std::size_t>& order);
     std::int64_t result_id(const ProbeResult& result);  // time_ms * id_slots + probe id
     void bind_result(sqlite::Statement& insert, int first, std::int64_t id,
                      const ProbeResult& result);

@@ -270,7 +270,8 @@ TEST_CASE("durability: replays killed at random moments leave nothing or everyth
             continue;
         }
         CHECK(integrity(w.db) == "ok");
-        if (count_rows(w.db, "SELECT count(*) FROM sqlite_master WHERE name = 'probe_result'") == 0) {
+        if (count_rows(w.db, "SELECT count(*) FROM sqlite_master WHERE name = 'probe_result'") ==
+            0) {
             ++none;  // killed while the schema was being created
             continue;
         }

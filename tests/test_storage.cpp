@@ -304,7 +304,8 @@ TEST_CASE("storage: schema 3 migrates results to their identity, keeping one cop
             const auto ms = m0 * 60'000 + i * 10'000;
             for (int slot = 0; slot < 2; ++slot) {
                 auto st = db.prepare(
-                    "INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (?, ?, 0, 200)");
+                    "INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (?, ?, 0, "
+                    "200)");
                 st.bind(1, ms * 1024 + slot).bind(2, a).run();
             }
             // b in the same millisecond took slot 2.
