@@ -1,216 +1,254 @@
 // `slawatch replay`: feeds recorded probe results (CSV) through the
-// classifier into the database, all or nothing.
+// classifier into the database, streamed and all or nothing: the results
+// and the minutes they touch commit in one transaction.
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/replay_csv.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <charconv>
-#include <fstream>
+#include <chrono>
+#include <cstdio>
 #include <iostream>
-#include <limits>
+#include <map>
+#include <unistd.h>
 
 namespace slawatch::cli {
 namespace {
 
+using replay::BadLine;
+
 struct ReplayOptions {
     StoreOptions store;
     std::string input;
+    bool skip_outside_term = false;
 };
 
-enum class Column { time, probe, outcome, http_status, error_code, request_id, latency_ms };
+constexpr std::size_t batch_rows = 4096;
+// Conflicts named one by one; the rest are counted.
+constexpr std::size_t max_conflicts_named = 10;
 
-std::optional<Column> column_of(std::string_view name) {
-    if (name == "time") return Column::time;
-    if (name == "probe") return Column::probe;
-    if (name == "outcome") return Column::outcome;
-    if (name == "http_status") return Column::http_status;
-    if (name == "error_code") return Column::error_code;
-    if (name == "request_id") return Column::request_id;
-    if (name == "latency_ms") return Column::latency_ms;
-    return std::nullopt;
-}
+// Rows, rate and ETA on stderr, only when stderr is a terminal.
+class Progress {
+public:
+    explicit Progress(std::uint64_t total_bytes)
+        : tty_(::isatty(STDERR_FILENO) == 1), total_(total_bytes), start_(clock::now()),
+          last_(start_) {}
 
-// Thrown with the reason; the caller adds FILE:LINE.
-struct BadLine : std::runtime_error {
-    using std::runtime_error::runtime_error;
+    void update(std::int64_t rows, std::uint64_t bytes) {
+        if (!tty_) return;
+        const auto now = clock::now();
+        if (now - last_ < std::chrono::milliseconds(250)) return;
+        last_ = now;
+        const double s = std::chrono::duration<double>(now - start_).count();
+        const double rate = rows / s;
+        std::string eta = "?";
+        if (bytes > 0 && total_ >= bytes) {
+            eta = fmt::format("{:.0f} s", s * static_cast<double>(total_ - bytes) / bytes);
+        }
+        std::fprintf(stderr, "\r%lld rows, %.0f rows/s, ETA %s\033[K",
+                     static_cast<long long>(rows), rate, eta.c_str());
+        shown_ = true;
+    }
+
+    void done() {
+        if (shown_) std::fputs("\r\033[K", stderr);
+    }
+
+private:
+    using clock = std::chrono::steady_clock;
+    bool tty_;
+    std::uint64_t total_;
+    clock::time_point start_;
+    clock::time_point last_;
+    bool shown_ = false;
 };
 
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
-    return s;
+struct Conflict {
+    std::int64_t line = 0;
+    storage::ProbeResult row;
+    storage::ProbeResult stored;
+    std::int64_t earlier_line = 0;  // 0: the stored result was imported before
+    storage::ProbeResult earlier;
+};
+
+std::string describe(const sla::Sample& s) {
+    std::string out(sla::to_string(s.outcome));
+    if (s.http_status != 0) out += fmt::format(" {}", s.http_status);
+    if (!s.error_code.empty()) out += " " + s.error_code;
+    if (!s.request_id.empty()) out += " request " + s.request_id;
+    return out;
 }
 
-// Splits one CSV line; fields may be double-quoted ("" escapes a quote).
-std::vector<std::string> split_csv(std::string_view line) {
-    std::vector<std::string> fields;
-    std::string field;
-    bool quoted = false;
-    bool was_quoted = false;
-    for (std::size_t i = 0; i < line.size(); ++i) {
-        const char c = line[i];
-        if (quoted) {
-            if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-                field += '"';
-                ++i;
-            } else if (c == '"') {
-                quoted = false;
-            } else {
-                field += c;
-            }
-        } else if (c == '"' && trim(field).empty()) {
-            quoted = was_quoted = true;
-            field.clear();
-        } else if (c == ',') {
-            fields.push_back(was_quoted ? field : std::string(trim(field)));
-            field.clear();
-            was_quoted = false;
-        } else {
-            field += c;
-        }
+// Error path only: one more pass over the file finds the earlier line of
+// each named conflict (streaming keeps no map of the rows).
+void find_earlier_lines(const std::string& file, const config::Config& config,
+                        std::vector<Conflict>& conflicts) {
+    std::map<std::pair<std::string, sla::EpochMillis>, std::vector<Conflict*>> wanted;
+    std::int64_t last = 0;
+    for (auto& c : conflicts) {
+        wanted[{c.row.probe, c.row.sample.sent_ms}].push_back(&c);
+        last = std::max(last, c.line);
     }
-    if (quoted) throw BadLine("unterminated quoted field");
-    fields.push_back(was_quoted ? field : std::string(trim(field)));
-    return fields;
-}
-
-bool printable_token(std::string_view s, std::size_t max) {
-    return s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
-               return static_cast<unsigned char>(c) > 0x20 && static_cast<unsigned char>(c) < 0x7f;
-           });
-}
-
-storage::ProbeResult parse_row(const std::vector<std::string>& fields,
-                               const std::vector<Column>& columns, const config::Config& config) {
-    storage::ProbeResult r;
-    for (std::size_t i = 0; i < columns.size(); ++i) {
-        const std::string& v = fields[i];
-        switch (columns[i]) {
-            case Column::time: {
-                const auto t = sla::parse_rfc3339(v);
-                if (!t) throw BadLine(fmt::format("bad time \"{}\" (expected RFC 3339)", v));
-                r.sample.sent_ms = *t;
-                break;
-            }
-            case Column::probe:
-                if (!config.find_probe(v)) throw BadLine(fmt::format("unknown probe \"{}\"", v));
-                r.probe = v;
-                break;
-            case Column::outcome: {
-                const auto o = sla::parse_outcome(v);
-                if (!o) throw BadLine(fmt::format("bad outcome \"{}\"", v));
-                r.sample.outcome = *o;
-                break;
-            }
-            case Column::http_status: {
-                if (v.empty()) break;
-                int status = 0;
-                const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), status);
-                if (ec != std::errc{} || p != v.data() + v.size() || status < 100 || status > 599) {
-                    throw BadLine(fmt::format("bad http_status \"{}\" (expected 100-599)", v));
-                }
-                r.sample.http_status = status;
-                break;
-            }
-            case Column::error_code:
-                if (!printable_token(v, 128)) throw BadLine(fmt::format("bad error_code \"{}\"", v));
-                r.sample.error_code = v;
-                break;
-            case Column::request_id:
-                if (!printable_token(v, 128)) throw BadLine(fmt::format("bad request_id \"{}\"", v));
-                r.sample.request_id = v;
-                break;
-            case Column::latency_ms: {
-                if (v.empty()) break;
-                double ms = 0;
-                const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
-                if (ec != std::errc{} || p != v.data() + v.size() || !(ms >= 0) || ms > 2'000'000) {
-                    throw BadLine(fmt::format("bad latency_ms \"{}\"", v));
-                }
-                r.sample.phases.total_us = static_cast<std::int32_t>(ms * 1000 + 0.5);
-                break;
-            }
-        }
-    }
-    return r;
-}
-
-std::vector<Column> parse_header(const std::vector<std::string>& names) {
-    std::vector<Column> columns;
-    for (const auto& name : names) {
-        const auto c = column_of(name);
-        if (!c) throw BadLine(fmt::format("unknown column \"{}\" in the header", name));
-        if (std::find(columns.begin(), columns.end(), *c) != columns.end()) {
-            throw BadLine(fmt::format("column \"{}\" appears twice", name));
-        }
-        columns.push_back(*c);
-    }
-    for (auto required : {Column::time, Column::probe, Column::outcome}) {
-        if (std::find(columns.begin(), columns.end(), required) == columns.end()) {
-            throw BadLine("the header must name the columns time, probe and outcome");
-        }
-    }
-    return columns;
-}
-
-// The whole file, or CommandError(2) naming the first bad line.
-std::vector<storage::ProbeResult> read_csv(const std::string& file, const config::Config& config) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw CommandError(exit_usage, fmt::format("{}: cannot open", file));
-    std::vector<storage::ProbeResult> results;
-    std::vector<Column> columns;
-    std::string line;
-    int number = 0;
+    replay::LineReader reader(file);
+    replay::RowParser parser(config);
+    std::string_view line;
     bool header = true;
-    try {
-        while (std::getline(in, line)) {
-            ++number;
-            if (trim(line).empty()) continue;
-            auto fields = split_csv(line);
-            if (header) {
-                columns = parse_header(fields);
-                header = false;
-                continue;
-            }
-            if (fields.size() != columns.size()) {
-                throw BadLine(fmt::format("expected {} columns, found {}", columns.size(),
-                                          fields.size()));
-            }
-            results.push_back(parse_row(fields, columns, config));
+    storage::ProbeResult r;
+    while (reader.next(line) && reader.line_number() < last) {
+        if (replay::blank(line)) continue;
+        if (header) {
+            parser.header(line);
+            header = false;
+            continue;
         }
-    } catch (const BadLine& e) {
-        throw CommandError(exit_usage, fmt::format("{}:{}: {}", file, number, e.what()));
+        parser.row(line, r);
+        const auto it = wanted.find({r.probe, r.sample.sent_ms});
+        if (it == wanted.end()) continue;
+        for (auto* c : it->second) {
+            if (c->earlier_line == 0 && reader.line_number() < c->line) {
+                c->earlier_line = reader.line_number();
+                c->earlier = r;
+            }
+        }
     }
-    if (header) throw CommandError(exit_usage, fmt::format("{}:1: empty file, expected a header row", file));
-    if (results.empty()) {
-        throw CommandError(exit_usage, fmt::format("{}:{}: no rows after the header", file, number));
+}
+
+std::string conflict_message(const std::string& file, const config::Config& config,
+                             const std::vector<Conflict>& named, std::int64_t total,
+                             const storage::AppendCounts& counts) {
+    const auto& zone = config.contract.terms.zone;
+    std::string out;
+    for (const auto& c : named) {
+        const auto what = fmt::format("{}:{}: {} at {}: {}", file, c.line, c.row.probe,
+                                      zone.format_millis(c.row.sample.sent_ms),
+                                      describe(c.row.sample));
+        if (c.earlier_line != 0) {
+            out += fmt::format("{} conflicts with line {}: {}\n", what, c.earlier_line,
+                               describe(c.earlier.sample));
+        } else {
+            out += fmt::format("{} conflicts with the result stored before: {}\n", what,
+                               describe(c.stored.sample));
+        }
     }
-    return results;
+    if (total > static_cast<std::int64_t>(named.size())) {
+        out += fmt::format("... and {} more conflicts\n",
+                           total - static_cast<std::int64_t>(named.size()));
+    }
+    out += fmt::format(
+        "{}: {} rows: {} new, {} identical, {} conflicting (same probe and time, another "
+        "result); nothing imported\n",
+        file, counts.inserted + counts.identical + counts.conflicting, counts.inserted,
+        counts.identical, counts.conflicting);
+    return out;
 }
 
 void run_replay(const ReplayOptions& o) {
     const auto config = load_config(o.store.config);
-    // Parse everything first: a bad line imports nothing.
-    const auto results = read_csv(o.input, config);
+    const auto& file = o.input;
+    replay::LineReader reader(file);
+    replay::RowParser parser(config);
+    auto bad_line = [&](const BadLine& e) {
+        return CommandError(exit_usage,
+                            fmt::format("{}:{}: {}", file, reader.line_number(), e.what()));
+    };
+
+    // The header first: a file that is not a replay CSV opens no database.
+    std::string_view line;
+    try {
+        bool header = false;
+        while (!header && reader.next(line)) {
+            if (replay::blank(line)) continue;
+            parser.header(line);
+            header = true;
+        }
+        if (!header) {
+            throw CommandError(exit_usage,
+                               fmt::format("{}:1: empty file, expected a header row", file));
+        }
+    } catch (const BadLine& e) {
+        throw bad_line(e);
+    }
+
+    const auto& terms = config.contract.terms;
+    const sla::EpochMillis term_from = terms.zone.start_of_day(terms.start) * 60'000;
+    const sla::EpochMillis term_to =
+        terms.zone.start_of_day(sla::add_days(terms.end, 1)) * 60'000;
     const auto lock = acquire_writer_lock(config, o.store, "slawatch replay");
     auto store = open_store(config, o.store, storage::OpenMode::read_write);
     try {
         store->reconcile_config();
-        store->append(results);
-        const auto [lo, hi] = std::minmax_element(
-            results.begin(), results.end(),
-            [](const auto& a, const auto& b) { return a.sample.sent_ms < b.sample.sent_ms; });
-        const auto from = sla::minute_of_ms(lo->sample.sent_ms);
-        const auto to = sla::minute_of_ms(hi->sample.sent_ms) + 1;
-        store->derive_minutes(from, to);
-        const auto& zone = config.contract.terms.zone;
-        std::cout << fmt::format("imported {} results; derived {} minutes ({} to {})\n",
-                                 results.size(), to - from, zone.format_minute(from),
-                                 zone.format_minute(to));
+        auto session = store->begin_import();
+        std::vector<storage::ProbeResult> batch(batch_rows);
+        std::vector<std::int64_t> lines(batch_rows);
+        std::vector<storage::AppendStatus> statuses;
+        std::vector<storage::ProbeResult> stored;
+        std::vector<Conflict> named;
+        std::size_t n = 0;
+        std::int64_t rows = 0;
+        std::int64_t skipped = 0;
+        Progress progress(reader.size());
+
+        auto flush = [&] {
+            session->add(std::span(batch.data(), n), statuses, stored);
+            for (std::size_t i = 0; i < n; ++i) {
+                if (statuses[i] == storage::AppendStatus::conflicting &&
+                    named.size() < max_conflicts_named) {
+                    named.push_back({lines[i], batch[i], stored[i], 0, {}});
+                }
+            }
+            n = 0;
+            progress.update(rows, reader.bytes_read());
+        };
+        try {
+            while (reader.next(line)) {
+                if (replay::blank(line)) continue;
+                auto& r = batch[n];
+                parser.row(line, r);
+                ++rows;
+                if (r.sample.sent_ms < term_from || r.sample.sent_ms >= term_to) {
+                    if (o.skip_outside_term) {
+                        ++skipped;
+                        continue;
+                    }
+                    throw BadLine(fmt::format(
+                        "{} is outside the contract term ({} to {}); --skip-outside-term skips "
+                        "such rows",
+                        terms.zone.format_millis(r.sample.sent_ms), sla::format_date(terms.start),
+                        sla::format_date(terms.end)));
+                }
+                lines[n++] = reader.line_number();
+                if (n == batch.size()) flush();
+            }
+        } catch (const BadLine& e) {
+            progress.done();
+            throw bad_line(e);
+        }
+        flush();
+        progress.done();
+        if (rows == 0) {
+            throw CommandError(exit_usage, fmt::format("{}:{}: no rows after the header", file,
+                                                       reader.line_number()));
+        }
+        const auto counts = session->counts();
+        if (counts.conflicting > 0) {
+            session.reset();  // rolls back: nothing imported
+            find_earlier_lines(file, config, named);
+            throw CommandError(exit_usage,
+                               conflict_message(file, config, named, counts.conflicting, counts));
+        }
+        session->commit();
+        std::string out = fmt::format(
+            "imported {} results: {} new, {} identical, 0 conflicting; derived {} minutes\n",
+            counts.inserted + counts.identical, counts.inserted, counts.identical,
+            session->minutes_derived());
+        if (o.skip_outside_term) {
+            out += fmt::format("skipped {} rows outside the contract term ({} to {})\n", skipped,
+                               sla::format_date(terms.start), sla::format_date(terms.end));
+        }
+        std::cout << out;
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
@@ -227,7 +265,11 @@ void register_replay(CLI::App& app) {
                     "CSV with a header: time,probe,outcome[,http_status][,error_code]"
                     "[,request_id][,latency_ms]")
         ->required();
-    cmd->footer("All or nothing: on a bad line nothing is imported and the error names the line.");
+    cmd->add_flag("--skip-outside-term", options->skip_outside_term,
+                  "Count and skip rows outside the contract term instead of failing");
+    cmd->footer(
+        "All or nothing: on a bad line or a conflicting result nothing is imported and the error "
+        "names the line. A result already stored (same probe and time) is not stored again.");
     cmd->callback([options] { run_replay(*options); });
 }
 

@@ -55,7 +55,7 @@ public:
     Daemon(config::Config config, const Options& options)
         : options_(options),
           config_(std::move(config)),
-          writer_([this](std::span<const storage::ProbeResult> r) { store_->append(r); }),
+          writer_([this](std::span<const storage::ProbeResult> r) { append(r); }),
           scheduler_(io_.get_executor(), config_.monitor.probes_per_minute,
                      [this](const std::string& name, sla::EpochMillis planned, sla::Sample s) {
                          on_result(name, planned, std::move(s));
@@ -348,6 +348,20 @@ private:
         spdlog::info("config reloaded: {} probes, {} runs a minute each", config_.probes.size(),
                      config_.monitor.probes_per_minute);
         notify::ready();
+    }
+
+    // Appends are idempotent; a second, different result of one probe in
+    // one millisecond cannot be stored and is reported, not fatal.
+    void append(std::span<const storage::ProbeResult> results) {
+        std::vector<storage::AppendConflict> conflicts;
+        store_->append_results(results, &conflicts);
+        for (const auto& c : conflicts) {
+            const auto& r = results[c.index];
+            spdlog::warn("storage: {} at {} ms already has a stored result ({}), dropped this "
+                         "one ({})",
+                         r.probe, r.sample.sent_ms, sla::to_string(c.stored.sample.outcome),
+                         sla::to_string(r.sample.outcome));
+        }
     }
 
     // SIGTERM/SIGINT: stop planning, let the runs in flight reach their

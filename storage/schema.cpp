@@ -1,4 +1,4 @@
-// Schema versions 1-3 and the migration machinery (see docs/schema.md).
+// The schema versions and the migration machinery (see docs/schema.md).
 
 #include "storage/schema.hpp"
 
@@ -29,7 +29,7 @@ CREATE TABLE state (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
 INSERT INTO state VALUES (0, 'up'), (1, 'down'), (2, 'unknown'), (3, 'maintenance'),
   (4, 'local_network'), (5, 'customer');
 
--- Raw evidence: one row per probe run. id = time_ms * 1024 + n.
+-- Raw evidence: one row per probe run. id = time_ms * 1024 + n (v3: n = probe).
 CREATE TABLE probe_result (
   id INTEGER PRIMARY KEY,
   probe INTEGER NOT NULL,
@@ -129,7 +129,46 @@ UPDATE meta SET value = 'migrated-to-v3' WHERE key = 'config_fingerprint';
 DELETE FROM meta WHERE key = 'zone';
 )sql";
 
-constexpr std::array<std::string_view, current_version> migrations{v1, v2, v3};
+// Version 4: a result is identified by its probe and send time. The id
+// becomes time_ms * 1024 + probe id (it was time_ms * 1024 + a free slot),
+// so storing a result twice is impossible; results stored twice before
+// (a file replayed twice) keep their first copy, and the minutes are then
+// re-derived by the next `run` or `replay` (config_fingerprint is reset).
+constexpr std::string_view v4_result_identity = R"sql(
+CREATE TABLE probe_result_v4 (
+  id INTEGER PRIMARY KEY,
+  probe INTEGER NOT NULL,
+  outcome INTEGER NOT NULL,
+  http_status INTEGER,
+  error_code INTEGER,
+  request_id TEXT,
+  dns_us INTEGER,
+  connect_us INTEGER,
+  tls_us INTEGER,
+  first_byte_us INTEGER,
+  total_us INTEGER
+);
+INSERT OR IGNORE INTO probe_result_v4
+SELECT ((id >> 10) << 10) + probe, probe, outcome, http_status, error_code, request_id, dns_us,
+       connect_us, tls_us, first_byte_us, total_us
+FROM probe_result ORDER BY id;
+UPDATE meta SET value = 'rederive-after-v4' WHERE key = 'config_fingerprint'
+  AND (SELECT count(*) FROM probe_result) <> (SELECT count(*) FROM probe_result_v4);
+DROP VIEW probe_result_v;
+DROP TABLE probe_result;
+ALTER TABLE probe_result_v4 RENAME TO probe_result;
+CREATE VIEW probe_result_v AS
+SELECT r.id >> 10 AS time_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', (r.id >> 10) / 1000.0, 'unixepoch') AS time,
+       p.name AS probe, o.name AS outcome, r.http_status, e.code AS error_code, r.request_id,
+       r.dns_us, r.connect_us, r.tls_us, r.first_byte_us, r.total_us
+FROM probe_result r
+JOIN probe p ON p.id = r.probe
+JOIN outcome o ON o.id = r.outcome
+LEFT JOIN error_code e ON e.id = r.error_code;
+)sql";
+
+constexpr std::array<std::string_view, current_version> migrations{v1, v2, v3, v4_result_identity};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

@@ -7,10 +7,11 @@ namespace slawatch::storage::schema {
 
 // The newest schema this binary knows. A database with a newer
 // user_version is refused (an older binary must not write to it).
-inline constexpr int current_version = 3;
+inline constexpr int current_version = 4;
 
-// The stored probe_result.id is time_ms * id_slots + n, n in [0, id_slots):
-// the rowid itself orders results by time, so no separate time index is needed.
+// The stored probe_result.id is time_ms * id_slots + probe id (schema v3),
+// probe ids in [0, id_slots): the identity of a result is its primary key,
+// and the rowid orders results by time without a separate time index.
 inline constexpr std::int64_t id_slots = 1024;
 
 // Brings the schema up to current_version in one transaction.

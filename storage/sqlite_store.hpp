@@ -16,6 +16,9 @@ public:
 
     void set_config(const config::Config& config) override;
     void append(std::span<const ProbeResult> results) override;
+    AppendCounts append_results(std::span<const ProbeResult> results,
+                                std::vector<AppendConflict>* conflicts) override;
+    std::unique_ptr<Import> begin_import() override;
     void derive_minutes(sla::EpochMinute from, sla::EpochMinute to) override;
     std::optional<sla::EpochMinute> finalized_until() const override;
     void set_finalized_until(sla::EpochMinute end) override;
@@ -38,6 +41,8 @@ public:
                                   sla::EpochMinute to) const override;
 
 private:
+    friend class SqliteImport;
+
     // Everything below expects mutex_ held.
     void require_writable() const;
     void load_probe_ids();
@@ -49,6 +54,23 @@ private:
     std::string config_fingerprint() const;
     sla::EpochMinute raw_floor() const;  // first minute whose raw results are still kept
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range_locked() const;
+
+    // ingest.cpp: inserts one result under its identity; `stored` receives
+    // the stored result of a conflicting one.
+    AppendStatus insert_result(const ProbeResult& result, ProbeResult& stored);
+    // The fast path of a bulk import: when no row of `results` can collide
+    // (no repeated identity, all above the highest stored id) inserts them
+    // all, many rows per statement, and returns how many; otherwise 0 and
+    // nothing is inserted. ids and order are scratch.
+    std::int64_t insert_new_results(std::span<const ProbeResult> results,
+                                    std::vector<std::int64_t>& ids,
+                                    std::vector<std::size_t>& order);
+    std::int64_t result_id(const ProbeResult& result);  // time_ms * id_slots + probe id
+    void bind_result(sqlite::Statement& insert, int first, std::int64_t id,
+                     const ProbeResult& result);
+    // Derives exactly these minutes (sorted and deduplicated here) and the
+    // rollup of their days; returns how many distinct minutes it derived.
+    std::int64_t derive_minute_set(std::vector<sla::EpochMinute>& minutes);
 
     // derive.cpp
     void derive_locked(sla::EpochMinute from, sla::EpochMinute to);
@@ -69,7 +91,6 @@ private:
     bool snapshot_ = false;  // a read transaction is open (hold_snapshot)
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
-    std::int64_t max_id_ = 0;  // highest probe_result.id, refreshed per append
 };
 
 }  // namespace slawatch::storage

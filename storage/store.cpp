@@ -25,12 +25,6 @@ Database::Mode database_mode(const fs::path& path, OpenMode mode) {
     return Database::Mode::read_only;
 }
 
-std::optional<std::int64_t> positive(std::int32_t us) {
-    return us >= 0 ? std::optional<std::int64_t>(us) : std::nullopt;
-}
-
-constexpr std::size_t max_request_id = 128;
-
 }  // namespace
 
 std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path& db_path,
@@ -116,6 +110,11 @@ std::int64_t SqliteStore::probe_id(const std::string& name) {
     auto& st = db_.cached("INSERT INTO probe (name) VALUES (?)");
     st.bind(1, name).run();
     const auto id = db_.last_insert_rowid();
+    // probe_result.id = time_ms * id_slots + probe id: the id must fit in the slot.
+    if (id >= schema::id_slots) {
+        throw StoreError(fmt::format("too many probes: a database holds at most {} probe names",
+                                     schema::id_slots - 1));
+    }
     probe_ids_[name] = id;
     return id;
 }
@@ -131,57 +130,6 @@ std::int64_t SqliteStore::error_code_id(const std::string& code) {
     sel.reset();
     error_ids_[code] = id;
     return id;
-}
-
-void SqliteStore::append(std::span<const ProbeResult> results) {
-    std::lock_guard lock(mutex_);
-    require_writable();
-    if (results.empty()) return;
-    try {
-        sqlite::Transaction tx(db_);
-        // Under the write lock: nobody else can insert until we commit.
-        max_id_ = db_.query_int("SELECT coalesce(max(id), -1) FROM probe_result");
-        auto& free_slot = db_.cached("SELECT max(id) FROM probe_result WHERE id >= ? AND id < ?");
-        auto& insert = db_.cached(
-            "INSERT INTO probe_result (id, probe, outcome, http_status, error_code, request_id, "
-            "dns_us, connect_us, tls_us, first_byte_us, total_us) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-        for (const auto& r : results) {
-            const auto& s = r.sample;
-            const std::int64_t base = s.sent_ms * schema::id_slots;
-            std::int64_t id = base;
-            if (base <= max_id_) {
-                // Another result was sent in the same millisecond (or earlier
-                // data is replayed): take the next free slot of that millisecond.
-                free_slot.bind(1, base).bind(2, base + schema::id_slots);
-                if (free_slot.step() && !free_slot.is_null(0)) id = free_slot.column_int(0) + 1;
-                free_slot.reset();
-                if (id >= base + schema::id_slots) {
-                    throw StoreError(fmt::format("more than {} results in one millisecond",
-                                                 schema::id_slots));
-                }
-            }
-            insert.bind(1, id).bind(2, probe_id(r.probe)).bind(3, static_cast<int>(s.outcome));
-            if (s.http_status != 0) insert.bind(4, s.http_status);
-            if (!s.error_code.empty()) insert.bind(5, error_code_id(s.error_code));
-            // A successful result's request id proves nothing a claim needs; drop it.
-            if (s.outcome != sla::Outcome::ok && !s.request_id.empty()) {
-                insert.bind(6, std::string_view(s.request_id).substr(0, max_request_id));
-            }
-            insert.bind(7, positive(s.phases.dns_us))
-                .bind(8, positive(s.phases.connect_us))
-                .bind(9, positive(s.phases.tls_us))
-                .bind(10, positive(s.phases.first_byte_us))
-                .bind(11, positive(s.phases.total_us));
-            insert.run();
-            max_id_ = std::max(max_id_, id);
-        }
-        tx.commit();
-    } catch (...) {
-        // Ids handed out inside the rolled-back transaction are gone.
-        load_probe_ids();
-        throw;
-    }
 }
 
 std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochMillis to) const {

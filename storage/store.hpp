@@ -27,6 +27,51 @@ struct ProbeResult {
     sla::Sample sample;
 };
 
+// What appending one result did. A result is identified by its probe and
+// send time (ms): the same identity with the same outcome, HTTP status,
+// error code and request id is `identical` and stored once; with any of
+// those different it is `conflicting` and the stored result is kept.
+// Latencies are not part of the comparison: the stored ones are kept.
+enum class AppendStatus { inserted, identical, conflicting };
+
+struct AppendCounts {
+    std::int64_t inserted = 0;
+    std::int64_t identical = 0;
+    std::int64_t conflicting = 0;
+};
+
+// A result that has the identity of a stored one but another outcome.
+struct AppendConflict {
+    std::size_t index = 0;  // into the appended span
+    ProbeResult stored;
+};
+
+// A bulk import in one write transaction (BEGIN IMMEDIATE), holding the
+// store until it is destroyed: the results and the minutes they touch
+// commit together in commit(), or not at all (destroyed uncommitted, or the
+// process killed).
+class Import {
+public:
+    virtual ~Import() = default;
+
+    // Inserts `results`; statuses[i] (resized) says what became of
+    // results[i], and for a conflicting one stored[i] is the stored result.
+    virtual void add(std::span<const ProbeResult> results, std::vector<AppendStatus>& statuses,
+                     std::vector<ProbeResult>& stored) = 0;
+
+    // Derives, inside the transaction, the minutes of the results inserted
+    // since the last call (only those minutes, not the span between them).
+    // Returns the number of distinct minutes derived.
+    virtual std::int64_t derive_pending() = 0;
+
+    // Derives what is pending, then commits.
+    virtual void commit() = 0;
+
+    virtual const AppendCounts& counts() const = 0;
+    // Distinct minutes derived so far (a minute derived twice counts twice).
+    virtual std::int64_t minutes_derived() const = 0;
+};
+
 // One derived minute row; probe == "service" for the service-level row.
 struct MinuteRow {
     sla::EpochMinute minute = 0;
@@ -81,8 +126,19 @@ public:
                                        const OpenOptions& options);
     virtual void set_config(const config::Config& config) = 0;
 
-    // Appends raw results in one transaction (BEGIN IMMEDIATE).
+    // Appends raw results in one transaction (BEGIN IMMEDIATE). A result
+    // whose identity (probe, send time) is stored already is not stored
+    // again; a conflicting one is skipped (see append_results).
     virtual void append(std::span<const ProbeResult> results) = 0;
+
+    // append(), saying how many results were new, identical or conflicting;
+    // `conflicts`, when given, receives each conflicting result.
+    virtual AppendCounts append_results(std::span<const ProbeResult> results,
+                                        std::vector<AppendConflict>* conflicts) = 0;
+
+    // Starts a bulk import (replay); see Import. The store may not be used
+    // otherwise while the Import lives.
+    virtual std::unique_ptr<Import> begin_import() = 0;
 
     // R2-R5: (re)derives the minute rows of [from, to) - every configured
     // probe and the service row - from the stored results, the maintenance

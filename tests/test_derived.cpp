@@ -2,6 +2,7 @@
 // R7: figures always match the config in force), on sparse minutes, on a
 // missing database and beside a running daemon (the single-writer lock).
 
+#include "storage/schema.hpp"
 #include "storage/writer_lock.hpp"
 #include "tests/support/process.hpp"
 
@@ -404,6 +405,6 @@ TEST_CASE("a reading command migrates a version 2 database when no daemon runs",
     const auto r = w.report("2026-06");
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"unavailable_minutes\": 1,"));
-    CHECK(query(w.db, "PRAGMA user_version") == 3);
+    CHECK(query(w.db, "PRAGMA user_version") == storage::schema::current_version);
     CHECK(query(w.db, "SELECT count(*) FROM minute") == 4);
 }

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <filesystem>
 
 using namespace slawatch;
@@ -134,9 +135,19 @@ TEST_CASE("R2: derive_minutes is idempotent and one success makes a minute up", 
     CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
     CHECK(state_of(*store, m0 + 1, "a") == sla::MinuteState::unknown);
     CHECK(state_of(*store, m0 + 2, "service") == sla::MinuteState::unknown);
-    // Appending the same results again (same milliseconds) keeps both copies.
-    store->append(minute_of("b", m0, 6, 6));
-    CHECK(store->results(t0, t0 + 60'000).size() == 24);
+    // A result is identified by probe and send time: appending b again stores
+    // nothing; the sixth run (stored ok, now failed) is a conflict and keeps ok.
+    std::vector<storage::AppendConflict> conflicts;
+    const auto counts = store->append_results(minute_of("b", m0, 6, 6), &conflicts);
+    CHECK(counts.inserted == 0);
+    CHECK(counts.identical == 5);
+    CHECK(counts.conflicting == 1);
+    REQUIRE(conflicts.size() == 1);
+    CHECK(conflicts[0].index == 5);
+    CHECK(conflicts[0].stored.sample.outcome == sla::Outcome::ok);
+    CHECK(conflicts[0].stored.sample.http_status == 200);
+    CHECK(store->results(t0, t0 + 60'000).size() == 18);
+    CHECK(state_of(*store, m0, "b") == sla::MinuteState::up);
 }
 
 TEST_CASE("R12: request ids are kept for failures only, details never stored", "[storage]") {
@@ -265,4 +276,95 @@ TEST_CASE("storage: a locked database waits for busy_timeout, then fails clearly
     other.exec("ROLLBACK");
     store->append(minute_of("a", m0, 6, 0));
     CHECK(store->results(t0, t0 + 60'000).size() == 6);
+}
+
+TEST_CASE("storage: schema 3 migrates results to their identity, keeping one copy of each",
+          "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    {
+        auto store = Store::open(make_config(), path, OpenMode::read_write);
+        store->append(minute_of("a", m0, 6, 0));
+        store->derive_minutes(m0, m0 + 1);
+        (void)store->reconcile_config();
+    }
+    {
+        // As a version 2 database stored them: id = time_ms * 1024 + a free slot,
+        // and a file replayed twice stored every result twice (slots 0 and 1).
+        storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+        const auto a = db.query_int("SELECT id FROM probe WHERE name = 'a'");
+        const auto b = db.query_int("SELECT id FROM probe WHERE name = 'b'");
+        db.exec("DELETE FROM probe_result");
+        for (int i = 0; i < 6; ++i) {
+            const auto ms = m0 * 60'000 + i * 10'000;
+            for (int slot = 0; slot < 2; ++slot) {
+                auto st = db.prepare(
+                    "INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (?, ?, 0, "
+                    "200)");
+                st.bind(1, ms * 1024 + slot).bind(2, a).run();
+            }
+            // b in the same millisecond took slot 2.
+            auto st = db.prepare("INSERT INTO probe_result (id, probe, outcome) VALUES (?, ?, 5)");
+            st.bind(1, ms * 1024 + 2).bind(2, b).run();
+        }
+        // The minutes derived from them counted both copies.
+        auto st = db.prepare("UPDATE minute SET v = (v & 7) | 12 << 3 WHERE probe = ?");
+        st.bind(1, a).run();
+        db.exec("PRAGMA user_version = 2");
+    }
+    auto store = Store::open(make_config(), path, OpenMode::read_write);
+    {
+        storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
+        CHECK(db.query_int("PRAGMA user_version") == storage::schema::current_version);
+        CHECK(db.query_int("SELECT count(*) FROM probe_result") == 12);
+        CHECK(db.query_int("SELECT count(*) FROM probe_result WHERE id & 1023 <> probe") == 0);
+        CHECK(db.query_int("SELECT count(*) FROM probe_result_v WHERE probe = 'b' AND "
+                           "outcome = 'http_5xx'") == 6);
+    }
+    // The next reconcile re-derives the minutes from one copy of each result.
+    CHECK(store->reconcile_config());
+    const auto rows = store->minutes(m0, m0 + 1, std::string("a"));
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].samples == 6);
+    CHECK(store->append_results(minute_of("a", m0, 6, 0), nullptr).identical == 6);
+}
+
+TEST_CASE("storage: an import commits results and the minutes they touch together, or nothing",
+          "[storage]") {
+    testing::TempDir dir;
+    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    std::vector<storage::AppendStatus> statuses;
+    std::vector<storage::ProbeResult> stored;
+    {
+        auto import = store->begin_import();
+        import->add(minute_of("a", m0, 6, 6), statuses, stored);
+        CHECK(std::count(statuses.begin(), statuses.end(), storage::AppendStatus::inserted) == 6);
+        CHECK(import->derive_pending() == 1);
+        // Destroyed uncommitted: rolled back, minutes included.
+    }
+    CHECK(store->results(t0, t0 + 60'000).empty());
+    CHECK(store->minutes(m0, m0 + 1, std::nullopt).empty());
+
+    auto import = store->begin_import();
+    import->add(minute_of("a", m0, 6, 6), statuses, stored);      // new, one batch
+    import->add(minute_of("b", m0 + 90, 6, 0), statuses, stored);  // far away
+    auto again = minute_of("a", m0, 6, 6);
+    again[2].sample.outcome = sla::Outcome::timeout;  // a conflict
+    add(again, minute_of("b", m0 + 1, 6, 0));         // new
+    import->add(again, statuses, stored);
+    CHECK(statuses[0] == storage::AppendStatus::identical);
+    CHECK(statuses[2] == storage::AppendStatus::conflicting);
+    CHECK(stored[2].sample.outcome == sla::Outcome::http_5xx);
+    CHECK(statuses[6] == storage::AppendStatus::inserted);
+    CHECK(import->counts().inserted == 18);
+    CHECK(import->counts().identical == 5);
+    CHECK(import->counts().conflicting == 1);
+    import->commit();
+    CHECK(import->minutes_derived() == 3);  // m0, m0 + 1 and m0 + 90, not those between
+    import.reset();
+    CHECK(store->results(t0, t0 + 100 * 60'000).size() == 18);
+    CHECK(state_of(*store, m0, "a") == sla::MinuteState::down);
+    CHECK(state_of(*store, m0 + 1, "b") == sla::MinuteState::up);
+    CHECK(state_of(*store, m0 + 90, "b") == sla::MinuteState::up);
+    CHECK(store->minutes(m0 + 2, m0 + 90, std::nullopt).empty());
 }

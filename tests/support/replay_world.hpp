@@ -1,0 +1,134 @@
+#pragma once
+// A world for the replay tests: a config of three probes (two service, one
+// control), a temporary database, CSV builders and the real `slawatch`.
+
+#include "tests/support/process.hpp"
+
+#include <catch2/catch.hpp>
+#include <sqlite3.h>
+
+#include <fmt/format.h>
+
+#include <string>
+#include <vector>
+
+namespace slawatch::testing {
+
+
+inline std::string config_text(const std::string& policy = "any", const std::string& extra = "",
+                        bool ids = true) {
+    return fmt::format(R"(
+[contract]
+name = "tcmpp-test"
+timezone = "Asia/Shanghai"
+start = 2026-03-17
+months = 3
+monthly_fee = "1000.00"
+currency = "CNY"
+{}
+[monitor]
+probes_per_minute = 6
+min_samples = 3
+policy = "{}"
+
+[storage]
+path = "default.db"
+
+[[probe]]
+name = "update_check"
+kind = "http"
+url = "http://127.0.0.1:9/check"
+headers = {{ Authorization = "Bearer SECRET-TOKEN-123" }}
+body = "BODY-WITH-PERSONAL-DATA"
+
+[[probe]]
+name = "release"
+kind = "http"
+url = "http://127.0.0.1:9/release"
+
+[[probe]]
+name = "ref"
+role = "control"
+kind = "http"
+url = "http://127.0.0.1:9/ref"
+{}
+)",
+                       ids ? "user_id = \"100000000001\"\norder_id = \"20260317000001\"\n" : "",
+                       policy, extra);
+}
+
+// A world of three probes: one line per sample, "probe,outcome[,status[,code[,request]]]" at
+// minute `at` (local time "2026-06-01T00:MM") seconds 5, 15, ... 55.
+struct Csv {
+    std::string text = "time,probe,outcome,http_status,error_code,request_id\n";
+    void add(const std::string& time, const std::string& probe, const std::string& outcome,
+             const std::string& status = "", const std::string& code = "",
+             const std::string& request = "") {
+        text += fmt::format("{},{},{},{},{},{}\n", time, probe, outcome, status, code, request);
+    }
+    // Six samples of `probe` in local minute "YYYY-MM-DDTHH:MM", the first `failures` failing.
+    void minute(const std::string& at, const std::string& probe, int failures,
+                const std::string& outcome = "http_5xx", const std::string& status = "503",
+                int samples = 6) {
+        for (int i = 0; i < samples; ++i) {
+            const auto time = fmt::format("{}:{:02}+08:00", at, i * 10 + 5);
+            if (i < failures) {
+                add(time, probe, outcome, status, "", fmt::format("req-{}-{}-{}", probe, at, i));
+            } else {
+                add(time, probe, "ok", "200");
+            }
+        }
+    }
+};
+
+struct World {
+    TempDir dir;
+    std::string config;
+    std::string db;
+    explicit World(const std::string& text = config_text())
+        : config((dir.write("c.toml", text)).string()), db((dir / "e.db").string()) {}
+
+    RunResult slawatch(std::vector<std::string> args) {
+        args.insert(args.begin(), slawatch_bin());
+        args.insert(args.end(), {"--config", config, "--db", db});
+        return run(args);
+    }
+    RunResult replay(const Csv& csv, const std::string& name = "in.csv") {
+        return slawatch({"replay", "--input", dir.write(name, csv.text).string()});
+    }
+    std::string service(const std::string& at) {
+        const auto r = slawatch({"minutes", "--from", at + ":00+08:00", "--to",
+                                 at + ":59+08:00", "--probe", "service"});
+        REQUIRE(r.exit_code == 0);
+        // "minute,probe,state,samples,failures\n<row>\n"
+        const auto row = r.out.substr(r.out.find('\n') + 1);
+        const auto a = row.find(',', row.find(',') + 1) + 1;
+        return row.substr(a, row.find(',', a) - a);
+    }
+    std::string report(const std::string& month) {
+        const auto r = slawatch({"report", "--month", month, "--format", "json"});
+        REQUIRE(r.exit_code == 0);
+        return r.out;
+    }
+};
+
+inline std::int64_t count_rows(const std::string& db, const char* sql) {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
+    sqlite3_stmt* st = nullptr;
+    REQUIRE(sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK);
+    std::int64_t n = -1;
+    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return n;
+}
+
+// Both other probes up in that minute.
+inline void healthy_others(Csv& csv, const std::string& at) {
+    csv.minute(at, "release", 0);
+    csv.minute(at, "ref", 0);
+}
+
+
+}  // namespace slawatch::testing
