@@ -2,6 +2,7 @@
 // classifier into the database, all or nothing.
 
 #include "cli/commands.hpp"
+#include "cli/evidence_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
 
@@ -196,6 +197,7 @@ void run_replay(const ReplayOptions& o) {
     const auto config = load_config(o.store.config);
     // Parse everything first: a bad line imports nothing.
     const auto results = read_csv(o.input, config);
+    const auto signer = load_signer(config);  // evidence: a bad key fails before importing
     auto store = open_store(config, o.store, storage::OpenMode::read_write);
     try {
         store->reconcile_config();
@@ -206,6 +208,7 @@ void run_replay(const ReplayOptions& o) {
         const auto from = sla::minute_of_ms(lo->sample.sent_ms);
         const auto to = sla::minute_of_ms(hi->sample.sent_ms) + 1;
         store->derive_minutes(from, to);
+        record_checkpoint(*store, signer);  // evidence: a checkpoint covering the import
         const auto& zone = config.contract.terms.zone;
         std::cout << fmt::format("imported {} results; derived {} minutes ({} to {})\n",
                                  results.size(), to - from, zone.format_minute(from),

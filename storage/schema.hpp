@@ -7,7 +7,7 @@ namespace slawatch::storage::schema {
 
 // The newest schema this binary knows. A database with a newer
 // user_version is refused (an older binary must not write to it).
-inline constexpr int current_version = 2;
+inline constexpr int current_version = 3;
 
 // The stored probe_result.id is time_ms * id_slots + n, n in [0, id_slots):
 // the rowid itself orders results by time, so no separate time index is needed.

@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite implementation of Store (internal to the storage module).
 
+#include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 
@@ -34,6 +35,8 @@ public:
     bool remove_maintenance(std::int64_t id) override;
     sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
                                   sla::EpochMinute to) const override;
+    EvidenceLog& evidence() override { return evidence_; }
+    const EvidenceLog& evidence() const override { return evidence_; }
 
 private:
     // Everything below expects mutex_ held.
@@ -67,6 +70,8 @@ private:
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
     std::int64_t max_id_ = 0;  // highest probe_result.id, refreshed per append
+    EvidenceLog evidence_{db_, mutex_};  // after db_ and mutex_: it uses both
+    bool evidence_leaves_ = true;
 };
 
 }  // namespace slawatch::storage

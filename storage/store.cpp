@@ -43,7 +43,10 @@ std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path&
 
 SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, OpenMode mode,
                          const OpenOptions& options)
-    : config_(config), mode_(mode), db_(db_path, database_mode(db_path, mode), options.busy_timeout) {
+    : config_(config),
+      mode_(mode),
+      db_(db_path, database_mode(db_path, mode), options.busy_timeout),
+      evidence_leaves_(options.evidence_leaves) {
     for (const auto& p : config_.probes) {
         if (p.name == "service") {
             throw StoreError("a probe may not be named \"service\": the service row uses it");
@@ -70,6 +73,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
     }
     std::lock_guard lock(mutex_);
     load_probe_ids();
+    if (mode == OpenMode::read_write) evidence_.initialize();
 }
 
 void SqliteStore::require_writable() const {
@@ -130,6 +134,7 @@ void SqliteStore::append(std::span<const ProbeResult> results) {
     if (results.empty()) return;
     try {
         sqlite::Transaction tx(db_);
+        auto leaves = evidence_.batch();  // evidence log: leaves of this transaction
         // Under the write lock: nobody else can insert until we commit.
         max_id_ = db_.query_int("SELECT coalesce(max(id), -1) FROM probe_result");
         auto& free_slot = db_.cached("SELECT max(id) FROM probe_result WHERE id >= ? AND id < ?");
@@ -165,8 +170,11 @@ void SqliteStore::append(std::span<const ProbeResult> results) {
                 .bind(10, positive(s.phases.first_byte_us))
                 .bind(11, positive(s.phases.total_us));
             insert.run();
+            // evidence log: ONE call per inserted row, same transaction (docs/evidence.md).
+            if (evidence_leaves_) leaves.add_leaf(id, r.probe, s);
             max_id_ = std::max(max_id_, id);
         }
+        leaves.commit();  // evidence log: the tree's new right edge
         tx.commit();
     } catch (...) {
         // Ids handed out inside the rolled-back transaction are gone.
@@ -239,9 +247,8 @@ std::int64_t SqliteStore::apply_retention(sla::EpochMillis now) {
     const auto cutoff =
         sla::minute_of_ms(now - std::int64_t{config_.storage.retention_days} * 86'400'000);
     sqlite::Transaction tx(db_);
-    auto& del = db_.cached("DELETE FROM probe_result WHERE id < ?");
-    del.bind(1, cutoff * 60'000 * schema::id_slots).run();
-    const auto deleted = db_.changes();
+    // Only a prefix of the evidence log's leaves may go, with its frontier kept.
+    const auto deleted = evidence_.prune(cutoff * 60'000);
     // Minutes before the cutoff can no longer be re-derived from evidence.
     if (cutoff > raw_floor()) set_meta("raw_kept_from_minute", std::to_string(cutoff));
     tx.commit();
