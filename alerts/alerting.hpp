@@ -7,6 +7,7 @@
 #include "alerts/dispatcher.hpp"
 #include "alerts/outbox.hpp"
 #include "config/config.hpp"
+#include "storage/evidence_log.hpp"
 #include "storage/store.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -26,6 +27,10 @@ DetectorOptions detector_options(const config::Config& config);
 // unknown-minutes events its own thresholds.
 bool wants(const config::Alert& alert, const Event& event);
 
+// The evidence_checkpoint event of a signed checkpoint (checkpoint_event.cpp).
+Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key_pem,
+                       const sla::TimeZone& zone, std::string_view contract);
+
 class Alerting {
 public:
     // Opens the outbox in the database the Store has opened (and migrated)
@@ -42,6 +47,10 @@ public:
     // Minutes [from, to) were just finalized.
     void on_finalized(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
                       sla::EpochMillis now);
+
+    // A checkpoint was recorded: signed ones become evidence_checkpoint events.
+    void on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
+                       sla::EpochMillis now);
 
     std::string render_metrics() const;
     void stop();

@@ -15,6 +15,7 @@ std::string_view to_string(EventType t) {
         case EventType::claim_window: return "claim_window";
         case EventType::monitor_health: return "monitor_health";
         case EventType::test: return "test";
+        case EventType::evidence_checkpoint: return "evidence_checkpoint";
     }
     return "?";
 }

@@ -2,12 +2,18 @@
 // for one Service Month and a whole year (4 probes at 6 probes a minute,
 // warm cache), and bytes per raw result and per minute row.
 //
-//   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db]
+// With the evidence log (default) it also records a checkpoint and times
+// `verify` over everything; `noevidence` appends without evidence leaves, to
+// measure what hashing costs.
+//
+//   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db] [evidence|noevidence]
 
+#include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 
 #include <fmt/format.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -41,6 +47,15 @@ double seconds_since(clk::time_point t) {
     return std::chrono::duration<double>(clk::now() - t).count();
 }
 
+// This process's user + system CPU seconds: steadier than wall-clock time on a
+// machine shared with other jobs.
+double cpu_seconds() {
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
 double table_bytes(storage::sqlite::Database& db, const char* table) {
     // dbstat counts every page of the table's b-tree (and its indexes).
     auto st = db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = ?");
@@ -53,10 +68,13 @@ double table_bytes(storage::sqlite::Database& db, const char* table) {
 int main(int argc, char** argv) {
     const int days = argc > 1 ? std::stoi(argv[1]) : 365;
     const std::filesystem::path path = argc > 2 ? argv[2] : "/tmp/bench_storage.db";
+    const bool evidence = argc <= 3 || std::string(argv[3]) != "noevidence";
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
 
     const auto config = make_config();
-    auto store = storage::Store::open(config, path, storage::OpenMode::read_write);
+    storage::OpenOptions options;
+    options.evidence_leaves = evidence;
+    auto store = storage::Store::open(config, path, storage::OpenMode::read_write, options);
     const auto& zone = config.contract.terms.zone;
     const sla::EpochMinute first = zone.start_of_day(config.contract.terms.start);
 
@@ -64,6 +82,8 @@ int main(int argc, char** argv) {
     std::int64_t rows = 0;
     double append_s = 0;
     double derive_s = 0;
+    double append_cpu = 0;
+    double derive_cpu = 0;
     std::vector<storage::ProbeResult> batch;
     for (int d = 0; d < days; ++d) {
         batch.clear();
@@ -86,15 +106,23 @@ int main(int argc, char** argv) {
             }
         }
         auto t = clk::now();
+        auto c = cpu_seconds();
         store->append(batch);  // one transaction per day of results
         append_s += seconds_since(t);
+        append_cpu += cpu_seconds() - c;
         t = clk::now();
+        c = cpu_seconds();
         store->derive_minutes(day_start, day_start + 1440);
         derive_s += seconds_since(t);
+        derive_cpu += cpu_seconds() - c;
     }
+    fmt::print("evidence leaves: {}\n", evidence ? "yes" : "no");
     fmt::print("ingest: {} results over {} days in {:.2f} s append + {:.2f} s derive = {:.0f} "
                "results/s ({:.0f} results/s append only)\n",
                rows, days, append_s, derive_s, rows / (append_s + derive_s), rows / append_s);
+    fmt::print("ingest CPU: {:.2f} s append + {:.2f} s derive = {:.0f} results per CPU-second "
+               "({:.0f} append only)\n",
+               append_cpu, derive_cpu, rows / (append_cpu + derive_cpu), rows / append_cpu);
 
     // Reports, warm: the first call fills the page cache, then take the median.
     const auto months = config.contract.terms.months();
@@ -117,6 +145,21 @@ int main(int argc, char** argv) {
     fmt::print("report: one Service Month {:.3f} ms, whole year (12 months) {:.3f} ms (median of 21)\n",
                median_ms(one), median_ms(year));
 
+    if (evidence) {
+        auto t = clk::now();
+        const auto c = store->evidence().checkpoint(now, nullptr);
+        const auto checkpoint_s = seconds_since(t);
+        t = clk::now();
+        const auto cpu = cpu_seconds();
+        const auto v = store->evidence().verify();
+        const auto verify_s = seconds_since(t);
+        const auto verify_cpu = cpu_seconds() - cpu;
+        fmt::print("verify: {} leaves, {} in {:.2f} s wall, {:.2f} CPU-s ({:.0f} leaves per "
+                   "CPU-second); checkpoint {:.3f} s\n",
+                   c.tree_size, v.intact() ? "intact" : "NOT intact", verify_s, verify_cpu,
+                   static_cast<double>(c.tree_size) / verify_cpu, checkpoint_s);
+    }
+
     store.reset();
     storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
     db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -125,9 +168,14 @@ int main(int argc, char** argv) {
     const auto raw_bytes = table_bytes(db, "probe_result");
     const auto minute_bytes = table_bytes(db, "minute");
     const auto day_bytes = table_bytes(db, "day_count");
+    const auto leaf_bytes = table_bytes(db, "evidence_chunk") + table_bytes(db, "evidence_node");
     fmt::print("disk: {:.1f} bytes per raw result ({} rows), {:.1f} bytes per minute row ({} rows), "
                "rollup {:.0f} KiB, file {:.1f} MiB\n",
                raw_bytes / results, results, minute_bytes / minutes, minutes, day_bytes / 1024,
                std::filesystem::file_size(path) / 1048576.0);
+    if (evidence)
+        fmt::print("evidence: {:.1f} bytes per raw result (evidence_chunk + evidence_node), {:.1f} "
+                   "bytes per result in all\n",
+                   leaf_bytes / results, (raw_bytes + leaf_bytes) / results);
     return 0;
 }

@@ -3,6 +3,7 @@
 // and the minutes they touch commit in one transaction.
 
 #include "cli/commands.hpp"
+#include "cli/evidence_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/replay_csv.hpp"
 #include "cli/store_cli.hpp"
@@ -176,6 +177,7 @@ void run_replay(const ReplayOptions& o) {
     const sla::EpochMillis term_from = terms.zone.start_of_day(terms.start) * 60'000;
     const sla::EpochMillis term_to =
         terms.zone.start_of_day(sla::add_days(terms.end, 1)) * 60'000;
+    const auto signer = load_signer(config);  // evidence: a bad key fails before importing
     const auto lock = acquire_writer_lock(config, o.store, "slawatch replay");
     auto store = open_store(config, o.store, storage::OpenMode::read_write);
     try {
@@ -240,6 +242,7 @@ void run_replay(const ReplayOptions& o) {
                                conflict_message(file, config, named, counts.conflicting, counts));
         }
         session->commit();
+        record_checkpoint(*store, signer);  // evidence: a checkpoint covering the import
         std::string out = fmt::format(
             "imported {} results: {} new, {} identical, 0 conflicting; derived {} minutes\n",
             counts.inserted + counts.identical, counts.inserted, counts.identical,

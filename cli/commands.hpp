@@ -21,5 +21,7 @@ void register_run(CLI::App& app);
 void register_probe(CLI::App& app);
 // cmd_alerts.cpp: alerts list | alerts test
 void register_alerts(CLI::App& app);
+// cmd_verify.cpp: the evidence log's integrity
+void register_verify(CLI::App& app);
 
 }  // namespace slawatch::cli

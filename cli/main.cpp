@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
     register_run(app);
     register_probe(app);
     register_alerts(app);
+    register_verify(app);
 
     try {
         app.parse(argc, argv);

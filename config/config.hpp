@@ -42,6 +42,14 @@ struct Storage {
     int retention_days = 400;    // raw probe results; minutes are kept forever
 };
 
+// [evidence]: the tamper-evident evidence log (docs/evidence.md).
+struct Evidence {
+    // PEM Ed25519 private key; empty: the systemd credential
+    // evidence_signing_key if present, else checkpoints are unsigned.
+    std::string signing_key_file;
+    int checkpoint_interval_minutes = 60;  // 1..60; also one at each local day's end
+};
+
 struct Metrics {
     bool enabled = true;
     std::string listen = "127.0.0.1:9817";
@@ -117,6 +125,7 @@ struct Config {
     Monitor monitor;
     Storage storage;
     Metrics metrics;
+    Evidence evidence;
     std::vector<Probe> probes;
     std::vector<sla::MaintenanceWindow> maintenance;
     std::vector<Alert> alerts;

@@ -2,6 +2,7 @@
 
 #include "alerts/alerting.hpp"
 
+#include "daemon/checkpointer.hpp"
 #include "daemon/finalizer.hpp"
 #include "daemon/lifecycle.hpp"
 #include "daemon/metrics.hpp"
@@ -86,6 +87,11 @@ private:
         } catch (const std::exception& e) {
             throw StartError(1, fmt::format("cannot open the database {}: {}",
                                             options_.db_path.string(), e.what()));
+        }
+        try {
+            checkpointer_ = std::make_unique<Checkpointer>(config_);
+        } catch (const storage::evidence::KeyError& e) {
+            throw StartError(2, fmt::format("{}: {}", config_.file.string(), e.what()));
         }
         std::vector<std::shared_ptr<probes::Probe>> probes;
         try {
@@ -223,6 +229,7 @@ private:
             store_ok_ = true;
             for (const auto& row : rows) on_minute(row);
             if (alerts_) alerts_->on_finalized(*store_, finalized_until_, end, now_ms());
+            record_checkpoint(finalized_until_, end);
             finalized_until_ = end;
             metrics_.set_finalized_until(end);
             refresh_month();
@@ -234,6 +241,19 @@ private:
                 last_finalize_error_ms_ = now;
                 spdlog::error("storage: cannot finalize minutes: {}; retrying", e.what());
             }
+        }
+    }
+
+    // Evidence log: hourly and at each local day's end (checkpointer.hpp).
+    // `force`: one now whether due or not (a clean stop).
+    void record_checkpoint(sla::EpochMinute from, sla::EpochMinute to, bool force = false) {
+        try {
+            auto c = force ? store_->evidence().checkpoint(now_ms(), checkpointer_->signer())
+                           : checkpointer_->on_finalized(*store_, from, to, now_ms());
+            if (c && alerts_ && checkpointer_->signer())
+                alerts_->on_checkpoint(*c, checkpointer_->signer()->public_key_pem(), now_ms());
+        } catch (const std::exception& e) {
+            spdlog::error("evidence: cannot record a checkpoint: {}", e.what());
         }
     }
 
@@ -386,6 +406,7 @@ private:
         // Every run has ended: the minutes before this one are complete.
         const auto current = sla::minute_of_ms(now_ms());
         if (writer_.healthy() && current > finalized_until_) finalize_through(current);
+        record_checkpoint(finalized_until_, finalized_until_, true);
         if (server_) server_->stop();
         if (alerts_) alerts_->stop();
         lifecycle_.cancel();
@@ -401,6 +422,7 @@ private:
     asio::io_context io_{1};
     std::unique_ptr<storage::Store> store_;
     std::unique_ptr<alerts::Alerting> alerts_;
+    std::unique_ptr<Checkpointer> checkpointer_;
     ResultWriter writer_;
     Scheduler scheduler_;
     Metrics metrics_;

@@ -71,14 +71,19 @@ void SqliteStore::bind_result(sqlite::Statement& insert, int first, std::int64_t
         .bind(first + 10, positive(s.phases.total_us));
 }
 
-AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& stored) {
+AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& stored,
+                                        EvidenceLog::Batch& leaves) {
     const auto& s = r.sample;
     const std::int64_t id = result_id(r);
     auto& insert = db_.cached(insert_one_sql());
     bind_result(insert, 1, id, r);
     insert.run();
     // A new result: stored here, or in batches by insert_new_results.
-    if (db_.changes() == 1) return AppendStatus::inserted;
+    if (db_.changes() == 1) {
+        // Only a new row becomes a leaf of the evidence log (docs/evidence.md).
+        if (evidence_leaves_) leaves.add_leaf(id, r.probe, s);
+        return AppendStatus::inserted;
+    }
 
     // The identity is taken: the same result again, or a conflict.
     auto& sel = db_.cached(
@@ -106,7 +111,8 @@ AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& store
 
 std::int64_t SqliteStore::insert_new_results(std::span<const ProbeResult> results,
                                               std::vector<std::int64_t>& ids,
-                                              std::vector<std::size_t>& order) {
+                                              std::vector<std::size_t>& order,
+                                              EvidenceLog::Batch& leaves) {
     ids.resize(results.size());
     auto lowest = std::numeric_limits<std::int64_t>::max();
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -144,6 +150,10 @@ std::int64_t SqliteStore::insert_new_results(std::span<const ProbeResult> result
         bind_result(one, 1, ids[order[k]], results[order[k]]);
         one.run();
     }
+    // Leaves in the order the rows were inserted (by id).
+    if (evidence_leaves_) {
+        for (const auto i : order) leaves.add_leaf(ids[i], results[i].probe, results[i].sample);
+    }
     return static_cast<std::int64_t>(order.size());
 }
 
@@ -159,9 +169,10 @@ AppendCounts SqliteStore::append_results(std::span<const ProbeResult> results,
     if (results.empty()) return counts;
     try {
         sqlite::Transaction tx(db_);
+        auto leaves = evidence_.batch();
         ProbeResult stored;
         for (std::size_t i = 0; i < results.size(); ++i) {
-            switch (insert_result(results[i], stored)) {
+            switch (insert_result(results[i], stored, leaves)) {
                 case AppendStatus::inserted: ++counts.inserted; break;
                 case AppendStatus::identical: ++counts.identical; break;
                 case AppendStatus::conflicting:
@@ -170,6 +181,7 @@ AppendCounts SqliteStore::append_results(std::span<const ProbeResult> results,
                     break;
             }
         }
+        leaves.commit();
         tx.commit();
     } catch (...) {
         // Ids handed out inside the rolled-back transaction are gone.
@@ -217,7 +229,7 @@ std::int64_t SqliteStore::derive_minute_set(std::vector<sla::EpochMinute>& minut
 class SqliteImport final : public Import {
 public:
     explicit SqliteImport(SqliteStore& store)
-        : store_(store), lock_(store.mutex_), tx_(init(store)) {}
+        : store_(store), lock_(store.mutex_), tx_(init(store)), leaves_(store.evidence_.batch()) {}
 
     ~SqliteImport() override {
         if (!committed_) {
@@ -238,7 +250,7 @@ public:
              std::vector<ProbeResult>& stored) override {
         statuses.resize(results.size());
         stored.resize(results.size());
-        if (results.size() > 1 && store_.insert_new_results(results, ids_, order_) > 0) {
+        if (results.size() > 1 && store_.insert_new_results(results, ids_, order_, leaves_) > 0) {
             std::fill(statuses.begin(), statuses.end(), AppendStatus::inserted);
             counts_.inserted += static_cast<std::int64_t>(results.size());
             for (const auto& r : results) pending_.push_back(sla::minute_of_ms(r.sample.sent_ms));
@@ -256,7 +268,7 @@ public:
     void add_one_by_one(std::span<const ProbeResult> results, std::vector<AppendStatus>& statuses,
                         std::vector<ProbeResult>& stored) {
         for (std::size_t i = 0; i < results.size(); ++i) {
-            const auto status = store_.insert_result(results[i], stored[i]);
+            const auto status = store_.insert_result(results[i], stored[i], leaves_);
             statuses[i] = status;
             switch (status) {
                 case AppendStatus::inserted:
@@ -279,6 +291,7 @@ public:
 
     void commit() override {
         derive_pending();
+        leaves_.commit();
         tx_->commit();
         committed_ = true;
     }
@@ -297,6 +310,7 @@ private:
     SqliteStore& store_;
     std::unique_lock<std::recursive_mutex> lock_;
     std::unique_ptr<sqlite::Transaction> tx_;
+    EvidenceLog::Batch leaves_;  // after tx_: read inside the transaction
     std::vector<sla::EpochMinute> pending_;
     std::vector<std::int64_t> ids_;     // scratch of insert_new_results
     std::vector<std::size_t> order_;

@@ -168,7 +168,37 @@ JOIN outcome o ON o.id = r.outcome
 LEFT JOIN error_code e ON e.id = r.error_code;
 )sql";
 
-constexpr std::array<std::string_view, current_version> migrations{v1, v2, v3, v4_result_identity};
+// Version 5: the tamper-evident evidence log (storage/evidence_log.hpp,
+// docs/evidence.md). Leaf order is append order, not time order.
+constexpr std::string_view v5_evidence = R"sql(
+-- Leaves in chunks of up to 256: per leaf the result id (zigzag varint of the
+-- difference to the previous leaf's) and the first 4 bytes of its hash.
+CREATE TABLE evidence_chunk (first_idx INTEGER PRIMARY KEY, leaves BLOB NOT NULL);
+CREATE TABLE evidence_node (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL);
+CREATE TABLE evidence_frontier (kind TEXT PRIMARY KEY, nodes BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE evidence_checkpoint (
+  id INTEGER PRIMARY KEY,
+  tree_size INTEGER NOT NULL,
+  root BLOB NOT NULL,
+  time_ms INTEGER NOT NULL,
+  signature BLOB,
+  key_fpr TEXT
+);
+CREATE INDEX evidence_checkpoint_time ON evidence_checkpoint (time_ms);
+CREATE TABLE evidence_key (
+  fpr TEXT PRIMARY KEY,
+  public_key BLOB NOT NULL,
+  first_ms INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE VIEW evidence_checkpoint_v AS
+SELECT id, tree_size, lower(hex(root)) AS root, time_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
+       lower(hex(signature)) AS signature, key_fpr
+FROM evidence_checkpoint;
+)sql";
+
+constexpr std::array<std::string_view, current_version> migrations{v1, v2, v3, v4_result_identity,
+                                                                  v5_evidence};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

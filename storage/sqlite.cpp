@@ -103,6 +103,12 @@ Statement& Statement::bind(int index, std::string_view text) {
     return *this;
 }
 
+Statement& Statement::bind_blob(int index, std::string_view bytes) {
+    const int rc = sqlite3_bind_blob64(stmt_, index, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
+    if (rc != SQLITE_OK) db_->fail(rc, "bind");
+    return *this;
+}
+
 Statement& Statement::bind_null(int index) {
     const int rc = sqlite3_bind_null(stmt_, index);
     if (rc != SQLITE_OK) db_->fail(rc, "bind");
@@ -144,6 +150,13 @@ std::string Statement::column_text(int column) const {
     const int size = sqlite3_column_bytes(stmt_, column);
     return text ? std::string(reinterpret_cast<const char*>(text), static_cast<std::size_t>(size))
                 : std::string();
+}
+
+std::string_view Statement::column_blob(int column) const {
+    const auto* data = sqlite3_column_blob(stmt_, column);
+    const int size = sqlite3_column_bytes(stmt_, column);
+    return data ? std::string_view(static_cast<const char*>(data), static_cast<std::size_t>(size))
+                : std::string_view();
 }
 
 Transaction::Transaction(Database& db) : db_(db) {

@@ -75,6 +75,7 @@ public:
         return bind(index, std::string_view(text));
     }
     Statement& bind_null(int index);
+    Statement& bind_blob(int index, std::string_view bytes);
     // NULL when the value is absent.
     template <class T>
     Statement& bind(int index, const std::optional<T>& value) {
@@ -93,6 +94,8 @@ public:
     std::int64_t column_int(int column) const;
     double column_double(int column) const;
     std::string column_text(int column) const;
+    // The bytes of a BLOB (or TEXT) column; valid until the next step or reset.
+    std::string_view column_blob(int column) const;
 
 private:
     Database* db_;

@@ -1,6 +1,7 @@
 #pragma once
 // The SQLite implementation of Store (internal to the storage module).
 
+#include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 
@@ -39,6 +40,8 @@ public:
     bool remove_maintenance(std::int64_t id) override;
     sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
                                   sla::EpochMinute to) const override;
+    EvidenceLog& evidence() override { return evidence_; }
+    const EvidenceLog& evidence() const override { return evidence_; }
 
 private:
     friend class SqliteImport;
@@ -57,14 +60,16 @@ private:
 
     // ingest.cpp: inserts one result under its identity; `stored` receives
     // the stored result of a conflicting one.
-    AppendStatus insert_result(const ProbeResult& result, ProbeResult& stored);
+    AppendStatus insert_result(const ProbeResult& result, ProbeResult& stored,
+                               EvidenceLog::Batch& leaves);
     // The fast path of a bulk import: when no row of `results` can collide
     // (no repeated identity, all above the highest stored id) inserts them
     // all, many rows per statement, and returns how many; otherwise 0 and
     // nothing is inserted. ids and order are scratch.
     std::int64_t insert_new_results(std::span<const ProbeResult> results,
                                     std::vector<std::int64_t>& ids,
-                                    std::vector<std::size_t>& order);
+                                    std::vector<std::size_t>& order,
+                                    EvidenceLog::Batch& leaves);
     std::int64_t result_id(const ProbeResult& result);  // time_ms * id_slots + probe id
     void bind_result(sqlite::Statement& insert, int first, std::int64_t id,
                      const ProbeResult& result);
@@ -91,6 +96,8 @@ private:
     bool snapshot_ = false;  // a read transaction is open (hold_snapshot)
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
+    EvidenceLog evidence_{db_, mutex_};  // after db_ and mutex_: it uses both
+    bool evidence_leaves_ = true;
 };
 
 }  // namespace slawatch::storage

@@ -39,7 +39,10 @@ std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path&
 
 SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, OpenMode mode,
                          const OpenOptions& options)
-    : config_(config), mode_(mode), db_(db_path, database_mode(db_path, mode), options.busy_timeout) {
+    : config_(config),
+      mode_(mode),
+      db_(db_path, database_mode(db_path, mode), options.busy_timeout),
+      evidence_leaves_(options.evidence_leaves) {
     for (const auto& p : config_.probes) {
         if (p.name == "service") {
             throw StoreError("a probe may not be named \"service\": the service row uses it");
@@ -64,6 +67,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
     }
     std::lock_guard lock(mutex_);
     load_probe_ids();
+    if (mode == OpenMode::read_write) evidence_.initialize();
 }
 
 void SqliteStore::hold_snapshot() {
@@ -196,9 +200,8 @@ std::int64_t SqliteStore::apply_retention(sla::EpochMillis now) {
     const auto cutoff =
         sla::minute_of_ms(now - std::int64_t{config_.storage.retention_days} * 86'400'000);
     sqlite::Transaction tx(db_);
-    auto& del = db_.cached("DELETE FROM probe_result WHERE id < ?");
-    del.bind(1, cutoff * 60'000 * schema::id_slots).run();
-    const auto deleted = db_.changes();
+    // Only a prefix of the evidence log's leaves may go, with its frontier kept.
+    const auto deleted = evidence_.prune(cutoff * 60'000);
     // Minutes before the cutoff can no longer be re-derived from evidence.
     if (cutoff > raw_floor()) set_meta("raw_kept_from_minute", std::to_string(cutoff));
     tx.commit();

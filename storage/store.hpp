@@ -21,6 +21,8 @@
 
 namespace slawatch::storage {
 
+class EvidenceLog;  // storage/evidence_log.hpp
+
 // One probe run, as the daemon and replay hand it over.
 struct ProbeResult {
     std::string probe;  // a configured probe name
@@ -96,6 +98,9 @@ struct MaintenanceRecord {
 struct OpenOptions {
     // A locked database waits this long, then fails with a StoreError.
     std::chrono::milliseconds busy_timeout{5000};
+    // Benchmarks only: false appends results without evidence leaves (what
+    // hashing costs). `verify` reports such results as inserted.
+    bool evidence_leaves = true;
 };
 
 // Thrown for every storage failure, with a message for people.
@@ -207,6 +212,11 @@ public:
     // to - from.
     virtual sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
                                           sla::EpochMinute to) const = 0;
+
+    // The tamper-evident evidence log over the raw results (docs/evidence.md):
+    // checkpoints, verify, inclusion proofs.
+    virtual EvidenceLog& evidence() = 0;
+    virtual const EvidenceLog& evidence() const = 0;
 };
 
 }  // namespace slawatch::storage

@@ -206,6 +206,19 @@ synchronous = "off"
 )" + probe4,
          "t.toml:6:15: storage.synchronous: unknown synchronous mode 'off' (expected one of "
          "'normal', 'full')"},
+        {"evidence.signing_key_file empty", contract4 + R"([evidence]
+signing_key_file = ""
+)" + probe4,
+         "t.toml:6:20: evidence.signing_key_file: must not be empty (leave it out for unsigned "
+         "checkpoints)"},
+        {"evidence.checkpoint_interval_minutes above an hour", contract4 + R"([evidence]
+checkpoint_interval_minutes = 90
+)" + probe4,
+         "t.toml:6:31: evidence.checkpoint_interval_minutes: must be from 1 to 60, got 90"},
+        {"evidence unknown key", contract4 + R"([evidence]
+signing_key_fil = "k.pem"
+)" + probe4,
+         "t.toml:6:1: unknown key 'evidence.signing_key_fil' (did you mean 'signing_key_file'?)"},
         {"maintenance end before start", contract4 + R"([[probe]]
 name = "a"
 kind = "http"

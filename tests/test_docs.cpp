@@ -42,7 +42,8 @@ const std::vector<std::string> probe_kinds{"http", "tencentcloud", "download"};
 
 std::vector<Place> all_places() {
     std::vector<Place> out{{"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
-                           {"storage", ""}, {"metrics", ""},  {"maintenance", ""}};
+                           {"storage", ""}, {"metrics", ""},  {"maintenance", ""},
+                           {"evidence", ""}};
     for (const auto& k : probe_kinds) out.push_back({"probe", k});
     return out;
 }
@@ -55,6 +56,7 @@ std::string config_with(const Place& place, const std::string& key) {
         {"monitor", {"probes_per_minute = 6"}},
         {"storage", {"path = \"x.db\""}},
         {"metrics", {"enabled = false"}},
+        {"evidence", {}},
         {"maintenance",
          {"start = 2026-06-10T02:00:00+08:00", "end = 2026-06-10T04:00:00+08:00",
           "announced = 2026-06-03T10:00:00+08:00"}},
@@ -92,6 +94,7 @@ std::string config_with(const Place& place, const std::string& key) {
     section("monitor", "[monitor]");
     section("storage", "[storage]");
     section("metrics", "[metrics]");
+    section("evidence", "[evidence]");
     section("probe", "[[probe]]");
     section("maintenance", "[[maintenance]]");
     return text;

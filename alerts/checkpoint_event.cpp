@@ -1,0 +1,46 @@
+// The evidence_checkpoint event: a signed checkpoint, carried off the host.
+
+#include "alerts/alerting.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace slawatch::alerts {
+
+Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key_pem,
+                       const sla::TimeZone& zone, std::string_view contract) {
+    namespace ev = storage::evidence;
+    const auto root = ev::to_hex(c.root);
+    auto e =
+        make_event(EventType::evidence_checkpoint, fmt::format("evidence_checkpoint:{}", c.time_ms),
+                   c.time_ms, zone, contract,
+                   fmt::format("evidence checkpoint #{}: {} results, root {}, signed by key {}",
+                               c.id, c.tree_size, root.substr(0, 16), c.key_fpr.substr(0, 16)));
+    auto& b = e.body;
+    b["checkpoint_id"] = c.id;
+    b["tree_size"] = c.tree_size;
+    b["root"] = root;
+    b["time_ms"] = c.time_ms;
+    b["signature"] =
+        ev::to_hex(reinterpret_cast<const std::uint8_t*>(c.signature.data()), c.signature.size());
+    b["key_fingerprint"] = c.key_fpr;
+    b["public_key_pem"] = public_key_pem;
+    b["message"] = c.message();
+    return e;
+}
+
+void Alerting::on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
+                             sla::EpochMillis now) {
+    if (c.signature.empty())
+        return;  // only signed checkpoints prove anything off the host
+    try {
+        enqueue({checkpoint_event(c, public_key_pem, config_.contract.terms.zone,
+                                  config_.contract.name)},
+                now);
+    } catch (const std::exception& e) {
+        spdlog::error("alerts: cannot store the evidence_checkpoint event: {}", e.what());
+    }
+    dispatcher_->poke();
+}
+
+}  // namespace slawatch::alerts

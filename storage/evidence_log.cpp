@@ -1,0 +1,456 @@
+// The evidence log in SQLite: leaves, frontier, checkpoints, retention.
+
+#include "storage/evidence_log.hpp"
+
+#include "storage/evidence_rows.hpp"
+#include "storage/schema.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace slawatch::storage {
+namespace ev = evidence;
+
+namespace evidence_rows {
+
+Names Names::load(sqlite::Database& db) {
+    Names n;
+    auto& p = db.cached("SELECT id, name FROM probe");
+    while (p.step()) n.probes[p.column_int(0)] = p.column_text(1);
+    p.reset();
+    auto& e = db.cached("SELECT id, code FROM error_code");
+    while (e.step()) n.errors[e.column_int(0)] = e.column_text(1);
+    e.reset();
+    return n;
+}
+
+std::string_view Names::probe(std::int64_t id) const {
+    const auto it = probes.find(id);
+    return it == probes.end() ? std::string_view("?") : std::string_view(it->second);
+}
+
+sla::EpochMillis time_of_id(std::int64_t id) {
+    // Floor division: ids of results before 1970 are negative.
+    return id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+}
+
+namespace {
+
+std::string_view outcome_name(std::int64_t v) {
+    if (v < 0 || v >= sla::outcome_count)
+        return "invalid";
+    return sla::to_string(static_cast<sla::Outcome>(v));
+}
+
+constexpr std::size_t max_request_id = 128;  // as store.cpp keeps it
+
+}  // namespace
+
+std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
+                      std::string_view* probe) {
+    ev::LeafFields f;
+    f.time_ms = time_of_id(st.column_int(col));
+    f.probe = names.probe(st.column_int(col + 1));
+    f.outcome = outcome_name(st.column_int(col + 2));
+    f.http_status = static_cast<int>(st.column_int(col + 3));
+    if (!st.is_null(col + 4)) {
+        const auto it = names.errors.find(st.column_int(col + 4));
+        f.error_code = it == names.errors.end() ? std::string_view("?") : it->second;
+    }
+    f.request_id = st.column_blob(col + 5);
+    for (int i = 0; i < 5; ++i)
+        f.phases[static_cast<std::size_t>(i)] =
+            st.is_null(col + 6 + i) ? -1 : static_cast<std::int32_t>(st.column_int(col + 6 + i));
+    if (probe)
+        *probe = f.probe;
+    return ev::encode_leaf(f);
+}
+
+void leaf_of(std::int64_t id, std::string_view probe, const sla::Sample& s, std::string& out) {
+    ev::LeafFields f;
+    f.time_ms = time_of_id(id);
+    f.probe = probe;
+    f.outcome = sla::to_string(s.outcome);
+    f.http_status = s.http_status;
+    f.error_code = s.error_code;
+    if (s.outcome != sla::Outcome::ok)
+        f.request_id = std::string_view(s.request_id).substr(0, max_request_id);
+    const auto& p = s.phases;
+    f.phases = {p.dns_us, p.connect_us, p.tls_us, p.first_byte_us, p.total_us};
+    for (auto& v : f.phases) v = v >= 0 ? v : -1;
+    ev::encode_leaf(f, out);
+}
+
+void append_leaf(std::string& chunk, std::int64_t previous_id, const LeafRef& leaf) {
+    const auto d =
+        static_cast<std::uint64_t>(leaf.result_id) - static_cast<std::uint64_t>(previous_id);
+    // zigzag: small negative differences (a late replay) stay short too
+    auto z = (d << 1) ^ static_cast<std::uint64_t>(static_cast<std::int64_t>(d) >> 63);
+    while (z >= 0x80) {
+        chunk.push_back(static_cast<char>((z & 0x7f) | 0x80));
+        z >>= 7;
+    }
+    chunk.push_back(static_cast<char>(z));
+    chunk.append(leaf.digest.data(), leaf.digest.size());
+}
+
+bool decode_chunk(std::uint64_t first_idx, std::string_view blob, std::vector<LeafRef>& out) {
+    out.clear();
+    std::int64_t previous = 0;
+    std::size_t i = 0;
+    while (i < blob.size()) {
+        std::uint64_t z = 0;
+        int shift = 0;
+        for (;;) {
+            if (i >= blob.size() || shift > 63)
+                return false;
+            const auto byte = static_cast<std::uint8_t>(blob[i++]);
+            z |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
+            shift += 7;
+            if (!(byte & 0x80))
+                break;
+        }
+        if (blob.size() - i < evidence::digest_bytes)
+            return false;
+        const auto d = (z >> 1) ^ (~(z & 1) + 1);
+        LeafRef leaf;
+        leaf.idx = first_idx + out.size();
+        leaf.result_id = static_cast<std::int64_t>(static_cast<std::uint64_t>(previous) + d);
+        std::copy_n(blob.data() + i, leaf.digest.size(), leaf.digest.data());
+        i += leaf.digest.size();
+        previous = leaf.result_id;
+        out.push_back(leaf);
+    }
+    return true;
+}
+
+void for_each_chunk(sqlite::Database& db, std::uint64_t from,
+                    const std::function<bool(std::uint64_t, const std::vector<LeafRef>&)>& fn) {
+    // Start at the chunk holding leaf `from`.
+    auto st = db.prepare(
+        "SELECT first_idx, leaves FROM evidence_chunk WHERE first_idx >= coalesce((SELECT "
+        "max(first_idx) FROM evidence_chunk WHERE first_idx <= ?1), ?1) ORDER BY first_idx");
+    st.bind(1, static_cast<std::int64_t>(from));
+    std::vector<LeafRef> leaves;
+    while (st.step()) {
+        const auto first = static_cast<std::uint64_t>(st.column_int(0));
+        if (!decode_chunk(first, st.column_blob(1), leaves))
+            throw StoreError(fmt::format("evidence_chunk {} is corrupt", first));
+        std::erase_if(leaves, [&](const LeafRef& l) { return l.idx < from; });
+        if (!leaves.empty() && !fn(first, leaves))
+            return;
+    }
+}
+
+sqlite::Statement& row_by_id(sqlite::Database& db) {
+    return db.cached(fmt::format("SELECT {} FROM probe_result r WHERE r.id = ?", columns));
+}
+
+}  // namespace evidence_rows
+
+std::string Checkpoint::message() const {
+    return fmt::format("slawatch evidence checkpoint v1\ntree_size {}\nroot {}\ntime_ms {}\n",
+                       tree_size, ev::to_hex(root), time_ms);
+}
+
+std::string_view to_string(EvidenceProblem::Kind k) {
+    using K = EvidenceProblem::Kind;
+    switch (k) {
+        case K::missing:
+            return "missing";
+        case K::edited:
+            return "edited";
+        case K::inserted:
+            return "inserted";
+        case K::tree_mismatch:
+            return "tree_mismatch";
+        case K::bad_checkpoint:
+            return "bad_checkpoint";
+        case K::bad_signature:
+            return "bad_signature";
+        case K::bad_index:
+            return "bad_index";
+    }
+    return "?";
+}
+
+ev::Frontier EvidenceLog::read_frontier(std::string_view kind) const {
+    auto& st = db_.cached("SELECT nodes FROM evidence_frontier WHERE kind = ?");
+    st.bind(1, kind);
+    std::optional<ev::Frontier> f;
+    if (st.step()) {
+        f = ev::Frontier::parse(st.column_blob(0));
+        if (!f) {
+            st.reset();
+            throw StoreError(fmt::format("evidence_frontier '{}' is corrupt", kind));
+        }
+    }
+    st.reset();
+    return f ? *f : ev::Frontier{};
+}
+
+void EvidenceLog::write_frontier(std::string_view kind, const ev::Frontier& f) {
+    auto& st = db_.cached("INSERT OR REPLACE INTO evidence_frontier (kind, nodes) VALUES (?, ?)");
+    st.bind(1, kind).bind_blob(2, f.serialize()).run();
+}
+
+EvidenceLog::Batch::Batch(EvidenceLog& log) : log_(log), head_(log.read_frontier("head")) {
+    // A last chunk that is not full is continued (the daemon appends a few rows at a time).
+    auto& st = log_.db_.cached(
+        "SELECT first_idx, leaves FROM evidence_chunk ORDER BY first_idx DESC LIMIT 1");
+    std::vector<evidence_rows::LeafRef> leaves;
+    if (st.step()) {
+        const auto first = static_cast<std::uint64_t>(st.column_int(0));
+        const auto blob = st.column_blob(1);
+        if (evidence_rows::decode_chunk(first, blob, leaves) && !leaves.empty() &&
+            leaves.size() < evidence_rows::chunk_leaves && first + leaves.size() == head_.size()) {
+            chunk_.assign(blob);
+            chunk_first_ = first;
+            chunk_count_ = leaves.size();
+            previous_id_ = leaves.back().result_id;
+        }
+    }
+    st.reset();
+}
+
+void EvidenceLog::Batch::add_leaf(std::int64_t result_id, const std::string& probe,
+                                  const sla::Sample& s) {
+    evidence_rows::leaf_of(result_id, probe, s, leaf_);
+    add_hashed(result_id, log_.hasher_.leaf(leaf_));
+}
+
+void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash) {
+    if (chunk_count_ == evidence_rows::chunk_leaves)
+        flush_chunk();
+    if (chunk_count_ == 0) {
+        chunk_first_ = head_.size();
+        previous_id_ = 0;
+    }
+    evidence_rows::LeafRef leaf;
+    leaf.result_id = result_id;
+    std::copy_n(reinterpret_cast<const char*>(hash.data()), leaf.digest.size(), leaf.digest.data());
+    evidence_rows::append_leaf(chunk_, previous_id_, leaf);
+    previous_id_ = result_id;
+    ++chunk_count_;
+    head_.push(log_.hasher_, hash, [&](int level, std::uint64_t index, const ev::Hash& h) {
+        if (level != ev::stored_level)
+            return;
+        auto& node =
+            log_.db_.cached("INSERT OR REPLACE INTO evidence_node (idx, hash) VALUES (?, ?)");
+        node.bind(1, static_cast<std::int64_t>(index))
+            .bind_blob(2, {reinterpret_cast<const char*>(h.data()), h.size()})
+            .run();
+    });
+}
+
+void EvidenceLog::Batch::flush_chunk() {
+    if (chunk_count_ == 0)
+        return;
+    auto& st =
+        log_.db_.cached("INSERT OR REPLACE INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)");
+    st.bind(1, static_cast<std::int64_t>(chunk_first_)).bind_blob(2, chunk_).run();
+    chunk_.clear();
+    chunk_count_ = 0;
+}
+
+void EvidenceLog::Batch::commit() {
+    flush_chunk();
+    log_.write_frontier("head", head_);
+}
+
+void EvidenceLog::initialize() {
+    std::lock_guard lock(mutex_);
+    auto& has = db_.cached("SELECT count(*) FROM evidence_frontier WHERE kind = 'head'");
+    has.step();
+    const bool exists = has.column_int(0) > 0;
+    has.reset();
+    if (exists)
+        return;
+    sqlite::Transaction tx(db_);
+    // Results stored before the evidence log existed become its first leaves.
+    const auto names = evidence_rows::Names::load(db_);
+    Batch b(*this);
+    auto st = db_.prepare(
+        fmt::format("SELECT {} FROM probe_result r ORDER BY r.id", evidence_rows::columns));
+    while (st.step())
+        b.add_hashed(st.column_int(0), hasher_.leaf(evidence_rows::read_leaf(st, 0, names)));
+    b.commit();
+    tx.commit();
+}
+
+Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signer) {
+    std::lock_guard lock(mutex_);
+    sqlite::Transaction tx(db_);
+    const auto head = read_frontier("head");
+    Checkpoint c;
+    c.tree_size = head.size();
+    c.root = head.root(hasher_);
+    c.time_ms = now;
+    if (signer) {
+        c.signature = signer->sign(c.message());
+        c.key_fpr = signer->fingerprint();
+        const auto& pk = signer->public_key();
+        db_.cached(
+               "INSERT OR IGNORE INTO evidence_key (fpr, public_key, first_ms) VALUES (?, ?, ?)")
+            .bind(1, c.key_fpr)
+            .bind_blob(2, {reinterpret_cast<const char*>(pk.data()), pk.size()})
+            .bind(3, now)
+            .run();
+    }
+    auto& st = db_.cached(
+        "INSERT INTO evidence_checkpoint (tree_size, root, time_ms, signature, key_fpr) "
+        "VALUES (?, ?, ?, ?, ?)");
+    st.bind(1, static_cast<std::int64_t>(c.tree_size))
+        .bind_blob(2, {reinterpret_cast<const char*>(c.root.data()), c.root.size()})
+        .bind(3, c.time_ms);
+    if (signer)
+        st.bind_blob(4, c.signature).bind(5, c.key_fpr);
+    st.run();
+    c.id = db_.last_insert_rowid();
+    tx.commit();
+    return c;
+}
+
+namespace {
+
+constexpr std::string_view checkpoint_columns =
+    "id, tree_size, root, time_ms, signature, key_fpr FROM evidence_checkpoint";
+
+Checkpoint read_checkpoint(const sqlite::Statement& st) {
+    Checkpoint c;
+    c.id = st.column_int(0);
+    c.tree_size = static_cast<std::uint64_t>(st.column_int(1));
+    if (auto h = ev::hash_from_bytes(st.column_blob(2)))
+        c.root = *h;
+    c.time_ms = st.column_int(3);
+    c.signature = std::string(st.column_blob(4));
+    c.key_fpr = st.column_text(5);
+    return c;
+}
+
+}  // namespace
+
+std::vector<Checkpoint> EvidenceLog::checkpoints(sla::EpochMillis from_ms,
+                                                 sla::EpochMillis to_ms) const {
+    std::lock_guard lock(mutex_);
+    std::vector<Checkpoint> out;
+    auto& st = db_.cached(fmt::format("SELECT {} WHERE time_ms >= ? AND time_ms < ? ORDER BY id",
+                                      checkpoint_columns));
+    st.bind(1, from_ms).bind(2, to_ms);
+    while (st.step()) out.push_back(read_checkpoint(st));
+    st.reset();
+    return out;
+}
+
+std::optional<Checkpoint> EvidenceLog::proof_checkpoint() const {
+    std::lock_guard lock(mutex_);
+    auto& st = db_.cached(fmt::format(
+        "SELECT {} ORDER BY signature IS NOT NULL DESC, id DESC LIMIT 1", checkpoint_columns));
+    std::optional<Checkpoint> c;
+    if (st.step())
+        c = read_checkpoint(st);
+    st.reset();
+    return c;
+}
+
+std::optional<ev::PublicKey> EvidenceLog::public_key(const std::string& fpr) const {
+    std::lock_guard lock(mutex_);
+    auto& st = db_.cached("SELECT public_key FROM evidence_key WHERE fpr = ?");
+    st.bind(1, fpr);
+    std::optional<ev::PublicKey> key;
+    if (st.step()) {
+        const auto bytes = st.column_blob(0);
+        ev::PublicKey k;
+        if (bytes.size() == k.size()) {
+            std::copy(bytes.begin(), bytes.end(), reinterpret_cast<char*>(k.data()));
+            key = k;
+        }
+    }
+    st.reset();
+    return key;
+}
+
+std::vector<StoredResult> EvidenceLog::stored_results(sla::EpochMillis from,
+                                                      sla::EpochMillis to) const {
+    std::lock_guard lock(mutex_);
+    const auto names = evidence_rows::Names::load(db_);
+    std::vector<StoredResult> out;
+    auto& st =
+        db_.cached(fmt::format("SELECT {} FROM probe_result r WHERE r.id >= ? AND r.id < ? "
+                               "ORDER BY r.id",
+                               evidence_rows::columns));
+    st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
+    while (st.step()) {
+        StoredResult r;
+        r.id = st.column_int(0);
+        r.probe = names.probe(st.column_int(1));
+        r.sample.sent_ms = evidence_rows::time_of_id(r.id);
+        r.sample.outcome = static_cast<sla::Outcome>(st.column_int(2));
+        r.sample.http_status = static_cast<int>(st.column_int(3));
+        if (!st.is_null(4))
+            r.sample.error_code =
+                names.errors.count(st.column_int(4)) ? names.errors.at(st.column_int(4)) : "?";
+        r.sample.request_id = st.column_text(5);
+        out.push_back(std::move(r));
+    }
+    st.reset();
+    return out;
+}
+
+std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
+    std::lock_guard lock(mutex_);
+    auto pruned = read_frontier("pruned");
+    const auto start = pruned.size();
+    const auto names = evidence_rows::Names::load(db_);
+    auto& row = evidence_rows::row_by_id(db_);
+    auto& del = db_.cached("DELETE FROM probe_result WHERE id = ?");
+    std::int64_t deleted = 0;
+    std::vector<evidence_rows::LeafRef> rest;  // the kept tail of the chunk where it stops
+    std::uint64_t rest_first = 0;
+    // Leaves in order from the old prefix end while their results are old; a
+    // missing result or a gap stops it, so that verify still reports it.
+    evidence_rows::for_each_chunk(db_, start, [&](std::uint64_t, const auto& leaves) {
+        for (std::size_t i = 0; i < leaves.size(); ++i) {
+            const auto& l = leaves[i];
+            bool old = l.idx == pruned.size() && evidence_rows::time_of_id(l.result_id) < cutoff_ms;
+            if (old) {
+                row.bind(1, l.result_id);
+                old = row.step();
+                if (old)
+                    pruned.push(hasher_, hasher_.leaf(evidence_rows::read_leaf(row, 0, names)));
+                row.reset();
+            }
+            if (!old) {
+                rest.assign(leaves.begin() + static_cast<std::ptrdiff_t>(i), leaves.end());
+                rest_first = l.idx;
+                return false;
+            }
+            del.bind(1, l.result_id).run();
+            deleted += db_.changes();
+        }
+        return true;
+    });
+    if (pruned.size() == start)
+        return 0;
+    write_frontier("pruned", pruned);
+    db_.cached("DELETE FROM evidence_chunk WHERE first_idx < ?")
+        .bind(1, static_cast<std::int64_t>(pruned.size()))
+        .run();
+    if (!rest.empty()) {
+        // The chunk it stopped in keeps its tail, under the tail's first index.
+        std::string chunk;
+        std::int64_t previous = 0;
+        for (const auto& l : rest) {
+            evidence_rows::append_leaf(chunk, previous, l);
+            previous = l.result_id;
+        }
+        db_.cached("INSERT OR REPLACE INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)")
+            .bind(1, static_cast<std::int64_t>(rest_first))
+            .bind_blob(2, chunk)
+            .run();
+    }
+    return deleted;
+}
+
+}  // namespace slawatch::storage

@@ -1,0 +1,151 @@
+#pragma once
+// The tamper-evident evidence log (docs/evidence.md): every stored raw result
+// is a leaf of an append-only RFC 9162 Merkle tree, in the order it was
+// appended; checkpoints record the tree's size and root, signed with Ed25519
+// when a key is configured. Lives in the store's database and transactions.
+
+#include "sla/sample.hpp"
+#include "storage/evidence_signing.hpp"
+#include "storage/evidence_tree.hpp"
+#include "storage/sqlite.hpp"
+
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace slawatch::storage {
+
+struct Checkpoint {
+    std::int64_t id = 0;
+    std::uint64_t tree_size = 0;
+    evidence::Hash root{};
+    sla::EpochMillis time_ms = 0;
+    std::string signature;  // 64 bytes, or empty when unsigned
+    std::string key_fpr;    // hex SHA-256 of the signer's raw public key, or empty
+
+    // The exact bytes that are signed (docs/evidence.md).
+    std::string message() const;
+};
+
+// One thing `verify` found wrong, in the order of the tree.
+struct EvidenceProblem {
+    enum class Kind {
+        missing,         // a leaf's result row is gone (deleted, or its time changed)
+        edited,          // a result no longer hashes to its leaf's digest
+        inserted,        // a result that is no leaf of the tree
+        tree_mismatch,   // a checkpoint's root differs from the recomputed one
+        bad_checkpoint,  // a checkpoint beyond the tree, or with an unknown key
+        bad_signature,   // a checkpoint's signature does not verify
+        bad_index,       // the stored tree structure was altered
+    };
+    Kind kind = Kind::edited;
+    std::optional<sla::EpochMillis> time_ms;  // the result's send time, when known
+    std::string probe;                        // the result's probe, when known
+    std::optional<std::uint64_t> leaf;
+    std::optional<std::int64_t> checkpoint;  // its id
+    std::string message;                     // for people
+};
+
+std::string_view to_string(EvidenceProblem::Kind k);
+
+struct VerifyReport {
+    std::uint64_t tree_size = 0;
+    std::uint64_t pruned = 0;  // leaves before this were removed by retention
+    std::int64_t results = 0;  // raw result rows
+    std::int64_t checkpoints = 0;
+    std::int64_t signed_checkpoints = 0;
+    std::int64_t checked_roots = 0;     // checkpoints whose root was recomputed
+    std::vector<std::string> key_fprs;  // keys that signed checkpoints
+    std::optional<Checkpoint> latest;
+    std::vector<EvidenceProblem> problems;
+
+    bool intact() const { return problems.empty(); }
+};
+
+// A result's leaf and the RFC 9162 inclusion path to a checkpoint's root.
+struct InclusionProof {
+    std::int64_t result_id = 0;
+    std::uint64_t leaf_index = 0;
+    std::string leaf_bytes;
+    std::vector<evidence::Hash> path;
+};
+
+// A result as stored, with its row id.
+struct StoredResult {
+    std::int64_t id = 0;
+    std::string probe;
+    sla::Sample sample;
+};
+
+class EvidenceLog {
+  public:
+    EvidenceLog(sqlite::Database& db, std::recursive_mutex& mutex) : db_(db), mutex_(mutex) {}
+
+    // The leaves appended inside one store transaction. commit() before the
+    // transaction commits; dropped uncommitted, nothing of it remains.
+    class Batch {
+      public:
+        explicit Batch(EvidenceLog& log);
+        // One call per inserted probe_result row (its id and what was stored).
+        void add_leaf(std::int64_t result_id, const std::string& probe, const sla::Sample& s);
+        void commit();
+
+      private:
+        friend class EvidenceLog;
+        void add_hashed(std::int64_t result_id, const evidence::Hash& hash);
+        void flush_chunk();
+        EvidenceLog& log_;
+        evidence::Frontier head_;
+        // The open chunk (continued from the last stored one when not full).
+        std::string chunk_;
+        std::uint64_t chunk_first_ = 0;
+        std::size_t chunk_count_ = 0;
+        std::int64_t previous_id_ = 0;
+        std::string leaf_;  // reused for each leaf's bytes
+    };
+    Batch batch() { return Batch(*this); }
+
+    // Read-write open: a database without a tree yet (new, or migrated from
+    // schema 2) makes its existing results the first leaves, in id order.
+    void initialize();
+
+    // Records a checkpoint of the whole tree as of `now`, signed when
+    // `signer` is given. In its own transaction.
+    Checkpoint checkpoint(sla::EpochMillis now, const evidence::Signer* signer);
+
+    // Recomputes the tree from the stored results and checks every leaf,
+    // checkpoint and signature. Read-only, in one read transaction.
+    VerifyReport verify() const;
+
+    // Checkpoints recorded in [from_ms, to_ms), oldest first.
+    std::vector<Checkpoint> checkpoints(sla::EpochMillis from_ms, sla::EpochMillis to_ms) const;
+    // The newest checkpoint, the newest signed one preferred.
+    std::optional<Checkpoint> proof_checkpoint() const;
+    // Public key of a fingerprint seen on checkpoints.
+    std::optional<evidence::PublicKey> public_key(const std::string& fpr) const;
+
+    // Stored results with sent time in [from, to), with their row ids.
+    std::vector<StoredResult> stored_results(sla::EpochMillis from, sla::EpochMillis to) const;
+    // Inclusion proofs of `result_ids` in the tree of checkpoint `at`; ids
+    // that are not leaves of it are left out.
+    std::vector<InclusionProof> prove(const std::vector<std::int64_t>& result_ids,
+                                      const Checkpoint& at) const;
+
+    // Retention: deletes the longest prefix of leaves whose results are all
+    // older than `cutoff_ms`, with those results, and keeps the frontier of
+    // the prefix so the rest still verifies. Call inside a transaction.
+    // Returns the number of results deleted.
+    std::int64_t prune(sla::EpochMillis cutoff_ms);
+
+  private:
+    evidence::Frontier read_frontier(std::string_view kind) const;
+    void write_frontier(std::string_view kind, const evidence::Frontier& f);
+
+    sqlite::Database& db_;
+    std::recursive_mutex& mutex_;
+    mutable evidence::Hasher hasher_;
+};
+
+}  // namespace slawatch::storage

@@ -1,0 +1,66 @@
+#pragma once
+// Internal to the evidence log: a stored probe_result row as a leaf.
+
+#include "storage/evidence_tree.hpp"
+#include "storage/sqlite.hpp"
+
+#include <array>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace slawatch::storage::evidence_rows {
+
+// The probe_result columns read_leaf() expects, in this order.
+inline constexpr std::string_view columns =
+    "r.id, r.probe, r.outcome, r.http_status, r.error_code, r.request_id, r.dns_us, "
+    "r.connect_us, r.tls_us, r.first_byte_us, r.total_us";
+inline constexpr int column_count = 11;
+
+// Probe and error code names by id, read once per operation.
+struct Names {
+    std::unordered_map<std::int64_t, std::string> probes;
+    std::unordered_map<std::int64_t, std::string> errors;
+    static Names load(sqlite::Database& db);
+    std::string_view probe(std::int64_t id) const;
+};
+
+// The send time a probe_result id stands for (id = time_ms * id_slots + n).
+sla::EpochMillis time_of_id(std::int64_t id);
+
+// The leaf of the row whose columns start at `col`; its probe name in `probe`.
+std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
+                      std::string_view* probe = nullptr);
+
+// The leaf of a result as append stores it: the rules of store.cpp (no
+// request id on ok results, at most 128 bytes of it, absent phases NULL).
+void leaf_of(std::int64_t id, std::string_view probe, const sla::Sample& s, std::string& out);
+
+// Leaves are stored in chunks of consecutive leaves, one evidence_chunk row
+// each: per leaf the result id (zigzag varint of the difference to the
+// previous leaf's, the first one's to 0) and the first digest_bytes of its hash.
+inline constexpr std::size_t chunk_leaves = 256;
+
+struct LeafRef {
+    std::uint64_t idx = 0;
+    std::int64_t result_id = 0;
+    std::array<char, evidence::digest_bytes> digest{};
+};
+
+void append_leaf(std::string& chunk, std::int64_t previous_id, const LeafRef& leaf);
+// The leaves of a chunk; false when the blob is malformed.
+bool decode_chunk(std::uint64_t first_idx, std::string_view blob, std::vector<LeafRef>& out);
+
+// Calls `fn` for every stored leaf with idx >= from, in order, a chunk at a
+// time (`first_idx` of each chunk, to spot gaps). Stops when fn returns false.
+// Throws StoreError on a malformed chunk.
+void for_each_chunk(
+    sqlite::Database& db, std::uint64_t from,
+    const std::function<bool(std::uint64_t first_idx, const std::vector<LeafRef>& leaves)>& fn);
+
+// The cached statement reading one probe_result row (columns as above) by id (parameter 1).
+sqlite::Statement& row_by_id(sqlite::Database& db);
+
+}  // namespace slawatch::storage::evidence_rows
