@@ -4,6 +4,7 @@
 
 #include "storage/schema.hpp"
 #include "storage/writer_lock.hpp"
+#include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -390,8 +391,10 @@ TEST_CASE("a reading command migrates a version 2 database when no daemon runs",
         sqlite3* h = nullptr;
         REQUIRE(sqlite3_open(w.db.c_str(), &h) == SQLITE_OK);
         REQUIRE(sqlite3_exec(h,
-                             "INSERT INTO minute (probe, minute, v) SELECT id, 29670000, 2 FROM "
-                             "probe; PRAGMA user_version = 2;",
+                             ("INSERT INTO minute (probe, minute, v) SELECT id, 29670000, 2 FROM "
+                              "probe; " +
+                              std::string(testing::as_schema_version_2_sql))
+                                 .c_str(),
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(h);
     }

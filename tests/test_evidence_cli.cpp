@@ -108,10 +108,12 @@ struct World {
     }
 };
 
-// The id of the run of `probe` at 2026-06-01T10:MM:SS+08:00.
+// The id (an SQL expression) of the update_check run at 2026-06-01T10:MM:SS+08:00:
+// time_ms * 1024 + the probe's id.
 std::string id_at(int minute, int second) {
     const long long ms = 1'780'279'200'000LL + minute * 60'000LL + second * 1000LL;
-    return std::to_string(ms * 1024);
+    return "(" + std::to_string(ms * 1024) +
+           " + (SELECT id FROM probe WHERE name = 'update_check'))";
 }
 
 }  // namespace

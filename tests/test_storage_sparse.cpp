@@ -6,6 +6,7 @@
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "storage/writer_lock.hpp"
+#include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -211,7 +212,7 @@ TEST_CASE("storage: version 3 drops the stored empty unknown minutes and the nex
             "WHERE minute < {}) INSERT OR IGNORE INTO minute (probe, minute, v) "
             "SELECT p.id, r.minute, 2 FROM probe p, r WHERE p.name IN ('service', 'a', 'b', 'ctl')",
             m0 - 100, m0 + 2099));
-        db.exec("PRAGMA user_version = 2");
+        db.exec(testing::as_schema_version_2_sql);
     }
     REQUIRE(count(path, "SELECT count(*) FROM minute") == 4 * 2200);
     CHECK_THROWS_AS(Store::open(config, path, OpenMode::read_only), storage::SchemaOutdated);
