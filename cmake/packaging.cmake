@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # packaging: install rules for the system layout and the CPack .deb (docs/install.md).
 #
 #   cmake --install build --prefix /usr            # DESTDIR=... respected

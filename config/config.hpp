@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The typed, validated configuration (INTERFACE.md "Config").
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [contract]: the SLA terms (INTERFACE.md "Config").
 
 #include "config/section.hpp"

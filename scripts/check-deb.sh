@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the .deb from an already built tree (cpack -G DEB) and checks what is
 # in it: the control data, the binary, the unit, the user/dirs files, the man
 # pages, the example config as a conffile, and the maintainer scripts.

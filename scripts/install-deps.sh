@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian bookworm package slawatch needs to build, test,
 # benchmark and package itself. The one place dependencies are listed.
 set -euo pipefail

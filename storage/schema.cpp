@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Schema version 1 and the migration machinery (see docs/schema.md).
 
 #include "storage/schema.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch probe` as a user runs it: against tcmpp-sim and a closed port; the
 // JSON fields INTERFACE.md names, and exit 0 / 1 / 2.
 

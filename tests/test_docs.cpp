@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The man pages say what the code does: every config key in slawatch.toml(5)
 // is one the loader knows and every key the loader knows is there; every
 // subcommand of `slawatch --help` and each of its options is in slawatch(1).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Installing: `cmake --install <build> --prefix /usr` into a DESTDIR gives the
 // layout docs/install.md describes, and nothing else.
 

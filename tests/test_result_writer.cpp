@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's batched result writer against a real Store whose database
 // another connection holds locked (DESIGN.md 4: "database locked").
 

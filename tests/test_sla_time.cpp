@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R1: dates, RFC 3339 and the contract time zone (incl. DST zones).
 #include "sla/service_month.hpp"
 #include "sla/time.hpp"
