@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Probe engine benchmarks (DESIGN.md 5): throughput per core with a fresh
+// Probe engine benchmarks (docs/architecture.md, "Targets"): throughput per core with a fresh
 // connection per probe and results persisted, CPU time per probe, scheduling
 // jitter and resident memory with 1,000 probes configured.
 //

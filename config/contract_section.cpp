@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// [contract]: the SLA terms (INTERFACE.md "Config").
+// [contract]: the SLA terms (man slawatch.toml, docs/configuration.md).
 
 #include "config/section.hpp"
 #include "config/sections.hpp"

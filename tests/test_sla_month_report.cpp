@@ -10,7 +10,7 @@ using S = MinuteState;
 
 namespace {
 
-// The INTERFACE.md example contract: 3 months from 17 March, March billed 500.
+// The documented example contract (docs/interface.md): 3 months from 17 March, March billed 500.
 ContractTerms example_terms() {
     ContractTerms t;
     t.zone = *TimeZone::locate("Asia/Shanghai");
