@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the daemon calls: after each finalized minute, detect the events, store
 // them in the outbox for the hooks that take them, and let the dispatcher

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evidence_checkpoint event: a signed checkpoint, carried off the host.
 
 #include "alerts/alerting.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert detector: incidents, error budget, tiers, claim windows and the
 // monitor's own health, from finalized minutes and the month's figures.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Which alert events the newly finalized minutes call for. Pure: no I/O, no
 // clock. The figures come from sla::MonthReport (Store::month_report), the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert dispatcher: due outbox rows -> hooks, results -> outbox.
 
 #include "alerts/dispatcher.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Delivers due outbox rows through their hooks on the daemon's io_context:
 // one attempt at a time per hook (events arrive in order), retries with

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Alert events: names of the types and the common body fields.
 
 #include "alerts/event.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Alert events: what happened, in words and figures, under a stable id so that
 // the same happening is never sent twice (the outbox dedupes by id).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // exec hooks: the configured argv, run without a shell (posix_spawn), the
 // event JSON on stdin, killed with its process group at the timeout.
 

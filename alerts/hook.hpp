@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A delivery channel for alert events: exec (a program, event JSON on stdin)
 // or webhook (an HTTP(S) POST). One attempt at a time per hook.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The alert outbox: alert_event + alert_outbox rows (schema v2).
 
 #include "alerts/outbox.hpp"

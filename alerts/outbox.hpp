@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The alert outbox in SQLite: every event is stored once (alert_event) and,
 // before any delivery, once per hook that takes it (alert_outbox). Rows stay

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // webhook hooks: an HTTP(S) POST of the event JSON through the probes' HTTP
 // client, signed with HMAC-SHA256 when a secret_file is set; 2xx = delivered.
 

@@ -1,4 +1,5 @@
-// Probe engine benchmarks (DESIGN.md 5): throughput per core with a fresh
+// SPDX-License-Identifier: Apache-2.0
+// Probe engine benchmarks (docs/architecture.md, "Targets"): throughput per core with a fresh
 // connection per probe and results persisted, CPU time per probe, scheduling
 // jitter and resident memory with 1,000 probes configured.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Replay benchmark: generates a CSV of ROWS results (4 service probes at 6
 // runs a minute, 1 % failures with a status, error code and request id, a
 // latency on every row), then runs the real `slawatch replay` on it twice

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Storage benchmark: replay ingest (append + derive) rows/s, report latency
 // for one Service Month and a whole year (4 probes at 6 probes a minute,
 // warm cache), and bytes per raw result and per minute row.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Probe engine and daemon benchmarks against tcmpp-sim on loopback, and
 # prometheus-blackbox-exporter probing the same target at the same rate.
 # Results go to stdout; docs/performance.md ("Probes and daemon") records them.

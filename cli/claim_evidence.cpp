@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evidence section of `claim`: checkpoints, key and inclusion proofs.
 
 #include "cli/claim_evidence.hpp"

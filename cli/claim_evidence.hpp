@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The tamper-evidence part of a claim package: the checkpoints covering the
 // month, the signing key, and an RFC 9162 inclusion proof of every failed call

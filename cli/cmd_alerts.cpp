@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch alerts list|test`: the events alerting has stored and their
 // delivery per hook; a test event sent through one hook now.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch check-config`: validates a config and shows what it means: the term's
 // Service Months with their error budgets and claim windows, and the probes.
 

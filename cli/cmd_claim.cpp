@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch claim`: the R11 claim package of one Service Month: the user and
 // order IDs, the month's figures, and every unavailable minute with its
 // evidence. R12: outcomes, statuses, API codes and request ids only.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch incidents`: runs of consecutive unavailable (down) service minutes.
 
 #include "cli/commands.hpp"

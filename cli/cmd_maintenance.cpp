@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch maintenance add|list|remove`: announced maintenance windows kept
 // in the database (R4 / SLA 4.1); changes re-derive the minutes they cover.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch minutes`: per-minute states of every probe and the service row.
 
 #include "cli/commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch probe`: runs one configured probe once, now, and shows what it saw:
 // the first thing an operator runs after editing a probe.
 

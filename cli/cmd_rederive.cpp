@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch rederive`: re-derives the stored minutes and rollups under the
 // given config (after an edit of min_samples, policy, maintenance windows,
 // time zone, term or probes) while no daemon writes the database.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch replay`: feeds recorded probe results (CSV) through the
 // classifier into the database, streamed and all or nothing: the results
 // and the minutes they touch commit in one transaction.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch report`: one Service Month's figures (R6-R10) as a table, JSON or CSV.
 
 #include "cli/commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // slawatch run: the daemon (DESIGN.md section 2).
 
 #include "cli/commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch status`: the current Service Month so far.
 
 #include "alerts/outbox.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch verify`: recompute the evidence log's Merkle tree from the stored
 // raw results and check every leaf, checkpoint and signature (docs/evidence.md).
 // Exit 0 intact, 1 naming the first result that no longer matches.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Each subcommand registers itself on the top-level app; main() only wires them.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Collects the evidence of down service minutes from the store.
 
 #include "cli/evidence.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #include "cli/evidence_cli.hpp"
 
 #include "cli/exit_codes.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The evidence log as the commands use it: the signing key of a config, and
 // the checkpoint replay records after an import.

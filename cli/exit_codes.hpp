@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Exit codes of every command (INTERFACE.md): 0 ok, 1 runtime failure, 2 bad usage/config/input.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // slawatch: the one binary; subcommands live in cli/cmd_*.cpp.
 
 #include "cli/commands.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The replay CSV reader and row parser.
 
 #include "cli/replay_csv.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The replay CSV, streamed: a line reader over a large buffer and a parser
 // of the header and of each row (no regex, no iostream per row).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What the data commands (replay, report, minutes, incidents, maintenance,
 // claim, status) share: loading the config, opening the store, parsing

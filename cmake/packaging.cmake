@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # packaging: install rules for the system layout and the CPack .deb (docs/install.md).
 #
 #   cmake --install build --prefix /usr            # DESTDIR=... respected
@@ -57,6 +58,31 @@ add_custom_target(slawatch_man ALL DEPENDS ${slawatch_man_outputs})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
 
+# Debian's copyright (machine-readable, DEP-5) and changelog.Debian.gz, which
+# Debian policy puts beside the docs of every package.
+install(FILES packaging/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})
+install(FILES packaging/debian/lintian-overrides DESTINATION ${CMAKE_INSTALL_DATADIR}/lintian/overrides
+        RENAME slawatch)
+set(slawatch_changelog_gz ${PROJECT_BINARY_DIR}/changelog.Debian.gz)
+add_custom_command(OUTPUT ${slawatch_changelog_gz}
+  COMMAND ${SLAWATCH_GZIP} -9 -n -c ${PROJECT_SOURCE_DIR}/packaging/debian/changelog > ${slawatch_changelog_gz}
+  DEPENDS ${PROJECT_SOURCE_DIR}/packaging/debian/changelog
+  COMMENT "gzip packaging/debian/changelog")
+add_custom_target(slawatch_changelog ALL DEPENDS ${slawatch_changelog_gz})
+install(FILES ${slawatch_changelog_gz} DESTINATION ${CMAKE_INSTALL_DOCDIR})
+
+# The package's version is the changelog's latest entry, as in a Debian source
+# package: "slawatch (UPSTREAM-REVISION) ...", and UPSTREAM must be project()'s.
+file(STRINGS ${PROJECT_SOURCE_DIR}/packaging/debian/changelog slawatch_changelog_top LIMIT_COUNT 1)
+if(NOT slawatch_changelog_top MATCHES "^slawatch \\(([^)-]+)-([^)]+)\\) ")
+  message(FATAL_ERROR "packaging/debian/changelog: the first line must read 'slawatch (VERSION-REVISION) ...'")
+endif()
+if(NOT CMAKE_MATCH_1 STREQUAL PROJECT_VERSION)
+  message(FATAL_ERROR "packaging/debian/changelog is at ${CMAKE_MATCH_1}, project() at ${PROJECT_VERSION}: "
+                      "add a changelog entry for the new version")
+endif()
+set(SLAWATCH_DEB_REVISION ${CMAKE_MATCH_2})
+
 # --- CPack: one .deb --------------------------------------------------------
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME slawatch)
@@ -71,14 +97,16 @@ Platform named in its SLA several times a minute, decides for every minute
 whether the service was unavailable as the contract defines it, keeps the
 evidence in SQLite and computes Service Month availability, compensation
 tiers and claim windows. It runs as a hardened systemd service; the package
-enables and starts nothing on its own.")
+enables and starts nothing on a first install.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_RELEASE ${SLAWATCH_DEB_REVISION})
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_MAINTAINER "${CPACK_PACKAGE_CONTACT}")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# sysusers/tmpfiles/systemctl in the maintainer scripts; tzdata for contract time zones.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, tzdata")
+# systemd-sysusers/-tmpfiles and deb-systemd-helper/-invoke (init-system-helpers)
+# in the maintainer scripts; tzdata for the contract time zones.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, init-system-helpers (>= 1.54), tzdata")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
   ${PROJECT_SOURCE_DIR}/packaging/debian/postinst

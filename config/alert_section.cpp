@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [[alert]]: hooks told about alert events, run as a program (exec) or sent
 // as an HTTP POST (webhook). See docs/alerts.md.
 

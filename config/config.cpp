@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // load()/parse(): TOML text -> Config, or every problem found, in file order.
 
 #include "config/config.hpp"

@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The typed, validated configuration (INTERFACE.md "Config").
+// The typed, validated configuration (man slawatch.toml, docs/configuration.md).
 
 #include "sla/classifier.hpp"
 #include "sla/contract.hpp"

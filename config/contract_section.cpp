@@ -1,4 +1,5 @@
-// [contract]: the SLA terms (INTERFACE.md "Config").
+// SPDX-License-Identifier: Apache-2.0
+// [contract]: the SLA terms (man slawatch.toml, docs/configuration.md).
 
 #include "config/section.hpp"
 #include "config/sections.hpp"

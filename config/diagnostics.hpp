@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Collects config problems as "file:line:col: message" lines, reported in file order.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [evidence]: signing the evidence log's checkpoints, and how often the daemon records one.
 
 #include "config/section.hpp"

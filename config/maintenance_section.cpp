@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [[maintenance]]: announced provider maintenance windows (R4, SLA 4.1).
 
 #include "config/section.hpp"

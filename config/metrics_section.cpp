@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [metrics]: the Prometheus endpoint.
 
 #include "config/section.hpp"

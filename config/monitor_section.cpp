@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [monitor]: how often probes run and how a minute is decided (R2, R3, R5).
 
 #include "config/section.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [[probe]]: the functions measured (role "service") and the independent
 // reference targets that tell a local network fault from the provider's (role "control", R4).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The kind-specific keys of a [[probe]]: what it calls and how it checks the answer.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A typed, checked view of one TOML table: each getter reports its own problems
 // (wrong type, bad value) and marks the key as known; finish() reports the rest

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One reader per config section; config.cpp dispatches the top-level keys to them.
 // To add a section: write read_<name>() in <name>_section.cpp and list it in config.cpp.

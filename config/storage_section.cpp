@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // [storage]: where the evidence lives and how durably it is written.
 
 #include "config/section.hpp"

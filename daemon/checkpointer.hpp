@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // When the daemon records an evidence checkpoint: at every
 // evidence.checkpoint_interval_minutes boundary and at each day's end in the

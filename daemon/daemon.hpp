@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `slawatch run`: wires config, probes, scheduler, writer, store, finalizer,
 // metrics and lifecycle on one io_context thread.

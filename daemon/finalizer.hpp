@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // When a minute may be finalized: every run planned in it has completed or
 // timed out. Pure logic; the daemon applies it to the Store.

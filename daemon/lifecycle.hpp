@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's lifecycle: signals (SIGTERM/SIGINT stop, SIGHUP reload),
 // systemd notifications and the watchdog, all on the daemon's io_context.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's log: spdlog to stderr, one line per state change, never per
 // probe run, never a secret.

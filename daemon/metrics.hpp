@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The daemon's Prometheus metrics, rendered in the text exposition format 0.0.4.
 // Availability and budget come from the same sla::MonthReport as `report`.

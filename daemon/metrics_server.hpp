@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small HTTP server for GET /metrics and GET /healthz, on the daemon's
 // io_context. Bounded request sizes, a deadline per connection, loopback by default.

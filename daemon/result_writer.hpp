@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The batched result writer: buffers probe results and appends them to the
 // store in one transaction per second or per `batch_rows` rows. When the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The wall-clock scheduler: every probe runs `probes_per_minute` times in each
 // wall-clock minute (R1), spread evenly, probes offset from each other.

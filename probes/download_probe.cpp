@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kind = "download": the API call that yields a presigned package URL, then at
 // once a ranged GET of that URL. One deadline covers both requests.
 // Phases: dns/connect/tls/first byte of the API call; total = the whole run.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // One HTTP(S) exchange per fresh connection, after Beast's async client examples:
 // resolve -> connect -> [TLS handshake] -> write -> read first bytes -> read rest.
 

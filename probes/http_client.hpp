@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One HTTP(S) request on a fresh connection, under one total deadline, with
 // size limits and phase timings; every failure is classified as an sla::Outcome.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kind = "http": one request, the status checked against expect_status and
 // the body against body_contains.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // make_probe: the probe kind named in the config, set up once (secrets, CA, URLs).
 
 #include "probes/probe.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One configured probe, run on demand; every run ends in exactly one sla::Sample.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What every probe kind shares: the run clock, Sample filling, setup helpers.
 // Internal to slawatch_probes.

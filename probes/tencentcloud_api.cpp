@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TencentCloud API 3.0: secrets, TC3-signed requests, and what an answer means.
 
 #include "probes/tencentcloud_api.hpp"

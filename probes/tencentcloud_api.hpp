@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The TencentCloud API 3.0 call shared by the tencentcloud and download probes:
 // credentials, the TC3-signed request, and the judgement of the answer.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kind = "tencentcloud": one TC3-signed TencentCloud API 3.0 call, judged by
 // HTTP status, Response.Error.Code and the action's expected field.
 

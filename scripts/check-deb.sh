@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Builds the .deb from an already built tree (cpack -G DEB) and checks what is
 # in it: the control data, the binary, the unit, the user/dirs files, the man
-# pages, the example config as a conffile, and the maintainer scripts.
+# pages, the example config as a conffile, the maintainer scripts, the
+# copyright file and changelog; then lintian must report no error and no
+# warning (scripts/check-install.sh installs it for real).
 #   BUILD_DIR=DIR   the build tree (default: build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -37,12 +40,22 @@ need "tmpfiles.d"               ' \./usr/lib/tmpfiles\.d/slawatch\.conf$'       
 need "slawatch(1)"              ' \./usr/share/man/man1/slawatch\.1\.gz$'       "$contents"
 need "slawatch.toml(5)"         ' \./usr/share/man/man5/slawatch\.toml\.5\.gz$' "$contents"
 need "the example config"       ' \./etc/slawatch/slawatch\.toml$'             "$contents"
+need "the copyright file"       ' \./usr/share/doc/slawatch/copyright$'        "$contents"
+need "changelog.Debian.gz"      ' \./usr/share/doc/slawatch/changelog\.Debian\.gz$' "$contents"
 if grep -q 'tcmpp-sim' <<<"$contents"; then
     echo "check-deb: $deb ships the test tool tcmpp-sim" >&2
     fail=1
 fi
 conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
 need "conffile /etc/slawatch/slawatch.toml" '^/etc/slawatch/slawatch\.toml$' "$conffiles"
+
+# Every tag lintian has for a binary package; an override is shipped in the
+# package (usr/share/lintian/overrides/slawatch), each with a comment why.
+echo "check-deb: lintian $(lintian --version | awk '{print $2}') on $deb"
+if ! lintian --fail-on error,warning --display-info --tag-display-limit 0 "$deb"; then
+    echo "check-deb: lintian reports errors or warnings for $deb" >&2
+    fail=1
+fi
 
 [ "$fail" = 0 ] && echo "check-deb: $deb OK"
 exit "$fail"

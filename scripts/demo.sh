@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # The slawatch demo: installs the dependencies, builds, starts tcmpp-sim (a local
 # TCMPP stand-in) with a fault plan, runs the daemon against it and shows what an
 # operator watches: the daemon's log as minutes are finalized, and

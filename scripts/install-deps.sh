@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs every Debian bookworm package slawatch needs to build, test,
 # benchmark and package itself. The one place dependencies are listed.
 set -euo pipefail
@@ -12,8 +13,8 @@ packages=(
   libsystemd-dev libssl-dev libhowardhinnant-date-dev
   # tests: Catch2 v2, IANA time zones, sqlite3 shell, openssl for test certs
   catch2 tzdata sqlite3 openssl
-  # packaging and unit checks
-  dpkg-dev file systemd
+  # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
+  dpkg-dev file systemd lintian
   # benchmarks: the peer we measure against
   prometheus-blackbox-exporter procps
 )

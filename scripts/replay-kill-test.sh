@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Kills `slawatch replay` with SIGKILL at random moments, more often than CI
 # does (6), and checks every time that the database is intact and holds
 # either nothing or everything, minutes included.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
 # Installs the dependencies, builds slawatch and runs the whole test suite.
 #   SLAWATCH_SANITIZE=1  build and test under AddressSanitizer + UBSan (build-asan/)
 #   BUILD_DIR=DIR        build somewhere else
@@ -8,10 +9,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 
 build=${BUILD_DIR:-build}
-flags=()
+# Warnings are errors here and in CI; a user's plain build only warns.
+flags=(-DSLAWATCH_WERROR=ON)
 if [ "${SLAWATCH_SANITIZE:-0}" = 1 ]; then
   build=${BUILD_DIR:-build-asan}
-  flags=(-DSLAWATCH_SANITIZE=ON -DSLAWATCH_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug)
+  flags+=(-DSLAWATCH_SANITIZE=ON -DSLAWATCH_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug)
 fi
 
 cmake -S . -B "$build" -G Ninja "${flags[@]}"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R7, R8: availability in exact integer arithmetic.
 #include "sla/availability.hpp"
 

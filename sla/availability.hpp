@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R7, R8: availability of a Service Month, compared with the standard in integers.
 

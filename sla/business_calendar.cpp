@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R10: business days for the claim window.
 #include "sla/business_calendar.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R10: business days are Monday-Friday, minus holidays, plus make-up workdays.
 

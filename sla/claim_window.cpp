@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R10: the claim window of a Service Month.
 #include "sla/claim_window.hpp"
 

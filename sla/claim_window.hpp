@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R10: when a compensation claim for a Service Month may be filed.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R2-R5: the state of a probe's minute and of the service's minute.
 #include "sla/classifier.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R2-R5: from a minute's samples to the minute's state.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R9: compensation tiers and the liability caps.
 #include "sla/compensation.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R9: compensation tiers, the month-fee cap and the 12-month liability cap.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R9: the fee a Service Month pays.
 #include "sla/contract.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Exact fixed-point decimals ("1000.00", "99.9"), shared by Money and Percent.
 

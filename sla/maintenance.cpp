@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R4 / SLA 4.1: does any announced window excuse a minute?
 #include "sla/maintenance.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R4 / SLA 4.1: announced maintenance windows.
 

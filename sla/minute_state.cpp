@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Minute state names, as stored in text output and accepted on input.
 #include "sla/minute_state.hpp"
 

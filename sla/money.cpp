@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R9: decimal money in integer cents.
 #include "sla/money.hpp"
 

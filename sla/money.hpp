@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R9: money is decimal, held as integer hundredths, never binary floating point.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R7-R10: one Service Month's figures, the one place they are computed.
 #include "sla/month_report.hpp"
 

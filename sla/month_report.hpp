@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R7-R10 together: one Service Month's figures, as report, status, alerts and
 // metrics all show them. Nothing else computes availability its own way.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Outcome names and the mapping of API error codes and HTTP statuses (R4).
 #include "sla/outcome.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R8: exact fixed-point percentages (millionths of a percent).
 #include "sla/percent.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R8: percentages as exact fixed-point numbers, so that 99.9 % is exactly 99.9 %.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One probe run's result: what the classifier and the evidence store keep (R12:
 // no response bodies, no credentials).

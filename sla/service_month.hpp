@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R6, R7: the Service Months of a term and their total minutes.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R1: epoch minutes, calendar dates and the contract time zone.
 #include "sla/time.hpp"
 

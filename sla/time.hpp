@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // R1: wall-clock minutes as UTC epoch minutes; dates taken in the contract zone.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R2-R5: minute derivation - a pure function of the stored results, the
 // maintenance windows (config and database) and the config.
 

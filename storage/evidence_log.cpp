@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evidence log in SQLite: leaves, frontier, checkpoints, retention.
 
 #include "storage/evidence_log.hpp"

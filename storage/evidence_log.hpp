@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The tamper-evident evidence log (docs/evidence.md): every stored raw result
 // is a leaf of an append-only RFC 9162 Merkle tree, in the order it was

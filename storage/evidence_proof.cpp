@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Inclusion proofs: the RFC 9162 path of a leaf, built from stored subtree
 // hashes (evidence_node), the retained frontier and the leaves below them.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Ed25519 through OpenSSL's EVP interface: sign, verify, fingerprint.
 
 #include "storage/evidence_signing.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Ed25519 signing of evidence checkpoints (OpenSSL EVP). The private key is
 // read from a PEM file and kept in memory only: never logged, never stored.

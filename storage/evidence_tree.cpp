@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Leaf encoding, RFC 9162 hashing, the frontier and inclusion proofs.
 
 #include "storage/evidence_tree.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The pure parts of the evidence log (docs/evidence.md): the byte-exact leaf
 // encoding, RFC 9162 hashing, the compact range ("frontier") that lets the tree

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `verify`: recompute the tree from the stored results and check every leaf
 // digest, checkpoint root and signature.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Idempotent appends and bulk imports: a result is identified by its probe
 // and send time (probe_result.id = time_ms * id_slots + probe id), so
 // storing it again is a no-op and a different result under the same

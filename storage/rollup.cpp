@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Rollup queries: state counts, Service Month figures and minute rows.
 
 #include "storage/sqlite_store.hpp"

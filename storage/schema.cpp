@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The schema versions and the migration machinery (see docs/schema.md).
 
 #include "storage/schema.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The database schema and its migrations, versioned by PRAGMA user_version.
 

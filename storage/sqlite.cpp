@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // RAII wrappers over the SQLite C API.
 
 #include "storage/sqlite.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Thin RAII wrappers over the SQLite C API: a connection, a prepared
 // statement and a BEGIN IMMEDIATE transaction. Every failure throws StoreError.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Store::open and the SQLite store: opening, raw results, meta, maintenance.
 
 #include "storage/schema.hpp"

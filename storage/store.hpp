@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The evidence store: raw probe results in, derived minute rows and Service
 // Month figures out (DESIGN.md section 3).

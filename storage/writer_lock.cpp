@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The single-writer lock: flock(2) on "<db>.lock", released by the kernel
 // when the holder exits, however it exits.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The single-writer lock of one evidence database: an exclusive flock(2) on
 // "<db>.lock" holding the holder's PID and role. The daemon holds it for its

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Alerts: the pure detector (incidents, budget thresholds, tiers, claim
 // windows, monitor health), the outbox (dedupe, backoff, give-up), the
 // signature, and [[alert]] config errors.

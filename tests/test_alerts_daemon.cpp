@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Alert hooks end to end: the real daemon against tcmpp-sim on 127.0.0.1, one
 // real down minute (R1: minutes are never shortened for tests), an exec hook,
 // a loopback webhook receiver that is down at first, a hook that hangs, and a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch check-config` as a user runs it: on the shipped example and on bad files.
 
 #include "tests/support/process.hpp"

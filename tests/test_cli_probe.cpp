@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 // `slawatch probe` as a user runs it: against tcmpp-sim and a closed port; the
-// JSON fields INTERFACE.md names, and exit 0 / 1 / 2.
+// JSON fields docs/interface.md names, and exit 0 / 1 / 2.
 
 #include "support/process.hpp"
 
@@ -90,7 +91,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("cli probe: an ok probe prints the INTERFACE.md JSON fields and exits 0",
+TEST_CASE("cli probe: an ok probe prints the documented JSON fields and exits 0",
           "[cli][probe]") {
     Fixture f;
     const auto r = f.probe("management", "json");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // config::parse(): a full config into the struct, the defaults, and one exact
 // "file:line:col: message" per problem.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Config problems, one exact "file:line:col: message" line each, by section.
 
 #include "tests/support/config_cases.hpp"

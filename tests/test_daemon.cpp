@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // slawatch run end to end: the real daemon against the real tcmpp-sim on 127.0.0.1.
 // The long cases span one or two real wall-clock minute boundaries (R1: minutes
 // are never shortened for tests), so each takes up to ~2 minutes.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real `slawatch` on a database whose config changes under it (R3, R4,
 // R7: figures always match the config in force), on sparse minutes, on a
 // missing database and beside a running daemon (the single-writer lock).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The man pages say what the code does: every config key in slawatch.toml(5)
 // is one the loader knows and every key the loader knows is there; every
 // subcommand of `slawatch --help` and each of its options is in slawatch(1).
@@ -282,4 +283,30 @@ TEST_CASE("every subcommand of slawatch --help and each of its options is in sla
             }
         }
     }
+}
+
+TEST_CASE("nothing in the repository refers to files outside it", "[docs]") {
+    // Spelled in two pieces so this file does not match itself.
+    const std::string outside = std::string("..") + "/shared";
+    std::size_t scanned = 0;
+    std::vector<std::string> hits;
+    for (auto it = fs::recursive_directory_iterator(source_dir); it != fs::recursive_directory_iterator();
+         ++it) {
+        const fs::path& p = it->path();
+        // Not the repository's own text: git's store and build trees (wherever they are).
+        if (it->is_directory() && (p.filename() == ".git" || fs::exists(p / "CMakeCache.txt"))) {
+            it.disable_recursion_pending();
+            continue;
+        }
+        if (!it->is_regular_file() || it->file_size() > 4 * 1024 * 1024) continue;
+        ++scanned;
+        std::istringstream in(read_file(p));
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n)
+            if (line.find(outside) != std::string::npos)
+                hits.push_back(fs::relative(p, source_dir).string() + ":" + std::to_string(n) + ": " + line);
+    }
+    CHECK(scanned > 100);
+    for (const auto& h : hits) FAIL_CHECK(h);
+    CHECK(hits.empty());
 }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evidence log: RFC 9162 hashing and proofs against a naive tree, the leaf
 // encoding, and verify on a real store after edits, deletions, insertions,
 // reordering, forged signatures and retention.

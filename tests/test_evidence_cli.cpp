@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real `slawatch` and `openssl`: replay with a signing key, `verify` on an
 // intact and on tampered databases, and a proof from `claim` checked with the
 // openssl scripts exactly as docs/evidence.md prints them (R11).

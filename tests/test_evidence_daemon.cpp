@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // When the daemon records evidence checkpoints (hourly, at the contract zone's
 // midnight) and the evidence_checkpoint event that carries a signed one.
 

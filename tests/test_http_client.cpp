@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP(S) client against hostile servers on 127.0.0.1: every failure mode
 // ends in one classified response within the deadline, never a crash.
 

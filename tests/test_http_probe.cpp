@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // kind = "http" through make_probe: status and body checks, one Sample per run,
 // runs that outlive their Probe.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The HTTP client over TLS: certificates made at run time with the openssl CLI;
 // an untrusted or misnamed certificate is tls_error, a trusted one is ok.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Installing: `cmake --install <build> --prefix /usr` into a DESTDIR gives the
 // layout docs/install.md describes, and nothing else.
 
@@ -117,15 +118,28 @@ TEST_CASE("the man pages and the operator's docs are installed", "[install]") {
     CHECK(fs::is_regular_file(root / "usr/share/man/man1/slawatch.1.gz"));
     CHECK(fs::is_regular_file(root / "usr/share/man/man5/slawatch.toml.5.gz"));
     for (const char* doc : {"README.md", "install.md", "configuration.md", "operations.md",
-                            "contract-rules.md", "systemd.md"})
+                            "contract-rules.md", "interface.md", "systemd.md"})
         CHECK(fs::is_regular_file(root / "usr/share/doc/slawatch" / doc));
+}
+
+TEST_CASE("the Debian copyright file and changelog are installed", "[install]") {
+    const fs::path doc = staged().root() / "usr/share/doc/slawatch";
+    const std::string copyright = read_file(doc / "copyright");
+    CHECK(copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"));
+    CHECK(copyright.find("\nLicense: Apache-2.0\n") != std::string::npos);
+    // gzip's magic bytes; its first entry's version is the project's (cmake/packaging.cmake).
+    const std::string changelog = read_file(doc / "changelog.Debian.gz");
+    REQUIRE(changelog.size() > 2);
+    CHECK(changelog.substr(0, 2) == "\x1f\x8b");
+    const auto r = run({"/bin/sh", "-c", "zcat '" + (doc / "changelog.Debian.gz").string() + "' | head -n 1"});
+    CHECK(r.out.starts_with(std::string("slawatch (") + SLAWATCH_EXPECTED_VERSION + "-"));
 }
 
 TEST_CASE("nothing is installed outside the expected places, and no test tool", "[install]") {
     const std::vector<std::string> allowed{
         "usr/bin/slawatch",          "usr/lib/systemd/system/",    "usr/lib/sysusers.d/",
         "usr/lib/tmpfiles.d/",       "usr/share/man/man1/",        "usr/share/man/man5/",
-        "usr/share/doc/slawatch/",   "etc/slawatch/"};
+        "usr/share/doc/slawatch/",   "usr/share/lintian/overrides/slawatch", "etc/slawatch/"};
     const auto files = files_below(staged().root());
     REQUIRE_FALSE(files.empty());
     for (const auto& f : files) {

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The tencentcloud and download probes against the real tcmpp-sim on 127.0.0.1:
 // success, bad credentials, and every sim fault kind -> the expected outcome in time.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real `slawatch replay` as an importer: idempotent (same file twice,
 // overlapping files), conflicts naming both lines, the CSV as exported
 // (omitted trailing columns, BOM), the contract term, stray rows, and

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The real `slawatch` on crafted CSVs: replay -> minutes/report/claim/incidents
 // (R1-R5, R11, R12) and bad input.
 

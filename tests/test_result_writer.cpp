@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: Apache-2.0
 // The daemon's batched result writer against a real Store whose database
-// another connection holds locked (DESIGN.md 4: "database locked").
+// another connection holds locked (docs/architecture.md: a locked database is retried).
 
 #include "config/config.hpp"
 #include "daemon/result_writer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The wall-clock scheduler's planned times and the minute finalizer (pure logic).
 
 #include "daemon/finalizer.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R8: availability compared with the standard exactly; exact percentages.
 #include "sla/availability.hpp"
 #include "sla/percent.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R10: business days and claim windows.
 #include "sla/claim_window.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R2-R5: classifying minutes; outcomes and their attribution (R4).
 #include "sla/classifier.hpp"
 #include "sla/maintenance.hpp"

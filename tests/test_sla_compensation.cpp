@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R9: compensation tiers, money and the liability caps.
 #include "sla/compensation.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R7-R10: one Service Month's figures from its service-level minute rows.
 #include "sla/month_report.hpp"
 
@@ -9,7 +10,7 @@ using S = MinuteState;
 
 namespace {
 
-// The INTERFACE.md example contract: 3 months from 17 March, March billed 500.
+// The documented example contract (docs/interface.md): 3 months from 17 March, March billed 500.
 ContractTerms example_terms() {
     ContractTerms t;
     t.zone = *TimeZone::locate("Asia/Shanghai");

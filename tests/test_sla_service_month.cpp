@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R6, R7: Service Months of a term and their total minutes.
 #include "sla/service_month.hpp"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // R1: dates, RFC 3339 and the contract time zone (incl. DST zones).
 #include "sla/service_month.hpp"
 #include "sla/time.hpp"
@@ -63,7 +64,7 @@ TEST_CASE("R1: dates parse and format as YYYY-MM-DD only", "[sla][time]") {
 }
 
 TEST_CASE("R1: RFC 3339 with Z or an offset and an optional fraction", "[sla][time]") {
-    // The two spellings of the same instant from INTERFACE.md.
+    // The two spellings of the same instant (RFC 3339 with Z and with an offset, docs/interface.md).
     const EpochMillis expect = utc_ms(2026_y / 5 / 31, 16h + 5s);
     CHECK(parse_rfc3339("2026-06-01T00:00:05+08:00") == expect);
     CHECK(parse_rfc3339("2026-05-31T16:00:05Z") == expect);

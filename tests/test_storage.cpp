@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The evidence store on a temporary database: schema, migrations, derivation
 // (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
 

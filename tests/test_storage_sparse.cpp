@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // The store's sparse minutes (unknown by absence), the config fingerprint
 // that keeps derived minutes in step with the config (R3, R4, R7), the
 // version 3 migration and the single-writer lock.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TC3-HMAC-SHA256 against the documentation's worked example (TENCENTCLOUD.md).
 
 #include "probes/tc3_signer.hpp"

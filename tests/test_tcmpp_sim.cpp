@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tcmpp-sim, run as a real process on 127.0.0.1: TC3 verification, the actions, package
 // ranges, and every fault kind applying inside its window and ending after it.
 

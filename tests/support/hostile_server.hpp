@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test support: a deliberately misbehaving HTTP(S) server on 127.0.0.1, written
 // with plain blocking Asio on its own thread. Each accepted connection is handed

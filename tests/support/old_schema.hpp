@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Turns a database made by this slawatch into what schema version 2 had,
 // for the migration tests: the tables of later versions go, user_version is 2.

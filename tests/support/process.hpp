@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test support: temporary directories and real child processes (slawatch, tcmpp-sim).
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A world for the replay tests: a config of three probes (two service, one
 // control), a temporary database, CSV builders and the real `slawatch`.

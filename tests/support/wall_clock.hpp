@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Test support: the wall clock, for tests that wait on real minute boundaries.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // TC3 verification and the read-only TCMPP actions (TENCENTCLOUD.md).
 
 #include "tools/tcmpp-sim/api.hpp"

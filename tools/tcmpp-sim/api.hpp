@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The TencentCloud API 3.0 side of the sim: TC3 verification and the four read-only
 // TCMPP actions (README.md "API"). Pure request -> response, no I/O.

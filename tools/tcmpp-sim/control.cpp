@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // PUT/DELETE/GET /_sim/faults and GET /_sim/stats.
 
 #include "tools/tcmpp-sim/control.hpp"

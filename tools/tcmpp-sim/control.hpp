@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The /_sim/ control endpoints (README.md "Control endpoints"): never subject to faults.
 

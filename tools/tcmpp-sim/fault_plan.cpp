@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Fault plan parsing and matching (README.md "Fault plan").
 
 #include "tools/tcmpp-sim/fault_plan.hpp"

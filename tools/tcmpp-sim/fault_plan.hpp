@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The fault plan: scripted failures read from TOML (README.md "Fault plan").
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // tcmpp-sim: a local stand-in for Tencent Cloud's TCMPP API with scripted faults (README.md).
 
 #include "tools/tcmpp-sim/server.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Package blob, Range parsing and presigned package URLs.
 
 #include "tools/tcmpp-sim/package.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The downloadable mini program package: a deterministic blob behind presigned URLs,
 // with single byte ranges (README.md "Package download").

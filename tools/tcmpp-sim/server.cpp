@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Listeners (plain and TLS), TLS contexts, signal handling and the I/O threads.
 
 #include "tools/tcmpp-sim/server.hpp"

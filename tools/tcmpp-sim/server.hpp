@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The sim's process-level parts: listeners, TLS contexts, signals, I/O threads.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // HTTP sessions: request loop, fault application, API and package answers.
 
 #include "tools/tcmpp-sim/session.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // One HTTP/1.1 connection, plain or TLS (CRTP, as in Beast's advanced_server_flex):
 // read a request, apply the fault plan, answer, repeat while keep-alive.

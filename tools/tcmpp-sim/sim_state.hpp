@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // What every connection of the sim shares: the API, the fault plan, the counters.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Stats counters and their JSON form.
 
 #include "tools/tcmpp-sim/stats.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Counters for GET /_sim/stats: relaxed atomics on the hot path, a mutex only for error codes.
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 // Certificate generation with EVP/X509 calls; every OpenSSL object is held by a unique_ptr.
 
 #include "tools/tcmpp-sim/tls_certs.hpp"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Throwaway certificates, generated in memory at startup (OpenSSL 3 API): a CA, a leaf it
 // signs, and an untrusted self-signed leaf for `bad_tls` faults.
