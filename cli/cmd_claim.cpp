@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/evidence.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_codes.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -24,6 +25,7 @@ struct Package {
     sla::MonthReport r;
     sla::Money amount;  // after the 12-month cap
     std::vector<DownMinute> minutes;
+    std::vector<storage::FailureCount> failures;  // R4: why each minute counted
 };
 
 std::string to_markdown(const Package& p) {
@@ -48,7 +50,7 @@ std::string to_markdown(const Package& p) {
     out += fmt::format("- Claim window: {} to {} (inclusive)\n\n", sla::format_date(r.claim.opens),
                        sla::format_date(r.claim.deadline));
     out += fmt::format("## Unavailable minutes ({})\n\n", p.minutes.size());
-    if (p.minutes.empty()) return out + "None.\n";
+    if (p.minutes.empty()) return out + "None.\n" + failures_markdown(c, p.failures);
     out += "| minute | probes down | sent | probe | outcome | HTTP status | error code | request id |\n";
     out += "|---|---|---|---|---|---|---|---|\n";
     for (const auto& m : p.minutes) {
@@ -66,7 +68,7 @@ std::string to_markdown(const Package& p) {
                                s.request_id);
         }
     }
-    return out;
+    return out + failures_markdown(c, p.failures);
 }
 
 std::string to_json(const Package& p) {
@@ -100,14 +102,14 @@ std::string to_json(const Package& p) {
         "  \"unknown_minutes\": {},\n  \"availability_percent\": {},\n  \"standard_met\": {},\n"
         "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"fee\": \"{}\", \"currency\": {}}},\n"
         "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
-        "  \"unavailable\": [{}\n  ]\n}}\n",
+        "  \"unavailable\": [{}\n  ],\n  \"failures_by_code\": {}\n}}\n",
         json_quote(c.contract.name), json_quote(c.contract.user_id), json_quote(c.contract.order_id),
         r.month.index, sla::format_date(r.month.first), sla::format_date(r.month.last),
         r.month.days(), r.complete ? "true" : "false", r.total_minutes, r.unavailable,
         r.maintenance, r.local_network, r.customer, r.unknown, r.availability_text,
         r.standard_met ? "true" : "false", r.compensation_percent, p.amount.to_string(),
         r.fee.to_string(), json_quote(r.currency), sla::format_date(r.claim.opens),
-        sla::format_date(r.claim.deadline), minutes);
+        sla::format_date(r.claim.deadline), minutes, failures_json(c, p.failures));
 }
 
 void run_claim(const ClaimOptions& o) {
@@ -125,11 +127,12 @@ void run_claim(const ClaimOptions& o) {
     auto store = open_store(config, o.store, storage::OpenMode::read_only);
     const auto now = now_ms();
     try {
+        const auto from = zone.start_of_day(month.first);
+        const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)),
+                                 sla::minute_of_ms(now));
         const Package p{config, store->month_report(month, now),
                         capped_compensation(*store, config, month, now),
-                        down_minutes(*store, zone.start_of_day(month.first),
-                                     std::min(zone.start_of_day(sla::add_days(month.last, 1)),
-                                              sla::minute_of_ms(now)))};
+                        down_minutes(*store, from, to), store->failures_by_code(from, to)};
         write_output(o.format == "json" ? to_json(p) : to_markdown(p), o.output);
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());

@@ -36,6 +36,18 @@ struct MinuteRow {
     int failures = 0;
 };
 
+// Failed results of one probe with one outcome and error code, over a range
+// (`report` and `claim` list them so a reader sees why each minute counted).
+struct FailureCount {
+    std::string probe;
+    sla::Outcome outcome = sla::Outcome::api_error;  // as counted: after [attribution]
+    std::string error_code;                          // "" when the failure had none
+    std::int64_t failures = 0;                       // probe results
+    std::int64_t minutes = 0;                        // minutes with at least one of them
+    std::int64_t down_minutes = 0;                   // of those, minutes the probe was down
+    std::int64_t customer_minutes = 0;               // of those, minutes excluded as customer
+};
+
 enum class OpenMode {
     read_only,   // a missing database reads as empty (every minute unknown) and is not created
     read_write,  // creates the file and migrates the schema
@@ -124,6 +136,11 @@ public:
     // state in [from, to), from the rollup where whole days allow.
     virtual sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
                                           sla::EpochMinute to) const = 0;
+
+    // Failed results sent in [from, to) per probe, outcome (as counted, R4)
+    // and error code, most failures first. Only raw results still kept count.
+    virtual std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
+                                                       sla::EpochMinute to) const = 0;
 };
 
 }  // namespace slawatch::storage

@@ -29,7 +29,8 @@ namespace {
 const fs::path source_dir{SLAWATCH_SOURCE_DIR};
 
 // Where a key lives: the loader's table path ("", "contract", "contract.tier",
-// "monitor", "storage", "metrics", "probe", "maintenance") and, for probes, the kind.
+// "monitor", "storage", "metrics", "probe", "maintenance", "attribution") and,
+// for probes, the kind.
 struct Place {
     std::string table;
     std::string kind;  // "" outside [[probe]]
@@ -42,7 +43,8 @@ const std::vector<std::string> probe_kinds{"http", "tencentcloud", "download"};
 
 std::vector<Place> all_places() {
     std::vector<Place> out{{"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
-                           {"storage", ""}, {"metrics", ""},  {"maintenance", ""}};
+                           {"storage", ""}, {"metrics", ""},  {"maintenance", ""},
+                           {"attribution", ""}};
     for (const auto& k : probe_kinds) out.push_back({"probe", k});
     return out;
 }
@@ -58,6 +60,7 @@ std::string config_with(const Place& place, const std::string& key) {
         {"maintenance",
          {"start = 2026-06-10T02:00:00+08:00", "end = 2026-06-10T04:00:00+08:00",
           "announced = 2026-06-03T10:00:00+08:00"}},
+        {"attribution", {}},
     };
     const std::string kind = place.kind.empty() ? "http" : place.kind;
     if (kind == "http") {
@@ -94,6 +97,7 @@ std::string config_with(const Place& place, const std::string& key) {
     section("metrics", "[metrics]");
     section("probe", "[[probe]]");
     section("maintenance", "[[maintenance]]");
+    section("attribution", "[attribution]");
     return text;
 }
 
