@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_codes.hpp"
 #include "config/config.hpp"
 #include "sla/availability.hpp"
 #include "sla/claim_window.hpp"
@@ -84,6 +85,7 @@ void print_text(const config::Config& c, std::ostream& out) {
     }
     out << fmt::format("\n{} maintenance window(s); storage {}\n", c.maintenance.size(),
                        c.storage.path.string());
+    out << attribution_text(c);
 }
 
 void print_json(const config::Config& c, std::ostream& out) {
@@ -120,6 +122,7 @@ void print_json(const config::Config& c, std::ostream& out) {
         {"service_months", std::move(months)},
         {"probes", std::move(probes)},
         {"maintenance_windows", c.maintenance.size()},
+        {"attribution", attribution_json(c)},
     };
     out << boost::json::serialize(doc) << "\n";
 }

@@ -7,6 +7,7 @@
 #include "cli/commands.hpp"
 #include "cli/evidence.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_codes.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -27,6 +28,7 @@ struct Package {
     sla::Money amount;  // after the 12-month cap
     std::vector<DownMinute> minutes;
     ClaimEvidence evidence;  // claim_evidence.hpp
+    std::vector<storage::FailureCount> failures;  // R4: why each minute counted
 };
 
 std::string to_markdown(const Package& p) {
@@ -51,7 +53,10 @@ std::string to_markdown(const Package& p) {
     out += fmt::format("- Claim window: {} to {} (inclusive)\n\n", sla::format_date(r.claim.opens),
                        sla::format_date(r.claim.deadline));
     out += fmt::format("## Unavailable minutes ({})\n\n", p.minutes.size());
-    if (p.minutes.empty()) return out + "None.\n" + evidence_markdown(p.evidence, zone);
+    if (p.minutes.empty()) {
+        return out + "None.\n" + failures_markdown(c, p.failures) +
+               evidence_markdown(p.evidence, zone);
+    }
     out += "| minute | probes down | sent | probe | outcome | HTTP status | error code | request id |\n";
     out += "|---|---|---|---|---|---|---|---|\n";
     for (const auto& m : p.minutes) {
@@ -69,7 +74,7 @@ std::string to_markdown(const Package& p) {
                                s.request_id);
         }
     }
-    return out + evidence_markdown(p.evidence, zone);
+    return out + failures_markdown(c, p.failures) + evidence_markdown(p.evidence, zone);
 }
 
 std::string to_json(const Package& p) {
@@ -103,14 +108,15 @@ std::string to_json(const Package& p) {
         "  \"unknown_minutes\": {},\n  \"availability_percent\": {},\n  \"standard_met\": {},\n"
         "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"fee\": \"{}\", \"currency\": {}}},\n"
         "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
-        "  \"unavailable\": [{}\n  ],\n  \"evidence\": {}\n}}\n",
+        "  \"unavailable\": [{}\n  ],\n  \"failures_by_code\": {},\n  \"evidence\": {}\n}}\n",
         json_quote(c.contract.name), json_quote(c.contract.user_id), json_quote(c.contract.order_id),
         r.month.index, sla::format_date(r.month.first), sla::format_date(r.month.last),
         r.month.days(), r.complete ? "true" : "false", r.total_minutes, r.unavailable,
         r.maintenance, r.local_network, r.customer, r.unknown, r.availability_text,
         r.standard_met ? "true" : "false", r.compensation_percent, p.amount.to_string(),
         r.fee.to_string(), json_quote(r.currency), sla::format_date(r.claim.opens),
-        sla::format_date(r.claim.deadline), minutes, evidence_json(p.evidence, zone));
+        sla::format_date(r.claim.deadline), minutes, failures_json(c, p.failures),
+        evidence_json(p.evidence, zone));
 }
 
 void run_claim(const ClaimOptions& o) {
@@ -128,13 +134,13 @@ void run_claim(const ClaimOptions& o) {
     auto store = open_store_for_figures(config, o.store);
     const auto now = now_ms();
     try {
+        const auto from = zone.start_of_day(month.first);
+        const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)),
+                                 sla::minute_of_ms(now));
         Package p{config, store->month_report(month, now),
                   capped_compensation(*store, config, month, now),
-                  down_minutes(*store, zone.start_of_day(month.first),
-                               std::min(zone.start_of_day(sla::add_days(month.last, 1)),
-                                        sla::minute_of_ms(now))),
-                  {}};
-        p.evidence = claim_evidence(*store, p.minutes, zone.start_of_day(month.first) * 60'000,
+                  down_minutes(*store, from, to), {}, store->failures_by_code(from, to)};
+        p.evidence = claim_evidence(*store, p.minutes, from * 60'000,
                                     zone.start_of_day(sla::add_days(month.last, 1)) * 60'000);
         write_output(o.format == "json" ? to_json(p) : to_markdown(p), o.output);
     } catch (const storage::StoreError& e) {

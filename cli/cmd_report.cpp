@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/failure_codes.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -22,6 +23,7 @@ struct Figures {
     const config::Config& config;
     sla::MonthReport r;
     sla::Money capped;  // R9 after the 12-month cap
+    std::vector<storage::FailureCount> failures;  // R4: why each minute counted
 };
 
 std::string to_json(const Figures& f) {
@@ -59,7 +61,8 @@ std::string to_json(const Figures& f) {
         "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"amount_before_cap\": \"{}\", "
         "\"fee\": \"{}\", \"currency\": {}}},\n"
         "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
-        "  \"probes\": [{}]\n"
+        "  \"probes\": [{}],\n"
+        "  \"failures_by_code\": {}\n"
         "}}\n",
         json_quote(f.config.contract.name), m.index, sla::format_date(m.first),
         sla::format_date(m.last), m.days(), r.total_minutes, r.elapsed_minutes,
@@ -69,7 +72,8 @@ std::string to_json(const Figures& f) {
         r.budget_minutes, r.unavailable, r.budget_left, r.projected_unavailable,
         r.projected_percent, r.compensation_percent, f.capped.to_string(),
         r.compensation.to_string(), r.fee.to_string(), json_quote(r.currency),
-        sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline), probes);
+        sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline), probes,
+        failures_json(f.config, f.failures));
 }
 
 std::string to_csv(const Figures& f) {
@@ -127,7 +131,7 @@ std::string to_table(const Figures& f) {
                                p.counts[sla::MinuteState::local_network] +
                                p.counts[sla::MinuteState::customer]);
     }
-    return out;
+    return out + failures_text(f.config, f.failures);
 }
 
 void run_report(const ReportOptions& o) {
@@ -136,8 +140,11 @@ void run_report(const ReportOptions& o) {
     auto store = open_store_for_figures(config, o.store);
     const auto now = now_ms();
     try {
+        const auto& zone = config.contract.terms.zone;
         const Figures f{config, store->month_report(month, now),
-                        capped_compensation(*store, config, month, now)};
+                        capped_compensation(*store, config, month, now),
+                        store->failures_by_code(zone.start_of_day(month.first),
+                                                zone.start_of_day(sla::add_days(month.last, 1)))};
         if (o.format == "json") {
             std::cout << to_json(f);
         } else if (o.format == "csv") {

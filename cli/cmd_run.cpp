@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// slawatch run: the daemon (DESIGN.md section 2).
+// slawatch run: the daemon (docs/architecture.md, "Modules").
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"

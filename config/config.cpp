@@ -56,7 +56,8 @@ constexpr SectionReader section_readers[] = {
     {"contract", read_contract, true}, {"monitor", read_monitor, false},
     {"storage", read_storage, false},  {"metrics", read_metrics, false},
     {"probe", read_probes, false},     {"maintenance", read_maintenance, false},
-    {"alert", read_alerts, false},     {"evidence", read_evidence, false},
+    {"alert", read_alerts, false},     {"attribution", read_attribution, false},
+    {"evidence", read_evidence, false},
 };
 
 void read_root(const toml::table& root, Context& ctx, Config& out) {

@@ -2,6 +2,7 @@
 #pragma once
 // The typed, validated configuration (man slawatch.toml, docs/configuration.md).
 
+#include "sla/attribution.hpp"
 #include "sla/classifier.hpp"
 #include "sla/contract.hpp"
 #include "sla/maintenance.hpp"
@@ -130,6 +131,9 @@ struct Config {
     std::vector<Probe> probes;
     std::vector<sla::MaintenanceWindow> maintenance;
     std::vector<Alert> alerts;
+    // [attribution]: API error codes moved to the other class (R4); the moves to
+    // customer first, then those to provider, each sorted by code.
+    std::vector<sla::CodeOverride> attribution;
 
     const Probe* find_probe(std::string_view name) const;
 };

@@ -105,8 +105,29 @@ void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
         out.insecure = *insecure;
 }
 
+std::string default_api_host(std::string_view service, std::string_view region) {
+    // Mainland China regions use the mainland host; every other region the international one.
+    static constexpr std::string_view mainland[] = {"ap-guangzhou", "ap-shanghai", "ap-beijing",
+                                                    "ap-chengdu",   "ap-chongqing", "ap-nanjing",
+                                                    "ap-shenzhen"};
+    const bool in_mainland = std::any_of(std::begin(mainland), std::end(mainland), [&](auto r) {
+        return region == r || (region.starts_with(r) && region[r.size()] == '-');
+    });
+    return std::string(service) + (in_mainland ? ".tencentcloudapi.com" : ".intl.tencentcloudapi.com");
+}
+
+std::string_view default_api_version(std::string_view service) {
+    if (service == "tcmpp")
+        return "2024-08-01";
+    if (service == "tcsas")
+        return "2025-01-06";
+    return {};
+}
+
 void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
-    if (auto url = checked_url(s, "endpoint", true)) {
+    // Without an endpoint the host follows service (default tcmpp) and region.
+    const bool has_endpoint = s.has("endpoint");
+    if (auto url = checked_url(s, "endpoint", false)) {
         const toml::node& where = *s.table().get("endpoint");
         if ((!url->encoded_path().empty() && url->encoded_path() != "/") || url->has_query() ||
             url->has_fragment()) {
@@ -146,18 +167,32 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         else
             out.action = *action;
     }
-    if (auto version = s.string("version", true)) {
-        if (sla::parse_date(*version))
-            out.version = *version;
-        else
-            ctx.diag.error(*s.table().get("version"), "probe.version: bad API version '" +
-                                                          *version + "' (expected YYYY-MM-DD)");
-    }
     if (auto region = s.string("region")) {
         if (region->empty() || all_chars(*region, "abcdefghijklmnopqrstuvwxyz0123456789-"))
             out.region = *region;
         else
             ctx.diag.error(*s.table().get("region"), "probe.region: bad region '" + *region + "'");
+    }
+    if (!has_endpoint) {
+        if (out.service.empty())
+            out.service = "tcmpp";
+        // The API requires Region, and the default host depends on it.
+        if (out.region.empty() && !s.has("region"))
+            ctx.diag.error(s.table().source(),
+                           "probe: missing required key 'region' (needed without 'endpoint', e.g. "
+                           "\"ap-guangzhou\" or \"ap-singapore\")");
+        out.endpoint = "https://" + default_api_host(out.service, out.region);
+    }
+    // Each service has one API version; another service must name its own.
+    const bool version_known = !default_api_version(out.service).empty();
+    if (auto version = s.string("version", !version_known)) {
+        if (sla::parse_date(*version))
+            out.version = *version;
+        else
+            ctx.diag.error(*s.table().get("version"), "probe.version: bad API version '" +
+                                                          *version + "' (expected YYYY-MM-DD)");
+    } else if (!s.has("version")) {
+        out.version = default_api_version(out.service);
     }
     if (auto payload = s.string("payload")) {
         boost::system::error_code ec;

@@ -31,6 +31,8 @@ void read_evidence(const toml::node& node, Context& ctx, Config& out);
 void read_probes(const toml::node& node, Context& ctx, Config& out);
 void read_maintenance(const toml::node& node, Context& ctx, Config& out);
 void read_alerts(const toml::node& node, Context& ctx, Config& out);
+// [attribution]: codes moved to the other class (R4).
+void read_attribution(const toml::node& node, Context& ctx, Config& out);
 
 // Whole-config checks once every section is read (e.g. a service probe exists).
 void check_probes_present(const Config& config, Context& ctx);

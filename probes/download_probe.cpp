@@ -112,7 +112,8 @@ void DownloadProbe::run(Handler done) {
         if (r.outcome != sla::Outcome::ok)
             return run->finish();
         std::string url;
-        judge_api_response(r, {}, run->sample, run->state->settings.tc.url_field, &url);
+        judge_api_response(r, run->state->settings.tc.action, run->sample,
+                           run->state->settings.tc.url_field, &url);
         if (run->sample.outcome != sla::Outcome::ok)
             return run->finish();
         fetch_package(run, url);

@@ -5,7 +5,7 @@
 // Used by the probes and reusable by anything else that must not trust its peer
 // (webhook alerts).
 //
-// Outcome rules (DESIGN.md 4, INTERFACE.md "Probe outcomes"):
+// Outcome rules (docs/architecture.md "Errors and hostile input", docs/interface.md "Probe outcomes"):
 //   deadline passed in any phase                    -> timeout
 //   name did not resolve                            -> dns_error
 //   TCP connect refused / unreachable / reset       -> connect_error

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TC3-HMAC-SHA256 (TENCENTCLOUD.md "Signing"), on OpenSSL's one-shot EVP / HMAC calls.
+// TC3-HMAC-SHA256 (docs/tencentcloud-api.md "Signing"), on OpenSSL's one-shot EVP / HMAC calls.
 
 #include "probes/tc3_signer.hpp"
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// TencentCloud API 3.0 request signing, TC3-HMAC-SHA256 (TENCENTCLOUD.md).
+// TencentCloud API 3.0 request signing, TC3-HMAC-SHA256 (docs/tencentcloud-api.md).
 // Used by the tencentcloud probe to sign and by tcmpp-sim to verify.
 
 #include <cstdint>

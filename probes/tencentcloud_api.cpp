@@ -3,6 +3,7 @@
 
 #include "probes/tencentcloud_api.hpp"
 
+#include "probes/answer_shape.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
 
@@ -108,21 +109,8 @@ TcTarget setup_tencentcloud(const config::Probe& p) {
     t.url = setup_url(p, "endpoint", p.tc.endpoint);
     t.tls = setup_tls(p, p.tc.ca_file, p.tc.insecure);
     t.service = p.tc.service.empty() ? first_label(t.url->host) : p.tc.service;
-    t.expected_field = expected_field_of(p.tc.action);
     t.credentials = load_credentials(p);
     return t;
-}
-
-std::string_view expected_field_of(std::string_view action) {
-    if (action == "DescribeMNPReleasedVersionHistory")
-        return "Data.DataList";
-    if (action == "DescribeMNPAllStageVersions")
-        return "Data";
-    if (action == "DescribeMNPOfflinePackageURL")
-        return "Data.Data";
-    if (action == "DescribeMNPList")
-        return "Data.TotalCount";
-    return {};
 }
 
 std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOptions& o,
@@ -135,7 +123,7 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     sign.timestamp = timestamp;
 
     auto req = std::make_shared<http::Request>(bhttp::verb::post, "/", 11);
-    // TENCENTCLOUD.md step 4; Host and Content-Type exactly as signed.
+    // Signing step 4 (docs/tencentcloud-api.md); Host and Content-Type exactly as signed.
     req->set(bhttp::field::host, t.url->host_header);
     req->set(bhttp::field::content_type, tc_content_type);
     req->set(bhttp::field::authorization, tc3::authorization(t.credentials, sign));
@@ -153,10 +141,10 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     return req;
 }
 
-void judge_api_response(const http::Response& r, std::string_view expected_field, sla::Sample& s,
+void judge_api_response(const http::Response& r, std::string_view action, sla::Sample& s,
                         std::string_view want_field, std::string* value) {
     // The API answers 200 for everything its backend processed; anything else
-    // is a gateway or network fault (TENCENTCLOUD.md "Responses").
+    // is a gateway or network fault.
     if (r.status != 200) {
         s.outcome = sla::outcome_of_http_status(r.status);
         s.detail = "HTTP status " + std::to_string(r.status);
@@ -174,8 +162,14 @@ void judge_api_response(const http::Response& r, std::string_view expected_field
         s.detail = ec ? "answer is not JSON" : "answer has no Response object";
         return;
     }
-    if (const json::value* id = resp->if_contains("RequestId"); id && id->is_string())
-        s.request_id = id->get_string();
+    const json::value* id = resp->if_contains("RequestId");
+    if (!id || !id->is_string() || id->get_string().empty()) {
+        // Every answer of the service carries one: JSON without it is a proxy's.
+        s.outcome = sla::Outcome::bad_response;
+        s.detail = "answer has no Response.RequestId";
+        return;
+    }
+    s.request_id = id->get_string();
     if (const json::value* err = resp->if_contains("Error")) {
         const json::value* code =
             err->is_object() ? err->get_object().if_contains("Code") : nullptr;
@@ -184,15 +178,16 @@ void judge_api_response(const http::Response& r, std::string_view expected_field
             s.detail = "Response.Error has no Code";
             return;
         }
-        // Key logic on Code, never on Message.
+        // Key logic on Code, never on Message. R4: the built-in table here;
+        // [attribution] overrides apply when minutes are derived.
         s.error_code = code->get_string();
         s.outcome = sla::outcome_of_api_error(s.error_code);
         s.detail = "API error " + s.error_code;
         return;
     }
-    if (!expected_field.empty() && !find_path(*resp, expected_field)) {
+    if (auto problem = shape_problem(action, *resp)) {
         s.outcome = sla::Outcome::bad_response;
-        s.detail = "answer has no Response." + std::string(expected_field);
+        s.detail = std::move(*problem);
         return;
     }
     if (!want_field.empty()) {

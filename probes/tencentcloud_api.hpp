@@ -25,7 +25,6 @@ struct TcTarget {
     std::shared_ptr<boost::asio::ssl::context> tls;  // always made: a download URL may be https
     tc3::Credentials credentials;                    // R12: never logged, never in a Sample
     std::string service;                             // credential scope service
-    std::string expected_field;                      // dotted path under Response; empty: none
 };
 
 // Reads the secrets now. Each of SecretId, SecretKey is taken from, first found:
@@ -38,19 +37,17 @@ tc3::Credentials load_credentials(const config::Probe& p);
 
 TcTarget setup_tencentcloud(const config::Probe& p);
 
-// The field TENCENTCLOUD.md says proves an action answered ("Data.TotalCount"), or "".
-std::string_view expected_field_of(std::string_view action);
-
 // A signed `POST /` with the step-4 headers, for the Unix time `timestamp`.
 std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOptions& o,
                                                     const TcTarget& t, std::int64_t timestamp);
 
 // Judges a complete API answer into `s` (outcome, error_code, request_id, detail):
-// non-200 -> outcome_of_http_status; not JSON / no Response -> bad_response;
-// Error.Code -> outcome_of_api_error; `expected_field` missing -> bad_response.
+// non-200 -> outcome_of_http_status; not JSON, no Response or no RequestId ->
+// bad_response; Error.Code -> outcome_of_api_error; an answer not shaped as
+// `action`'s healthy answer (probes/answer_shape.hpp) -> bad_response.
 // When `want_field` is set and the call is ok, copies that string into *value
 // (missing or not a string -> bad_response).
-void judge_api_response(const http::Response& r, std::string_view expected_field, sla::Sample& s,
+void judge_api_response(const http::Response& r, std::string_view action, sla::Sample& s,
                         std::string_view want_field = {}, std::string* value = nullptr);
 
 }  // namespace slawatch::probes::detail

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // kind = "tencentcloud": one TC3-signed TencentCloud API 3.0 call, judged by
-// HTTP status, Response.Error.Code and the action's expected field.
+// HTTP status, Response.RequestId, Response.Error.Code and the action's answer shape.
 
 #include "probes/probe_support.hpp"
 #include "probes/tencentcloud_api.hpp"
@@ -39,7 +39,7 @@ class TencentCloudProbe final : public Probe {
                 s.sent_ms = sent_ms;
                 fill_sample(s, r);
                 if (r.outcome == sla::Outcome::ok)
-                    judge_api_response(r, state->target.expected_field, s);
+                    judge_api_response(r, state->settings.tc.action, s);
                 done(std::move(s));
             });
     }

@@ -33,7 +33,8 @@ MinuteState classify_control(const MinuteTally& tally, int min_samples) {
     if (too_few(tally, min_samples))
         return MinuteState::unknown;  // R3
     // R2: one success makes the minute up; only a full minute of failures is down.
-    return tally.failures < tally.samples ? MinuteState::up : MinuteState::down;
+    // R4: and only network-level failures: an answer of any kind proves the network.
+    return tally.network_failures < tally.samples ? MinuteState::up : MinuteState::down;
 }
 
 bool local_network_down(std::span<const MinuteState> control_states) {

@@ -10,22 +10,33 @@
 
 namespace slawatch::sla {
 
+// R4: a control probe proves the network and nothing else, so only these
+// outcomes count against it; a target that answered at all (even 503) shows
+// the local network worked.
+constexpr bool is_network_failure(Outcome o) {
+    return o == Outcome::timeout || o == Outcome::dns_error || o == Outcome::connect_error ||
+           o == Outcome::tls_error;
+}
+
 // The samples of one probe in one minute, counted.
 struct MinuteTally {
     std::int32_t samples = 0;
     std::int32_t failures = 0;           // every outcome but ok
     std::int32_t customer_failures = 0;  // auth_error, client_error
+    std::int32_t network_failures = 0;   // timeout, dns_error, connect_error, tls_error
 
     void add(Outcome o) {
         ++samples;
         if (o != Outcome::ok) ++failures;
         if (attribution(o) == Attribution::customer) ++customer_failures;
+        if (is_network_failure(o)) ++network_failures;
     }
 };
 
 enum class Policy : std::uint8_t { any, all };
 
-// R2, R3 for a control probe: up, down or unknown, no exclusions.
+// R2, R3 for a control probe: up, down or unknown, no exclusions. R4: down
+// only when every sample failed at the network level.
 MinuteState classify_control(const MinuteTally& tally, int min_samples);
 
 // R4: the local network is down when there is at least one control probe and

@@ -36,9 +36,9 @@ constexpr Attribution attribution(Outcome o) {
 std::string_view to_string(Outcome o);
 std::optional<Outcome> parse_outcome(std::string_view text);
 
-// The outcome a TencentCloud API 3.0 `Error.Code` stands for (TENCENTCLOUD.md):
-// AuthFailure.* -> auth_error, InvalidParameter* -> client_error, ...,
-// InternalError* and any unknown code -> api_error.
+// The outcome a TencentCloud API 3.0 `Error.Code` stands for, by the built-in
+// table of sla/attribution.hpp (no overrides): AuthFailure.* -> auth_error,
+// InvalidParameter* -> client_error, ..., InternalError* and any unknown code -> api_error.
 Outcome outcome_of_api_error(std::string_view code);
 
 // The outcome an HTTP status stands for when it is not an expected one:

@@ -82,7 +82,9 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
 
     // R2: every result counts in the minute in which it was sent.
     std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
-    auto& sel = db_.cached("SELECT id, probe, outcome FROM probe_result WHERE id >= ? AND id < ?");
+    const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
+    auto& sel = db_.cached(
+        "SELECT id, probe, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
     sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     while (sel.step()) {
         const auto it = index_of.find(sel.column_int(1));
@@ -94,7 +96,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
         const auto outcome = sel.column_int(2);
         if (outcome < 0 || outcome >= sla::outcome_count) continue;
         tallies[static_cast<std::size_t>(offset * n) + it->second].add(
-            static_cast<sla::Outcome>(outcome));
+            counted(static_cast<sla::Outcome>(outcome),
+                    sel.is_null(3) ? std::nullopt : std::optional(sel.column_int(3))));
     }
     sel.reset();
 
@@ -209,6 +212,13 @@ std::string SqliteStore::config_fingerprint() const {
     }
     for (const auto& w : config_.maintenance) {
         text += fmt::format(";maintenance={}:{}:{}", w.start, w.end, w.announced);
+    }
+    // R4: the attribution table and its overrides decide which failures are the customer's.
+    for (const auto& r : sla::code_rules()) {
+        text += fmt::format(";rule={}:{}", r.code, static_cast<int>(r.outcome));
+    }
+    for (const auto& o : config_.attribution) {
+        text += fmt::format(";attribution={}:{}", o.code, static_cast<int>(o.to));
     }
     return fmt::format("{:016x}", fnv1a(text));
 }

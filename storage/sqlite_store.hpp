@@ -11,6 +11,22 @@
 
 namespace slawatch::storage {
 
+// R4: the outcome a stored result counts as in its minute: an API error is
+// judged again by the attribution table and the config's overrides (failures.cpp).
+class CountedOutcomes {
+public:
+    sla::Outcome operator()(sla::Outcome recorded, std::optional<std::int64_t> code_id) const;
+    std::string code_of(std::int64_t code_id) const {
+        const auto it = by_code_.find(code_id);
+        return it == by_code_.end() ? std::string() : it->second;
+    }
+
+private:
+    friend class SqliteStore;
+    std::unordered_map<std::int64_t, std::string> by_code_;  // error_code.id -> code
+    std::vector<sla::CodeOverride> overrides_;
+};
+
 class SqliteStore final : public Store {
 public:
     SqliteStore(const config::Config& config, const std::filesystem::path& db_path, OpenMode mode,
@@ -43,6 +59,8 @@ public:
                                   sla::EpochMinute to) const override;
     EvidenceLog& evidence() override { return evidence_; }
     const EvidenceLog& evidence() const override { return evidence_; }
+    std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
+                                               sla::EpochMinute to) const override;
 
 private:
     friend class SqliteImport;
@@ -85,6 +103,9 @@ private:
     void update_day_counts(sla::EpochMinute from, sla::EpochMinute to);
     void rederive_derived(sla::EpochMinute from, sla::EpochMinute to);
     std::vector<sla::MaintenanceWindow> all_windows() const;
+
+    // failures.cpp
+    CountedOutcomes counted_outcomes() const;
 
     // rollup.cpp
     sla::StateCounts count_states_locked(std::int64_t probe, sla::EpochMinute from,

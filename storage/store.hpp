@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The evidence store: raw probe results in, derived minute rows and Service
-// Month figures out (DESIGN.md section 3).
+// Month figures out (docs/architecture.md, "Storage rules").
 //
 // The functions declared here are what the daemon and the alerts rely on;
 // keep their signatures. Extend freely.
@@ -82,6 +82,18 @@ struct MinuteRow {
     sla::MinuteState state = sla::MinuteState::unknown;
     int samples = 0;
     int failures = 0;
+};
+
+// Failed results of one probe with one outcome and error code, over a range
+// (`report` and `claim` list them so a reader sees why each minute counted).
+struct FailureCount {
+    std::string probe;
+    sla::Outcome outcome = sla::Outcome::api_error;  // as counted: after [attribution]
+    std::string error_code;                          // "" when the failure had none
+    std::int64_t failures = 0;                       // probe results
+    std::int64_t minutes = 0;                        // minutes with at least one of them
+    std::int64_t down_minutes = 0;                   // of those, minutes the probe was down
+    std::int64_t customer_minutes = 0;               // of those, minutes excluded as customer
 };
 
 enum class OpenMode {
@@ -218,6 +230,10 @@ public:
     // checkpoints, verify, inclusion proofs.
     virtual EvidenceLog& evidence() = 0;
     virtual const EvidenceLog& evidence() const = 0;
+    // Failed results sent in [from, to) per probe, outcome (as counted, R4)
+    // and error code, most failures first. Only raw results still kept count.
+    virtual std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
+                                                       sla::EpochMinute to) const = 0;
 };
 
 }  // namespace slawatch::storage

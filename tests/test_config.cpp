@@ -483,3 +483,56 @@ TEST_CASE("Bad input never crashes: every prefix of a full config loads or names
     }
     CHECK(loaded >= 1);  // at least the whole text
 }
+
+TEST_CASE("A tencentcloud probe without endpoint takes the host and version of its service",
+          "[config]") {
+    const auto c = load_ok(contract4 + R"([[probe]]
+name = "intl"
+kind = "tencentcloud"
+action = "DescribeMNPList"
+region = "ap-singapore"
+
+[[probe]]
+name = "tcsas_intl"
+kind = "tencentcloud"
+service = "tcsas"
+action = "DescribeMNPList"
+region = "ap-singapore"
+
+[[probe]]
+name = "mainland"
+kind = "download"
+action = "DescribeMNPOfflinePackageURL"
+region = "ap-guangzhou"
+
+[[probe]]
+name = "explicit"
+kind = "tencentcloud"
+endpoint = "https://tcsas.tencentcloudapi.com"
+action = "DescribeMNPList"
+)");
+    REQUIRE(c.probes.size() == 4);
+    CHECK(c.probes[0].tc.endpoint == "https://tcmpp.intl.tencentcloudapi.com");
+    CHECK(c.probes[0].tc.service == "tcmpp");
+    CHECK(c.probes[0].tc.version == "2024-08-01");
+    CHECK(c.probes[1].tc.endpoint == "https://tcsas.intl.tencentcloudapi.com");
+    CHECK(c.probes[1].tc.version == "2025-01-06");
+    CHECK(c.probes[2].tc.endpoint == "https://tcmpp.tencentcloudapi.com");
+    // The signing service follows the host.
+    CHECK(c.probes[3].tc.service == "tcsas");
+    CHECK(c.probes[3].tc.version == "2025-01-06");
+}
+
+TEST_CASE("R4: [attribution] overrides load with their reasons, customer first", "[config]") {
+    const auto c = load_ok(contract4 + probe4 + R"([attribution.customer]
+"InternalError.OurQuota" = "ticket 42"
+[attribution.provider]
+"FailedOperation.RecordNotFound" = "the MNPId exists"
+"OperationDenied" = "we are allowed"
+)");
+    REQUIRE(c.attribution.size() == 3);
+    CHECK(c.attribution[0].code == "InternalError.OurQuota");
+    CHECK(c.attribution[0].to == sla::Attribution::customer);
+    CHECK(c.attribution[0].reason == "ticket 42");
+    CHECK(c.attribution[1].to == sla::Attribution::provider);
+}

@@ -242,3 +242,59 @@ announced = 2026-06-03T10:00:00+08:00
          "t.toml:10:9: maintenance.start: needs a UTC offset or Z, e.g. 2026-06-10T02:00:00+08:00"},
     });
 }
+
+TEST_CASE("R4: each [attribution] problem is one line naming file:line:col", "[config]") {
+    check_table({
+        {"override into the class the code already has", contract4 + probe4 + R"([attribution.customer]
+"AuthFailure.TokenFailure" = "our key rotation"
+)",
+         "t.toml:10:1: attribution.customer: 'AuthFailure.TokenFailure' is already the customer's "
+         "(auth_error, SLA 4.4); an override only moves a code to the other class"},
+        {"override without a reason", contract4 + probe4 + R"([attribution.customer]
+"InternalError" = " "
+)",
+         "t.toml:10:19: attribution.customer.InternalError: expected the reason for the move (a "
+         "non-empty string)"},
+        {"override reason not a string", contract4 + probe4 + R"([attribution.provider]
+"FailedOperation.RecordNotFound" = 1
+)",
+         "t.toml:10:36: attribution.provider.FailedOperation.RecordNotFound: expected the reason "
+         "for the move (a non-empty string)"},
+        {"bad error code", contract4 + probe4 + R"([attribution.provider]
+"Failed Operation" = "x"
+)",
+         "t.toml:10:1: attribution.provider: bad error code 'Failed Operation' (expected e.g. "
+         "\"FailedOperation.RecordNotFound\")"},
+        {"unquoted dotted code", contract4 + probe4 + R"([attribution.provider]
+FailedOperation.RecordNotFound = "x"
+)",
+         "t.toml:10:1: attribution.provider: write the code in quotes, e.g. "
+         "\"FailedOperation.Sub\" = \"reason\""},
+        {"unknown class", contract4 + probe4 + R"([attribution.providers]
+"InternalError" = "x"
+)",
+         "t.toml:9:14: unknown key 'attribution.providers' (did you mean 'provider'?)"},
+        {"attribution not a table", "attribution = \"x\"\n" + contract4 + probe4,
+         "t.toml:1:15: attribution: expected a table ([attribution]), got a string"},
+    });
+}
+
+TEST_CASE("Probe endpoint defaults need a region, other services a version", "[config]") {
+    check_table({
+        {"no endpoint and no region", contract4 + R"([[probe]]
+name = "a"
+kind = "tencentcloud"
+action = "DescribeMNPList"
+)",
+         "t.toml:5:1: probe: missing required key 'region' (needed without 'endpoint', e.g. "
+         "\"ap-guangzhou\" or \"ap-singapore\")"},
+        {"a service without a known version", contract4 + R"([[probe]]
+name = "a"
+kind = "tencentcloud"
+service = "cvm"
+region = "ap-guangzhou"
+action = "DescribeInstances"
+)",
+         "t.toml:5:1: probe: missing required key 'version'"},
+    });
+}

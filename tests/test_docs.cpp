@@ -30,7 +30,8 @@ namespace {
 const fs::path source_dir{SLAWATCH_SOURCE_DIR};
 
 // Where a key lives: the loader's table path ("", "contract", "contract.tier",
-// "monitor", "storage", "metrics", "probe", "maintenance") and, for probes, the kind.
+// "monitor", "storage", "metrics", "probe", "maintenance", "attribution") and,
+// for probes, the kind.
 struct Place {
     std::string table;
     std::string kind;  // "" outside [[probe]]
@@ -44,6 +45,7 @@ const std::vector<std::string> probe_kinds{"http", "tencentcloud", "download"};
 std::vector<Place> all_places() {
     std::vector<Place> out{{"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
                            {"storage", ""}, {"metrics", ""},  {"maintenance", ""},
+                           {"attribution", ""},
                            {"evidence", ""}};
     for (const auto& k : probe_kinds) out.push_back({"probe", k});
     return out;
@@ -61,6 +63,7 @@ std::string config_with(const Place& place, const std::string& key) {
         {"maintenance",
          {"start = 2026-06-10T02:00:00+08:00", "end = 2026-06-10T04:00:00+08:00",
           "announced = 2026-06-03T10:00:00+08:00"}},
+        {"attribution", {}},
     };
     const std::string kind = place.kind.empty() ? "http" : place.kind;
     if (kind == "http") {
@@ -98,6 +101,7 @@ std::string config_with(const Place& place, const std::string& key) {
     section("evidence", "[evidence]");
     section("probe", "[[probe]]");
     section("maintenance", "[[maintenance]]");
+    section("attribution", "[attribution]");
     return text;
 }
 

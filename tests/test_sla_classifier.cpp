@@ -48,6 +48,27 @@ TEST_CASE("R2: one success makes the minute up, all failed makes it down", "[sla
     CHECK(t.customer_failures == 2);
 }
 
+TEST_CASE("R4: a control probe that answered at all proves the network", "[sla][classifier]") {
+    // Only timeout, dns_error, connect_error and tls_error count against a control probe.
+    for (Outcome o : {Outcome::http_5xx, Outcome::api_error, Outcome::bad_response,
+                      Outcome::auth_error, Outcome::client_error}) {
+        INFO(to_string(o));
+        CHECK(classify_control(tally({o, o, o}), 3) == S::up);
+    }
+    for (Outcome o : {Outcome::timeout, Outcome::dns_error, Outcome::connect_error,
+                      Outcome::tls_error}) {
+        INFO(to_string(o));
+        CHECK(is_network_failure(o));
+        CHECK(classify_control(tally({o, o, o}), 3) == S::down);
+    }
+    CHECK(classify_control(tally({tout, t5xx, Outcome::dns_error}), 3) == S::up);
+    // So a control target answering 503 never excuses the service's minute.
+    const MinuteState control = classify_control(tally({t5xx, t5xx, t5xx}), 3);
+    const std::vector<S> controls{control};
+    CHECK(classify_service(tally({t5xx, t5xx, t5xx}), 3, false, local_network_down(controls)) ==
+          S::down);
+}
+
 TEST_CASE("R3: fewer samples than min_samples is unknown, never down", "[sla][classifier]") {
     CHECK(classify_service(tally({t5xx, t5xx}), 3, false, false) == S::unknown);
     CHECK(classify_service(tally({ok, ok}), 3, false, false) == S::unknown);

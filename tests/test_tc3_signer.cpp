@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TC3-HMAC-SHA256 against the documentation's worked example (TENCENTCLOUD.md).
+// TC3-HMAC-SHA256 against the documentation's worked example (docs/tencentcloud-api.md).
 
 #include "probes/tc3_signer.hpp"
 

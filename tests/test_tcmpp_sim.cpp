@@ -122,6 +122,8 @@ struct Signing {
     std::string_view key = secret_key;
     std::int64_t skew_s = 0;          // added to the timestamp
     std::string_view sent_body = "";  // non-empty: send this instead of the signed body
+    std::string_view signed_host = "";  // non-empty: sign this host instead of the one sent
+    std::string_view service = "tcmpp";  // the credential scope's service
 };
 
 http::request<http::string_body> api_request(std::uint16_t port, std::string_view action,
@@ -131,7 +133,8 @@ http::request<http::string_body> api_request(std::uint16_t port, std::string_vie
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count() +
                             s.skew_s;
-    const tc3::Request r{host, "tcmpp", content_type, body, ts};
+    const tc3::Request r{s.signed_host.empty() ? std::string_view(host) : s.signed_host,
+                         s.service, content_type, body, ts};
     http::request<http::string_body> req{http::verb::post, "/", 11};
     req.set(http::field::authorization,
             tc3::authorization({std::string(secret_id), std::string(s.key), ""}, r));
@@ -248,6 +251,68 @@ TEST_CASE("tcmpp-sim: tampered body or wrong key answers AuthFailure.SignatureFa
     CHECK(send(sim.port, unknown_id).api_error() == "AuthFailure.SecretIdNotFound");
 }
 
+TEST_CASE("tcmpp-sim: accepts what TencentCloud's SDKs sign, the host without its port",
+          "[tcmpp_sim]") {
+    Sim sim;
+    auto call = [&](const Signing& s) {
+        return send(sim.port, api_request(sim.port, "DescribeMNPList", list_body, s)).api_error();
+    };
+    // The official SDKs sign `host:127.0.0.1` while sending Host: 127.0.0.1:PORT.
+    CHECK(call({.signed_host = "127.0.0.1"}).empty());
+    // ... and take the scope's service from the endpoint's first label.
+    CHECK(call({.signed_host = "127.0.0.1", .service = "127"}).empty());
+    CHECK(call({.signed_host = "127.0.0.2"}) == "AuthFailure.SignatureFailure");
+    CHECK(call({.service = "cvm"}) == "AuthFailure.SignatureFailure");
+}
+
+TEST_CASE("tcmpp-sim: answers are shaped as the SDK models, with empty and null variants",
+          "[tcmpp_sim]") {
+    Sim sim;
+    auto data = [&](std::string_view action, std::string_view body) {
+        const Reply r = send(sim.port, api_request(sim.port, action, body));
+        REQUIRE(r.api_error().empty());
+        CHECK_FALSE(r.json().at("Response").at("RequestId").as_string().empty());
+        return r.json().at("Response").at("Data");
+    };
+    auto stages = data("DescribeMNPAllStageVersions", R"({"PlatformId": "T1", "MNPId": "mp1"})");
+    REQUIRE(stages.is_array());
+    REQUIRE(stages.as_array().size() == 3);
+    CHECK(stages.as_array()[2].at("Phase").as_string() == "Online");
+    CHECK(stages.as_array()[0].at("MNPVersionId").is_int64());
+    auto history =
+        data("DescribeMNPReleasedVersionHistory", R"({"PlatformId": "T1", "MNPId": "mp1"})");
+    CHECK(history.at("TotalCount").as_int64() == 2);
+    const auto& first = history.at("DataList").as_array()[0];
+    for (const char* key : {"MNPId", "MNPVersion", "MNPVersionId", "MNPVersionNote", "UpdateTime"})
+        CHECK(first.as_object().contains(key));
+    CHECK(first.at("UpdateTime").as_string().find_first_not_of("0123456789") ==
+          std::string::npos);  // Unix seconds as a string
+    CHECK(data("DescribeMNPAllStageVersions", R"({"PlatformId": "T1", "MNPId": "mpempty1"})")
+              .as_array()
+              .empty());
+    CHECK(data("DescribeMNPAllStageVersions", R"({"PlatformId": "T1", "MNPId": "mpnull1"})")
+              .is_null());
+    history =
+        data("DescribeMNPReleasedVersionHistory", R"({"PlatformId": "T1", "MNPId": "mpnull1"})");
+    CHECK(history.at("TotalCount").as_int64() == 0);
+    CHECK(history.at("DataList").is_null());
+    auto page = data("DescribeMNPList", R"({"PlatformId": "Tempty1", "Offset": 0, "Limit": 5})");
+    CHECK(page.at("TotalCount").as_int64() == 0);
+    CHECK(page.at("DataList").as_array().empty());
+    // A mini program without an online version has no package.
+    CHECK(send(sim.port, api_request(sim.port, "DescribeMNPOfflinePackageURL",
+                                     R"({"PlatformId": "T1", "MNPId": "mpempty1"})"))
+              .api_error() == "FailedOperation.MNPOnlineVersionNotExist");
+    // Selected errors and answers without RequestId.
+    CHECK(send(sim.port, api_request(sim.port, "DescribeMNPAllStageVersions",
+                                     R"({"PlatformId": "T1", "MNPId": "mperror-InternalError"})"))
+              .api_error() == "InternalError");
+    const Reply bare = send(sim.port, api_request(sim.port, "DescribeMNPList",
+                                                  R"({"PlatformId": "Tnorequestid", "Offset": 0,
+                                                      "Limit": 1})"));
+    CHECK_FALSE(bare.json().at("Response").as_object().contains("RequestId"));
+}
+
 TEST_CASE("tcmpp-sim: a stale timestamp answers AuthFailure.SignatureExpire", "[tcmpp_sim]") {
     Sim sim;
     CHECK(send(sim.port, api_request(sim.port, "DescribeMNPList", list_body, {.skew_s = -400}))
@@ -265,7 +330,11 @@ TEST_CASE("tcmpp-sim: missing or bad parameters and unknown actions are client e
     };
     CHECK(call("DescribeMNPList", R"({"PlatformId": "T1", "Offset": 0})") == "MissingParameter");
     CHECK(call("DescribeMNPList", R"({"PlatformId": "T1", "Offset": 0, "Limit": "1"})") ==
-          "InvalidParameter");
+          "InvalidParameterValue");
+    CHECK(call("DescribeMNPAllStageVersions", R"({"PlatformId": "T1", "MNPId": 7})") ==
+          "InvalidParameterValue.InvalidMNPId");
+    CHECK(call("DescribeMNPList", R"({"PlatformId": "", "Offset": 0, "Limit": 1})") ==
+          "InvalidParameterValue.InvalidPlatformId");
     CHECK(call("DescribeMNPAllStageVersions", R"({"PlatformId": "T1"})") == "MissingParameter");
     CHECK(call("DescribeMNPAllStageVersions", R"({"PlatformId": "T1", "MNPId": "mp1"})").empty());
     CHECK(call("DescribeMNPReleasedVersionHistory", R"({"MNPId": "mp1"})") == "MissingParameter");

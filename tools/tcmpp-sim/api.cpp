@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// TC3 verification and the read-only TCMPP actions (TENCENTCLOUD.md).
+// TC3 verification and the read-only TCMPP actions (docs/tencentcloud-api.md).
 
 #include "tools/tcmpp-sim/api.hpp"
 
@@ -22,7 +22,7 @@ namespace {
 namespace json = boost::json;
 namespace tc3 = slawatch::probes::tc3;
 
-constexpr std::int64_t max_clock_skew_s = 300;  // TENCENTCLOUD.md: more than 5 minutes off fails
+constexpr std::int64_t max_clock_skew_s = 300;  // more than 5 minutes off fails (API 3.0)
 constexpr std::array<std::string_view, 2> versions = {"2024-08-01", "2025-01-06"};
 
 struct Failure {
@@ -86,6 +86,16 @@ std::optional<Authorization> parse_authorization(std::string_view h) {
     return a;
 }
 
+// "127.0.0.1:8080" -> "127.0.0.1", "[::1]:80" -> "[::1]", "host" -> "host".
+std::string_view without_port(std::string_view host) {
+    const auto colon = host.rfind(':');
+    if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos)
+        return host;
+    if (host.front() != '[' && host.find(':') != colon)
+        return host;  // a bare IPv6 address
+    return host.substr(0, colon);
+}
+
 std::string utc_date(std::int64_t ts) {
     const std::chrono::sys_seconds t{std::chrono::seconds{ts}};
     const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(t)};
@@ -122,13 +132,25 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
     if (auth->date != utc_date(ts))
         return Failure{"AuthFailure.SignatureFailure",
                        "The credential scope date is not the UTC date of X-TC-Timestamp."};
-    if (auth->service != cfg.service)
+    // The signing service follows the host: its first label, or --service for a
+    // host that is an address (127.0.0.1 has no service label).
+    const std::string_view host = trim(r.host);
+    const std::string_view bare_host = without_port(host);
+    if (auth->service != cfg.service && auth->service != bare_host.substr(0, bare_host.find('.')))
         return Failure{"AuthFailure.SignatureFailure",
                        fmt::format("The credential scope service must be '{}'.", cfg.service)};
-    const tc3::Request signed_part{trim(r.host), cfg.service, trim(r.content_type), r.body, ts};
-    const std::string expected = tc3::signature(cfg.secret_key, signed_part);
-    if (auth->signature.size() != expected.size() ||
-        CRYPTO_memcmp(auth->signature.data(), expected.data(), expected.size()) != 0)
+    // TencentCloud's official SDKs sign `host` without the port they send in
+    // Host (production hosts carry none): accept either.
+    bool valid = false;
+    for (const std::string_view signed_host : {host, bare_host}) {
+        const tc3::Request signed_part{signed_host, auth->service, trim(r.content_type), r.body,
+                                       ts};
+        const std::string expected = tc3::signature(cfg.secret_key, signed_part);
+        valid =
+            valid || (auth->signature.size() == expected.size() &&
+                      CRYPTO_memcmp(auth->signature.data(), expected.data(), expected.size()) == 0);
+    }
+    if (!valid)
         return Failure{"AuthFailure.SignatureFailure",
                        "The provided credentials could not be validated. Please check your "
                        "signature is correct."};
@@ -138,13 +160,15 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
     return std::nullopt;
 }
 
-// Parameter checks: required keys and their types.
-std::optional<Failure> need_string(const json::object& o, std::string_view key) {
+// Parameter checks: required keys and their types, with the codes of the
+// tcmpp/tcsas error lists.
+std::optional<Failure> need_string(const json::object& o, std::string_view key,
+                                   std::string_view invalid_code) {
     const json::value* v = o.if_contains(key);
     if (!v)
         return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
     if (!v->is_string() || v->get_string().empty())
-        return Failure{"InvalidParameter",
+        return Failure{invalid_code,
                        fmt::format("The parameter `{}` must be a non-empty string.", key)};
     return std::nullopt;
 }
@@ -158,21 +182,75 @@ std::optional<Failure> need_int(const json::object& o, std::string_view key, std
     const auto n = v->is_number() ? v->to_number<std::int64_t>(ec) : 0;
     if (!v->is_number() || ec || n < lo || n > hi)
         return Failure{
-            "InvalidParameter",
+            "InvalidParameterValue",
             fmt::format("The parameter `{}` must be an integer in {}..{}.", key, lo, hi)};
     out = n;
     return std::nullopt;
 }
 
-json::object version_record(std::string_view mnp_id, std::string_view version,
-                            std::string_view when, json::storage_ptr sp) {
+// Which answer a mini program gets: its MNPId (or PlatformId for the list)
+// selects the empty and null variants the real API may send.
+// "mperror-<Code>" ("Terror-<Code>") answers with that error code, and
+// "mpnorequestid" ("Tnorequestid") a full answer without RequestId, as a proxy would.
+enum class Variant { full, empty, null, error, no_request_id };
+Variant variant_of(std::string_view id) {
+    if (id.starts_with("mpempty") || id.starts_with("Tempty"))
+        return Variant::empty;
+    if (id.starts_with("mpnull") || id.starts_with("Tnull"))
+        return Variant::null;
+    if (id.starts_with("mperror-") || id.starts_with("Terror-"))
+        return Variant::error;
+    if (id.starts_with("mpnorequestid") || id.starts_with("Tnorequestid"))
+        return Variant::no_request_id;
+    return Variant::full;
+}
+
+// The code after "mperror-" / "Terror-".
+std::string_view selected_code(std::string_view id) {
+    return id.substr(id.find('-') + 1);
+}
+
+// Times are Unix seconds as strings, as the SDK models say.
+constexpr std::string_view t_release_1 = "1772328600";  // 2026-03-01
+constexpr std::string_view t_release_0 = "1770717600";  // 2026-02-10
+constexpr std::string_view t_develop = "1773975600";    // 2026-03-20
+constexpr std::string_view t_created = "1767578400";    // 2026-01-05
+
+// QueryOnlineVersionResp
+json::object released_record(std::string_view id, std::string_view version, std::int64_t version_id,
+                             std::string_view when, json::storage_ptr sp) {
     json::object v(sp);
-    v["MNPId"] = mnp_id;
+    v["MNPId"] = id;
     v["MNPVersion"] = version;
-    v["MNPVersionIntro"] = "tcmpp-sim build";
+    v["MNPVersionId"] = version_id;
+    v["MNPVersionNote"] = "tcmpp-sim build";
+    v["UpdateTime"] = when;
+    return v;
+}
+
+// DescribeMPAllStageVersionsResp
+json::object stage_record(std::string_view id, std::string_view phase, std::string_view version,
+                          std::int64_t version_id, std::int64_t approval_status,
+                          std::string_view when, json::storage_ptr sp) {
+    json::object v(sp);
+    v["MNPId"] = id;
+    v["MNPVersionId"] = version_id;
+    v["MNPName"] = "Sim Shop";
+    v["MNPIcon"] = "https://example.invalid/icon.png";
+    v["MNPType"] = "Shopping";
+    v["MNPIntro"] = "A mini program served by tcmpp-sim";
+    v["MNPDesc"] = "tcmpp-sim";
     v["CreateUser"] = "tcmpp-sim";
     v["CreateTime"] = when;
-    v["ReleaseTime"] = when;
+    v["MNPVersion"] = version;
+    v["MNPVersionIntro"] = "tcmpp-sim build";
+    v["Phase"] = phase;
+    v["ApprovalStatus"] = approval_status;
+    v["ApprovalNo"] = nullptr;
+    v["ShowCase"] = 0;
+    v["RollbackVersion"] = 0;
+    v["Status"] = 1;
+    v["VersionCurrentStatus"] = 1;
     return v;
 }
 
@@ -180,10 +258,31 @@ struct Catalog {
     std::string_view id, name, type;
 };
 constexpr std::array<Catalog, 3> catalog = {{
-    {"mpsim0000000001", "Sim Shop", "MiniProgram"},
-    {"mpsim0000000002", "Sim Wallet", "MiniProgram"},
-    {"mpsim0000000003", "Sim News", "MiniGame"},
+    {"mpsim0000000001", "Sim Shop", "Shopping"},
+    {"mpsim0000000002", "Sim Wallet", "Finance"},
+    {"mpsim0000000003", "Sim News", "News"},
 }};
+
+// DescribeMNPListData
+json::object list_record(const Catalog& c, json::storage_ptr sp) {
+    json::object e(sp);
+    e["MNPId"] = c.id;
+    e["MNPIcon"] = "https://example.invalid/icon.png";
+    e["MNPName"] = c.name;
+    e["TeamName"] = "tcmpp-sim";
+    e["MNPType"] = c.type;
+    e["Status"] = 1;
+    e["MNPIntro"] = "A mini program served by tcmpp-sim";
+    e["CreateUser"] = "tcmpp-sim";
+    e["CreateTime"] = t_created;
+    e["UpdateUser"] = "tcmpp-sim";
+    e["UpdateTime"] = t_release_1;
+    e["ApplicationName"] = "Sim Superapp";
+    e["EffectStatus"] = 1;
+    e["EffectMNPVersionId"] = 1003;
+    e["EffectMNPVersion"] = "1.3.0";
+    return e;
+}
 
 }  // namespace
 
@@ -223,56 +322,82 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
         return fail({"InvalidParameter", "The request body must be a JSON object."});
     const json::object& p = body.get_object();
 
-    json::object data(&mr);
+    json::value data(&mr);
+    Variant variant = Variant::full;
     if (action == Action::mnp_list) {
         std::int64_t offset = 0, limit = 0;
         if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset))
             return fail(*f);
         if (auto f = need_int(p, "Limit", 1, 100, limit))
             return fail(*f);
-        if (auto f = need_string(p, "PlatformId"))
+        if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
             return fail(*f);
+        const std::string_view platform = p.at("PlatformId").get_string();
+        variant = variant_of(platform);
+        if (variant == Variant::error)
+            return fail({selected_code(platform), "tcmpp-sim: the error this PlatformId selects"});
+        json::object page(&mr);
         json::array list(&mr);
-        for (auto i = offset; i < offset + limit && i < std::int64_t{catalog.size()}; ++i) {
-            const Catalog& c = catalog[static_cast<std::size_t>(i)];
-            json::object e(&mr);
-            e["MNPId"] = c.id;
-            e["MNPName"] = c.name;
-            e["MNPType"] = c.type;
-            e["MNPIntroduction"] = "A mini program served by tcmpp-sim";
-            e["PlatformId"] = p.at("PlatformId");
-            e["CreateTime"] = "2026-01-05 10:00:00";
-            e["UpdateTime"] = "2026-03-01 09:30:00";
-            list.push_back(std::move(e));
+        if (variant == Variant::full || variant == Variant::no_request_id) {
+            for (auto i = offset; i < offset + limit && i < std::int64_t{catalog.size()}; ++i)
+                list.push_back(list_record(catalog[static_cast<std::size_t>(i)], &mr));
         }
-        data["TotalCount"] = catalog.size();
-        data["DataList"] = std::move(list);
+        page["TotalCount"] = static_cast<std::int64_t>(list.empty() ? 0 : catalog.size());
+        if (variant == Variant::null)
+            page["DataList"] = nullptr;
+        else
+            page["DataList"] = std::move(list);
+        data = std::move(page);
     } else {
-        if (auto f = need_string(p, "MNPId"))
+        if (auto f = need_string(p, "MNPId", "InvalidParameterValue.InvalidMNPId"))
             return fail(*f);
-        if (auto f = need_string(p, "PlatformId"))
+        if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
             return fail(*f);
         const std::string_view id = p.at("MNPId").get_string();
+        variant = variant_of(id);
+        if (variant == Variant::error)
+            return fail({selected_code(id), "tcmpp-sim: the error this MNPId selects"});
         if (action == Action::released_version_history) {
+            // A mini program with no released version yet: TotalCount 0, [] or null.
+            json::object page(&mr);
             json::array list(&mr);
-            list.push_back(version_record(id, "1.3.0", "2026-03-01 09:30:00", &mr));
-            list.push_back(version_record(id, "1.2.1", "2026-02-10 18:00:00", &mr));
-            data["TotalCount"] = list.size();
-            data["DataList"] = std::move(list);
+            if (variant == Variant::full || variant == Variant::no_request_id) {
+                list.push_back(released_record(id, "1.3.0", 1003, t_release_1, &mr));
+                list.push_back(released_record(id, "1.2.1", 1002, t_release_0, &mr));
+            }
+            page["TotalCount"] = static_cast<std::int64_t>(list.size());
+            if (variant == Variant::null)
+                page["DataList"] = nullptr;
+            else
+                page["DataList"] = std::move(list);
+            data = std::move(page);
         } else if (action == Action::all_stage_versions) {
-            data["DevelopVersion"] = version_record(id, "1.4.0-dev", "2026-03-20 11:00:00", &mr);
-            data["TrialVersion"] = version_record(id, "1.4.0-rc1", "2026-03-18 15:00:00", &mr);
-            data["ApprovalVersion"] = nullptr;
-            data["ReleasedVersion"] = version_record(id, "1.3.0", "2026-03-01 09:30:00", &mr);
+            // An array of version records, one per phase; null when there are none.
+            json::array stages(&mr);
+            if (variant == Variant::full || variant == Variant::no_request_id) {
+                stages.push_back(stage_record(id, "Develop", "1.4.0", 1004, 0, t_develop, &mr));
+                stages.push_back(stage_record(id, "Platform", "1.4.0", 1004, 1, t_develop, &mr));
+                stages.push_back(stage_record(id, "Online", "1.3.0", 1003, 3, t_release_1, &mr));
+            }
+            if (variant == Variant::null)
+                data = nullptr;
+            else
+                data = std::move(stages);
         } else {  // offline package URL, presigned and short-lived like the real one
+            if (variant == Variant::empty || variant == Variant::null)
+                return fail({"FailedOperation.MNPOnlineVersionNotExist",
+                             "The mini program does not have an online version."});
             std::string url(r.base_url);
             url += signer_.make_target(id, now + package_url_lifetime_s);
-            data["Data"] = url;
+            json::object inner(&mr);
+            inner["Data"] = url;
+            data = std::move(inner);
         }
     }
     json::object response(&mr);
     response["Data"] = std::move(data);
-    response["RequestId"] = new_request_id();
+    if (variant != Variant::no_request_id)
+        response["RequestId"] = new_request_id();
     json::object root(&mr);
     root["Response"] = std::move(response);
     return ApiReply{json::serialize(root), {}};

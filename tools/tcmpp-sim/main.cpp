@@ -19,7 +19,7 @@ constexpr int exit_ok = 0;
 constexpr int exit_failure = 1;
 constexpr int exit_usage = 2;
 
-// The documentation's example pair (TENCENTCLOUD.md): what a demo signs with by default.
+// The documentation's example pair (docs/tencentcloud-api.md): what a demo signs with by default.
 constexpr const char* example_secret_id = "AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE";
 constexpr const char* example_secret_key = "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE";
 
