@@ -7,6 +7,7 @@
 #include "storage/writer_lock.hpp"
 #include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/sqlite_query.hpp"
 
 #include <catch2/catch.hpp>
 #include <signal.h>
@@ -134,17 +135,6 @@ struct World {
     }
 };
 
-std::int64_t query(const std::string& db, const char* sql) {
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-}
 
 std::string state_in(const RunResult& minutes) {
     // "minute,probe,state,samples,failures\n<row>\n"
@@ -309,9 +299,9 @@ TEST_CASE("R3: a stray row months away costs no minute rows and unknown stays un
     REQUIRE(w.replay(down_minute("2026-03-17T00:00") + down_minute("2026-06-16T23:59")).exit_code ==
             0);
     // Two minutes x (service + 3 probes); nothing for the months between.
-    CHECK(query(w.db, "SELECT count(*) FROM minute") == 8);
-    CHECK(query(w.db, "SELECT count(*) FROM day_count") <= 8);
-    CHECK(query(w.db, "PRAGMA page_count") * query(w.db, "PRAGMA page_size") < 256 * 1024);
+    CHECK(count_rows(w.db, "SELECT count(*) FROM minute") == 8);
+    CHECK(count_rows(w.db, "SELECT count(*) FROM day_count") <= 8);
+    CHECK(count_rows(w.db, "PRAGMA page_count") * count_rows(w.db, "PRAGMA page_size") < 256 * 1024);
 
     const auto april = w.report("2026-04");
     REQUIRE(april.exit_code == 0);
@@ -399,7 +389,7 @@ TEST_CASE("a reading command migrates a version 2 database when no daemon runs",
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(h);
     }
-    REQUIRE(query(w.db, "SELECT count(*) FROM minute") == 8);
+    REQUIRE(count_rows(w.db, "SELECT count(*) FROM minute") == 8);
     {
         const auto lock = storage::WriterLock::acquire(w.db, "slawatch run");
         const auto r = w.report("2026-06");
@@ -409,6 +399,6 @@ TEST_CASE("a reading command migrates a version 2 database when no daemon runs",
     const auto r = w.report("2026-06");
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("\"unavailable_minutes\": 1,"));
-    CHECK(query(w.db, "PRAGMA user_version") == storage::schema::current_version);
-    CHECK(query(w.db, "SELECT count(*) FROM minute") == 4);
+    CHECK(count_rows(w.db, "PRAGMA user_version") == storage::schema::current_version);
+    CHECK(count_rows(w.db, "SELECT count(*) FROM minute") == 4);
 }

@@ -4,6 +4,7 @@
 // control), a temporary database, CSV builders and the real `slawatch`.
 
 #include "tests/support/process.hpp"
+#include "tests/support/sqlite_query.hpp"
 
 #include <catch2/catch.hpp>
 #include <sqlite3.h>
@@ -14,7 +15,6 @@
 #include <vector>
 
 namespace slawatch::testing {
-
 
 inline std::string config_text(const std::string& policy = "any", const std::string& extra = "",
                         bool ids = true) {
@@ -113,23 +113,10 @@ struct World {
     }
 };
 
-inline std::int64_t count_rows(const std::string& db, const char* sql) {
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK);
-    sqlite3_stmt* st = nullptr;
-    REQUIRE(sqlite3_prepare_v2(h, sql, -1, &st, nullptr) == SQLITE_OK);
-    std::int64_t n = -1;
-    if (sqlite3_step(st) == SQLITE_ROW) n = sqlite3_column_int64(st, 0);
-    sqlite3_finalize(st);
-    sqlite3_close(h);
-    return n;
-}
-
 // Both other probes up in that minute.
 inline void healthy_others(Csv& csv, const std::string& at) {
     csv.minute(at, "release", 0);
     csv.minute(at, "ref", 0);
 }
-
 
 }  // namespace slawatch::testing
