@@ -8,6 +8,7 @@
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/store_config.hpp"
 
 #include <fmt/format.h>
 #include <catch2/catch.hpp>
@@ -43,19 +44,8 @@ std::vector<Hash> leaves_of(Hasher& h, std::size_t n) {
 }
 
 config::Config make_config() {
-    config::Config c;
-    c.contract.name = "test";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-03-17");
-    t.end = *sla::parse_date("2026-06-16");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    for (const char* name : {"a", "b"}) {
-        config::Probe p;
-        p.name = name;
-        c.probes.push_back(p);
-    }
-    return c;
+    return testing::store_config(
+        {{"a", config::ProbeRole::service}, {"b", config::ProbeRole::service}});
 }
 
 // `n` results from `start_ms`, one every 10 s, alternating probes a and b;

@@ -9,6 +9,7 @@
 #include "storage/writer_lock.hpp"
 #include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/store_config.hpp"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -27,22 +28,9 @@ constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
 constexpr sla::EpochMinute m0 = t0 / 60'000;
 
 config::Config make_config() {
-    config::Config c;
-    c.contract.name = "test";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-03-17");
-    t.end = *sla::parse_date("2026-06-16");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    for (const auto& [name, role] : {std::pair{"a", config::ProbeRole::service},
-                                     std::pair{"b", config::ProbeRole::service},
-                                     std::pair{"ctl", config::ProbeRole::control}}) {
-        config::Probe p;
-        p.name = name;
-        p.role = role;
-        c.probes.push_back(p);
-    }
-    return c;
+    return testing::store_config({{"a", config::ProbeRole::service},
+                                  {"b", config::ProbeRole::service},
+                                  {"ctl", config::ProbeRole::control}});
 }
 
 // `samples` results of `probe` in minute `m`, the first `failures` failing.
