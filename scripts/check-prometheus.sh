@@ -48,6 +48,14 @@ def walk(node, where):
         for item in node:
             walk(item, where)
 walk(dash, "dashboard")
+# What Grafana itself would trip over: duplicate panel ids or query refIds.
+ids = [p["id"] for p in dash["panels"]]
+if len(ids) != len(set(ids)):
+    sys.exit("duplicate panel ids")
+for p in dash["panels"]:
+    refs = [t["refId"] for t in p.get("targets", [])]
+    if len(refs) != len(set(refs)):
+        sys.exit(f"panel {p['title']!r}: duplicate refId")
 if not exprs:
     sys.exit("no expressions found in the dashboard")
 # Grafana's variables become something promtool can parse.
