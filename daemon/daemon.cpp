@@ -304,12 +304,13 @@ private:
         }
     }
 
-    // Ended months whose claim window is still open, for /metrics; they are
-    // complete, so their figures are read once a day (also after the term).
+    // Ended months whose claim window is still open, for /metrics (also after
+    // the term). Their figures barely change: read hourly, not every minute.
     void refresh_claim_months(sla::EpochMillis now) {
         const auto& terms = config_.contract.terms;
+        const auto hour = sla::minute_of_ms(now) / 60;
+        if (claims_hour_ == hour) return;
         const auto today = terms.zone.local_date(sla::minute_of_ms(now));
-        if (claims_day_ == today) return;
         try {
             std::vector<sla::MonthReport> open;
             for (const auto& m : terms.months())
@@ -319,7 +320,7 @@ private:
                             .deadline >= today)
                     open.push_back(store_->month_report(m, now));
             metrics_.set_claim_months(terms, open);
-            claims_day_ = today;
+            claims_hour_ = hour;
         } catch (const std::exception& e) {
             spdlog::error("storage: cannot compute the claim windows' figures: {}", e.what());
         }
@@ -394,7 +395,7 @@ private:
         policy_.max_timeout = max_timeout(config_);
         scheduler_.set_probes(std::move(probes), config_.monitor.probes_per_minute);
         metrics_.set_reload(true, static_cast<double>(now_ms()) / 1000.0);
-        claims_day_.reset();  // the terms may have changed
+        claims_hour_.reset();  // the terms may have changed
         spdlog::info("config reloaded: {} probes, {} runs a minute each", config_.probes.size(),
                      config_.monitor.probes_per_minute);
         notify::ready();
@@ -456,7 +457,7 @@ private:
     ResultWriter writer_;
     Scheduler scheduler_;
     Metrics metrics_;
-    std::optional<sla::Date> claims_day_;  // the local day claim months were last read
+    std::optional<sla::EpochMinute> claims_hour_;  // when claim months were last read (hours)
     std::unique_ptr<MetricsServer> server_;
     Lifecycle lifecycle_;
     asio::steady_timer tick_;
