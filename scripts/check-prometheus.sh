@@ -117,4 +117,11 @@ if [ -n "$lint" ]; then
   exit 1
 fi
 echo "   promtool check metrics: nothing to report ($(grep -vc '^#' "$work/metrics.txt") samples)"
+kill -TERM "$daemon_pid"
+if ! wait "$daemon_pid"; then
+  echo "check-prometheus: slawatch run did not stop cleanly on SIGTERM" >&2
+  cat "$work/daemon.log" >&2
+  exit 1
+fi
+daemon_pid=""
 echo "check-prometheus: ok"
