@@ -58,6 +58,12 @@ add_custom_target(slawatch_man ALL DEPENDS ${slawatch_man_outputs})
 install(FILES README.md DESTINATION ${CMAKE_INSTALL_DOCDIR})
 install(DIRECTORY docs/ DESTINATION ${CMAKE_INSTALL_DOCDIR} FILES_MATCHING PATTERN "*.md")
 
+# Prometheus rules (with their unit tests) and the Grafana dashboard, for the
+# operator to load (docs/prometheus.md): share/slawatch.
+install(DIRECTORY prometheus/ DESTINATION ${CMAKE_INSTALL_DATADIR}/slawatch/prometheus
+        FILES_MATCHING PATTERN "*.yml")
+install(FILES grafana/slawatch-dashboard.json DESTINATION ${CMAKE_INSTALL_DATADIR}/slawatch/grafana)
+
 # Debian's copyright (machine-readable, DEP-5) and changelog.Debian.gz, which
 # Debian policy puts beside the docs of every package.
 install(FILES packaging/debian/copyright DESTINATION ${CMAKE_INSTALL_DOCDIR})

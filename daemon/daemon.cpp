@@ -290,13 +290,39 @@ private:
         const auto now = now_ms();
         const auto month =
             sla::service_month_of(terms.months(), terms.zone.local_date(sla::minute_of_ms(now)));
-        if (!month) return;
+        refresh_claim_months(now);
+        if (!month) {
+            metrics_.clear_month();
+            return;
+        }
         try {
             month_ = store_->month_report(*month, now);
-            metrics_.set_month(*month_);
+            metrics_.set_month(terms, *month_);
         } catch (const std::exception& e) {
             store_ok_ = false;
             spdlog::error("storage: cannot compute the month's figures: {}", e.what());
+        }
+    }
+
+    // Ended months whose claim window is still open, for /metrics (also after
+    // the term). Their figures barely change: read hourly, not every minute.
+    void refresh_claim_months(sla::EpochMillis now) {
+        const auto& terms = config_.contract.terms;
+        const auto hour = sla::minute_of_ms(now) / 60;
+        if (claims_hour_ == hour) return;
+        const auto today = terms.zone.local_date(sla::minute_of_ms(now));
+        try {
+            std::vector<sla::MonthReport> open;
+            for (const auto& m : terms.months())
+                if (m.last < today &&
+                    sla::claim_window(m.last, terms.calendar, terms.claim_after_business_days,
+                                      terms.claim_within_days)
+                            .deadline >= today)
+                    open.push_back(store_->month_report(m, now));
+            metrics_.set_claim_months(terms, open);
+            claims_hour_ = hour;
+        } catch (const std::exception& e) {
+            spdlog::error("storage: cannot compute the claim windows' figures: {}", e.what());
         }
     }
 
@@ -343,6 +369,7 @@ private:
             spdlog::error("config reload rejected ({} problem{}); the running config stays",
                           loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
             for (const auto& e : loaded.errors) spdlog::error("{}", e);
+            metrics_.set_reload(false, static_cast<double>(now_ms()) / 1000.0);
             notify::ready();
             return;
         }
@@ -352,6 +379,7 @@ private:
             probes = make_probes(io_.get_executor(), fresh);
         } catch (const probes::ProbeSetupError& e) {
             spdlog::error("config reload rejected: {}; the running config stays", e.what());
+            metrics_.set_reload(false, static_cast<double>(now_ms()) / 1000.0);
             notify::ready();
             return;
         }
@@ -366,6 +394,8 @@ private:
         reconcile();
         policy_.max_timeout = max_timeout(config_);
         scheduler_.set_probes(std::move(probes), config_.monitor.probes_per_minute);
+        metrics_.set_reload(true, static_cast<double>(now_ms()) / 1000.0);
+        claims_hour_.reset();  // the terms may have changed
         spdlog::info("config reloaded: {} probes, {} runs a minute each", config_.probes.size(),
                      config_.monitor.probes_per_minute);
         notify::ready();
@@ -427,6 +457,7 @@ private:
     ResultWriter writer_;
     Scheduler scheduler_;
     Metrics metrics_;
+    std::optional<sla::EpochMinute> claims_hour_;  // when claim months were last read (hours)
     std::unique_ptr<MetricsServer> server_;
     Lifecycle lifecycle_;
     asio::steady_timer tick_;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <chrono>
+
 namespace slawatch::daemon {
 
 void Histogram::observe(double seconds) {
@@ -21,114 +23,163 @@ std::string escape_label(std::string_view value) {
     std::string out;
     out.reserve(value.size());
     for (char c : value) {
-        if (c == '\\') out += "\\\\";
-        else if (c == '"') out += "\\\"";
-        else if (c == '\n') out += "\\n";
-        else out += c;
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
     }
     return out;
 }
 
+void Exposition::family(std::string_view name, std::string_view type, std::string_view help) {
+    fmt::format_to(std::back_inserter(out_), "# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
+}
+
+void Exposition::sample(std::string_view name, std::string_view labels, double value) {
+    if (labels.empty())
+        fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
+    else
+        fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
+}
+
+void Exposition::histogram(std::string_view name, std::string_view labels, const Histogram& h) {
+    const std::string sep = labels.empty() ? "" : ",";
+    std::uint64_t cumulative = 0;
+    for (std::size_t b = 0; b < phase_buckets.size(); ++b) {
+        cumulative += h.buckets[b];
+        fmt::format_to(std::back_inserter(out_), "{}_bucket{{{}{}le=\"{}\"}} {}\n", name, labels,
+                       sep, phase_buckets[b], cumulative);
+    }
+    fmt::format_to(std::back_inserter(out_), "{}_bucket{{{}{}le=\"+Inf\"}} {}\n", name, labels, sep,
+                   h.count);
+    const auto braces = labels.empty() ? std::string() : fmt::format("{{{}}}", labels);
+    fmt::format_to(std::back_inserter(out_), "{0}_sum{1} {2}\n{0}_count{1} {3}\n", name, braces,
+                   h.sum, h.count);
+}
+
+Metrics::Metrics()
+    : reload_success_seconds_(
+          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+              .count()) {}
+
 void Metrics::record_result(const std::string& probe, const sla::Sample& s) {
     auto& p = probes_[probe];
     ++p.outcomes[static_cast<std::size_t>(s.outcome)];
+    p.last_ok = s.outcome == sla::Outcome::ok;
+    if (p.last_ok)
+        p.last_success_seconds = static_cast<double>(s.sent_ms) / 1000.0;
     // Phase timings are cumulative from the start; a phase's duration is the
     // step from the previous phase that was reached.
     const std::array<std::int32_t, 4> ends{s.phases.dns_us, s.phases.connect_us, s.phases.tls_us,
                                            s.phases.first_byte_us};
     std::int32_t previous = 0;
     for (std::size_t i = 0; i < ends.size(); ++i) {
-        if (ends[i] < 0) continue;
+        if (ends[i] < 0)
+            continue;
         p.phases[i].observe(static_cast<double>(std::max(0, ends[i] - previous)) / 1e6);
         previous = ends[i];
     }
-    if (s.phases.total_us >= 0) p.phases[4].observe(static_cast<double>(s.phases.total_us) / 1e6);
+    if (s.phases.total_us >= 0)
+        p.duration.observe(static_cast<double>(s.phases.total_us) / 1e6);
 }
 
 void Metrics::record_minute(const std::string& probe, sla::MinuteState state) {
     ++minutes_[probe][static_cast<std::size_t>(state)];
 }
 
+void Metrics::set_month(const sla::ContractTerms& terms, const sla::MonthReport& current) {
+    month_ = month_gauges(terms, current);
+}
+
+void Metrics::set_claim_months(const sla::ContractTerms& terms,
+                               const std::vector<sla::MonthReport>& ended) {
+    claims_.clear();
+    for (const auto& r : ended) claims_.push_back(month_gauges(terms, r));
+}
+
+void Metrics::set_reload(bool ok, double unix_seconds) {
+    reload_ok_ = ok;
+    if (ok)
+        reload_success_seconds_ = unix_seconds;
+}
+
 std::string Metrics::render(const std::string& version) const {
     std::string out;
-    auto it = std::back_inserter(out);
+    Exposition e(out);
 
-    fmt::format_to(it, "# HELP slawatch_build_info slawatch version.\n"
-                       "# TYPE slawatch_build_info gauge\n"
-                       "slawatch_build_info{{version=\"{}\"}} 1\n",
-                   escape_label(version));
+    e.family("slawatch_build_info", "gauge", "slawatch version.");
+    e.sample("slawatch_build_info", fmt::format("version=\"{}\"", escape_label(version)), 1);
 
-    out += "# HELP slawatch_probe_results_total Probe runs by outcome.\n"
-           "# TYPE slawatch_probe_results_total counter\n";
+    e.family("slawatch_probe_results_total", "counter", "Probe runs by outcome.");
     for (const auto& [name, p] : probes_)
         for (int o = 0; o < sla::outcome_count; ++o)
-            fmt::format_to(it, "slawatch_probe_results_total{{probe=\"{}\",outcome=\"{}\"}} {}\n",
-                           escape_label(name), sla::to_string(static_cast<sla::Outcome>(o)),
-                           p.outcomes[static_cast<std::size_t>(o)]);
+            e.sample("slawatch_probe_results_total",
+                     fmt::format("probe=\"{}\",outcome=\"{}\"", escape_label(name),
+                                 sla::to_string(static_cast<sla::Outcome>(o))),
+                     static_cast<double>(p.outcomes[static_cast<std::size_t>(o)]));
 
-    out += "# HELP slawatch_probe_phase_seconds Duration of each probe phase.\n"
-           "# TYPE slawatch_probe_phase_seconds histogram\n";
-    for (const auto& [name, p] : probes_) {
-        const auto label = escape_label(name);
-        for (std::size_t ph = 0; ph < phase_names.size(); ++ph) {
-            const auto& h = p.phases[ph];
-            std::uint64_t cumulative = 0;
-            for (std::size_t b = 0; b < phase_buckets.size(); ++b) {
-                cumulative += h.buckets[b];
-                fmt::format_to(it,
-                               "slawatch_probe_phase_seconds_bucket{{probe=\"{}\",phase=\"{}\","
-                               "le=\"{}\"}} {}\n",
-                               label, phase_names[ph], phase_buckets[b], cumulative);
-            }
-            fmt::format_to(it,
-                           "slawatch_probe_phase_seconds_bucket{{probe=\"{0}\",phase=\"{1}\","
-                           "le=\"+Inf\"}} {2}\n"
-                           "slawatch_probe_phase_seconds_sum{{probe=\"{0}\",phase=\"{1}\"}} {3}\n"
-                           "slawatch_probe_phase_seconds_count{{probe=\"{0}\",phase=\"{1}\"}} {2}\n",
-                           label, phase_names[ph], h.count, h.sum);
-        }
-    }
+    e.family("slawatch_probe_success", "gauge", "1 if the probe's last run succeeded, else 0.");
+    for (const auto& [name, p] : probes_)
+        e.sample("slawatch_probe_success", fmt::format("probe=\"{}\"", escape_label(name)),
+                 p.last_ok ? 1 : 0);
+    e.family("slawatch_probe_last_success_timestamp_seconds", "gauge",
+             "When the probe's last successful run was sent.");
+    for (const auto& [name, p] : probes_)
+        if (p.last_success_seconds)
+            e.sample("slawatch_probe_last_success_timestamp_seconds",
+                     fmt::format("probe=\"{}\"", escape_label(name)), *p.last_success_seconds);
 
-    out += "# HELP slawatch_minutes_total Finalized minutes by state since the daemon started.\n"
-           "# TYPE slawatch_minutes_total counter\n";
+    e.family("slawatch_probe_phase_seconds", "histogram",
+             "Duration of each step of a probe run (dns, connect, tls, first_byte).");
+    for (const auto& [name, p] : probes_)
+        for (std::size_t ph = 0; ph < phase_names.size(); ++ph)
+            e.histogram(
+                "slawatch_probe_phase_seconds",
+                fmt::format("probe=\"{}\",phase=\"{}\"", escape_label(name), phase_names[ph]),
+                p.phases[ph]);
+    e.family("slawatch_probe_duration_seconds", "histogram", "Duration of a whole probe run.");
+    for (const auto& [name, p] : probes_)
+        e.histogram("slawatch_probe_duration_seconds",
+                    fmt::format("probe=\"{}\"", escape_label(name)), p.duration);
+
+    // A finalized minute adds 60 s to its state: rate() of one state over the
+    // sum of all states is the share of time in that state.
+    e.family("slawatch_state_seconds_total", "counter",
+             "Seconds of finalized minutes by probe (or \"service\") and state since the "
+             "daemon started, 60 per minute.");
     for (const auto& [name, counts] : minutes_)
         for (int st = 0; st < sla::minute_state_count; ++st)
-            fmt::format_to(it, "slawatch_minutes_total{{probe=\"{}\",state=\"{}\"}} {}\n",
-                           escape_label(name), sla::to_string(static_cast<sla::MinuteState>(st)),
-                           counts[static_cast<std::size_t>(st)]);
+            e.sample("slawatch_state_seconds_total",
+                     fmt::format("probe=\"{}\",state=\"{}\"", escape_label(name),
+                                 sla::to_string(static_cast<sla::MinuteState>(st))),
+                     60.0 * static_cast<double>(counts[static_cast<std::size_t>(st)]));
 
-    if (month_) {
-        fmt::format_to(it,
-                       "# HELP slawatch_service_month_availability_percent Availability of the "
-                       "current Service Month so far (R8).\n"
-                       "# TYPE slawatch_service_month_availability_percent gauge\n"
-                       "slawatch_service_month_availability_percent {}\n"
-                       "# HELP slawatch_error_budget_minutes Unavailable minutes the current "
-                       "Service Month may have and still meet the standard.\n"
-                       "# TYPE slawatch_error_budget_minutes gauge\n"
-                       "slawatch_error_budget_minutes {}\n"
-                       "# HELP slawatch_error_budget_remaining_minutes Error budget left.\n"
-                       "# TYPE slawatch_error_budget_remaining_minutes gauge\n"
-                       "slawatch_error_budget_remaining_minutes {}\n",
-                       month_->availability_percent, month_->budget_minutes, month_->budget_left);
-    }
+    render_month(e);
+
     if (finalized_until_) {
-        fmt::format_to(it,
-                       "# HELP slawatch_last_finalized_minute_timestamp_seconds Start of the last "
-                       "finalized minute.\n"
-                       "# TYPE slawatch_last_finalized_minute_timestamp_seconds gauge\n"
-                       "slawatch_last_finalized_minute_timestamp_seconds {}\n",
-                       (*finalized_until_ - 1) * 60);
+        e.family("slawatch_last_finalized_minute_timestamp_seconds", "gauge",
+                 "Start of the last finalized minute.");
+        e.sample("slawatch_last_finalized_minute_timestamp_seconds", "",
+                 static_cast<double>((*finalized_until_ - 1) * 60));
     }
-    fmt::format_to(it,
-                   "# HELP slawatch_result_buffer_dropped_total Probe results dropped because "
-                   "the store failed and the buffer was full.\n"
-                   "# TYPE slawatch_result_buffer_dropped_total counter\n"
-                   "slawatch_result_buffer_dropped_total {}\n"
-                   "# HELP slawatch_store_errors_total Failed writes to the store.\n"
-                   "# TYPE slawatch_store_errors_total counter\n"
-                   "slawatch_store_errors_total {}\n",
-                   dropped_, store_errors_);
+    e.family("slawatch_config_last_reload_successful", "gauge",
+             "1 if the last config load (start or SIGHUP) was taken, 0 if it was rejected.");
+    e.sample("slawatch_config_last_reload_successful", "", reload_ok_ ? 1 : 0);
+    e.family("slawatch_config_last_reload_success_timestamp_seconds", "gauge",
+             "When a config was last loaded successfully.");
+    e.sample("slawatch_config_last_reload_success_timestamp_seconds", "", reload_success_seconds_);
+
+    e.family("slawatch_result_buffer_dropped_total", "counter",
+             "Probe results dropped because the store failed and the buffer was full.");
+    e.sample("slawatch_result_buffer_dropped_total", "", static_cast<double>(dropped_));
+    e.family("slawatch_store_errors_total", "counter", "Failed writes to the store.");
+    e.sample("slawatch_store_errors_total", "", static_cast<double>(store_errors_));
+
+    render_process_metrics(e);
     return out;
 }
 

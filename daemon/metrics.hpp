@@ -2,7 +2,10 @@
 #pragma once
 // The daemon's Prometheus metrics, rendered in the text exposition format 0.0.4.
 // Availability and budget come from the same sla::MonthReport as `report`.
+// Names follow Prometheus conventions (base units, ratios 0-1, `_total` for
+// counters), so `promtool check metrics` finds nothing; docs/metrics.md lists them.
 
+#include "sla/contract.hpp"
 #include "sla/minute_state.hpp"
 #include "sla/month_report.hpp"
 #include "sla/sample.hpp"
@@ -12,13 +15,15 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace slawatch::daemon {
 
 inline constexpr std::array<double, 14> phase_buckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                       0.25,  0.5,    1,     2.5,  5,     10,   30};
-inline constexpr std::array<const char*, 5> phase_names{"dns", "connect", "tls", "first_byte",
-                                                        "total"};
+                                                      0.25,  0.5,    1,     2.5,  5,     10,   30};
+// The steps of one run; their sum is the run's duration, exported on its own
+// (slawatch_probe_duration_seconds) so no label value double-counts another.
+inline constexpr std::array<const char*, 4> phase_names{"dns", "connect", "tls", "first_byte"};
 
 struct Histogram {
     std::array<std::uint64_t, phase_buckets.size()> buckets{};  // non-cumulative
@@ -27,35 +32,79 @@ struct Histogram {
     void observe(double seconds);
 };
 
+// Appends metric families to a string; HELP and TYPE once per family.
+class Exposition {
+  public:
+    explicit Exposition(std::string& out) : out_(out) {}
+    void family(std::string_view name, std::string_view type, std::string_view help);
+    // `labels` is already rendered, e.g. R"(probe="a")", or empty.
+    void sample(std::string_view name, std::string_view labels, double value);
+    void histogram(std::string_view name, std::string_view labels, const Histogram& h);
+
+  private:
+    std::string& out_;
+};
+
+// The figures of one Service Month as gauges (month_metrics.cpp).
+struct MonthGauges {
+    sla::MonthReport report;
+    double start_seconds = 0;           // local midnight of its first day
+    double claim_opens_seconds = 0;     // local midnight of the window's first day
+    double claim_deadline_seconds = 0;  // end of the deadline day (exclusive)
+    double standard_ratio = 0;
+};
+MonthGauges month_gauges(const sla::ContractTerms& terms, const sla::MonthReport& report);
+
 class Metrics {
-public:
+  public:
+    // Process start: the config the daemon starts with counts as the first
+    // successful load, as in Prometheus itself.
+    Metrics();
+
     // Counts one probe run and its phase durations.
     void record_result(const std::string& probe, const sla::Sample& sample);
     // Counts one finalized minute row ("service" for the service row).
     void record_minute(const std::string& probe, sla::MinuteState state);
-    void set_month(const sla::MonthReport& report) { month_ = report; }
+    // The running Service Month (none outside the term).
+    void set_month(const sla::ContractTerms& terms, const sla::MonthReport& current);
+    void clear_month() { month_.reset(); }
+    // The ended Service Months whose claim window has not closed yet (R10).
+    void set_claim_months(const sla::ContractTerms& terms,
+                          const std::vector<sla::MonthReport>& ended);
     void set_finalized_until(sla::EpochMinute end) { finalized_until_ = end; }
     void set_writer(std::uint64_t dropped, std::uint64_t store_errors) {
         dropped_ = dropped;
         store_errors_ = store_errors;
     }
+    // A config reload (SIGHUP) was taken (`ok`) or rejected at `unix_seconds`.
+    void set_reload(bool ok, double unix_seconds);
 
     std::string render(const std::string& version) const;
 
-private:
+  private:
     struct ProbeCounters {
         std::array<std::uint64_t, sla::outcome_count> outcomes{};
         std::array<Histogram, phase_names.size()> phases;
+        Histogram duration;
+        bool last_ok = false;
+        std::optional<double> last_success_seconds;
     };
+    void render_month(Exposition& e) const;
     std::map<std::string, ProbeCounters> probes_;
     std::map<std::string, std::array<std::uint64_t, sla::minute_state_count>> minutes_;
-    std::optional<sla::MonthReport> month_;
+    std::optional<MonthGauges> month_;
+    std::vector<MonthGauges> claims_;  // ended months, oldest first
     std::optional<sla::EpochMinute> finalized_until_;
     std::uint64_t dropped_ = 0;
     std::uint64_t store_errors_ = 0;
+    bool reload_ok_ = true;
+    double reload_success_seconds_ = 0;
 };
 
 // A label value escaped for the exposition format (\\, \", \n).
 std::string escape_label(std::string_view value);
+
+// process_* metrics from /proc/self (process_metrics.cpp), as client libraries export them.
+void render_process_metrics(Exposition& e);
 
 }  // namespace slawatch::daemon

@@ -42,6 +42,9 @@ need "slawatch.toml(5)"         ' \./usr/share/man/man5/slawatch\.toml\.5\.gz$' 
 need "the example config"       ' \./etc/slawatch/slawatch\.toml$'             "$contents"
 need "the copyright file"       ' \./usr/share/doc/slawatch/copyright$'        "$contents"
 need "changelog.Debian.gz"      ' \./usr/share/doc/slawatch/changelog\.Debian\.gz$' "$contents"
+need "the Prometheus rules"     ' \./usr/share/slawatch/prometheus/rules/slawatch\.rules\.yml$' "$contents"
+need "the rules' unit tests"    ' \./usr/share/slawatch/prometheus/tests/burn_rate\.test\.yml$' "$contents"
+need "the Grafana dashboard"    ' \./usr/share/slawatch/grafana/slawatch-dashboard\.json$' "$contents"
 if grep -q 'tcmpp-sim' <<<"$contents"; then
     echo "check-deb: $deb ships the test tool tcmpp-sim" >&2
     fail=1

@@ -17,6 +17,8 @@ packages=(
   dpkg-dev file systemd lintian
   # benchmarks: the peer we measure against
   prometheus-blackbox-exporter procps
+  # promtool: checks /metrics, the shipped rules and the dashboard (scripts/check-prometheus.sh)
+  prometheus
 )
 
 export DEBIAN_FRONTEND=noninteractive

@@ -287,6 +287,8 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
     REQUIRE(eventually([&] { return rig.daemon->err().find("reload rejected") != std::string::npos; },
                        seconds(10)));
     CHECK(rig.daemon->err().find("slawatch.toml:1:") != std::string::npos);
+    CHECK(metric_value(http_get(rig.metrics_port, "/metrics").second,
+                       "slawatch_config_last_reload_successful") == 0.0);
     const auto before = *metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series);
     CHECK(eventually([&] { return metric_value(http_get(rig.metrics_port, "/metrics").second,
                                                ok_series).value_or(0) >= before + 2; },
@@ -307,8 +309,10 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
     CHECK(problems.empty());
     for (const char* family :
          {"# TYPE slawatch_probe_results_total counter", "# TYPE slawatch_probe_phase_seconds histogram",
-          "# TYPE slawatch_minutes_total counter", "# TYPE slawatch_service_month_availability_percent gauge",
-          "# TYPE slawatch_error_budget_remaining_minutes gauge", "# TYPE slawatch_error_budget_minutes gauge",
+          "# TYPE slawatch_state_seconds_total counter", "# TYPE slawatch_month_availability_ratio gauge",
+          "# TYPE slawatch_month_error_budget_remaining_seconds gauge",
+          "# TYPE slawatch_month_error_budget_seconds gauge", "# TYPE slawatch_probe_success gauge",
+          "slawatch_config_last_reload_successful 1", "# TYPE process_cpu_seconds_total counter",
           "# TYPE slawatch_result_buffer_dropped_total counter", "# TYPE slawatch_store_errors_total counter",
           "slawatch_build_info{version="})
         CHECK(text.find(family) != std::string::npos);

@@ -118,8 +118,22 @@ TEST_CASE("the man pages and the operator's docs are installed", "[install]") {
     CHECK(fs::is_regular_file(root / "usr/share/man/man1/slawatch.1.gz"));
     CHECK(fs::is_regular_file(root / "usr/share/man/man5/slawatch.toml.5.gz"));
     for (const char* doc : {"README.md", "install.md", "configuration.md", "operations.md",
-                            "contract-rules.md", "interface.md", "systemd.md"})
+                            "contract-rules.md", "interface.md", "systemd.md", "metrics.md",
+                            "prometheus.md"})
         CHECK(fs::is_regular_file(root / "usr/share/doc/slawatch" / doc));
+}
+
+TEST_CASE("the Prometheus rules, their tests and the Grafana dashboard are installed",
+          "[install]") {
+    const fs::path share = staged().root() / "usr/share/slawatch";
+    const fs::path source(SLAWATCH_SOURCE_DIR);
+    for (const char* f : {"prometheus/rules/slawatch.rules.yml", "prometheus/tests/burn_rate.test.yml",
+                          "prometheus/tests/month.test.yml", "prometheus/tests/claim.test.yml",
+                          "grafana/slawatch-dashboard.json"}) {
+        INFO(f);
+        REQUIRE(fs::is_regular_file(share / f));
+        CHECK(read_file(share / f) == read_file(source / f));
+    }
 }
 
 TEST_CASE("the Debian copyright file and changelog are installed", "[install]") {
@@ -139,7 +153,8 @@ TEST_CASE("nothing is installed outside the expected places, and no test tool", 
     const std::vector<std::string> allowed{
         "usr/bin/slawatch",          "usr/lib/systemd/system/",    "usr/lib/sysusers.d/",
         "usr/lib/tmpfiles.d/",       "usr/share/man/man1/",        "usr/share/man/man5/",
-        "usr/share/doc/slawatch/",   "usr/share/lintian/overrides/slawatch", "etc/slawatch/"};
+        "usr/share/doc/slawatch/",   "usr/share/lintian/overrides/slawatch", "etc/slawatch/",
+        "usr/share/slawatch/"};
     const auto files = files_below(staged().root());
     REQUIRE_FALSE(files.empty());
     for (const auto& f : files) {
