@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Delivers due outbox rows through their hooks on the daemon's io_context:
-// one attempt at a time per hook (events arrive in order), retries with
+// one attempt at a time per hook, strictly in stored order (Outbox::due), retries with
 // backoff, a log line per change of a hook's health, and the counters for /metrics.
 
 #include "alerts/hook.hpp"

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // exec hooks: the configured argv, run without a shell (posix_spawn), the
-// event JSON on stdin, killed with its process group at the timeout.
+// event JSON on stdin, an allow-listed environment, no descriptor of the
+// daemon's but 0-2, killed with its process group at the timeout.
 
 #include "alerts/hook.hpp"
 
@@ -24,6 +25,28 @@ extern char** environ;
 namespace slawatch::alerts {
 namespace asio = boost::asio;
 using namespace std::chrono_literals;
+
+std::vector<std::string> hook_environment(const char* const* parent, const Delivery& d,
+                                          std::string_view alert_name) {
+    std::vector<std::string> out;
+    bool has_path = false;
+    for (auto e = parent; e && *e; ++e) {
+        const std::string_view v(*e);
+        const auto name = v.substr(0, v.find('='));
+        const bool allowed = name == "PATH" || name == "HOME" || name == "LANG" ||
+                             name == "LANGUAGE" || name == "TZ" || name == "TMPDIR" ||
+                             name == "USER" || name == "LOGNAME" || name.starts_with("LC_");
+        if (!allowed || name.size() == v.size()) continue;
+        has_path = has_path || name == "PATH";
+        out.emplace_back(v);
+    }
+    // posix_spawnp and the hook's own programs need a PATH.
+    if (!has_path) out.emplace_back("PATH=/usr/local/bin:/usr/bin:/bin");
+    out.push_back("SLAWATCH_EVENT_TYPE=" + d.type);
+    out.push_back("SLAWATCH_EVENT_ID=" + d.id);
+    out.push_back("SLAWATCH_ALERT_NAME=" + std::string(alert_name));
+    return out;
+}
 
 namespace {
 
@@ -63,6 +86,10 @@ private:
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, fds[0], STDIN_FILENO);
         posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+        // Nothing of the daemon's beyond 0-2, whatever was opened without
+        // O_CLOEXEC (Asio's sockets): a worker the hook leaves behind must not
+        // keep the metrics port or the database open.
+        posix_spawn_file_actions_addclosefrom_np(&actions, STDERR_FILENO + 1);
         posix_spawnattr_t attr;
         posix_spawnattr_init(&attr);
         // Its own process group, so that the timeout kills what it started too;
@@ -76,15 +103,9 @@ private:
         posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
                                             POSIX_SPAWN_SETSIGMASK);
 
-        std::vector<std::string> env_strings;
-        for (char** e = environ; e && *e; ++e) {
-            const std::string_view v(*e);
-            if (v.starts_with("SLAWATCH_EVENT_")) continue;
-            env_strings.emplace_back(v);
-        }
-        env_strings.push_back("SLAWATCH_EVENT_TYPE=" + delivery_.type);
-        env_strings.push_back("SLAWATCH_EVENT_ID=" + delivery_.id);
-        env_strings.push_back("SLAWATCH_ALERT_NAME=" + alert_.name);
+        // Not the daemon's environment: it may hold TENCENTCLOUD_SECRET_*,
+        // CREDENTIALS_DIRECTORY or NOTIFY_SOCKET.
+        auto env_strings = hook_environment(environ, delivery_, alert_.name);
         std::vector<char*> envp;
         for (auto& s : env_strings) envp.push_back(s.data());
         envp.push_back(nullptr);

@@ -8,10 +8,13 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace slawatch::alerts {
 
@@ -41,7 +44,15 @@ std::unique_ptr<Hook> make_webhook_hook(boost::asio::any_io_executor ex,
 // Throws HookSetupError.
 std::unique_ptr<Hook> make_hook(boost::asio::any_io_executor ex, const config::Alert& alert);
 
-// "sha256=<hex HMAC-SHA256 of body>", the X-Slawatch-Signature value.
-std::string signature(std::string_view key, std::string_view body);
+// An exec hook's whole environment: the allow-listed variables of `parent`
+// (PATH, HOME, LANG, LANGUAGE, LC_*, TZ, TMPDIR, USER, LOGNAME; PATH defaulted
+// when missing) and SLAWATCH_EVENT_TYPE, SLAWATCH_EVENT_ID, SLAWATCH_ALERT_NAME.
+std::vector<std::string> hook_environment(const char* const* parent, const Delivery& d,
+                                          std::string_view alert_name);
+
+// "v1=<hex HMAC-SHA256 of "<timestamp>.<body>">", the X-Slawatch-Signature
+// value; `timestamp` (unix seconds) is sent as X-Slawatch-Timestamp, so that a
+// receiver can refuse a captured request replayed later.
+std::string signature(std::string_view key, std::int64_t timestamp, std::string_view body);
 
 }  // namespace slawatch::alerts

@@ -105,23 +105,33 @@ std::vector<Delivery> Outbox::due(const std::string& hook, sla::EpochMillis now,
                                   std::size_t limit) const {
     std::vector<Delivery> out;
     if (!has_tables_) return out;
+    // Head of line: the hook's oldest pending row first (rowid is insertion
+    // order), and nothing behind it while it waits for its retry, so that a
+    // later event never overtakes an earlier one backing off.
     auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
-                          " FROM alert_outbox WHERE state = 'pending' AND hook = ? AND "
-                          "next_attempt_ms <= ? ORDER BY created_ms, id LIMIT ?");
-    s.bind(1, hook).bind(2, now).bind(3, static_cast<std::int64_t>(limit));
-    while (s.step()) out.push_back(read_delivery(s));
+                          " FROM alert_outbox WHERE state = 'pending' AND hook = ? "
+                          "ORDER BY rowid LIMIT ?");
+    s.bind(1, hook).bind(2, static_cast<std::int64_t>(limit));
+    while (s.step()) {
+        auto d = read_delivery(s);
+        if (d.next_attempt_ms > now) break;
+        out.push_back(std::move(d));
+    }
+    s.reset();  // see next_due()
     return out;
 }
 
 std::optional<sla::EpochMillis> Outbox::next_due(const std::vector<std::string>& hooks) const {
     std::optional<sla::EpochMillis> out;
     if (!has_tables_) return out;
+    // The head row's retry time: rows behind it wait for it (see due()).
     auto& s = db_->cached(
-        "SELECT min(next_attempt_ms) FROM alert_outbox WHERE state = 'pending' AND hook = ?");
+        "SELECT next_attempt_ms FROM alert_outbox WHERE state = 'pending' AND hook = ? "
+        "ORDER BY rowid LIMIT 1");
     for (const auto& hook : hooks) {
         s.reset();
         s.bind(1, hook);
-        if (s.step() && !s.is_null(0)) {
+        if (s.step()) {
             const auto t = s.column_int(0);
             if (!out || t < *out) out = t;
         }

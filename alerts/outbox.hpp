@@ -2,7 +2,8 @@
 #pragma once
 // The alert outbox in SQLite: every event is stored once (alert_event) and,
 // before any delivery, once per hook that takes it (alert_outbox). Rows stay
-// pending until delivered, across restarts, retried with exponential backoff.
+// pending until delivered, across restarts, retried with exponential backoff;
+// each hook gets its rows strictly in the order they were stored.
 
 #include "alerts/event.hpp"
 #include "config/config.hpp"
@@ -77,10 +78,12 @@ public:
     // Ids of the events created at or after `since`, oldest first.
     std::vector<std::string> event_ids_since(sla::EpochMillis since) const;
 
-    // Pending rows of `hook` due at `now`, oldest first.
+    // The hook's pending rows in the order they were stored, from the oldest
+    // up to the first that is not yet due at `now`: a row backing off holds
+    // back every later row of its hook (events reach a hook in order).
     std::vector<Delivery> due(const std::string& hook, sla::EpochMillis now,
                               std::size_t limit) const;
-    // The earliest next_attempt_ms among the pending rows of `hooks`.
+    // The earliest next_attempt_ms among the oldest pending rows of `hooks`.
     std::optional<sla::EpochMillis> next_due(const std::vector<std::string>& hooks) const;
 
     void mark_delivered(const std::string& id, const std::string& hook, sla::EpochMillis now);

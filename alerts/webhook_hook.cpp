@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // webhook hooks: an HTTP(S) POST of the event JSON through the probes' HTTP
-// client, signed with HMAC-SHA256 when a secret_file is set; 2xx = delivered.
+// client, signed with HMAC-SHA256 over a timestamp and the body when a
+// secret_file is set; 2xx = delivered.
 
 #include "alerts/hook.hpp"
 #include "probes/http_client.hpp"
@@ -13,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
@@ -20,12 +22,13 @@ namespace slawatch::alerts {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-std::string signature(std::string_view key, std::string_view body) {
+std::string signature(std::string_view key, std::int64_t timestamp, std::string_view body) {
+    const std::string message = fmt::format("{}.{}", timestamp, body);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-         reinterpret_cast<const unsigned char*>(body.data()), body.size(), mac, &len);
-    std::string out = "sha256=";
+         reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
+    std::string out = "v1=";
     for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", mac[i]);
     return out;
 }
@@ -69,7 +72,15 @@ public:
         req->set(http::field::content_type, "application/json");
         req->set("X-Slawatch-Event", d.type);
         req->set("X-Slawatch-Id", d.id);
-        if (!key_.empty()) req->set("X-Slawatch-Signature", signature(key_, d.body));
+        if (!key_.empty()) {
+            // A fresh timestamp per attempt: the receiver's tolerance window
+            // starts when the request is sent, not when the event happened.
+            const auto ts = std::chrono::duration_cast<std::chrono::seconds>(
+                                std::chrono::system_clock::now().time_since_epoch())
+                                .count();
+            req->set("X-Slawatch-Timestamp", std::to_string(ts));
+            req->set("X-Slawatch-Signature", signature(key_, ts, d.body));
+        }
         req->body() = d.body;
         req->prepare_payload();
 

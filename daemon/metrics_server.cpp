@@ -6,6 +6,7 @@
 #include <boost/beast/http.hpp>
 
 #include <charconv>
+#include <fcntl.h>
 #include <stdexcept>
 
 namespace slawatch::daemon {
@@ -110,6 +111,8 @@ public:
     Listener(asio::any_io_executor ex, const tcp::endpoint& at, Handler handler)
         : acceptor_(ex), handler_(std::make_shared<Handler>(std::move(handler))) {
         acceptor_.open(at.protocol());
+        // Asio opens sockets without SOCK_CLOEXEC: no child may keep the port bound.
+        ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
         acceptor_.set_option(asio::socket_base::reuse_address(true));
         acceptor_.bind(at);
         acceptor_.listen(asio::socket_base::max_listen_connections);
@@ -122,6 +125,7 @@ public:
     void on_accept(beast::error_code ec, tcp::socket socket) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         // Bounded: beyond max_sessions a new connection is closed at once.
+        if (!ec) ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
         if (!ec && *sessions_ < max_sessions)
             std::make_shared<Session>(std::move(socket), handler_, sessions_)->start();
         do_accept();

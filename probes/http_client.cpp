@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <fcntl.h>
 #include <limits>
 #include <stdexcept>
 
@@ -133,6 +134,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     void on_connect(error_code ec, const tcp::endpoint&) {
         if (ec)
             return fail(Step::connect, ec);
+        // Asio opens sockets without SOCK_CLOEXEC; children never need them.
+        ::fcntl(tcp().socket().native_handle(), F_SETFD, FD_CLOEXEC);
         response_.phases.connect_us = micros_since(ex_.start, Clock::now());
         if constexpr (is_tls)
             do_handshake();

@@ -7,12 +7,41 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace slawatch::storage::sqlite {
+
+namespace {
+
+// The evidence is the customer's business: a new database is owner-only
+// whatever the umask, and SQLite gives its -wal and -shm the database's mode.
+void create_owner_only(const std::filesystem::path& path) {
+    const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) return;  // not ours to change
+        throw StoreError(
+            fmt::format("cannot create database {}: {}", path.string(), std::strerror(errno)));
+    }
+    // The umask may have taken bits from 0600 (0400 would be unwritable).
+    const int rc = ::fchmod(fd, 0600);
+    const int err = errno;
+    ::close(fd);
+    if (rc != 0)
+        throw StoreError(fmt::format("cannot make database {} owner-only: {}", path.string(),
+                                     std::strerror(err)));
+}
+
+}  // namespace
 
 Database::Database(const std::filesystem::path& path, Mode mode,
                    std::chrono::milliseconds busy_timeout)
     : name_(mode == Mode::memory ? std::string(":memory:") : path.string()),
       busy_timeout_(busy_timeout) {
+    if (mode == Mode::read_write && path.string() != ":memory:") create_owner_only(path);
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
         case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;

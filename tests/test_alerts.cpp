@@ -372,6 +372,92 @@ TEST_CASE("alerts: the outbox stores an event once per hook, dedupes by id, retr
     CHECK_FALSE(std::filesystem::exists(dir / "none.db"));
 }
 
+TEST_CASE("alerts: a hook gets its events in order even while the first one backs off",
+          "[alerts][outbox]") {
+    testing::TempDir dir;
+    const auto db = dir / "t.db";
+    auto loaded = config::parse(base_config, dir / "t.toml");
+    REQUIRE(loaded);
+    { storage::Store::open(*loaded.config, db, storage::OpenMode::read_write); }
+    alerts::Outbox outbox(db, false);
+    const auto zone = june_terms().zone;
+    alerts::Backoff b{std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000), 0};
+    // Ids that sort against the order they happened in, stored in one millisecond.
+    auto opened = alerts::make_event(EventType::incident_opened, "z-opened", 1000, zone, "c", "o");
+    auto budget = alerts::make_event(EventType::budget, "a-budget", 1000, zone, "c", "b");
+    REQUIRE(outbox.enqueue(opened, {"chat", "log"}, 1000));
+    REQUIRE(outbox.enqueue(budget, {"chat", "log"}, 1000));
+    CHECK(outbox.due("log", 1000, 10).front().id == "z-opened");
+
+    // The receiver is down: the head fails again and again, its wait grows.
+    sla::EpochMillis now = 1000;
+    for (int i = 0; i < 6; ++i) {
+        const auto head = outbox.due("chat", now, 1);
+        REQUIRE(head.size() == 1);
+        CHECK(head[0].id == "z-opened");
+        CHECK(outbox.mark_failed("z-opened", "chat", "HTTP 503", now, b, 0.0) == "pending");
+        now = *outbox.next_due({"chat"});
+    }
+    // resolved arrives fresh (due at once) while opened waits 16 s for its retry.
+    auto resolved =
+        alerts::make_event(EventType::incident_resolved, "m-resolved", now - 5000, zone, "c", "r");
+    REQUIRE(outbox.enqueue(resolved, {"chat"}, now - 5000));
+    CHECK(outbox.due("chat", now - 5000, 10).empty());
+    CHECK(outbox.next_due({"chat"}) == now);
+    // The log hook is not held back by the chat hook's failures.
+    CHECK(outbox.due("log", now - 5000, 10).size() == 2);
+
+    // The receiver is back: the three come in the order they happened, each once.
+    std::vector<std::string> got;
+    for (int i = 0; i < 10; ++i) {
+        const auto rows = outbox.due("chat", now, 1);
+        if (rows.empty()) break;
+        got.push_back(rows[0].id);
+        outbox.mark_delivered(rows[0].id, "chat", now);
+        now += 10;
+    }
+    CHECK(got == std::vector<std::string>{"z-opened", "a-budget", "m-resolved"});
+    CHECK(outbox.counts()["chat"].delivered == 3);
+    CHECK_FALSE(outbox.next_due({"chat"}));
+
+    // A row given up on (max_attempts) no longer holds back the rows after it.
+    alerts::Backoff twice{std::chrono::milliseconds(1000), std::chrono::milliseconds(1000), 2};
+    CHECK(outbox.mark_failed("z-opened", "log", "exit 1", now, twice, 0.0) == "pending");
+    CHECK(outbox.due("log", now, 10).empty());
+    CHECK(outbox.mark_failed("z-opened", "log", "exit 1", now + 1000, twice, 0.0) == "failed");
+    const auto rest = outbox.due("log", now + 1000, 10);
+    REQUIRE(rest.size() == 1);
+    CHECK(rest[0].id == "a-budget");
+}
+
+TEST_CASE("alerts: an exec hook's environment is the allow-list and its event, no secret",
+          "[alerts][exec]") {
+    const char* parent[] = {"PATH=/usr/bin:/bin",
+                            "HOME=/var/lib/slawatch",
+                            "LC_ALL=C.UTF-8",
+                            "TZ=UTC",
+                            "TENCENTCLOUD_SECRET_ID=AKIDleak",
+                            "TENCENTCLOUD_SECRET_KEY=leak",
+                            "CREDENTIALS_DIRECTORY=/run/credentials/slawatch.service",
+                            "NOTIFY_SOCKET=/run/systemd/notify",
+                            "SLAWATCH_EVENT_ID=stale",
+                            "LD_PRELOAD=/tmp/evil.so",
+                            "PATHX=no",
+                            nullptr};
+    alerts::Delivery d;
+    d.id = "incident_opened:1";
+    d.type = "incident_opened";
+    const auto env = alerts::hook_environment(parent, d, "oncall");
+    CHECK(env == std::vector<std::string>{"PATH=/usr/bin:/bin", "HOME=/var/lib/slawatch",
+                                          "LC_ALL=C.UTF-8", "TZ=UTC",
+                                          "SLAWATCH_EVENT_TYPE=incident_opened",
+                                          "SLAWATCH_EVENT_ID=incident_opened:1",
+                                          "SLAWATCH_ALERT_NAME=oncall"});
+    // Without a PATH the hook still finds /bin/sh and friends.
+    const char* bare[] = {"TENCENTCLOUD_SECRET_KEY=leak", nullptr};
+    CHECK(alerts::hook_environment(bare, d, "x").front() == "PATH=/usr/local/bin:/usr/bin:/bin");
+}
+
 TEST_CASE("alerts: each hook takes only its event types and its own thresholds", "[alerts]") {
     auto text = base_config + R"(
 [[alert]]
@@ -470,8 +556,12 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
     CHECK(secret.errors.at(0).find("s3cr3t") == std::string::npos);
 }
 
-TEST_CASE("alerts: X-Slawatch-Signature is HMAC-SHA256 of the body (RFC 4231 case 2)",
+TEST_CASE("alerts: X-Slawatch-Signature is HMAC-SHA256 of the timestamp, a dot and the body",
           "[alerts][webhook]") {
-    CHECK(alerts::signature("Jefe", "what do ya want for nothing?") ==
-          "sha256=5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    // Checked against: printf '%s' '1780000000.what do ya want for nothing?' | openssl dgst -sha256 -hmac Jefe
+    CHECK(alerts::signature("Jefe", 1780000000, "what do ya want for nothing?") ==
+          "v1=15e1b8d95056b738caa6fd979ffac3f8072777df578c2e9d086e7145fd74c578");
+    // Another second is another signature: a captured one cannot be moved to a fresh timestamp.
+    CHECK(alerts::signature("Jefe", 1780000001, "what do ya want for nothing?") !=
+          alerts::signature("Jefe", 1780000000, "what do ya want for nothing?"));
 }

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 // Alert hooks end to end: the real daemon against tcmpp-sim on 127.0.0.1, one
 // real down minute (R1: minutes are never shortened for tests), an exec hook,
-// a loopback webhook receiver that is down at first, a hook that hangs, and a
-// restart in the middle of the incident. Takes about 2 to 3 minutes.
+// a loopback webhook receiver that is down for the whole incident and then
+// gets its events in order, a hook that hangs, a hook that leaves a worker
+// behind and shows what it was given, and a restart in the middle of the
+// incident. Takes about 2 to 3 minutes.
 
 #include "alerts/outbox.hpp"
 #include "storage/store.hpp"
@@ -18,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -35,6 +38,7 @@ namespace http = boost::beast::http;
 namespace {
 
 std::string hmac_hex(const std::string& key, const std::string& body) {
+    // The receiver's side, written independently of alerts::signature().
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
@@ -52,6 +56,7 @@ std::string hmac_hex(const std::string& key, const std::string& body) {
 class Receiver {
 public:
     struct Request {
+        std::string timestamp;
         std::string signature;
         std::string event_type;
         std::string content_type;
@@ -95,7 +100,8 @@ private:
         if (ec) return;
         {
             std::lock_guard lock(mutex_);
-            requests_.push_back({std::string(c->req["X-Slawatch-Signature"]),
+            requests_.push_back({std::string(c->req["X-Slawatch-Timestamp"]),
+                                 std::string(c->req["X-Slawatch-Signature"]),
                                  std::string(c->req["X-Slawatch-Event"]),
                                  std::string(c->req[http::field::content_type]), c->req.body()});
         }
@@ -115,11 +121,14 @@ private:
     std::vector<Request> requests_;
 };
 
-// Lines of the exec hook's log: "<type> <id> <json>".
+// Lines of the exec hook's log: "<type> <id> <json>"; a line the hook is
+// still writing (no newline yet) is not one.
 std::vector<std::string> lines_of(const std::filesystem::path& file) {
     std::vector<std::string> out;
     if (!std::filesystem::exists(file)) return out;
-    std::istringstream in(read_file(file));
+    auto text = read_file(file);
+    text.erase(text.find_last_of('\n') == std::string::npos ? 0 : text.find_last_of('\n') + 1);
+    std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
         if (!line.empty()) out.push_back(line);
     return out;
@@ -138,6 +147,58 @@ std::string executable(const TempDir& dir, const std::string& name, const std::s
 
 const std::string webhook_secret = "whsec-4f1d2b-DO-NOT-LEAK";
 const std::string api_secret_key = "testsecretkeytestsecretkey000001";
+// In the daemon's environment only (the probe reads its files): no hook may see them.
+const std::string env_secret_id = "AKIDenvonlyLEAKCHECK000000000001";
+const std::string env_secret_key = "envonlyLEAKCHECKsecretkey0000001";
+
+// The receiver's check as docs/alerts.md prints it ("verify-slawatch").
+std::string documented_verifier() {
+    const auto doc = read_file(std::filesystem::path(SLAWATCH_SOURCE_DIR) / "docs/alerts.md");
+    const auto start = doc.find("```python\n#!/usr/bin/env python3\n# verify-slawatch ");
+    if (start == std::string::npos) return {};
+    const auto code = start + std::string_view("```python\n").size();
+    return doc.substr(code, doc.find("```", code) - code);
+}
+
+// The descriptors `pid` opened itself (sockets, epoll/event/timer fds, files
+// under `dir`) that would survive an exec: "fd -> target" each. What it
+// inherited from the test runner is not its own.
+std::vector<std::string> inheritable_fds(pid_t pid, const std::filesystem::path& dir) {
+    std::vector<std::string> out;
+    const std::filesystem::path proc = "/proc/" + std::to_string(pid);
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(proc / "fd", ec)) {
+        const auto fd = e.path().filename().string();
+        const auto target = std::filesystem::read_symlink(e.path(), ec).string();
+        const bool own = target.starts_with("socket:") || target.starts_with("anon_inode:") ||
+                         target.starts_with(dir.string());
+        if (fd == "0" || fd == "1" || fd == "2" || !own) continue;
+        std::istringstream info(read_file(proc / "fdinfo" / fd));
+        for (std::string line; std::getline(info, line);) {
+            if (!line.starts_with("flags:")) continue;
+            if ((std::stoul(line.substr(6), nullptr, 8) & O_CLOEXEC) == 0)
+                out.push_back(fd + " -> " + target);
+        }
+    }
+    return out;
+}
+
+std::string fmt_list(const std::vector<std::string>& items) {
+    std::string out;
+    for (const auto& i : items) out += i + "; ";
+    return out;
+}
+
+// The worker a hook left behind, killed whatever the test's outcome.
+struct Leftover {
+    std::filesystem::path pid_file;
+    pid_t pid() const {
+        return std::filesystem::exists(pid_file) ? std::stoi(read_file(pid_file)) : -1;
+    }
+    ~Leftover() {
+        if (pid() > 0) ::kill(pid(), SIGKILL);
+    }
+};
 
 }  // namespace
 
@@ -202,6 +263,15 @@ if [ ! -e "$0.first" ]; then
 fi
 printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
 )");
+    // Shows what it was given (environment, descriptors) and leaves a worker
+    // behind in its own session, as a careless notifier would.
+    const auto leaky_hook = executable(dir, "leaky-hook.sh", R"(#!/bin/sh
+env > "$0.env"
+ls -ln /proc/self/fd > "$0.fds"
+setsid sleep 300 &
+echo $! > "$0.pid"
+)");
+    Leftover leftover{leaky_hook + ".pid"};
     const auto today = now_ms() / 1000;
     const std::string config =
         "[contract]\nname = \"alerts-test\"\ntimezone = \"UTC\"\nstart = " +
@@ -221,8 +291,10 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
         "events = [\"incident_opened\", \"incident_resolved\", \"budget\"]\n\n"
         "[[alert]]\nname = \"chat\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:" +
         std::to_string(hook_port) +
-        "/slawatch\"\nsecret_file = \"hook.secret\"\nbackoff = \"1s\"\nmax_backoff = \"2s\"\n"
+        "/slawatch\"\nsecret_file = \"hook.secret\"\nbackoff = \"1s\"\nmax_backoff = \"8s\"\n"
         "events = [\"incident_opened\", \"incident_resolved\", \"budget\"]\n\n"
+        "[[alert]]\nname = \"leaky\"\nkind = \"exec\"\ncommand = [\"" + leaky_hook + "\"]\n"
+        "events = [\"incident_opened\"]\n\n"
         "[[alert]]\nname = \"hang\"\nkind = \"exec\"\ncommand = [\"" + hang_hook + "\"]\n"
         "events = [\"incident_opened\"]\ntimeout = \"2s\"\nbackoff = \"1s\"\n";
     const auto config_file = dir.write("slawatch.toml", config);
@@ -230,10 +302,13 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     INFO(checked.err);
     REQUIRE(checked.exit_code == 0);
 
+    const std::vector<std::string> daemon_env{"TENCENTCLOUD_SECRET_ID=" + env_secret_id,
+                                              "TENCENTCLOUD_SECRET_KEY=" + env_secret_key,
+                                              "CREDENTIALS_DIRECTORY=" + (dir / "creds").string()};
     auto daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
                                  "--log-format", "plain"},
-        dir.path());
+        dir.path(), daemon_env);
     REQUIRE(wait_for_port(metrics_port, seconds(10)));
 
     // Minute m1 is down: once it is finalized the incident opens and the whole
@@ -254,11 +329,41 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     const auto hung_pid = std::stoi(read_file(hang_hook + ".first"));
     CHECK(::kill(hung_pid, 0) == -1);
 
-    // The receiver was down so far; it gets every event once it is up.
-    auto receiver = std::make_unique<Receiver>(hook_port);
-    CHECK(eventually([&] { return receiver->requests().size() == 4; }, seconds(10)));
+    // The leaky hook got its event and nothing of the daemon's: no secret in
+    // its environment, no descriptor beyond 0-2 (3 is ls reading the list).
+    REQUIRE(eventually([&] { return leftover.pid() > 0; }, seconds(10)));
+    const auto hook_env = read_file(leaky_hook + ".env");
+    const auto hook_fds = read_file(leaky_hook + ".fds");
+    INFO("leaky hook's environment:\n" << hook_env << "\nits descriptors:\n" << hook_fds);
+    CHECK(hook_env.find("SLAWATCH_EVENT_TYPE=incident_opened\n") != std::string::npos);
+    CHECK(hook_env.find("SLAWATCH_ALERT_NAME=leaky\n") != std::string::npos);
+    CHECK(hook_env.find("PATH=") != std::string::npos);
+    for (const auto& leak : {std::string("TENCENTCLOUD_"), env_secret_id, env_secret_key,
+                             std::string("CREDENTIALS_DIRECTORY"), api_secret_key, webhook_secret})
+        CHECK(hook_env.find(leak) == std::string::npos);
+    for (const auto& leak : {"socket:", "slawatch.db", ".lock", "creds", "hook.secret", " 4 -> "})
+        CHECK(hook_fds.find(leak) == std::string::npos);
+    CHECK(hook_fds.find(" 0 -> pipe:") != std::string::npos);
+    // Its worker holds nothing but its standard descriptors either.
+    std::vector<std::string> worker_fds;
+    for (const auto& e : std::filesystem::directory_iterator(
+             "/proc/" + std::to_string(leftover.pid()) + "/fd"))
+        worker_fds.push_back(e.path().filename().string());
+    std::sort(worker_fds.begin(), worker_fds.end());
+    CHECK(worker_fds == std::vector<std::string>{"0", "1", "2"});
+    // And the daemon's own descriptors would not reach any child anyway.
+    std::size_t sockets = 0;  // the check below looks at something: the listener at least
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(
+             "/proc/" + std::to_string(daemon->pid()) + "/fd", ec))
+        sockets += std::filesystem::read_symlink(e.path(), ec).string().starts_with("socket:");
+    CHECK(sockets >= 1);
+    INFO("inheritable: " << fmt_list(inheritable_fds(daemon->pid(), dir.path())));
+    CHECK(eventually([&] { return inheritable_fds(daemon->pid(), dir.path()).empty(); },
+                     seconds(3)));
 
-    // Restart in the middle of the incident (minute m1 + 1 is running).
+    // Restart in the middle of the incident (minute m1 + 1 is running), the
+    // leaky hook's worker still alive: the new daemon binds the same port.
     daemon->signal(SIGTERM);
     REQUIRE(daemon->wait(seconds(10)) == 0);
     const auto run1_err = daemon->err() + daemon->out();
@@ -270,6 +375,10 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
                                  "--log-format", "plain"},
         dir.path());
     REQUIRE(wait_for_port(metrics_port, seconds(10)));
+    CHECK_FALSE(daemon->wait(seconds(2)));  // running, not "cannot listen on"
+    CHECK(::kill(leftover.pid(), 0) == 0);  // while the worker still runs
+    INFO("second daemon log:\n" << daemon->err() << daemon->out());
+    CHECK((daemon->err() + daemon->out()).find("cannot listen") == std::string::npos);
 
     // Minute m1 + 1 is up: the incident the first run opened is resolved by the second.
     const auto resolved = "incident_resolved incident_resolved:" + std::to_string(m1);
@@ -288,17 +397,47 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
         CHECK(body.at("outcomes").at("http_5xx").as_int64() >= 3);
     }
 
-    // The webhook got the same five, each once, signed, as JSON.
-    REQUIRE(eventually([&] { return receiver->requests().size() == 5; }, seconds(10)));
-    std::set<std::string> ids;
-    for (const auto& r : receiver->requests()) {
+    // The receiver was down for the whole incident (every attempt refused,
+    // backing off up to 8 s). Once it is up it gets the five events in the
+    // order they happened, each once: opened first, resolved last.
+    auto receiver = std::make_unique<Receiver>(hook_port);
+    REQUIRE(eventually([&] { return receiver->requests().size() == 5; }, seconds(30)));
+    std::this_thread::sleep_for(seconds(2));  // nothing more comes
+    const auto got = receiver->requests();
+    REQUIRE(got.size() == 5);
+    std::vector<std::string> order;
+    const auto now_s = now_ms() / 1000;
+    for (const auto& r : got) {
         CHECK(r.content_type == "application/json");
-        CHECK(r.signature == "sha256=" + hmac_hex(webhook_secret, r.body));
+        CHECK(std::abs(std::stoll(r.timestamp) - now_s) < 60);
+        CHECK(r.signature == "v1=" + hmac_hex(webhook_secret, r.timestamp + "." + r.body));
         const auto body = boost::json::parse(r.body).as_object();
         CHECK(body.at("type").as_string() == r.event_type);
-        ids.insert(std::string(body.at("id").as_string()));
+        order.push_back(std::string(body.at("id").as_string()));
     }
-    CHECK(ids.size() == 5);
+    const auto m = std::to_string(m1);
+    CHECK(order.front() == "incident_opened:" + m);
+    CHECK(order.back() == "incident_resolved:" + m);
+    CHECK(std::set<std::string>(order.begin(), order.end()).size() == 5);
+
+    // The receiver's check printed in docs/alerts.md accepts a real delivery,
+    // and refuses it tampered with, replayed later, or under another key.
+    const auto verifier = documented_verifier();
+    REQUIRE_FALSE(verifier.empty());
+    const auto script = dir.write("verify-slawatch.py", verifier).string();
+    const auto key_file = (dir / "hook.secret").string();
+    const auto& r0 = got.front();
+    auto verify = [&](const std::string& ts, const std::string& sig, const std::string& body,
+                      const std::string& key) {
+        return run({"/usr/bin/python3", script, key, ts, sig}, body).exit_code;
+    };
+    CHECK(verify(r0.timestamp, r0.signature, r0.body, key_file) == 0);
+    CHECK(verify(r0.timestamp, r0.signature, r0.body + " ", key_file) == 1);
+    const auto old_ts = std::to_string(std::stoll(r0.timestamp) - 3600);
+    CHECK(verify(old_ts, "v1=" + hmac_hex(webhook_secret, old_ts + "." + r0.body), r0.body,
+                 key_file) == 1);
+    const auto other_key = dir.write("other.secret", "another-key\n").string();
+    CHECK(verify(r0.timestamp, r0.signature, r0.body, other_key) == 1);
 
     // /metrics and `alerts list` show the deliveries.
     const auto list = run({slawatch_bin(), "alerts", "list", "--config", config_file.string(),
