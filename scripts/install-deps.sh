@@ -13,6 +13,8 @@ packages=(
   libsystemd-dev libssl-dev libhowardhinnant-date-dev
   # tests: Catch2 v2, IANA time zones, sqlite3 shell, openssl for test certs
   catch2 tzdata sqlite3 openssl
+  # tests: headless Chromium loads the HTML pages of report/claim --format html
+  chromium
   # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
   dpkg-dev file systemd lintian
   # benchmarks: the peer we measure against
