@@ -88,7 +88,7 @@ std::string heatmap(const std::vector<DayMinutes>& days, const sla::TimeZone& zo
         const auto date = sla::format_date(d.day);
         const auto n = static_cast<std::int64_t>(d.states.size());
         out += fmt::format(
-            "<span class=\"day\">{}</span><svg class=\"row\" role=\"img\" viewBox=\"0 0 {} 10\" "
+            "<span class=\"day\">{}</span><svg class=\"row\" role=\"img\" viewBox=\"0 0 {} 13\" "
             "preserveAspectRatio=\"none\" aria-label=\"{}: {}\" data-day=\"{}\" data-down=\"{}\">"
             "<title>{}: {}</title>",
             date, n, date, day_label(c), date, c[static_cast<std::size_t>(sla::MinuteState::down)],
@@ -105,9 +105,8 @@ std::string heatmap(const std::vector<DayMinutes>& days, const sla::TimeZone& zo
             const auto s = d.states[static_cast<std::size_t>(a)];
             auto b = a + 1;
             while (b < n && d.states[static_cast<std::size_t>(b)] == s) ++b;
-            out +=
-                fmt::format("<rect x=\"{}\" width=\"{}\" height=\"10\" fill=\"{}\" class=\"{}\">",
-                            a, b - a, state_fill(s), state_class(s));
+            out += fmt::format("<rect x=\"{}\" width=\"{}\" height=\"9\" fill=\"{}\" class=\"{}\">",
+                               a, b - a, state_fill(s), state_class(s));
             if (runs <= max_titled_runs) {
                 out += fmt::format("<title>{} {}&ndash;{} {} ({} min)</title>", date,
                                    clock(zone, d.start + a),
@@ -115,13 +114,14 @@ std::string heatmap(const std::vector<DayMinutes>& days, const sla::TimeZone& zo
                                    state_label(s), b - a);
             }
             out += "</rect>";
-            // A down minute is under a pixel wide: mark it wider, on top.
-            if (s == static_cast<std::uint8_t>(sla::MinuteState::down) && b - a < min_down_width) {
+            // A down minute is under a pixel wide: a strip under the bar marks
+            // every down run at least min_down_width wide; the bar stays exact.
+            if (s == static_cast<std::uint8_t>(sla::MinuteState::down)) {
+                const auto w = std::max(b - a, min_down_width);
                 marks += fmt::format(
-                    "<rect x=\"{}\" width=\"{}\" height=\"10\" fill=\"{}\" "
+                    "<rect x=\"{}\" y=\"10\" width=\"{}\" height=\"3\" fill=\"#7a2f00\" "
                     "aria-hidden=\"true\"/>",
-                    std::max<std::int64_t>(0, a - (min_down_width - (b - a)) / 2), min_down_width,
-                    state_fill(s));
+                    std::clamp<std::int64_t>(a - (w - (b - a)) / 2, 0, n - w), w);
             }
             a = b;
         }

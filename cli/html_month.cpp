@@ -58,7 +58,7 @@ std::string month_page(const MonthPage& p) {
         "(00:00 to 24:00, contract time zone); hover a run for its times.</p>\n";
     out += heatmap(p.days, zone) + day_table(p.days) + "</section>\n";
     out += "<section aria-labelledby=\"h-incidents\"><h2 id=\"h-incidents\">Incidents</h2>\n";
-    out += incident_table(p.incidents, zone, 12) + "</section>\n";
+    out += incident_table(p.incidents, zone, 6) + "</section>\n";
     out += "<section aria-labelledby=\"h-probes\"><h2 id=\"h-probes\">Probes</h2>\n";
     out += probe_table(c, r) + "</section>\n";
     out +=

@@ -164,7 +164,8 @@ std::string thousands(std::int64_t n) {
     const auto digits = std::to_string(n < 0 ? -n : n);
     std::string out = n < 0 ? "-" : "";
     for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
+        if (i && (digits.size() - i) % 3 == 0)
+            out += ',';
         out += digits[i];
     }
     return out;

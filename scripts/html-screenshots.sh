@@ -44,7 +44,7 @@ else
       cmd = "date -u -d @" t " +%Y-%m-%dT%H:%M:%SZ"; cmd | getline ts; close(cmd)
       odd = int(t / 60) % 2; s = t % 60
       for (i = 1; i <= n; i++) {
-        p = probes[i]; rid = sprintf("%08x-%04x-4%03x-a%03x-%012x", t, i, t % 4096, i, t * 7 + i)
+        p = probes[i]; rid = sprintf("%08x-%04x-4%03x-a%03x-%012d", t, i, t % 4096, i, (t % 1000000) * 10 + i)
         if (p == "reference") { print ts "," p ",ok,200,,"; continue }
         if (p == "management" && odd) { print ts "," p ",api_error,200,InternalError," rid; continue }
         if (p == "release" && ((odd && s < 20) || (!odd && s >= 40))) { print ts "," p ",http_5xx,503,,"; continue }
