@@ -8,6 +8,7 @@
 #include "cli/evidence.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
+#include "cli/html_claim.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -142,7 +143,14 @@ void run_claim(const ClaimOptions& o) {
                   down_minutes(*store, from, to), {}, store->failures_by_code(from, to)};
         p.evidence = claim_evidence(*store, p.minutes, from * 60'000,
                                     zone.start_of_day(sla::add_days(month.last, 1)) * 60'000);
-        write_output(o.format == "json" ? to_json(p) : to_markdown(p), o.output);
+        if (o.format == "html") {
+            write_output(html::claim_page({config, p.r, p.amount, p.minutes, p.evidence,
+                                           p.failures,
+                                           html::month_minutes(*store, zone, month, now)}),
+                         o.output);
+        } else {
+            write_output(o.format == "json" ? to_json(p) : to_markdown(p), o.output);
+        }
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
@@ -157,8 +165,8 @@ void register_claim(CLI::App& app) {
     add_store_options(*cmd, options->store);
     cmd->add_option("--month", options->month, "Calendar month YYYY-MM (contract time zone)")
         ->required();
-    cmd->add_option("--format", options->format, "markdown or json")
-        ->check(CLI::IsMember({"markdown", "json"}));
+    cmd->add_option("--format", options->format, "markdown, json or html")
+        ->check(CLI::IsMember({"markdown", "json", "html"}));
     cmd->add_option("--output", options->output, "Write to this file instead of stdout");
     cmd->callback([options] { run_claim(*options); });
 }

@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
-// `slawatch report`: one Service Month's figures (R6-R10) as a table, JSON or CSV.
+// `slawatch report`: one Service Month's figures (R6-R10) as a table, JSON, CSV
+// or a self-contained HTML page (html_month.hpp).
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/evidence.hpp"
 #include "cli/failure_codes.hpp"
+#include "cli/html_month.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <iostream>
 
 namespace slawatch::cli {
@@ -147,6 +151,14 @@ void run_report(const ReportOptions& o) {
                                                 zone.start_of_day(sla::add_days(month.last, 1)))};
         if (o.format == "json") {
             std::cout << to_json(f);
+        } else if (o.format == "html") {
+            // The same figures, plus the month's minutes and incidents to draw.
+            const auto from = zone.start_of_day(month.first);
+            const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)),
+                                     sla::minute_of_ms(now));
+            std::cout << html::month_page({config, f.r, f.capped, f.failures,
+                                           html::month_minutes(*store, zone, month, now),
+                                           incidents(down_minutes(*store, from, to))});
         } else if (o.format == "csv") {
             std::cout << to_csv(f);
         } else {
@@ -166,8 +178,8 @@ void register_report(CLI::App& app) {
     add_store_options(*cmd, options->store);
     cmd->add_option("--month", options->month, "Calendar month YYYY-MM (contract time zone)")
         ->required();
-    cmd->add_option("--format", options->format, "table, json or csv")
-        ->check(CLI::IsMember({"table", "json", "csv"}));
+    cmd->add_option("--format", options->format, "table, json, csv or html")
+        ->check(CLI::IsMember({"table", "json", "csv", "html"}));
     cmd->callback([options] { run_report(*options); });
 }
 

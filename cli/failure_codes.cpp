@@ -3,6 +3,7 @@
 
 #include "cli/failure_codes.hpp"
 
+#include "cli/html_writer.hpp"
 #include "sla/attribution.hpp"
 
 #include <fmt/format.h>
@@ -70,6 +71,26 @@ std::string failures_markdown(const config::Config& config,
                            w.reason.empty() ? "" : "moved by [attribution]: " + w.reason);
     }
     return out;
+}
+
+std::string failures_html(const config::Config& config,
+                          const std::vector<storage::FailureCount>& rows) {
+    if (rows.empty()) return "<p>None.</p>\n";
+    std::string out =
+        "<table class=\"failures\">\n<thead><tr><th>probe</th><th>outcome</th><th>error code</th>"
+        "<th>attributed to</th><th>SLA clause</th><th class=\"num\">failures</th>"
+        "<th class=\"num\">minutes</th><th class=\"num\">down minutes</th><th>note</th></tr>"
+        "</thead>\n<tbody>\n";
+    for (const auto& f : rows) {
+        const Why w = why_of(config, f);
+        out += fmt::format(
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td>"
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
+            html::escape(f.probe), sla::to_string(f.outcome), html::escape(f.error_code), w.who,
+            html::escape(w.clause), f.failures, f.minutes, f.down_minutes,
+            w.reason.empty() ? "" : "moved by [attribution]: " + html::escape(w.reason));
+    }
+    return out + "</tbody>\n</table>\n";
 }
 
 std::string failures_json(const config::Config& config,

@@ -20,6 +20,9 @@ std::string failures_markdown(const config::Config& config,
                               const std::vector<storage::FailureCount>& rows);
 std::string failures_json(const config::Config& config,
                           const std::vector<storage::FailureCount>& rows);
+// An HTML table, every string escaped (report and claim --format html).
+std::string failures_html(const config::Config& config,
+                          const std::vector<storage::FailureCount>& rows);
 
 // The effective attribution table: every rule, with the config's overrides
 // applied, and the overrides themselves (check-config).

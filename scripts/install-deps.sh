@@ -15,6 +15,8 @@ packages=(
   catch2 tzdata sqlite3 openssl
   # tests: runs the webhook receiver check printed in docs/alerts.md
   python3
+  # tests: headless Chromium loads the HTML pages of report/claim --format html
+  chromium
   # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
   dpkg-dev file systemd lintian
   # benchmarks: the peer we measure against
