@@ -184,7 +184,16 @@ TEST_CASE("the metrics listener answers scrapes through a flood of half-open and
         },
         limits);
     const auto port = server.local_endpoint().port();
-    std::thread runner([&] { io.run(); });
+    // Stopped and joined however the test case ends; the server is then
+    // destroyed on this thread with the loop no longer running.
+    struct Runner {
+        boost::asio::io_context& io;
+        std::thread thread{[this] { io.run(); }};
+        ~Runner() {
+            io.stop();
+            thread.join();
+        }
+    } runner{io};
 
     SECTION("a request line and headers over the limit get 400") {
         const int fd = connect_loopback(port);
@@ -231,9 +240,6 @@ TEST_CASE("the metrics listener answers scrapes through a flood of half-open and
         CHECK(f.answered == f.total);
         CHECK(opened > 120);  // the flood really ran and was being dropped
     }
-    server.stop();
-    io.stop();
-    runner.join();
 }
 
 TEST_CASE(
