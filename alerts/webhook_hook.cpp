@@ -90,7 +90,11 @@ public:
         x.request = std::move(req);
         x.start = probes::http::Clock::now();
         x.deadline = x.start + alert_.timeout;
-        x.limits.body_bytes = 64 * 1024;  // the answer is not used beyond its status
+        // The answer is not used beyond its status: small budgets, the whole
+        // response (headers, chunk lines, body) within total_bytes.
+        x.limits.header_bytes = 16 * 1024;
+        x.limits.body_bytes = 64 * 1024;
+        x.limits.total_bytes = 96 * 1024;
         probes::http::async_exchange(ex_, std::move(x), [done = std::move(done)](
                                                             probes::http::Response& r) {
             if (r.outcome != sla::Outcome::ok) {

@@ -1,11 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // A small HTTP server for GET /metrics and GET /healthz, on the daemon's
-// io_context. Bounded request sizes, a deadline per connection, loopback by default.
+// io_context. Loopback by default; bounded so that no local client can starve
+// scrapes (docs/configuration.md "[metrics]"): request line and headers within
+// header_bytes, each request read within read_timeout, at most max_connections
+// open, and when they are all taken the one idle longest is dropped for the newcomer.
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
+#include <chrono>
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -21,14 +26,23 @@ struct HttpReply {
 // "127.0.0.1:9817", "[::1]:9817", "0.0.0.0:9817". Throws std::invalid_argument.
 boost::asio::ip::tcp::endpoint parse_listen(const std::string& listen);
 
+struct ListenerLimits {
+    std::size_t header_bytes = 8 * 1024;  // request line + headers
+    std::size_t body_bytes = 1024;        // GET and HEAD carry none
+    std::chrono::milliseconds read_timeout{5000};   // a whole request, first byte to last
+    std::chrono::milliseconds write_timeout{5000};  // a whole reply
+    std::size_t max_connections = 64;
+};
+
 class MetricsServer {
 public:
     // Answers GET `target` (path only); called on the executor.
     using Handler = std::function<HttpReply(const std::string& target)>;
 
     // Binds and listens now; throws boost::system::system_error when it cannot.
+    // The executor must not run on more than one thread at a time.
     MetricsServer(boost::asio::any_io_executor executor, const boost::asio::ip::tcp::endpoint& at,
-                  Handler handler);
+                  Handler handler, ListenerLimits limits = {});
     ~MetricsServer();
 
     boost::asio::ip::tcp::endpoint local_endpoint() const;

@@ -4,6 +4,8 @@
 
 #include "probes/http_client.hpp"
 
+#include "probes/server_text.hpp"
+
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
@@ -80,6 +82,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             response_.detail = "timed out before the request started";
             return finish();
         }
+        // One timer over the whole exchange: whatever the peer sends or withholds
+        // (a handshake dribbled byte by byte, endless chunks), it ends here.
+        timer_.emplace(strand_);
+        timer_->expires_at(ex_.deadline);
+        timer_->async_wait(beast::bind_front_handler(&Session::on_deadline, self()));
         if (ex_.url->address) {
             // An IP literal: no lookup, the DNS phase ends at once.
             response_.phases.dns_us = micros_since(ex_.start, Clock::now());
@@ -88,10 +95,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         }
         // The resolver has no timeout of its own, and getaddrinfo cannot be
         // interrupted: the timer ends the exchange, the late lookup is ignored.
+        step_ = Step::resolve;
         resolver_.emplace(strand_);
-        timer_.emplace(strand_);
-        timer_->expires_at(ex_.deadline);
-        timer_->async_wait(beast::bind_front_handler(&Session::on_resolve_timer, self()));
         resolver_->async_resolve(ex_.url->host, ex_.url->port,
                                  beast::bind_front_handler(&Session::on_resolve, self()));
     }
@@ -105,33 +110,39 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
-    void on_resolve_timer(error_code ec) {
+    void on_deadline(error_code ec) {
         if (ec || finished_)
             return;
-        resolver_->cancel();
+        if (resolver_)
+            resolver_->cancel();
         response_.outcome = sla::Outcome::timeout;
-        response_.detail = "dns: timed out";
+        response_.detail.assign(step_name(step_)).append(": timed out");
+        if (parser_ && parser_->is_header_done())
+            response_.status = static_cast<int>(parser_->get().result_int());
         finish();
     }
 
     void on_resolve(error_code ec, const tcp::resolver::results_type& results) {
         if (finished_)
             return;
-        timer_->cancel();
         if (ec)
             return fail(Step::resolve, ec);
         response_.phases.dns_us = micros_since(ex_.start, Clock::now());
+        step_ = Step::connect;
         tcp().expires_after(time_left());
         tcp().async_connect(results, beast::bind_front_handler(&Session::on_connect, self()));
     }
 
     void do_connect(const tcp::endpoint& endpoint) {
+        step_ = Step::connect;
         tcp().expires_after(time_left());
         tcp().async_connect(
             endpoint, [self = self()](error_code ec) { self->on_connect(ec, tcp::endpoint{}); });
     }
 
     void on_connect(error_code ec, const tcp::endpoint&) {
+        if (finished_)
+            return;
         if (ec)
             return fail(Step::connect, ec);
         // Asio opens sockets without SOCK_CLOEXEC; children never need them.
@@ -158,6 +169,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                 if (!set)
                     return fail_tls("cannot set the name to verify");
             }
+            step_ = Step::handshake;
             tcp().expires_after(time_left());
             stream_.async_handshake(asio::ssl::stream_base::client,
                                     beast::bind_front_handler(&Session::on_handshake, self()));
@@ -165,6 +177,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_handshake(error_code ec) {
+        if (finished_)
+            return;
         if (ec)
             return fail(Step::handshake, ec);
         response_.phases.tls_us = micros_since(ex_.start, Clock::now());
@@ -172,42 +186,58 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void do_write() {
+        step_ = Step::write;
         tcp().expires_after(time_left());
         bhttp::async_write(stream_, *ex_.request,
                            beast::bind_front_handler(&Session::on_write, self()));
     }
 
     void on_write(error_code ec, std::size_t) {
+        if (finished_)
+            return;
         if (ec)
             return fail(Step::write, ec);
+        step_ = Step::read;
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
             ex_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser_->body_limit(ex_.limits.body_bytes);
         if (ex_.request->method() == bhttp::verb::head)
             parser_->skip(true);
-        // One read first, to time the first byte; then the rest of the message.
         tcp().expires_after(time_left());
-        bhttp::async_read_some(stream_, buffer_, *parser_,
-                               beast::bind_front_handler(&Session::on_first_read, self()));
+        do_read();
     }
 
-    void on_first_read(error_code ec, std::size_t) {
-        if (parser_->got_some() || buffer_.size() > 0)
+    // Read by pieces, so that every byte the parser takes is counted against
+    // total_bytes; the buffer's own cap bounds an unfinished line (a chunk-size
+    // line with endless extensions fails as soon as it outgrows the buffer).
+    void do_read() {
+        bhttp::async_read_some(stream_, buffer_, *parser_,
+                               beast::bind_front_handler(&Session::on_read, self()));
+    }
+
+    void on_read(error_code ec, std::size_t used) {
+        if (finished_)
+            return;
+        if (response_.phases.first_byte_us < 0 && (parser_->got_some() || buffer_.size() > 0))
             response_.phases.first_byte_us = micros_since(ex_.start, Clock::now());
         if (ec)
             return fail(Step::read, ec);
+        taken_ += used;
+        if (taken_ + buffer_.size() > ex_.limits.total_bytes)
+            return over_budget();
         if (parser_->is_done())
             return complete();
-        tcp().expires_after(time_left());
-        bhttp::async_read(stream_, buffer_, *parser_,
-                          beast::bind_front_handler(&Session::on_read, self()));
+        do_read();
     }
 
-    void on_read(error_code ec, std::size_t) {
-        if (ec)
-            return fail(Step::read, ec);
-        complete();
+    void over_budget() {
+        if (parser_->is_header_done())
+            response_.status = static_cast<int>(parser_->get().result_int());
+        response_.outcome = sla::Outcome::bad_response;
+        response_.detail = "read: response over the " + std::to_string(ex_.limits.total_bytes) +
+                           "-byte budget";
+        finish();
     }
 
     void complete() {
@@ -221,9 +251,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         }
         response_.outcome = sla::Outcome::ok;
         if (auto it = msg.find(bhttp::field::content_type); it != msg.end())
-            response_.content_type.assign(it->value().data(), it->value().size());
+            response_.content_type = server_text(it->value(), server_text_limits::header_value);
         if (auto it = msg.find(bhttp::field::location); it != msg.end())
-            response_.location.assign(it->value().data(), it->value().size());
+            response_.location = server_text(it->value(), server_text_limits::header_value);
         response_.body = std::move(msg.body());
         finish();
     }
@@ -288,6 +318,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         response_.phases.total_us = micros_since(ex_.start, Clock::now());
         if (timer_)
             timer_->cancel();
+        if (resolver_)
+            resolver_->cancel();
         error_code ignored;
         tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
         tcp().close();
@@ -301,9 +333,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     Stream stream_;
     std::optional<tcp::resolver> resolver_;
     std::optional<asio::steady_timer> timer_;
-    beast::flat_buffer buffer_;
+    // Capped: no line of the response may outgrow the header budget (plus slack).
+    beast::flat_buffer buffer_{ex_.limits.header_bytes + 4096};
     std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
     Response response_;
+    Step step_ = Step::resolve;
+    std::size_t taken_ = 0;  // bytes the parser has taken off the connection
     bool finished_ = false;
 };
 

@@ -14,7 +14,8 @@
 //   the connection was closed or reset after the request was sent,
 //     before any byte of the response               -> connect_error
 //     after part of the response (truncated)        -> bad_response
-//   unparsable response, header or body over limit  -> bad_response
+//   unparsable response, header or body over limit,
+//     or more bytes than Limits::total_bytes        -> bad_response
 // A complete response of any status is `ok` here; what a status means is the
 // caller's decision.
 
@@ -59,9 +60,14 @@ std::optional<Url> parse_url(std::string_view text, std::string& error);
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const std::string& ca_file,
                                                             bool insecure);
 
+// Byte budgets for one response, enforced while it streams in (docs/architecture.md
+// "Wire budgets"). total_bytes counts every byte taken off the connection for the
+// response: status line, headers, chunk-size lines with their extensions, trailers
+// and body; header_bytes also bounds any single chunk-size line or trailer block.
 struct Limits {
     std::size_t header_bytes = 16 * 1024;
     std::size_t body_bytes = 1024 * 1024;
+    std::size_t total_bytes = 1024 * 1024 + 64 * 1024;
 };
 
 struct Exchange {
@@ -77,8 +83,8 @@ struct Exchange {
 struct Response {
     sla::Outcome outcome = sla::Outcome::ok;  // ok: a complete response was read
     int status = 0;                           // 0 when no status line was read
-    std::string content_type;
-    std::string location;
+    std::string content_type;  // sanitised and bounded (probes/server_text.hpp)
+    std::string location;      // sanitised and bounded (probes/server_text.hpp)
     // Bounded by Limits::body_bytes. For the caller's checks only: never stored (R12).
     std::string body;
     sla::PhaseTimings phases;  // microseconds from Exchange::start; total set at completion
@@ -88,7 +94,8 @@ struct Response {
 using Callback = std::function<void(Response&)>;
 
 // Starts the exchange and returns at once; `done` runs exactly once, on a
-// strand of `executor`, no later than the deadline (plus delivery).
+// strand of `executor`, no later than the deadline (plus delivery): one timer
+// covers resolve, connect, TLS handshake, write and read, whatever the peer sends.
 void async_exchange(boost::asio::any_io_executor executor, Exchange exchange, Callback done);
 
 // Microseconds from `start` to `at`, clamped to the int32 range of PhaseTimings.

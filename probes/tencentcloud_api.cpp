@@ -6,6 +6,7 @@
 #include "probes/answer_shape.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
+#include "probes/server_text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -169,7 +170,7 @@ void judge_api_response(const http::Response& r, std::string_view action, sla::S
         s.detail = "answer has no Response.RequestId";
         return;
     }
-    s.request_id = id->get_string();
+    s.request_id = server_text(id->get_string(), server_text_limits::request_id);
     if (const json::value* err = resp->if_contains("Error")) {
         const json::value* code =
             err->is_object() ? err->get_object().if_contains("Code") : nullptr;
@@ -180,7 +181,8 @@ void judge_api_response(const http::Response& r, std::string_view action, sla::S
         }
         // Key logic on Code, never on Message. R4: the built-in table here;
         // [attribution] overrides apply when minutes are derived.
-        s.error_code = code->get_string();
+        // Bounded before use: the code is stored and quoted in the detail.
+        s.error_code = server_text(code->get_string(), server_text_limits::error_code);
         s.outcome = sla::outcome_of_api_error(s.error_code);
         s.detail = "API error " + s.error_code;
         return;

@@ -5,6 +5,7 @@
 #include "probes/http_client.hpp"
 #include "support/hostile_server.hpp"
 #include "support/process.hpp"
+#include "support/test_certs.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/field.hpp>
@@ -22,44 +23,10 @@ namespace ssl = boost::asio::ssl;
 
 namespace {
 
-// A self-signed certificate and its key, valid for the given subjectAltName.
-struct Cert {
-    std::filesystem::path cert;
-    std::filesystem::path key;
-};
-
-Cert make_cert(const slawatch::testing::TempDir& dir, const std::string& name,
-               const std::string& san) {
-    Cert c{dir / (name + ".crt"), dir / (name + ".key")};
-    const auto r =
-        slawatch::testing::run({"/usr/bin/openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                                "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", c.key.string(),
-                                "-out", c.cert.string(), "-days", "2", "-subj", "/CN=slawatch test",
-                                "-addext", "subjectAltName=" + san},
-                               {}, 20s);
-    REQUIRE(r.exit_code == 0);
-    return c;
-}
-
-// Answers one request over TLS with `reply`; a failed handshake just ends the connection.
-HostileServer::Behaviour tls_answer(std::shared_ptr<ssl::context> ctx, std::string reply) {
-    return [ctx = std::move(ctx), reply = std::move(reply)](tcp::socket& s) {
-        ssl::stream<tcp::socket&> tls(s, *ctx);
-        boost::system::error_code ec;
-        tls.handshake(ssl::stream_base::server, ec);
-        if (ec)
-            return;
-        slawatch::testing::read_request_head(tls);
-        boost::asio::write(tls, boost::asio::buffer(reply), ec);
-    };
-}
-
-std::shared_ptr<ssl::context> server_context(const Cert& c) {
-    auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
-    ctx->use_certificate_chain_file(c.cert.string());
-    ctx->use_private_key_file(c.key.string(), ssl::context::pem);
-    return ctx;
-}
+using slawatch::testing::Cert;
+using slawatch::testing::make_cert;
+using slawatch::testing::server_context;
+using slawatch::testing::tls_answer;
 
 http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
                          const std::string& host = "127.0.0.1") {

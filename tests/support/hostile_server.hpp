@@ -14,6 +14,7 @@
 #include <boost/asio/write.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -104,6 +105,34 @@ inline void drain_until_closed(boost::asio::ip::tcp::socket& s) {
 
 inline void write_all(boost::asio::ip::tcp::socket& s, std::string_view data) {
     boost::asio::write(s, boost::asio::buffer(data.data(), data.size()));
+}
+
+// Writes `head`, then `piece` again and again until the peer goes away: an
+// endless (or 2 GB) stream that is never held in memory.
+inline void stream_forever(boost::asio::ip::tcp::socket& s, std::string_view head,
+                           std::string_view piece) {
+    boost::system::error_code ec;
+    boost::asio::write(s, boost::asio::buffer(head.data(), head.size()), ec);
+    while (!ec) boost::asio::write(s, boost::asio::buffer(piece.data(), piece.size()), ec);
+}
+
+// Writes `text` one byte per `interval` (a slow drip), until done or the peer goes away.
+inline void drip(boost::asio::ip::tcp::socket& s, std::string_view text,
+                 std::chrono::milliseconds interval) {
+    boost::system::error_code ec;
+    for (char c : text) {
+        boost::asio::write(s, boost::asio::buffer(&c, 1), ec);
+        if (ec)
+            return;
+        std::this_thread::sleep_for(interval);
+    }
+}
+
+// Closes with a TCP reset (SO_LINGER 0) instead of an orderly FIN.
+inline void reset(boost::asio::ip::tcp::socket& s) {
+    boost::system::error_code ec;
+    s.set_option(boost::asio::socket_base::linger(true, 0), ec);
+    s.close(ec);
 }
 
 // A complete response with a Content-Length.

@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/socket.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -108,6 +109,7 @@ RunResult run(const std::vector<std::string>& argv, std::string_view input,
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
+    const auto spawned = steady_clock::now();
     pid_t pid = spawn(argv, in_pipe[0], out_pipe[1], err_pipe[1], {});
     close(in_pipe[0]);
     close(out_pipe[1]);
@@ -161,7 +163,10 @@ RunResult run(const std::vector<std::string>& argv, std::string_view input,
     close(out_pipe[0]);
     close(err_pipe[0]);
     int status = 0;
-    waitpid(pid, &status, 0);
+    rusage usage{};
+    wait4(pid, &status, 0, &usage);
+    result.wall = duration_cast<milliseconds>(steady_clock::now() - spawned);
+    result.max_rss_kb = usage.ru_maxrss;
     result.exit_code = decode_status(status);
     return result;
 }

@@ -41,6 +41,8 @@ struct RunResult {
     int exit_code = -1;  // 128 + signal when killed
     std::string out;
     std::string err;
+    long max_rss_kb = 0;             // the child's peak resident set (wait4 ru_maxrss)
+    std::chrono::milliseconds wall{0};  // from spawn to exit
 };
 
 // Runs argv to completion (killed after `timeout`) with `input` on stdin.
