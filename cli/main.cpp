@@ -3,6 +3,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "sla/clock.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +13,10 @@
 
 int main(int argc, char** argv) {
     using namespace slawatch::cli;
+    if (auto bad = slawatch::sla::init_clock_from_env()) {
+        std::cerr << "slawatch: " << *bad << "\n";
+        return exit_usage;
+    }
 
     CLI::App app{
         "slawatch - independent minute-by-minute availability monitor for the Tencent Cloud "

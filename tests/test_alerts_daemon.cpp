@@ -171,13 +171,9 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     const auto hook_port = free_port();
     const auto metrics_port = free_port();
 
-    // The first whole minute from now (with room to start) is down, the next one up.
-    auto start_s = now_ms() / 1000;
-    if (start_s % 60 > 45) {
-        std::this_thread::sleep_for(seconds(61 - start_s % 60));
-        start_s = now_ms() / 1000;
-    }
-    const sla::EpochMinute m1 = start_s / 60 + 1;
+    // The first whole minute is down, the next one up; the clock starts just before it.
+    auto clock = TestClock::before_minute(10'000);
+    const sla::EpochMinute m1 = clock.now_ms() / 60'000 + 1;
     dir.write("faults.toml", "[[fault]]\nkind = \"http_5xx\"\nfrom = " + utc(m1 * 60) +
                                  "\nuntil = " + utc((m1 + 1) * 60) + "\n");
     dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
@@ -186,7 +182,7 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     Process sim({tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
                  (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(),
                  "--quiet"},
-                dir.path());
+                dir.path(), clock.env());
     REQUIRE(wait_for_port(sim_port, seconds(10)));
 
     const auto log_hook = executable(dir, "log-hook.sh", R"(#!/bin/sh
@@ -202,7 +198,7 @@ if [ ! -e "$0.first" ]; then
 fi
 printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
 )");
-    const auto today = now_ms() / 1000;
+    const auto today = clock.now_ms() / 1000;
     const std::string config =
         "[contract]\nname = \"alerts-test\"\ntimezone = \"UTC\"\nstart = " +
         utc(today - 86400).substr(0, 10) +
@@ -233,7 +229,7 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     auto daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
                                  "--log-format", "plain"},
-        dir.path());
+        dir.path(), clock.env());
     REQUIRE(wait_for_port(metrics_port, seconds(10)));
 
     // Minute m1 is down: once it is finalized the incident opens and the whole
@@ -241,7 +237,7 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     const auto log_file = log_hook + ".log";
     const auto opened = "incident_opened incident_opened:" + std::to_string(m1);
     const bool was_opened = eventually([&] { return count_prefix(lines_of(log_file), opened) == 1; },
-                                       milliseconds((m1 + 1) * 60'000 - now_ms() + 25'000));
+                                       milliseconds((m1 + 1) * 60'000 - clock.now_ms() + 25'000));
     INFO("daemon log:\n" << daemon->err() << daemon->out() << "\nhook log:\n"
                           << (std::filesystem::exists(log_file) ? read_file(log_file) : ""));
     REQUIRE(was_opened);
@@ -265,16 +261,21 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     CHECK(run1_err.find("alert chat: delivery failing") != std::string::npos);
     CHECK(run1_err.find("alert hang: delivery failing (killed after the 2000 ms timeout)") !=
           std::string::npos);
+    // m1 + 1 already has its 3 samples; the second run starts near its end (the
+    // minutes between are time the daemon was down).
+    REQUIRE(clock.now_ms() / 60'000 == m1 + 1);
+    sleep_until_ms((m1 + 1) * 60'000 + 16'000 - clock.offset_ms());
+    clock.advance(std::max<std::int64_t>(0, (m1 + 2) * 60'000 - 8'000 - clock.now_ms()));
     daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
                                  "--log-format", "plain"},
-        dir.path());
+        dir.path(), clock.env());
     REQUIRE(wait_for_port(metrics_port, seconds(10)));
 
     // Minute m1 + 1 is up: the incident the first run opened is resolved by the second.
     const auto resolved = "incident_resolved incident_resolved:" + std::to_string(m1);
     REQUIRE(eventually([&] { return count_prefix(lines_of(log_file), resolved) == 1; },
-                       milliseconds((m1 + 2) * 60'000 - now_ms() + 25'000)));
+                       milliseconds((m1 + 2) * 60'000 - clock.now_ms() + 25'000)));
     const auto lines = lines_of(log_file);
     CHECK(lines.size() == 5);
     CHECK(count_prefix(lines, opened) == 1);
