@@ -354,4 +354,8 @@ TEST_CASE("slawatch run refuses a bad config or option and a busy metrics port",
                     seconds(20));
     CHECK(busy.exit_code == 1);
     CHECK(busy.err.find("cannot listen") != std::string::npos);
+    // The reason in words, never a source location of a library header.
+    CHECK(busy.err.find("in use") != std::string::npos);
+    CHECK(busy.err.find(".hpp") == std::string::npos);
+    CHECK(busy.err.find("/usr/include") == std::string::npos);
 }
