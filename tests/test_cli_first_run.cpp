@@ -49,8 +49,9 @@ std::vector<std::string> subcommands_in(const std::string& help) {
 // A copy of the example with its term moved: `start` and `months`.
 std::string example_with_term(const std::string& start, int months) {
     std::string text = slawatch::testing::read_file(example);
-    text =
-        std::regex_replace(text, std::regex(R"(\nstart = \d{4}-\d\d-\d\d)"), "\nstart = " + start);
+    // The contract's start (a date), not a maintenance window's (a date-time).
+    text = std::regex_replace(text, std::regex(R"(\nstart = \d{4}-\d\d-\d\d(\s))"),
+                              "\nstart = " + start + "$1");
     text = std::regex_replace(text, std::regex(R"(\nmonths = \d+)"),
                               "\nmonths = " + std::to_string(months));
     text = std::regex_replace(text, std::regex(R"(\nfees = .*)"), "\n");
