@@ -254,17 +254,18 @@ printf '%s %s\n' "$SLAWATCH_EVENT_TYPE" "$SLAWATCH_EVENT_ID" >> "$0.log"
     auto receiver = std::make_unique<Receiver>(hook_port);
     CHECK(eventually([&] { return receiver->requests().size() == 4; }, seconds(10)));
 
-    // Restart in the middle of the incident (minute m1 + 1 is running).
+    // Restart in the middle of the incident (minute m1 + 1 is running), once the
+    // first run has probed it 4 times (min_samples is 3).
+    REQUIRE(clock.now_ms() / 60'000 == m1 + 1);
+    sleep_until_ms((m1 + 1) * 60'000 + 17'000 - clock.offset_ms());
     daemon->signal(SIGTERM);
     REQUIRE(daemon->wait(seconds(10)) == 0);
     const auto run1_err = daemon->err() + daemon->out();
     CHECK(run1_err.find("alert chat: delivery failing") != std::string::npos);
     CHECK(run1_err.find("alert hang: delivery failing (killed after the 2000 ms timeout)") !=
           std::string::npos);
-    // m1 + 1 already has its 3 samples; the second run starts near its end (the
-    // minutes between are time the daemon was down).
-    REQUIRE(clock.now_ms() / 60'000 == m1 + 1);
-    sleep_until_ms((m1 + 1) * 60'000 + 16'000 - clock.offset_ms());
+    // The second run starts near the end of m1 + 1: the seconds between are time
+    // the daemon was down, passed on its clock instead of waited for.
     clock.advance(std::max<std::int64_t>(0, (m1 + 2) * 60'000 - 8'000 - clock.now_ms()));
     daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
