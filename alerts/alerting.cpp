@@ -115,7 +115,14 @@ void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
         const auto months = terms.months();
         const auto last_day = terms.zone.local_date(to - 1);
         const auto today = terms.zone.local_date(sla::minute_of_ms(now));
-        if (auto m = sla::service_month_of(months, last_day)) in.month = store.month_report(*m, now);
+        if (auto m = sla::service_month_of(months, last_day)) {
+            in.month = store.month_report(*m, now);
+            if (auto range = store.derived_range()) {
+                const auto month_start = terms.zone.start_of_day(m->first);
+                in.month_minutes_before_monitoring = std::clamp<std::int64_t>(
+                    range->first - month_start, 0, in.month->elapsed_minutes);
+            }
+        }
         for (const auto& m : months) {
             if (date::sys_days(m.last) >= date::sys_days(last_day)) continue;  // not ended
             const auto w = sla::claim_window(m.last, terms.calendar,

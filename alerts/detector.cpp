@@ -324,17 +324,19 @@ private:
 
     void check_unknown(const sla::MonthReport& r) {
         const auto name = month_name(r);
+        const auto unknown = std::max<std::int64_t>(0, r.unknown - in_.month_minutes_before_monitoring);
         for (auto threshold : opt_.unknown_thresholds) {
-            if (r.unknown <= threshold) continue;
+            if (unknown <= threshold) continue;
             auto e = event(EventType::monitor_health,
                            fmt::format("monitor_health:unknown:{}:{}", name, threshold),
                            fmt::format("{} has {} unknown minutes (threshold {}): slawatch did not "
                                        "watch them (stopped, overloaded or too few probe runs), "
                                        "so they are no evidence either way",
-                                       name, r.unknown, threshold));
+                                       name, unknown, threshold));
             const auto figures = month_figures(r);
             e.body.insert(figures.begin(), figures.end());
             e.body["condition"] = "unknown_minutes";
+            e.body["unknown_minutes_while_monitoring"] = unknown;
             e.body["status"] = "firing";
             e.body["threshold_minutes"] = threshold;
             emit(std::move(e));

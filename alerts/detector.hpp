@@ -52,6 +52,9 @@ struct DetectorInput {
     std::vector<std::string> control_probes;  // names of the role = "control" probes
     // The Service Month of the last finalized minute, if inside the term.
     std::optional<sla::MonthReport> month;
+    // Minutes of `month` before monitoring first began (the first stored row):
+    // unknown, but no sign of a monitor in trouble.
+    std::int64_t month_minutes_before_monitoring = 0;
     // Ended Service Months whose claim deadline has not passed.
     std::vector<sla::MonthReport> ended_months;
     sla::EpochMillis now = 0;

@@ -3,6 +3,8 @@
 
 #include "alerts/dispatcher.hpp"
 
+#include "sla/clock.hpp"
+
 #include <boost/asio/post.hpp>
 
 #include <fmt/format.h>
@@ -16,11 +18,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-sla::EpochMillis now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using sla::now_ms;
 
 std::string label(std::string_view v) {
     std::string out;

@@ -5,6 +5,7 @@
 #include "alerts/event.hpp"
 #include "alerts/hook.hpp"
 #include "alerts/outbox.hpp"
+#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
@@ -152,7 +153,7 @@ void register_alerts(CLI::App& app) {
 
     auto test = std::make_shared<TestOptions>();
     auto* t = cmd->add_subcommand("test", "Send a test event through one hook now; exit 0 when delivered");
-    t->add_option("--config", test->config, "Config file (TOML)")->required();
+    add_config_option(*t, test->config);
     t->add_option("--name", test->name, "The [[alert]] name")->required();
     t->callback([test] { run_test(*test); });
 }

@@ -2,14 +2,21 @@
 // `slawatch check-config`: validates a config and shows what it means: the term's
 // Service Months with their error budgets and claim windows, and the probes.
 
+#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
+#include "alerts/hook.hpp"
 #include "config/config.hpp"
+#include "daemon/checkpointer.hpp"
+#include "storage/evidence_signing.hpp"
+#include "probes/probe.hpp"
+#include "sla/clock.hpp"
 #include "sla/availability.hpp"
 #include "sla/claim_window.hpp"
 
 #include <fmt/format.h>
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
 
 #include <algorithm>
@@ -20,6 +27,7 @@
 namespace slawatch::cli {
 
 namespace {
+using sla::now_ms;
 
 struct CheckConfigOptions {
     std::string config;
@@ -127,6 +135,38 @@ void print_json(const config::Config& c, std::ostream& out) {
     out << boost::json::serialize(doc) << "\n";
 }
 
+// What `run` sets up at start beyond the file: secret, CA and key files, hook
+// secrets. They depend on the machine and the user (systemd credentials exist only
+// while the service runs), so they are warnings here and errors for `run`.
+std::vector<std::string> environment_problems(const config::Config& c) {
+    std::vector<std::string> out;
+    const auto warn = [&](const std::string& what) {
+        out.push_back(fmt::format("{}: warning: {} (`slawatch run` refuses to start like this)",
+                                  c.file.string(), what));
+    };
+    boost::asio::io_context io;
+    for (const auto& p : c.probes) {
+        try {
+            probes::make_probe(io.get_executor(), p);
+        } catch (const probes::ProbeSetupError& e) {
+            warn(e.what());
+        }
+    }
+    try {
+        daemon::Checkpointer checkpointer(c);
+    } catch (const storage::evidence::KeyError& e) {
+        warn(e.what());
+    }
+    for (const auto& a : c.alerts) {
+        try {
+            alerts::make_hook(io.get_executor(), a);
+        } catch (const alerts::HookSetupError& e) {
+            warn(e.what());
+        }
+    }
+    return out;
+}
+
 void run_check_config(const CheckConfigOptions& opt) {
     auto loaded = config::load(opt.config);
     if (!loaded) {
@@ -134,6 +174,8 @@ void run_check_config(const CheckConfigOptions& opt) {
         for (const auto& line : loaded.errors) message += line + "\n";
         throw CommandError(exit_usage, message);
     }
+    if (auto w = term_warning(*loaded.config, now_ms())) std::cerr << *w << "\n";
+    for (const auto& w : environment_problems(*loaded.config)) std::cerr << w << "\n";
     if (opt.format == "json")
         print_json(*loaded.config, std::cout);
     else
@@ -148,7 +190,7 @@ void register_check_config(CLI::App& app) {
         app.add_subcommand("check-config",
                            "Validate a config file; show the term's Service Months, error budgets, "
                            "claim windows and the probes. Exit 2 with file:line:col per problem.");
-    cmd->add_option("-c,--config", opt->config, "The config file (TOML)")->required();
+    add_config_option(*cmd, opt->config);
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}));
     cmd->callback([opt] { run_check_config(*opt); });

@@ -2,6 +2,7 @@
 // `slawatch probe`: runs one configured probe once, now, and shows what it saw:
 // the first thing an operator runs after editing a probe.
 
+#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "config/config.hpp"
@@ -126,7 +127,7 @@ void register_probe(CLI::App& app) {
         "probe",
         "Run one configured probe once, now; print its outcome, HTTP status, API error code, "
         "request id and phase timings. Exit 0 when ok, 1 otherwise, 2 for a bad config or name.");
-    cmd->add_option("-c,--config", opt->config, "The config file (TOML)")->required();
+    add_config_option(*cmd, opt->config);
     cmd->add_option("-n,--name", opt->name, "The probe's name")->required();
     cmd->add_option("--format", opt->format, "Output format: text or json")
         ->check(CLI::IsMember({"text", "json"}));

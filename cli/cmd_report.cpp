@@ -61,7 +61,7 @@ std::string to_json(const Figures& f) {
         "  \"standard_percent\": {},\n"
         "  \"standard_met\": {},\n"
         "  \"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}},\n"
-        "  \"projected\": {{\"unavailable_minutes\": {}, \"percent\": {}}},\n"
+        "  \"projected\": {{\"available\": {}, \"unavailable_minutes\": {}, \"percent\": {}}},\n"
         "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"amount_before_cap\": \"{}\", "
         "\"fee\": \"{}\", \"currency\": {}}},\n"
         "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
@@ -73,8 +73,8 @@ std::string to_json(const Figures& f) {
         r.complete ? "true" : "false", r.up, r.unavailable, r.maintenance, r.local_network,
         r.customer, r.unknown, r.availability_text,
         f.config.contract.terms.standard.to_string(), r.standard_met ? "true" : "false",
-        r.budget_minutes, r.unavailable, r.budget_left, r.projected_unavailable,
-        r.projected_percent, r.compensation_percent, f.capped.to_string(),
+        r.budget_minutes, r.unavailable, r.budget_left, r.projected ? "true" : "false",
+        r.projected_unavailable, r.projected_percent, r.compensation_percent, f.capped.to_string(),
         r.compensation.to_string(), r.fee.to_string(), json_quote(r.currency),
         sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline), probes,
         failures_json(f.config, f.failures));
@@ -116,10 +116,7 @@ std::string to_table(const Figures& f) {
                        r.standard_met ? "met" : "NOT met");
     out += fmt::format("  error budget         {} minutes, {} left\n", r.budget_minutes,
                        r.budget_left);
-    if (!r.complete) {
-        out += fmt::format("  projected            {} unavailable minutes, {} % compensation\n",
-                           r.projected_unavailable, r.projected_percent);
-    }
+    if (!r.complete) out += "  projected            " + projection_text(r) + "\n";
     out += fmt::format("  compensation         {} % = {} {} of fee {} {}\n", r.compensation_percent,
                        f.capped.to_string(), r.currency, r.fee.to_string(), r.currency);
     out += fmt::format("  claim window         {} to {}\n", sla::format_date(r.claim.opens),

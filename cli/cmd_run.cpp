@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // slawatch run: the daemon (docs/architecture.md, "Modules").
 
+#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/logging.hpp"
 
+#include "sla/clock.hpp"
+
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <filesystem>
 #include <memory>
@@ -40,6 +44,7 @@ void run_daemon(const RunOptions& o) {
     if (!o.db.empty()) loaded.config->storage.path = options.db_path;
 
     daemon::setup_logging(format);
+    if (auto w = term_warning(*loaded.config, sla::now_ms())) spdlog::warn("{}", *w);
     try {
         const int code = daemon::run(std::move(*loaded.config), options);
         if (code != exit_ok) throw CommandError(code, "");
@@ -53,7 +58,7 @@ void register_run(CLI::App& app) {
     auto opts = std::make_shared<RunOptions>();
     auto* cmd = app.add_subcommand(
         "run", "Run the monitor: probe, record, finalize minutes, serve metrics (the daemon)");
-    cmd->add_option("--config", opts->config, "Config file (TOML)")->required();
+    add_config_option(*cmd, opts->config);
     cmd->add_option("--db", opts->db, "Database file (default: the config's storage.path)");
     cmd->add_option("--log-format", opts->log_format,
                     "journal (no timestamps; systemd adds them) or plain")

@@ -4,6 +4,7 @@
 #include "alerts/outbox.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/first_run.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -12,6 +13,26 @@
 
 namespace slawatch::cli {
 namespace {
+
+// The daemon finalizes each minute about 10 s after it ends; 3 minutes behind
+// means it is not running (or is stuck).
+constexpr sla::EpochMinute stalled_after_minutes = 3;
+
+std::optional<std::string> finalizing_warning(std::optional<sla::EpochMinute> finalized_until,
+                                              sla::EpochMillis now,
+                                              const std::filesystem::path& db) {
+    const auto current = sla::minute_of_ms(now);
+    const bool behind = !finalized_until || current - *finalized_until > stalled_after_minutes;
+    if (!behind) return std::nullopt;
+    const auto holder = storage::WriterLock::holder(db);
+    const std::string daemon =
+        holder ? fmt::format("{} (PID {}) holds the database", holder->role, holder->pid)
+               : std::string("no `slawatch run` holds the database");
+    if (!finalized_until)
+        return fmt::format("no minute has been finalized yet; {}", daemon);
+    return fmt::format("the monitor has not finalized a minute for {} minutes; {}",
+                       current - *finalized_until, daemon);
+}
 
 struct StatusOptions {
     StoreOptions store;
@@ -25,10 +46,13 @@ void run_status(const StatusOptions& o) {
     const auto today = terms.zone.local_date(sla::minute_of_ms(now));
     const auto month = sla::service_month_of(terms.months(), today);
     if (!month) {
-        throw CommandError(exit_usage,
-                           fmt::format("today ({}) is outside the contract term ({} to {})",
-                                       sla::format_date(today), sla::format_date(terms.start),
-                                       sla::format_date(terms.end)));
+        // No current Service Month to show: say why, and where the term's figures are.
+        throw CommandError(
+            exit_usage,
+            fmt::format("{}\ntoday ({}) is outside the contract term ({} to {}); `slawatch report "
+                        "--month YYYY-MM` shows a month of the term",
+                        term_warning(config, now).value_or(""), sla::format_date(today),
+                        sla::format_date(terms.start), sla::format_date(terms.end)));
     }
     auto store = open_store_for_figures(config, o.store);
     sla::MonthReport r;
@@ -40,6 +64,7 @@ void run_status(const StatusOptions& o) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
     const auto last_final = finalized ? terms.zone.format_minute(*finalized - 1) : std::string();
+    const auto stalled = finalizing_warning(finalized, now, db_path(config, o.store));
     const auto coverage = r.elapsed_minutes > 0
                               ? fmt::format("{:.2f}", 100.0 * static_cast<double>(r.elapsed_minutes - r.unknown) /
                                                           static_cast<double>(r.elapsed_minutes))
@@ -52,14 +77,16 @@ void run_status(const StatusOptions& o) {
             "\"local_network\": {}, \"customer\": {}}}, \"unknown_minutes\": {}, "
             "\"coverage_percent\": {}, \"availability_percent\": {}, \"standard_met\": {}, "
             "\"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}}, "
-            "\"projected\": {{\"unavailable_minutes\": {}, \"percent\": {}}}, "
-            "\"last_finalized_minute\": {}}}\n",
+            "\"projected\": {{\"available\": {}, \"unavailable_minutes\": {}, \"percent\": {}}}, "
+            "\"last_finalized_minute\": {}, \"finalizing\": {}, \"warning\": {}}}\n",
             json_quote(config.contract.name), month->index, sla::format_date(month->first),
             sla::format_date(month->last), month->days(), r.total_minutes, r.elapsed_minutes,
             r.unavailable, r.maintenance, r.local_network, r.customer, r.unknown, coverage,
             r.availability_text, r.standard_met ? "true" : "false", r.budget_minutes,
-            r.unavailable, r.budget_left, r.projected_unavailable, r.projected_percent,
-            finalized ? json_quote(last_final) : "null");
+            r.unavailable, r.budget_left, r.projected ? "true" : "false", r.projected_unavailable,
+            r.projected_percent,
+            finalized ? json_quote(last_final) : "null", stalled ? "false" : "true",
+            stalled ? json_quote(*stalled) : "null");
         return;
     }
     std::string out;
@@ -70,12 +97,12 @@ void run_status(const StatusOptions& o) {
                        terms.standard.to_string(), r.standard_met ? "met" : "NOT met");
     out += fmt::format("  error budget   {} of {} minutes used, {} left\n", r.unavailable,
                        r.budget_minutes, r.budget_left);
-    out += fmt::format("  projected      {} unavailable minutes by month end: {} % compensation\n",
-                       r.projected_unavailable, r.projected_percent);
+    out += "  projected      " + projection_text(r) + "\n";
     out += fmt::format("  excluded       {} maintenance, {} local network, {} customer\n",
                        r.maintenance, r.local_network, r.customer);
     out += fmt::format("  coverage       {} % ({} unknown minutes)\n", coverage, r.unknown);
     out += fmt::format("  finalized to   {}\n", finalized ? last_final : "nothing yet");
+    if (stalled) out += "  WARNING        " + *stalled + "\n";
     // A hook that keeps failing shows here (docs/alerts.md).
     if (!config.alerts.empty()) {
         try {

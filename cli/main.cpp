@@ -3,6 +3,8 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/first_run.hpp"
+#include "sla/clock.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -12,6 +14,10 @@
 
 int main(int argc, char** argv) {
     using namespace slawatch::cli;
+    if (auto bad = slawatch::sla::init_clock_from_env()) {
+        std::cerr << "slawatch: " << *bad << "\n";
+        return exit_usage;
+    }
 
     CLI::App app{
         "slawatch - independent minute-by-minute availability monitor for the Tencent Cloud "
@@ -46,12 +52,15 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         app.exit(e);
+        // CLI11 names what it did not expect; say what was probably meant.
+        if (auto hint = suggestion(app, argc, argv)) std::cerr << "slawatch: " << *hint << "\n";
         return exit_usage;
     } catch (const CommandError& e) {
-        if (*e.what()) std::cerr << e.what() << (std::string_view(e.what()).ends_with('\n') ? "" : "\n");
+        const auto message = without_source_locations(e.what());
+        if (!message.empty()) std::cerr << message << (message.ends_with('\n') ? "" : "\n");
         return e.code;
     } catch (const std::exception& e) {
-        std::cerr << "slawatch: " << e.what() << "\n";
+        std::cerr << "slawatch: " << without_source_locations(e.what()) << "\n";
         return exit_failure;
     }
     return exit_ok;

@@ -3,6 +3,8 @@
 
 #include "cli/store_cli.hpp"
 
+#include "cli/first_run.hpp"
+
 #include "cli/exit_codes.hpp"
 #include "sla/compensation.hpp"
 
@@ -15,7 +17,7 @@
 namespace slawatch::cli {
 
 void add_store_options(CLI::App& cmd, StoreOptions& options) {
-    cmd.add_option("--config", options.config, "Config file (TOML)")->required();
+    add_config_option(cmd, options.config);
     cmd.add_option("--db", options.db, "Database file (default: storage.path of the config)");
 }
 
@@ -185,9 +187,12 @@ sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
     return *t;
 }
 
-sla::EpochMillis now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+std::string projection_text(const sla::MonthReport& r) {
+    if (!r.projected)
+        return fmt::format("not yet: {} of the {} observed minutes a projection needs",
+                           r.elapsed_minutes - r.unknown, sla::projection_min_observed_minutes);
+    return fmt::format("{} unavailable minutes by month end, {} % compensation",
+                       r.projected_unavailable, r.projected_percent);
 }
 
 sla::Money capped_compensation(const storage::Store& store, const config::Config& config,

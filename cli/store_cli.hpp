@@ -5,6 +5,7 @@
 // times and months, and writing JSON text.
 
 #include "config/config.hpp"
+#include "sla/clock.hpp"
 #include "sla/month_report.hpp"
 #include "storage/store.hpp"
 #include "storage/writer_lock.hpp"
@@ -66,7 +67,12 @@ sla::ServiceMonth service_month_arg(const config::Config& config, std::string_vi
 // RFC 3339, or CommandError(2) naming the option.
 sla::EpochMillis time_arg(std::string_view text, std::string_view option);
 
-sla::EpochMillis now_ms();
+// The process's one clock (sla/clock.hpp).
+using sla::now_ms;
+
+// "60 unavailable minutes by month end, 10 % compensation", or why there is no
+// projection yet (sla::projection_min_observed_minutes).
+std::string projection_text(const sla::MonthReport& r);
 
 // R9: the month's compensation after the 12-month liability cap, computed
 // over the term's months up to and including `month`.

@@ -4,11 +4,24 @@
 #include "config/section.hpp"
 #include "config/sections.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <charconv>
+#include <string>
 
 namespace slawatch::config::detail {
 
 namespace {
+
+// The listener binds without a resolver: a numeric address or "localhost".
+bool numeric_host(std::string_view host, bool v6) {
+    if (!v6 && host == "localhost")
+        return true;
+    const std::string h(host);
+    unsigned char buf[sizeof(in6_addr)];
+    return inet_pton(v6 ? AF_INET6 : AF_INET, h.c_str(), buf) == 1;
+}
 
 // "host:port" or "[v6]:port" with a port in 1..65535.
 bool valid_listen(std::string_view text) {
@@ -28,6 +41,8 @@ bool valid_listen(std::string_view text) {
                std::string_view::npos) {
         return false;
     }
+    if (!numeric_host(host, text.front() == '['))
+        return false;
     unsigned n = 0;
     const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
     return ec == std::errc{} && end == port.data() + port.size() && n >= 1 && n <= 65535;
@@ -49,7 +64,8 @@ void read_metrics(const toml::node& node, Context& ctx, Config& out) {
             m.listen = *listen;
         } else {
             ctx.diag.error(*table->get("listen"),
-                           "metrics.listen: expected host:port like \"127.0.0.1:9817\", got '" +
+                           "metrics.listen: expected a numeric address (or localhost) and a "
+                           "port, like \"127.0.0.1:9817\" or \"[::1]:9817\", got '" +
                                *listen + "'");
         }
     }

@@ -63,6 +63,10 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
             if (!valid_name(*name)) {
                 ctx.diag.error(
                     where, "probe.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
+            } else if (*name == "service") {
+                // The store keeps the service's own minutes under this name.
+                ctx.diag.error(where, "probe.name: 'service' is reserved for the service's "
+                                      "minutes; choose another name");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
                 ctx.diag.error(where, "probe.name: duplicate probe name '" + *name +
                                           "' (first used on line " + std::to_string(it->second) +

@@ -5,6 +5,7 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 
 namespace slawatch::config::detail {
@@ -42,6 +43,17 @@ std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view ke
     // Credentials in a URL would be a secret in the config text (R12).
     if (url->has_userinfo())
         return fail("credentials must not be part of the URL");
+    // The probe's URL parser refuses these at start-up; refuse them here too.
+    if (url->host_type() == boost::urls::host_type::ipvfuture)
+        return fail("the host must be a name or an IP address");
+    if (url->has_port()) {
+        const std::string_view digits = url->port();
+        unsigned value = 0;
+        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
+            value == 0 || value > 65535)
+            return fail("bad port");
+    }
     // The url_view points into the toml node's string, which outlives the section.
     return boost::urls::parse_absolute_uri(where.as_string()->get()).value();
 }

@@ -19,11 +19,6 @@ constexpr std::int64_t floor_div(std::int64_t a, std::int64_t b) {
 }
 }  // namespace
 
-sla::EpochMillis now_ms() {
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 // R1: runs spread evenly through the wall-clock minute; probe i of n starts
 // i/n of a period later than probe 0, so probes do not fire all at once.
 sla::EpochMillis planned_time(sla::EpochMinute minute, int k, int probes_per_minute,
@@ -146,7 +141,7 @@ void Scheduler::arm(const std::shared_ptr<Entry>& e) {
     e->armed_for = planned;
     add_pending(sla::minute_of_ms(planned), +1);
     // An absolute wall-clock expiry: planned times never accumulate error.
-    e->timer.expires_at(std::chrono::system_clock::time_point(std::chrono::milliseconds(planned)));
+    e->timer.expires_at(sla::system_time_of(planned));
     e->timer.async_wait([this, e, planned, alive = alive_](boost::system::error_code ec) {
         if (!*alive || ec || e->stopped) return;
         on_timer(e, planned);
@@ -155,9 +150,11 @@ void Scheduler::arm(const std::shared_ptr<Entry>& e) {
 
 void Scheduler::on_timer(const std::shared_ptr<Entry>& e, sla::EpochMillis planned) {
     e->armed = false;
+    // On the process clock (sla/clock.hpp), like the planned time.
     const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                             std::chrono::system_clock::now().time_since_epoch())
-                            .count();
+                            .count() +
+                        sla::clock_offset_ms() * 1000;
     jitter_.add(now_us - planned * 1000);
 
     // Start the run; its completion is independent of every other run.

@@ -4,6 +4,7 @@
 // wall-clock minute (R1), spread evenly, probes offset from each other.
 
 #include "probes/probe.hpp"
+#include "sla/clock.hpp"
 #include "sla/time.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -93,7 +94,7 @@ private:
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
-// Wall-clock now, ms since the epoch.
-sla::EpochMillis now_ms();
+// Wall-clock now, ms since the epoch: the process's one clock (sla/clock.hpp).
+using sla::now_ms;
 
 }  // namespace slawatch::daemon

@@ -4,6 +4,7 @@
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
 #include "probes/server_text.hpp"
+#include "sla/clock.hpp"
 
 #include <chrono>
 
@@ -16,9 +17,7 @@ RunClock RunClock::begin(std::chrono::milliseconds timeout) {
     c.start = http::Clock::now();
     c.deadline = c.start + timeout;
     // R2: the sample belongs to the minute it was sent in (wall clock).
-    c.sent_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+    c.sent_ms = sla::now_ms();
     return c;
 }
 

@@ -47,8 +47,10 @@ MonthReport make_month_report(const ContractTerms& terms, const ServiceMonth& mo
     r.currency = terms.currency;
 
     // The month so far, extrapolated at the same rate to its end.
-    r.projected_unavailable =
-        r.elapsed_minutes > 0 ? r.unavailable * r.total_minutes / r.elapsed_minutes : 0;
+    r.projected = !r.complete && r.elapsed_minutes - r.unknown >= projection_min_observed_minutes;
+    r.projected_unavailable = r.projected && r.elapsed_minutes > 0
+                                  ? r.unavailable * r.total_minutes / r.elapsed_minutes
+                                  : r.unavailable;
     r.projected_percent = sla::compensation_percent(terms.tiers, terms.standard,
                                                     r.projected_unavailable, r.total_minutes);
 

@@ -30,6 +30,10 @@ struct ProbeFigures {
     StateCounts counts;  // this probe's minute rows in the month so far
 };
 
+// One day: a first start in mid-month, or an hour of it, says nothing yet about
+// where the month ends.
+inline constexpr std::int64_t projection_min_observed_minutes = 1440;
+
 struct MonthReport {
     ServiceMonth month;
     std::int64_t total_minutes = 0;    // R7
@@ -59,7 +63,10 @@ struct MonthReport {
     Money compensation;
     std::string currency;
 
-    // A running month, projected to its end at the rate so far.
+    // A running month, projected to its end at the rate so far, once at least
+    // projection_min_observed_minutes of it were observed (up, down or excluded,
+    // not unknown); before that the projection is the figures so far.
+    bool projected = false;
     std::int64_t projected_unavailable = 0;
     int projected_percent = 0;
 

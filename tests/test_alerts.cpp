@@ -212,6 +212,26 @@ TEST_CASE("R9: the month entering a tier, and a projection heading for one", "[a
                        [](const auto& e) { return e.type == EventType::tier; }));
 }
 
+TEST_CASE("R3: a first start in mid-month raises no unknown-minutes alert for the minutes before it",
+          "[alerts][detector]") {
+    // Started 1,762 minutes into June, then watched 300 minutes without a gap.
+    alerts::DetectorInput in;
+    in.month = june(0, 1762 + 300);
+    in.month->up = 300;
+    in.month->unknown = 1762;
+    in.month_minutes_before_monitoring = 1762;
+    alerts::DetectorState state;
+    auto events = alerts::detect(options(), state, in);
+    CHECK(std::none_of(events.begin(), events.end(),
+                       [](const auto& e) { return e.type == EventType::monitor_health; }));
+
+    // 61 minutes missed after monitoring began do count.
+    in.month->unknown = 1762 + 61;
+    events = alerts::detect(options(), state, in);
+    REQUIRE(ids(events) == std::vector<std::string>{"monitor_health:unknown:2026-06:60"});
+    CHECK(events[0].body.at("unknown_minutes_while_monitoring").as_int64() == 61);
+}
+
 TEST_CASE("R10: claim window notice and reminders 7 and 1 days before the deadline",
           "[alerts][detector]") {
     const auto ended = june(100, 43'200);

@@ -232,13 +232,9 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     const auto hook_port = free_port();
     const auto metrics_port = free_port();
 
-    // The first whole minute from now (with room to start) is down, the next one up.
-    auto start_s = now_ms() / 1000;
-    if (start_s % 60 > 45) {
-        std::this_thread::sleep_for(seconds(61 - start_s % 60));
-        start_s = now_ms() / 1000;
-    }
-    const sla::EpochMinute m1 = start_s / 60 + 1;
+    // The first whole minute is down, the next one up; the clock starts just before it.
+    auto clock = TestClock::before_minute(10'000);
+    const sla::EpochMinute m1 = clock.now_ms() / 60'000 + 1;
     dir.write("faults.toml", "[[fault]]\nkind = \"http_5xx\"\nfrom = " + utc(m1 * 60) +
                                  "\nuntil = " + utc((m1 + 1) * 60) + "\n");
     dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
@@ -247,7 +243,7 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     Process sim({tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
                  (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(),
                  "--quiet"},
-                dir.path());
+                dir.path(), clock.env());
     REQUIRE(wait_for_port(sim_port, seconds(10)));
 
     const auto log_hook = executable(dir, "log-hook.sh", R"(#!/bin/sh
@@ -272,7 +268,7 @@ setsid sleep 300 &
 echo $! > "$0.pid"
 )");
     Leftover leftover{leaky_hook + ".pid"};
-    const auto today = now_ms() / 1000;
+    const auto today = clock.now_ms() / 1000;
     const std::string config =
         "[contract]\nname = \"alerts-test\"\ntimezone = \"UTC\"\nstart = " +
         utc(today - 86400).substr(0, 10) +
@@ -302,9 +298,10 @@ echo $! > "$0.pid"
     INFO(checked.err);
     REQUIRE(checked.exit_code == 0);
 
-    const std::vector<std::string> daemon_env{"TENCENTCLOUD_SECRET_ID=" + env_secret_id,
-                                              "TENCENTCLOUD_SECRET_KEY=" + env_secret_key,
-                                              "CREDENTIALS_DIRECTORY=" + (dir / "creds").string()};
+    auto daemon_env = clock.env();
+    daemon_env.insert(daemon_env.end(), {"TENCENTCLOUD_SECRET_ID=" + env_secret_id,
+                                         "TENCENTCLOUD_SECRET_KEY=" + env_secret_key,
+                                         "CREDENTIALS_DIRECTORY=" + (dir / "creds").string()});
     auto daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
                                  "--log-format", "plain"},
@@ -316,7 +313,7 @@ echo $! > "$0.pid"
     const auto log_file = log_hook + ".log";
     const auto opened = "incident_opened incident_opened:" + std::to_string(m1);
     const bool was_opened = eventually([&] { return count_prefix(lines_of(log_file), opened) == 1; },
-                                       milliseconds((m1 + 1) * 60'000 - now_ms() + 25'000));
+                                       milliseconds((m1 + 1) * 60'000 - clock.now_ms() + 25'000));
     INFO("daemon log:\n" << daemon->err() << daemon->out() << "\nhook log:\n"
                           << (std::filesystem::exists(log_file) ? read_file(log_file) : ""));
     REQUIRE(was_opened);
@@ -362,18 +359,24 @@ echo $! > "$0.pid"
     CHECK(eventually([&] { return inheritable_fds(daemon->pid(), dir.path()).empty(); },
                      seconds(3)));
 
-    // Restart in the middle of the incident (minute m1 + 1 is running), the
-    // leaky hook's worker still alive: the new daemon binds the same port.
+    // Restart in the middle of the incident (minute m1 + 1 is running), once the
+    // first run has probed it 4 times (min_samples is 3), the leaky hook's
+    // worker still alive: the new daemon binds the same port.
+    REQUIRE(clock.now_ms() / 60'000 == m1 + 1);
+    sleep_until_ms((m1 + 1) * 60'000 + 17'000 - clock.offset_ms());
     daemon->signal(SIGTERM);
     REQUIRE(daemon->wait(seconds(10)) == 0);
     const auto run1_err = daemon->err() + daemon->out();
     CHECK(run1_err.find("alert chat: delivery failing") != std::string::npos);
     CHECK(run1_err.find("alert hang: delivery failing (killed after the 2000 ms timeout)") !=
           std::string::npos);
+    // The second run starts near the end of m1 + 1: the seconds between are time
+    // the daemon was down, passed on its clock instead of waited for.
+    clock.advance(std::max<std::int64_t>(0, (m1 + 2) * 60'000 - 8'000 - clock.now_ms()));
     daemon = std::make_unique<Process>(
         std::vector<std::string>{slawatch_bin(), "run", "--config", config_file.string(),
                                  "--log-format", "plain"},
-        dir.path());
+        dir.path(), clock.env());
     REQUIRE(wait_for_port(metrics_port, seconds(10)));
     CHECK_FALSE(daemon->wait(seconds(2)));  // running, not "cannot listen on"
     CHECK(::kill(leftover.pid(), 0) == 0);  // while the worker still runs
@@ -383,7 +386,7 @@ echo $! > "$0.pid"
     // Minute m1 + 1 is up: the incident the first run opened is resolved by the second.
     const auto resolved = "incident_resolved incident_resolved:" + std::to_string(m1);
     REQUIRE(eventually([&] { return count_prefix(lines_of(log_file), resolved) == 1; },
-                       milliseconds((m1 + 2) * 60'000 - now_ms() + 25'000)));
+                       milliseconds((m1 + 2) * 60'000 - clock.now_ms() + 25'000)));
     const auto lines = lines_of(log_file);
     CHECK(lines.size() == 5);
     CHECK(count_prefix(lines, opened) == 1);
@@ -406,7 +409,7 @@ echo $! > "$0.pid"
     const auto got = receiver->requests();
     REQUIRE(got.size() == 5);
     std::vector<std::string> order;
-    const auto now_s = now_ms() / 1000;
+    const auto now_s = clock.now_ms() / 1000;  // the daemon signs on its clock
     for (const auto& r : got) {
         CHECK(r.content_type == "application/json");
         CHECK(std::abs(std::stoll(r.timestamp) - now_s) < 60);

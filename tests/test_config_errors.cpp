@@ -201,7 +201,31 @@ policy = "most"
         {"metrics.listen not host:port", contract4 + R"([metrics]
 listen = "9817"
 )" + probe4,
-         "t.toml:6:10: metrics.listen: expected host:port like \"127.0.0.1:9817\", got '9817'"},
+         "t.toml:6:10: metrics.listen: expected a numeric address (or localhost) and a port, like "
+         "\"127.0.0.1:9817\" or \"[::1]:9817\", got '9817'"},
+        {"metrics.listen with a host name run cannot bind", contract4 + R"([metrics]
+listen = "metrics.example.com:9817"
+)" + probe4,
+         "t.toml:6:10: metrics.listen: expected a numeric address (or localhost) and a port, like "
+         "\"127.0.0.1:9817\" or \"[::1]:9817\", got 'metrics.example.com:9817'"},
+        {"metrics.listen with a bad IPv6 address", contract4 + R"([metrics]
+listen = "[::g]:9817"
+)" + probe4,
+         "t.toml:6:10: metrics.listen: expected a numeric address (or localhost) and a port, like "
+         "\"127.0.0.1:9817\" or \"[::1]:9817\", got '[::g]:9817'"},
+        {"probe named service", contract4 + R"([[probe]]
+name = "service"
+kind = "http"
+url = "http://h/"
+)",
+         "t.toml:6:8: probe.name: 'service' is reserved for the service's minutes; choose another "
+         "name"},
+        {"probe url with a port out of range", contract4 + R"([[probe]]
+name = "a"
+kind = "http"
+url = "http://h:70000/"
+)",
+         "t.toml:8:7: probe.url: bad URL 'http://h:70000/' (bad port)"},
         {"storage.synchronous unknown", contract4 + R"([storage]
 synchronous = "off"
 )" + probe4,

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // slawatch run end to end: the real daemon against the real tcmpp-sim on 127.0.0.1.
-// The long cases span one or two real wall-clock minute boundaries (R1: minutes
-// are never shortened for tests), so each takes up to ~2 minutes.
+// The long cases span real wall-clock minute boundaries (R1: minutes are never
+// shortened for tests); a TestClock starts them just before one instead of
+// waiting for it, and a restart may jump it forward over time the daemon was down.
 
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
@@ -104,6 +105,7 @@ struct Rig {
     std::uint16_t metrics_port = free_port();
     std::unique_ptr<Process> sim;
     std::unique_ptr<Process> daemon;
+    std::vector<std::string> env;  // TestClock::env() for both processes
 
     std::filesystem::path db() const { return dir / "slawatch.db"; }
     std::filesystem::path config_file() const { return dir / "slawatch.toml"; }
@@ -117,7 +119,7 @@ struct Rig {
                                      "127.0.0.1:" + std::to_string(sim_port), "--faults",
                                      (dir / "faults.toml").string(), "--credentials-dir",
                                      (dir / "creds").string(), "--quiet"},
-            dir.path());
+            dir.path(), env);
         REQUIRE(wait_for_port(sim_port, seconds(10)));
     }
 
@@ -152,7 +154,7 @@ struct Rig {
         daemon = std::make_unique<Process>(
             std::vector<std::string>{slawatch_bin(), "run", "--config", config_file().string(),
                                      "--log-format", "plain"},
-            dir.path());
+            dir.path(), env);
         REQUIRE(wait_for_port(metrics_port, seconds(10)));
     }
 
@@ -186,11 +188,12 @@ struct Rig {
 
 TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s flap is not",
           "[daemon][integration]") {
-    // Leave at least 25 s of the current minute for the flap's first half.
-    if (now_ms() % 60'000 > 35'000) sleep_until_ms((now_ms() / 60'000 + 1) * 60'000 + 500);
-    const std::int64_t M = now_ms() / 60'000 + 1;  // the minute `management` fails entirely
+    // Start 28 s before minute M: room for the start-up and the flap's first half (20 s).
+    const auto clock = TestClock::before_minute(28'000);
+    const std::int64_t M = clock.now_ms() / 60'000 + 1;  // the minute `management` fails entirely
 
     Rig rig;
+    rig.env = clock.env();
     rig.start_sim("[[fault]]\nkind = \"api_error\"\nactions = [\"DescribeMNPList\"]\n"
                   "code = \"InternalError\"\nfrom = " + utc(M * 60) + "\nuntil = " +
                   utc((M + 1) * 60) +
@@ -199,7 +202,7 @@ TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s fl
     rig.dir.write("slawatch.toml", rig.config(30, 3));
     rig.start_daemon();
 
-    REQUIRE(rig.finalized(M + 1, milliseconds((M + 1) * 60'000 - now_ms() + 15'000)));
+    REQUIRE(rig.finalized(M + 1, milliseconds((M + 1) * 60'000 - clock.now_ms() + 15'000)));
     INFO(rig.daemon->err());
 
     // The flap touched both minutes but filled neither: `release` stays up.
@@ -223,7 +226,7 @@ TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s fl
     CHECK(rig.daemon->err().find("probe management: down from") != std::string::npos);
 
     // SIGTERM: exit 0 after flushing the results of the last second.
-    const auto stop_at = now_ms();
+    const auto stop_at = clock.now_ms();
     rig.daemon->signal(SIGTERM);
     REQUIRE(rig.daemon->wait(seconds(15)) == 0);
     auto last = rig.store()->results(stop_at - 1'500, stop_at + 5'000);
@@ -233,21 +236,28 @@ TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s fl
 
 TEST_CASE("R3: kill -9 and restart: the minutes it was down are unknown and the file is intact",
           "[daemon][integration]") {
+    // Killed 3 s before minute B, back 50 s into it: all of B but its last seconds is missed.
+    auto clock = TestClock::before_minute(9'000);
+    const auto gap_minute = clock.now_ms() / 60'000 + 1;
     Rig rig;
+    rig.env = clock.env();
     rig.start_sim("");
     // 28 of 30 samples needed: a minute the daemon missed more than ~4 s of is unknown.
     rig.dir.write("slawatch.toml", rig.config(30, 28));
     rig.start_daemon();
     std::this_thread::sleep_for(seconds(5));
-    const auto killed_at = now_ms();
+    const auto killed_at = clock.now_ms();
     rig.daemon->signal(SIGKILL);
     REQUIRE(rig.daemon->wait(seconds(5)) == 128 + SIGKILL);
-    std::this_thread::sleep_for(seconds(35));
 
+    // The time the daemon was down passes on its clock, not the test's.
+    clock.advance(gap_minute * 60'000 + 50'000 - clock.now_ms());
+    rig.env = clock.env();
     rig.start_daemon();
-    const auto gap_minute = (killed_at + 17'500) / 60'000;
-    const auto restarted = now_ms() / 60'000;
-    REQUIRE(rig.finalized(restarted + 1, milliseconds((restarted + 1) * 60'000 - now_ms() + 15'000)));
+    const auto restarted = clock.now_ms() / 60'000;
+    REQUIRE(restarted == gap_minute);
+    REQUIRE(rig.finalized(restarted + 1,
+                          milliseconds((restarted + 1) * 60'000 - clock.now_ms() + 15'000)));
     INFO(rig.daemon->err());
 
     CHECK(rig.state(gap_minute, "service") == "unknown");
@@ -348,4 +358,8 @@ TEST_CASE("slawatch run refuses a bad config or option and a busy metrics port",
                     seconds(20));
     CHECK(busy.exit_code == 1);
     CHECK(busy.err.find("cannot listen") != std::string::npos);
+    // The reason in words, never a source location of a library header.
+    CHECK(busy.err.find("in use") != std::string::npos);
+    CHECK(busy.err.find(".hpp") == std::string::npos);
+    CHECK(busy.err.find("/usr/include") == std::string::npos);
 }

@@ -156,3 +156,23 @@ TEST_CASE("R7: a DST zone still counts every day as 1440 minutes", "[sla][month_
     CHECK(r.compensation_percent == 10);
     CHECK(r.compensation.to_string() == "100.00");
 }
+
+TEST_CASE("R9: no projected tier before a day of the month was observed", "[sla][month_report]") {
+    const auto terms = example_terms();
+    const auto april = terms.months()[1];
+    StateCounts c;
+    c[MinuteState::down] = 10;
+    c[MinuteState::up] = projection_min_observed_minutes - 11;
+    // Ten down minutes in the first day would project to 300: the 10 % tier.
+    auto early = make_month_report(terms, april, c, projection_min_observed_minutes + 500);
+    CHECK(early.unknown == 501);
+    CHECK_FALSE(early.projected);
+    CHECK(early.projected_unavailable == 10);
+    CHECK(early.projected_percent == early.compensation_percent);
+
+    c[MinuteState::up] += 1;
+    auto day = make_month_report(terms, april, c, projection_min_observed_minutes);
+    CHECK(day.projected);
+    CHECK(day.projected_unavailable == 10 * 30);
+    CHECK(day.projected_percent == 10);
+}

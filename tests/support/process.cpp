@@ -90,7 +90,15 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
     posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
 
     std::vector<std::string> env;
-    for (char** e = environ; *e; ++e) env.emplace_back(*e);
+    // extra_env replaces an inherited variable of the same name.
+    const auto overridden = [&](std::string_view e) {
+        const auto name = e.substr(0, e.find('=') + 1);
+        for (const auto& x : extra_env)
+            if (x.starts_with(name)) return true;
+        return false;
+    };
+    for (char** e = environ; *e; ++e)
+        if (!overridden(*e)) env.emplace_back(*e);
     for (auto& e : extra_env) env.push_back(e);
 
     auto args = c_argv(argv);
@@ -105,12 +113,12 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
 }  // namespace
 
 RunResult run(const std::vector<std::string>& argv, std::string_view input,
-              milliseconds timeout) {
+              milliseconds timeout, const std::vector<std::string>& extra_env) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
     const auto spawned = steady_clock::now();
-    pid_t pid = spawn(argv, in_pipe[0], out_pipe[1], err_pipe[1], {});
+    pid_t pid = spawn(argv, in_pipe[0], out_pipe[1], err_pipe[1], extra_env);
     close(in_pipe[0]);
     close(out_pipe[1]);
     close(err_pipe[1]);

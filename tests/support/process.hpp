@@ -45,9 +45,11 @@ struct RunResult {
     std::chrono::milliseconds wall{0};  // from spawn to exit
 };
 
-// Runs argv to completion (killed after `timeout`) with `input` on stdin.
+// Runs argv to completion (killed after `timeout`) with `input` on stdin and
+// `extra_env` ("NAME=value") added to the environment.
 RunResult run(const std::vector<std::string>& argv, std::string_view input = {},
-              std::chrono::milliseconds timeout = std::chrono::seconds(60));
+              std::chrono::milliseconds timeout = std::chrono::seconds(60),
+              const std::vector<std::string>& extra_env = {});
 
 // A child process running in the background; killed (SIGKILL) and reaped on
 // destruction if still running. stdout and stderr go to files.

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Test support: the wall clock, for tests that wait on real minute boundaries.
+// Test support: the wall clock, and a shifted one for tests that would otherwise
+// wait for a real minute boundary.
 
 #include <chrono>
 #include <cstdint>
 #include <ctime>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace slawatch::testing {
 
@@ -32,5 +34,33 @@ inline void sleep_until_ms(std::int64_t at) {
     const auto left = at - now_ms();
     if (left > 0) std::this_thread::sleep_for(std::chrono::milliseconds(left));
 }
+
+// The clock of the processes a test starts with env(): the system clock plus a
+// fixed offset (SLAWATCH_TEST_CLOCK_OFFSET_MS, sla/clock.hpp). Minutes still last
+// 60 real seconds; only where they begin moves, so a test can start just before a
+// boundary. A later process may get a larger offset: to it, the time between
+// looks like a stretch the daemon was down.
+class TestClock {
+public:
+    // A clock that reads `lead_ms` before a minute boundary now.
+    static TestClock before_minute(std::int64_t lead_ms) {
+        const auto real = testing::now_ms();
+        const auto boundary = (real / 60'000 + 1) * 60'000;
+        return TestClock(boundary - lead_ms - real);
+    }
+
+    std::int64_t now_ms() const { return testing::now_ms() + offset_; }
+    std::int64_t offset_ms() const { return offset_; }
+    // Moves the clock forward for the processes started after this.
+    void advance(std::int64_t ms) { offset_ += ms; }
+    // For Process(argv, dir, env): every process of the test reads the same time.
+    std::vector<std::string> env() const {
+        return {"SLAWATCH_TEST_CLOCK_OFFSET_MS=" + std::to_string(offset_)};
+    }
+
+private:
+    explicit TestClock(std::int64_t offset) : offset_(offset) {}
+    std::int64_t offset_;
+};
 
 }  // namespace slawatch::testing

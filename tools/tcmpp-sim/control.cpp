@@ -31,7 +31,7 @@ http::response<http::string_body> handle_control(SimState& state,
         if (method == http::verb::put) {
             try {
                 // Relative windows count from now: the test that PUTs decides when.
-                FaultPlan plan = parse_fault_plan(req.body(), "<request>", Clock::now());
+                FaultPlan plan = parse_fault_plan(req.body(), "<request>", sim_now());
                 const std::size_t n = plan.faults.size();
                 state.set_plan(std::move(plan));
                 spdlog::info("fault plan replaced by PUT: {} fault(s)", n);

@@ -2,6 +2,8 @@
 #pragma once
 // The fault plan: scripted failures read from TOML (README.md "Fault plan").
 
+#include "sla/clock.hpp"
+
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -16,6 +18,12 @@ namespace tcmpp_sim {
 
 using Clock = std::chrono::system_clock;
 using Duration = std::chrono::milliseconds;
+
+// Now on the process's clock: fault windows and signature timestamps follow the
+// same test offset as the daemon's (sla/clock.hpp).
+inline Clock::time_point sim_now() {
+    return Clock::now() + std::chrono::milliseconds(slawatch::sla::clock_offset_ms());
+}
 
 enum class FaultKind { http_5xx, api_error, slow, hang, reset, malformed, oversized, bad_tls };
 inline constexpr std::size_t fault_kind_count = 8;

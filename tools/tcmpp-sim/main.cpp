@@ -55,6 +55,10 @@ boost::asio::ip::tcp::endpoint endpoint_or_throw(const std::string& text, const 
 int main(int argc, char** argv) {
     CLI::App app{"tcmpp-sim - a local TCMPP (TencentCloud API 3.0) stand-in with scripted faults",
                  "tcmpp-sim"};
+    if (auto bad = slawatch::sla::init_clock_from_env()) {
+        std::cerr << "tcmpp-sim: " << *bad << "\n";
+        return 2;
+    }
     std::string listen, tls_listen, write_ca, faults, secret_id, secret_key, credentials_dir;
     std::string service = "tcmpp";
     std::uint64_t seed = 1;

@@ -66,7 +66,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
             // bad_tls: the certificate is picked per connection, before any request.
             net::ssl::context* ctx = good_tls_;
             const auto plan = state_.plan();
-            if (const Fault* f = pick_tls_fault(*plan, Clock::now(), state_.dice)) {
+            if (const Fault* f = pick_tls_fault(*plan, sim_now(), state_.dice)) {
                 state_.stats.fault(f->kind);
                 ctx = bad_tls_;
             }
@@ -140,7 +140,7 @@ Server::Server(Options options)
       signals_(ioc_, SIGINT, SIGTERM, SIGHUP) {
     if (!options_.faults_file.empty()) {
         // Relative windows of the startup plan count from the sim's start.
-        FaultPlan plan = load_fault_plan_file(options_.faults_file, Clock::now());
+        FaultPlan plan = load_fault_plan_file(options_.faults_file, sim_now());
         spdlog::info("fault plan {}: {} fault(s)", options_.faults_file, plan.faults.size());
         state_.set_plan(std::move(plan));
     }
@@ -186,7 +186,7 @@ void Server::await_signal() {
             spdlog::info("SIGHUP: no --faults file to reload");
         } else {
             try {
-                FaultPlan plan = load_fault_plan_file(options_.faults_file, Clock::now());
+                FaultPlan plan = load_fault_plan_file(options_.faults_file, sim_now());
                 spdlog::info("SIGHUP: fault plan {} reloaded: {} fault(s)", options_.faults_file,
                              plan.faults.size());
                 state_.set_plan(std::move(plan));

@@ -25,7 +25,7 @@ constexpr std::size_t oversized_body = 16 * 1024 * 1024;
 constexpr std::size_t oversized_header = 1024 * 1024;
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(Clock::now().time_since_epoch())
+    return std::chrono::duration_cast<std::chrono::seconds>(sim_now().time_since_epoch())
         .count();
 }
 
@@ -86,7 +86,7 @@ void HttpSession<Derived>::handle_request() {
     state_.stats.request(action_);
 
     const auto plan = state_.plan();
-    const Fault* fault = pick_request_fault(*plan, match_name, Clock::now(), state_.dice);
+    const Fault* fault = pick_request_fault(*plan, match_name, sim_now(), state_.dice);
     if (state_.verbose)
         spdlog::info("{} {} action={} fault={}", std::string_view(req_.method_string()), target,
                      match_name, fault ? to_string(fault->kind) : "none");
