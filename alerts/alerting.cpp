@@ -63,24 +63,38 @@ bool wants(const config::Alert& alert, const Event& event) {
 }
 
 Alerting::Alerting(boost::asio::any_io_executor ex, const config::Config& config,
-                   const std::filesystem::path& db_path)
-    : config_(config),
+                   storage::Store& store)
+    : ex_(ex),
+      config_(config),
       options_(detector_options(config)),
-      outbox_(std::make_unique<Outbox>(db_path, false)),
+      outbox_(std::make_unique<Outbox>(store.database())),
       dispatcher_(std::make_unique<Dispatcher>(ex, *outbox_, config.alerts)) {}
+
+void Alerting::apply(const config::Config& config) {
+    auto fresh = std::make_unique<Dispatcher>(ex_, *outbox_, config.alerts);
+    dispatcher_->stop();
+    retired_.push_back(std::move(dispatcher_));
+    dispatcher_ = std::move(fresh);
+    config_ = config;
+    options_ = detector_options(config);
+    dispatcher_->poke();
+}
 
 Alerting::~Alerting() = default;
 
 void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_until,
                       sla::EpochMillis now) {
     try {
+        tentative_state_.reset();
         state_ = DetectorState::from_emitted(outbox_->event_ids_since(now - memory_ms));
         if (state_.incident_start) {
             // Count the incident's minutes seen before the restart again.
             const auto from = std::max(*state_.incident_start, finalized_until - max_span);
             run_detector(store, from, finalized_until, now, false);
+            committed();
         }
     } catch (const std::exception& e) {
+        rolled_back();
         spdlog::error("alerts: cannot read the outbox: {}", e.what());
     }
     dispatcher_->poke();
@@ -88,17 +102,23 @@ void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_un
 
 void Alerting::on_finalized(const storage::Store& store, sla::EpochMinute from,
                             sla::EpochMinute to, sla::EpochMillis now) {
-    try {
-        run_detector(store, std::max(from, to - max_span), to, now, true);
-    } catch (const std::exception& e) {
-        // Not marking the minutes: the detector runs again on the next ones,
-        // and month-level events are re-checked then.
-        if (now - last_error_ms_ >= 60'000) {
-            last_error_ms_ = now;
-            spdlog::error("alerts: cannot detect or store events: {}", e.what());
-        }
-    }
+    tentative_state_.reset();
+    tentative_log_.clear();
+    run_detector(store, std::max(from, to - max_span), to, now, true);
+}
+
+void Alerting::committed() {
+    if (tentative_state_) state_ = std::move(*tentative_state_);
+    tentative_state_.reset();
+    for (const auto& line : tentative_log_) spdlog::info("{}", line);
+    tentative_log_.clear();
     dispatcher_->poke();
+}
+
+void Alerting::rolled_back() {
+    // Not marking the minutes: they are finalized (and detected) again on the next try.
+    tentative_state_.reset();
+    tentative_log_.clear();
 }
 
 void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
@@ -132,11 +152,11 @@ void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
             in.ended_months.push_back(store.month_report(m, now));
         }
     }
-    // Recorded in state_ only once stored: a failed store retries them next time.
-    auto state = state_;
+    // Recorded in state_ only once committed: a failed store retries them next time.
+    auto state = tentative_state_ ? *tentative_state_ : state_;
     const auto events = detect(options_, state, in);
     enqueue(events, now);
-    state_ = std::move(state);
+    tentative_state_ = std::move(state);
 }
 
 void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
@@ -145,8 +165,9 @@ void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
         for (const auto& a : config_.alerts)
             if (wants(a, e)) hooks.push_back(a.name);
         if (outbox_->enqueue(e, hooks, now))
-            spdlog::info("alert {}: {}{}", e.id, e.body.at("summary").as_string().c_str(),
-                         hooks.empty() ? " (no hook takes it)" : "");
+            tentative_log_.push_back(fmt::format("alert {}: {}{}", e.id,
+                                                 e.body.at("summary").as_string().c_str(),
+                                                 hooks.empty() ? " (no hook takes it)" : ""));
     }
 }
 

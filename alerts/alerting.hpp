@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// What the daemon calls: after each finalized minute, detect the events, store
-// them in the outbox for the hooks that take them, and let the dispatcher
-// deliver. Everything runs on the daemon's io_context thread.
+// What the daemon calls: while it finalizes minutes, detect the events and
+// store them in the outbox for the hooks that take them, in the same
+// transaction; then let the dispatcher deliver. Everything runs on the
+// daemon's storage thread (the executor given), on the Store's connection.
 
 #include "alerts/detector.hpp"
 #include "alerts/dispatcher.hpp"
@@ -15,6 +16,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,20 +36,28 @@ Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key
 
 class Alerting {
 public:
-    // Opens the outbox in the database the Store has opened (and migrated)
+    // Keeps the outbox on the Store's connection (the Store has migrated it)
     // and sets up the hooks. Throws HookSetupError or storage::StoreError.
-    Alerting(boost::asio::any_io_executor ex, const config::Config& config,
-             const std::filesystem::path& db_path);
+    Alerting(boost::asio::any_io_executor ex, const config::Config& config, storage::Store& store);
     ~Alerting();
+
+    // A reloaded config: thresholds, hooks, contract. Throws HookSetupError
+    // (the running hooks stay). A delivery in flight finishes on the old hook.
+    void apply(const config::Config& config);
 
     // After a (re)start: what was emitted before, and the minutes of an
     // incident still open, so that nothing is emitted twice or forgotten.
     void resume(const storage::Store& store, sla::EpochMinute finalized_until,
                 sla::EpochMillis now);
 
-    // Minutes [from, to) were just finalized.
+    // Minutes [from, to) are being finalized inside the Store's open
+    // transaction (Store::transaction): detects their events and stores them
+    // in the outbox there. Throws when it cannot, so that the finalization
+    // rolls back with them. Then exactly one of committed() / rolled_back().
     void on_finalized(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
                       sla::EpochMillis now);
+    void committed();
+    void rolled_back();
 
     // A checkpoint was recorded: signed ones become evidence_checkpoint events.
     void on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
@@ -61,12 +71,17 @@ private:
                       sla::EpochMillis now, bool with_months);
     void enqueue(const std::vector<Event>& events, sla::EpochMillis now);
 
+    boost::asio::any_io_executor ex_;
     config::Config config_;
     DetectorOptions options_;
     DetectorState state_;
+    // What on_finalized found, kept until the transaction's outcome is known.
+    std::optional<DetectorState> tentative_state_;
+    std::vector<std::string> tentative_log_;
     std::unique_ptr<Outbox> outbox_;
     std::unique_ptr<Dispatcher> dispatcher_;
-    sla::EpochMillis last_error_ms_ = 0;
+    // Replaced by apply(); kept so that their deliveries in flight end safely.
+    std::vector<std::unique_ptr<Dispatcher>> retired_;
 };
 
 }  // namespace slawatch::alerts

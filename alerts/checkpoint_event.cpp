@@ -38,9 +38,11 @@ void Alerting::on_checkpoint(const storage::Checkpoint& c, std::string_view publ
         enqueue({checkpoint_event(c, public_key_pem, config_.contract.terms.zone,
                                   config_.contract.name)},
                 now);
+        for (const auto& line : tentative_log_) spdlog::info("{}", line);
     } catch (const std::exception& e) {
         spdlog::error("alerts: cannot store the evidence_checkpoint event: {}", e.what());
     }
+    tentative_log_.clear();
     dispatcher_->poke();
 }
 

@@ -48,17 +48,25 @@ Outbox::Outbox(const std::filesystem::path& db_path, bool read_only) {
     std::error_code ec;
     if (read_only && !std::filesystem::exists(db_path, ec)) {
         // A missing database is empty and is not created.
-        db_ = std::make_unique<sqlite::Database>(db_path, sqlite::Database::Mode::memory);
+        owned_ = std::make_unique<sqlite::Database>(db_path, sqlite::Database::Mode::memory);
+        db_ = owned_.get();
         has_tables_ = false;
         return;
     }
     if (!read_only && !std::filesystem::exists(db_path, ec))
         throw storage::StoreError("alert outbox: database " + db_path.string() + " does not exist");
-    db_ = std::make_unique<sqlite::Database>(
+    owned_ = std::make_unique<sqlite::Database>(
         db_path, read_only ? sqlite::Database::Mode::read_only : sqlite::Database::Mode::read_write);
+    db_ = owned_.get();
     has_tables_ = db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
     if (!has_tables_ && !read_only)
         throw storage::StoreError("alert outbox: database " + db_path.string() +
+                                  " has no alert_event table (open it with the Store first)");
+}
+
+Outbox::Outbox(sqlite::Database& db) : db_(&db) {
+    if (db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") == 0)
+        throw storage::StoreError("alert outbox: database " + db_->name() +
                                   " has no alert_event table (open it with the Store first)");
 }
 

@@ -67,6 +67,9 @@ public:
     // read_write opens (and never creates) a database the Store has migrated;
     // read_only is for the CLI.
     Outbox(const std::filesystem::path& db_path, bool read_only);
+    // On the Store's own connection (Store::database()), so that events are
+    // stored in the transaction that finalizes their minutes.
+    explicit Outbox(storage::sqlite::Database& db);
     ~Outbox();
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
@@ -99,7 +102,8 @@ public:
     std::optional<Delivery> find(const std::string& id, const std::string& hook) const;
 
 private:
-    std::unique_ptr<storage::sqlite::Database> db_;
+    std::unique_ptr<storage::sqlite::Database> owned_;  // null on a borrowed connection
+    storage::sqlite::Database* db_ = nullptr;
     bool has_tables_ = true;  // false: an old or empty database (read-only): nothing stored
 };
 

@@ -119,12 +119,13 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
 
     asio::io_context io{1};
     long results = 0, ok = 0;
-    daemon::Scheduler scheduler(io.get_executor(), ppm,
-                                [&](const std::string& name, sla::EpochMillis, sla::Sample s) {
-                                    ++results;
-                                    if (s.outcome == sla::Outcome::ok) ++ok;
-                                    if (writer.add({name, std::move(s)})) writer.flush();
-                                });
+    auto scheduler_ptr = std::make_shared<daemon::Scheduler>(
+        io.get_executor(), ppm, [&](const std::string& name, sla::EpochMillis, sla::Sample s) {
+            ++results;
+            if (s.outcome == sla::Outcome::ok) ++ok;
+            if (writer.add({name, std::move(s)})) writer.flush();
+        });
+    auto& scheduler = *scheduler_ptr;
     std::vector<std::shared_ptr<probes::Probe>> list;
     for (const auto& p : config.probes) list.push_back(probes::make_probe(io.get_executor(), p));
     scheduler.set_probes(std::move(list), ppm);

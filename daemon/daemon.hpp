@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // `slawatch run`: wires config, probes, scheduler, writer, store, finalizer,
-// metrics and lifecycle on one io_context thread.
+// metrics and lifecycle: probes on one io_context thread, every SQLite call
+// on a storage thread of its own (daemon_impl.hpp).
 
 #include "config/config.hpp"
 

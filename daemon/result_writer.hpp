@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The batched result writer: buffers probe results and appends them to the
-// store in one transaction per second or per `batch_rows` rows. When the
-// store fails (disk full, database locked) it keeps results in a bounded
-// buffer, dropping the oldest beyond the bound, and retries; it never throws.
+// The batched result writer: the hand-over between the probe loop and the
+// storage thread. add() (probe loop) only buffers, under a mutex, never
+// touching SQLite; flush() (storage thread) appends batches to the store.
+// When the store fails (disk full, database locked) results stay in a
+// bounded buffer, the oldest dropped beyond the bound, and flush() retries
+// later; it never throws.
 
 #include "storage/store.hpp"
 
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -17,39 +20,54 @@
 
 namespace slawatch::daemon {
 
+// What the writer has done so far, read in one go (for /metrics and the log).
+struct WriterCounts {
+    std::size_t buffered = 0;  // waiting, including a batch being written
+    std::size_t peak = 0;      // the most ever buffered
+    std::size_t capacity = 0;
+    std::uint64_t written = 0;
+    std::uint64_t dropped = 0;
+    std::uint64_t errors = 0;
+    bool healthy = true;
+};
+
 class ResultWriter {
-public:
+  public:
     // Where batches go; normally Store::append. Throws storage::StoreError to fail.
     using Sink = std::function<void(std::span<const storage::ProbeResult>)>;
 
     explicit ResultWriter(Sink sink, std::size_t batch_rows = 1000,
                           std::size_t max_buffered = 50'000);
 
-    // Buffers one result. True when a full batch is waiting (flush soon).
+    // Buffers one result (any thread). True when a full batch is waiting.
     bool add(storage::ProbeResult result);
 
-    // Writes everything buffered, in batches. True when the buffer is empty
-    // afterwards; false when the store failed (the results stay buffered).
+    // Writes what was buffered when it was called, in batches (one thread at
+    // a time: the storage thread). True when all of that was written; false
+    // when the store failed (the results stay buffered).
     bool flush();
 
-    std::size_t buffered() const { return buffer_.size(); }
-    std::uint64_t dropped() const { return dropped_; }
-    std::uint64_t errors() const { return errors_; }
-    std::uint64_t written() const { return written_; }
+    std::size_t buffered() const;
+    std::uint64_t dropped() const;
+    std::uint64_t errors() const;
+    std::uint64_t written() const;
     // The last flush succeeded (or none failed yet).
-    bool healthy() const { return healthy_; }
+    bool healthy() const;
+    WriterCounts counts() const;
     // The oldest minute a buffered result belongs to.
     std::optional<sla::EpochMinute> oldest_buffered_minute() const;
 
     // The error to log, at most once per minute of `now_ms`; nullopt otherwise.
     std::optional<std::string> error_report(sla::EpochMillis now_ms);
 
-private:
+  private:
     Sink sink_;
     std::size_t batch_rows_;
     std::size_t max_buffered_;
+    mutable std::mutex mutex_;  // guards everything below
     std::deque<storage::ProbeResult> buffer_;
-    std::vector<storage::ProbeResult> batch_;  // reused between flushes
+    std::size_t writing_ = 0;  // results taken out by flush(), not yet written
+    std::size_t peak_ = 0;
     std::uint64_t dropped_ = 0;
     std::uint64_t errors_ = 0;
     std::uint64_t written_ = 0;

@@ -89,10 +89,7 @@ Scheduler::Scheduler(asio::any_io_executor executor, int probes_per_minute,
       probes_per_minute_(std::max(1, probes_per_minute)),
       on_result_(std::move(on_result)) {}
 
-Scheduler::~Scheduler() {
-    *alive_ = false;
-    stop();
-}
+Scheduler::~Scheduler() { stop(); }
 
 void Scheduler::set_probes(std::vector<std::shared_ptr<probes::Probe>> probes,
                            int probes_per_minute) {
@@ -122,9 +119,16 @@ void Scheduler::stop() {
 }
 
 void Scheduler::add_pending(sla::EpochMinute m, int delta) {
+    const auto before = earliest_pending();
     auto& v = pending_[m];
     v += delta;
     if (v <= 0) pending_.erase(m);
+    if (on_pending_ && earliest_pending() != before) on_pending_(earliest_pending());
+}
+
+std::optional<sla::EpochMinute> Scheduler::earliest_pending() const {
+    if (pending_.empty()) return std::nullopt;
+    return pending_.begin()->first;
 }
 
 int Scheduler::pending_through(sla::EpochMinute minute) const {
@@ -142,9 +146,9 @@ void Scheduler::arm(const std::shared_ptr<Entry>& e) {
     add_pending(sla::minute_of_ms(planned), +1);
     // An absolute wall-clock expiry: planned times never accumulate error.
     e->timer.expires_at(sla::system_time_of(planned));
-    e->timer.async_wait([this, e, planned, alive = alive_](boost::system::error_code ec) {
-        if (!*alive || ec || e->stopped) return;
-        on_timer(e, planned);
+    e->timer.async_wait([self = shared_from_this(), e, planned](boost::system::error_code ec) {
+        if (ec || e->stopped) return;
+        self->on_timer(e, planned);
     });
 }
 
@@ -161,12 +165,12 @@ void Scheduler::on_timer(const std::shared_ptr<Entry>& e, sla::EpochMillis plann
     ++in_flight_;
     const auto planned_minute = sla::minute_of_ms(planned);
     std::string name = e->probe->settings().name;
-    e->probe->run([this, alive = alive_, planned, planned_minute,
+    e->probe->run([self = shared_from_this(), planned, planned_minute,
                    name = std::move(name)](sla::Sample s) {
-        if (!*alive) return;
-        --in_flight_;
-        add_pending(planned_minute, -1);
-        on_result_(name, planned, std::move(s));
+        --self->in_flight_;
+        // Handed over first: whoever sees the minute no longer pending finds its result.
+        self->on_result_(name, planned, std::move(s));
+        self->add_pending(planned_minute, -1);
     });
 
     // Next slot; after a long stall (suspend, overload) skip the missed ones

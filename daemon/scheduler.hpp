@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace slawatch::daemon {
@@ -52,12 +53,16 @@ struct JitterStats {
 };
 
 // Runs the probes on their timers. Every run is an independent asynchronous
-// operation: one that overruns never delays another.
-class Scheduler {
+// operation: one that overruns never delays another. Owned by a shared_ptr:
+// timers and runs in flight hold it (shared_from_this) until they end.
+class Scheduler : public std::enable_shared_from_this<Scheduler> {
 public:
     // Called on the executor with each finished run and its planned start.
     using ResultHandler =
         std::function<void(const std::string& name, sla::EpochMillis planned, sla::Sample)>;
+
+    // Called whenever the earliest minute with a pending run changes (nullopt: none).
+    using PendingObserver = std::function<void(std::optional<sla::EpochMinute>)>;
 
     Scheduler(boost::asio::any_io_executor executor, int probes_per_minute, ResultHandler on_result);
     ~Scheduler();
@@ -75,6 +80,10 @@ public:
     // including those whose timer has not fired.
     int pending_through(sla::EpochMinute minute) const;
     int in_flight() const { return in_flight_; }
+    // The earliest minute with a run planned and not yet completed.
+    std::optional<sla::EpochMinute> earliest_pending() const;
+    // A result is handed to on_result before its run stops counting as pending.
+    void set_pending_observer(PendingObserver observer) { on_pending_ = std::move(observer); }
 
     const JitterStats& jitter() const { return jitter_; }
 
@@ -87,11 +96,11 @@ private:
     boost::asio::any_io_executor executor_;
     int probes_per_minute_;
     ResultHandler on_result_;
+    PendingObserver on_pending_;
     std::vector<std::shared_ptr<Entry>> entries_;
     std::map<sla::EpochMinute, int> pending_;  // planned minute -> runs not yet completed
     int in_flight_ = 0;
     JitterStats jitter_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 
 // Wall-clock now, ms since the epoch: the process's one clock (sla/clock.hpp).

@@ -233,44 +233,101 @@ bool SqliteStore::derived_under_config() const {
 bool SqliteStore::reconcile_config() {
     std::lock_guard lock(mutex_);
     require_writable();
-    const auto fingerprint = config_fingerprint();
-    if (meta("config_fingerprint") == fingerprint) return false;
+    if (meta("config_fingerprint") == config_fingerprint()) return false;
+    // One transaction: the steps are savepoints inside it.
     sqlite::Transaction tx(db_);
-    bool rederived = false;
-    // Rows stored under an unknown config (no fingerprint) are re-derived too.
-    if (const auto range = derived_range_locked()) {
-        // A zone change moves the local days of the whole rollup, including
-        // days whose raw results retention already deleted.
-        if (config_.contract.terms.zone.name() != meta("zone").value_or("")) {
-            db_.exec("DELETE FROM day_count");
-            update_day_counts(range->first, range->second + 1);
+    reconcile_.reset();
+    const bool rederived = derived_range_locked().has_value();
+    try {
+        while (!reconcile_config_step(std::numeric_limits<sla::EpochMinute>::max() / 2)) {
         }
-        // A minute whose only results are of a probe not configured when it
-        // was derived has no row; that probe may be configured now, so the
-        // raw results' range counts too (up to the last finalized minute).
-        auto first = range->first;
-        auto last = range->second;
-        auto& raw = db_.cached("SELECT min(id), max(id) FROM probe_result");
-        if (raw.step() && !raw.is_null(0)) {
-            const auto minute_of_id = [](std::int64_t id) {
-                const auto slots = schema::id_slots;
-                return sla::minute_of_ms(id >= 0 ? id / slots : -((-id + slots - 1) / slots));
-            };
-            first = std::min(first, minute_of_id(raw.column_int(0)));
-            auto raw_last = minute_of_id(raw.column_int(1));
-            if (const auto f = meta("finalized_until")) {
-                raw_last = std::min<sla::EpochMinute>(raw_last, std::stoll(*f) - 1);
-            }
-            last = std::max(last, raw_last);
-        }
-        raw.reset();
-        derive_locked(first, last + 1);
-        rederived = true;
+        tx.commit();
+    } catch (...) {
+        reconcile_.reset();
+        throw;
     }
-    set_meta("config_fingerprint", fingerprint);
-    set_meta("zone", config_.contract.terms.zone.name());
-    tx.commit();
     return rederived;
+}
+
+bool SqliteStore::reconcile_config_step(sla::EpochMinute max_minutes) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    max_minutes = std::max<sla::EpochMinute>(1, max_minutes);
+    const auto fingerprint = config_fingerprint();
+    if (!reconcile_ || reconcile_->fingerprint != fingerprint) {
+        // Started (or a newer config came meanwhile): plan from the beginning.
+        reconcile_.reset();
+        if (meta("config_fingerprint") == fingerprint) return true;
+        Reconcile r;
+        r.fingerprint = fingerprint;
+        // Rows stored under an unknown config (no fingerprint) are re-derived too.
+        if (const auto range = derived_range_locked()) {
+            // A zone change moves the local days of the whole rollup, including
+            // days whose raw results retention already deleted.
+            if (config_.contract.terms.zone.name() != meta("zone").value_or("")) {
+                r.zone_changed = true;
+                r.zone_next = range->first;
+                r.zone_end = range->second + 1;
+            }
+            // A minute whose only results are of a probe not configured when it
+            // was derived has no row; that probe may be configured now, so the
+            // raw results' range counts too (up to the last finalized minute).
+            auto first = range->first;
+            auto last = range->second;
+            auto& raw = db_.cached("SELECT min(id), max(id) FROM probe_result");
+            if (raw.step() && !raw.is_null(0)) {
+                const auto minute_of_id = [](std::int64_t id) {
+                    const auto slots = schema::id_slots;
+                    return sla::minute_of_ms(id >= 0 ? id / slots : -((-id + slots - 1) / slots));
+                };
+                first = std::min(first, minute_of_id(raw.column_int(0)));
+                auto raw_last = minute_of_id(raw.column_int(1));
+                if (const auto f = meta("finalized_until")) {
+                    raw_last = std::min<sla::EpochMinute>(raw_last, std::stoll(*f) - 1);
+                }
+                last = std::max(last, raw_last);
+            }
+            raw.reset();
+            r.next = first;
+            r.end = last + 1;
+        }
+        reconcile_ = r;
+    }
+    try {
+        return reconcile_step_locked(fingerprint, max_minutes);
+    } catch (...) {
+        // Not committed: the plan starts over on the next call.
+        reconcile_.reset();
+        throw;
+    }
+}
+
+bool SqliteStore::reconcile_step_locked(const std::string& fingerprint,
+                                        sla::EpochMinute max_minutes) {
+    auto& r = *reconcile_;
+    sqlite::Transaction tx(db_);
+    if (r.zone_changed) {
+        if (!r.zone_started) {
+            db_.exec("DELETE FROM day_count");
+            r.zone_started = true;
+        }
+        const auto to = std::min(r.zone_end, r.zone_next + max_minutes);
+        update_day_counts(r.zone_next, to);
+        r.zone_next = to;
+        if (r.zone_next >= r.zone_end) r.zone_changed = false;
+    } else if (r.next < r.end) {
+        const auto to = std::min(r.end, r.next + max_minutes);
+        derive_locked(r.next, to);
+        r.next = to;
+    }
+    const bool done = !r.zone_changed && r.next >= r.end;
+    if (done) {
+        set_meta("config_fingerprint", fingerprint);
+        set_meta("zone", config_.contract.terms.zone.name());
+    }
+    tx.commit();
+    if (done) reconcile_.reset();
+    return done;
 }
 
 }  // namespace slawatch::storage

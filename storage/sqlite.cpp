@@ -57,7 +57,7 @@ Database::Database(const std::filesystem::path& path, Mode mode,
     }
     sqlite3_extended_result_codes(db_, 1);
     // A locked database waits this long, then fails with a clear error.
-    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout_.count()));
+    set_busy_timeout(busy_timeout_);
 }
 
 Database::~Database() {
@@ -189,18 +189,34 @@ std::string_view Statement::column_blob(int column) const {
                 : std::string_view();
 }
 
-Transaction::Transaction(Database& db) : db_(db) {
+void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
+    busy_timeout_ = timeout;
+    sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
+}
+
+Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    // Inside an open transaction a savepoint: the outer one decides what commits.
+    if (nested_) {
+        db_.exec("SAVEPOINT nested");
+        return;
+    }
     // IMMEDIATE takes the write lock now, so a busy database fails here
     // (after busy_timeout) rather than half-way through.
     db_.exec("BEGIN IMMEDIATE");
 }
 
 Transaction::~Transaction() {
-    if (!done_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+    if (done_) return;
+    if (nested_) {
+        sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr,
+                     nullptr);
+        return;
+    }
+    sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
 void Transaction::commit() {
-    db_.exec("COMMIT");
+    db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
     done_ = true;
 }
 

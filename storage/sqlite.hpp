@@ -45,6 +45,8 @@ public:
     sqlite3* handle() const { return db_; }
     const std::string& name() const { return name_; }
     std::chrono::milliseconds busy_timeout() const { return busy_timeout_; }
+    // How long a locked database is waited for before a call fails with "locked".
+    void set_busy_timeout(std::chrono::milliseconds timeout);
 
     // Throws StoreError for a failed call `what`, naming the database; a
     // SQLITE_BUSY result says that the database is locked by someone else.
@@ -103,7 +105,9 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted.
+// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted. Inside
+// a transaction already open on the connection it is a savepoint instead, so
+// that the outer transaction commits (or rolls back) everything at once.
 class Transaction {
 public:
     explicit Transaction(Database& db);
@@ -115,6 +119,7 @@ public:
 
 private:
     Database& db_;
+    bool nested_;
     bool done_ = false;
 };
 

@@ -62,6 +62,11 @@ public:
     std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
                                                sla::EpochMinute to) const override;
 
+    void transaction(const std::function<void()>& work) override;
+    sqlite::Database& database() override { return db_; }
+    void set_busy_timeout(std::chrono::milliseconds timeout) override;
+    bool reconcile_config_step(sla::EpochMinute max_minutes) override;
+
 private:
     friend class SqliteImport;
 
@@ -102,6 +107,7 @@ private:
                       const std::vector<sla::MaintenanceWindow>& windows);
     void update_day_counts(sla::EpochMinute from, sla::EpochMinute to);
     void rederive_derived(sla::EpochMinute from, sla::EpochMinute to);
+    bool reconcile_step_locked(const std::string& fingerprint, sla::EpochMinute max_minutes);
     std::vector<sla::MaintenanceWindow> all_windows() const;
 
     // failures.cpp
@@ -120,6 +126,17 @@ private:
     std::unordered_map<std::string, std::int64_t> error_ids_;
     EvidenceLog evidence_{db_, mutex_};  // after db_ and mutex_: it uses both
     bool evidence_leaves_ = true;
+    // reconcile_config_step(): the minutes still to re-derive, [next, end).
+    struct Reconcile {
+        std::string fingerprint;  // the config it was started for
+        sla::EpochMinute next = 0;
+        sla::EpochMinute end = 0;
+        bool zone_changed = false;  // the rollup of [zone_next, zone_end) is still to rebuild
+        bool zone_started = false;  // its old rows are deleted
+        sla::EpochMinute zone_next = 0;
+        sla::EpochMinute zone_end = 0;
+    };
+    std::optional<Reconcile> reconcile_;
 };
 
 }  // namespace slawatch::storage

@@ -97,6 +97,19 @@ void SqliteStore::load_probe_ids() {
     }
 }
 
+void SqliteStore::transaction(const std::function<void()>& work) {
+    std::lock_guard lock(mutex_);
+    require_writable();
+    sqlite::Transaction tx(db_);
+    work();
+    tx.commit();
+}
+
+void SqliteStore::set_busy_timeout(std::chrono::milliseconds timeout) {
+    std::lock_guard lock(mutex_);
+    db_.set_busy_timeout(timeout);
+}
+
 void SqliteStore::set_config(const config::Config& config) {
     std::lock_guard lock(mutex_);
     config_ = config;

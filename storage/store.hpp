@@ -13,6 +13,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -23,6 +24,9 @@
 namespace slawatch::storage {
 
 class EvidenceLog;  // storage/evidence_log.hpp
+namespace sqlite {
+class Database;  // storage/sqlite.hpp
+}
 
 // One probe run, as the daemon and replay hand it over.
 struct ProbeResult {
@@ -234,6 +238,26 @@ public:
     // and error code, most failures first. Only raw results still kept count.
     virtual std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
                                                        sla::EpochMinute to) const = 0;
+
+    // Runs `work` in one write transaction (BEGIN IMMEDIATE): what it writes
+    // through this store and through database() commits together, or not at
+    // all when `work` throws (the exception goes on). The daemon finalizes a
+    // minute and stores its alert events this way.
+    virtual void transaction(const std::function<void()>& work) = 0;
+
+    // The store's own connection, for the tables kept beside the evidence
+    // (the alert outbox); used on the thread that uses the store.
+    virtual sqlite::Database& database() = 0;
+
+    // A locked database waits this long before a call fails (OpenOptions::busy_timeout).
+    virtual void set_busy_timeout(std::chrono::milliseconds timeout) = 0;
+
+    // reconcile_config() in steps, for a caller that must stay responsive:
+    // each call re-derives at most `max_minutes` minutes in its own
+    // transaction and returns true once everything is re-derived and the
+    // new fingerprint is stored (derived_under_config() is false until then;
+    // a crash in between starts over, derivation is idempotent).
+    virtual bool reconcile_config_step(sla::EpochMinute max_minutes) = 0;
 };
 
 }  // namespace slawatch::storage

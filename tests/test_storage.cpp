@@ -377,3 +377,76 @@ TEST_CASE("storage: an import commits results and the minutes they touch togethe
     CHECK(state_of(*store, m0 + 90, "b") == sla::MinuteState::up);
     CHECK(no_evidence(store->minutes(m0 + 2, m0 + 90, std::nullopt)));
 }
+
+TEST_CASE("R3: re-derivation a day at a time gives the minutes of one pass, and no figure before "
+          "its end",
+          "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    CHECK_FALSE(store->reconcile_config());
+    std::vector<storage::ProbeResult> in;
+    // Four failed runs in a minute on each of four days: down under min_samples 3.
+    for (int day = 0; day < 4; ++day) {
+        add(in, minute_of("a", m0 + day * 1440, 4, 4));
+        add(in, minute_of("b", m0 + day * 1440, 4, 0));
+    }
+    store->append(in);
+    store->derive_minutes(m0, m0 + 3 * 1440 + 1);
+    store->set_finalized_until(m0 + 3 * 1440 + 1);
+    CHECK_FALSE(store->reconcile_config());
+    CHECK(state_of(*store, m0 + 2 * 1440, "a") == sla::MinuteState::down);
+
+    config.monitor.min_samples = 5;
+    store->set_config(config);
+    CHECK_FALSE(store->derived_under_config());
+    int steps = 0;
+    while (!store->reconcile_config_step(1440)) {
+        ++steps;
+        // Half done: figures are not printed from it.
+        CHECK_FALSE(store->derived_under_config());
+        REQUIRE(steps < 100);
+    }
+    CHECK(steps >= 3);
+    CHECK(store->derived_under_config());
+    for (int day = 0; day < 4; ++day) {
+        CHECK(state_of(*store, m0 + day * 1440, "a") == sla::MinuteState::unknown);
+        CHECK(state_of(*store, m0 + day * 1440, "service") == sla::MinuteState::unknown);
+    }
+    // Done: a further step has nothing to do.
+    CHECK(store->reconcile_config_step(1440));
+    CHECK_FALSE(store->reconcile_config());
+}
+
+TEST_CASE("storage: a transaction commits the derived minutes, finalized_until and the rows "
+          "written beside them together or not at all",
+          "[storage]") {
+    testing::TempDir dir;
+    auto config = make_config();
+    auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
+    std::vector<storage::ProbeResult> in;
+    add(in, minute_of("a", m0, 6, 6));
+    add(in, minute_of("b", m0, 6, 0));
+    store->append(in);
+    store->set_finalized_until(m0);
+    auto write_all = [&] {
+        store->derive_minutes(m0, m0 + 1);
+        store->set_finalized_until(m0 + 1);
+        store->database().exec(
+            "INSERT INTO alert_event (id, type, created_ms, body) VALUES "
+            "('incident-1', 'incident_opened', 1, '{}')");
+    };
+    CHECK_THROWS_AS(store->transaction([&] {
+                        write_all();
+                        throw storage::StoreError("crash between the two");
+                    }),
+                    storage::StoreError);
+    CHECK(store->finalized_until() == m0);
+    CHECK(store->minutes(m0, m0 + 1, "service")[0].samples == 0);  // not derived: absent
+    CHECK(store->database().query_int("SELECT count(*) FROM alert_event") == 0);
+
+    store->transaction(write_all);
+    CHECK(store->finalized_until() == m0 + 1);
+    CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
+    CHECK(store->database().query_int("SELECT count(*) FROM alert_event") == 1);
+}

@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: Apache-2.0
+// SIGHUP: one apply path for every section that can change at run time.
+// Everything that can reject the new config (probe setup, hooks, the
+// signing key) is checked first, on the probe loop; then the probe loop
+// applies its half (probes, monitor) and the storage thread its half
+// (store config: monitor, maintenance, attribution, contract, retention;
+// [[alert]] hooks; [evidence]; storage.synchronous), re-deriving in steps.
+
+#include "daemon/daemon_impl.hpp"
+
+#include "alerts/hook.hpp"
+#include "storage/sqlite.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+namespace slawatch::daemon {
+
+namespace {
+
+// The sections whose change needs a restart, by name; `fresh` keeps the running values.
+std::vector<std::string> keep_restart_only(config::Config& fresh, const config::Config& running) {
+    std::vector<std::string> out;
+    if (fresh.storage.path != running.storage.path)
+        out.push_back("storage.path");
+    fresh.storage.path = running.storage.path;
+    if (fresh.metrics.listen != running.metrics.listen)
+        out.push_back("metrics.listen");
+    if (fresh.metrics.enabled != running.metrics.enabled)
+        out.push_back("metrics.enabled");
+    fresh.metrics = running.metrics;
+    return out;
+}
+
+}  // namespace
+
+void Daemon::on_reload() {
+    if (stopping_)
+        return;
+    notify::reloading();
+    auto loaded = config::load(config_.file);
+    if (!loaded) {
+        spdlog::error("config reload rejected ({} problem{}); the running config stays",
+                      loaded.errors.size(), loaded.errors.size() == 1 ? "" : "s");
+        for (const auto& e : loaded.errors) spdlog::error("{}", e);
+        record_reload(false);
+        notify::ready();
+        return;
+    }
+    auto fresh = std::move(*loaded.config);
+    std::vector<std::shared_ptr<probes::Probe>> probes;
+    std::unique_ptr<Checkpointer> checkpointer;
+    try {
+        probes = make_probes(io_.get_executor(), fresh);
+        // Set up and thrown away: a hook that cannot start rejects the reload here.
+        for (const auto& a : fresh.alerts) alerts::make_hook(io_.get_executor(), a);
+        checkpointer = std::make_unique<Checkpointer>(fresh);
+    } catch (const std::exception& e) {
+        spdlog::error("config reload rejected: {}; the running config stays", e.what());
+        record_reload(false);
+        notify::ready();
+        return;
+    }
+    for (const auto& section : keep_restart_only(fresh, config_))
+        spdlog::warn("config reload: a new {} takes effect after a restart", section);
+
+    // The probe loop's half: probes and [monitor].
+    config_ = fresh;
+    max_timeout_ = max_timeout(config_);
+    scheduler_->set_probes(std::move(probes), config_.monitor.probes_per_minute);
+    // The storage thread's half, in order after what it is doing now.
+    auto cp = std::shared_ptr<Checkpointer>(std::move(checkpointer));
+    storage_.post("applying the reloaded config", [this, fresh, cp]() mutable {
+        apply_on_storage(fresh, std::make_unique<Checkpointer>(std::move(*cp)));
+    });
+    spdlog::info(
+        "config reloaded: {} probes, {} runs a minute each, {} alert hooks, "
+        "{} maintenance windows",
+        config_.probes.size(), config_.monitor.probes_per_minute, config_.alerts.size(),
+        config_.maintenance.size());
+    record_reload(true);
+    notify::ready();
+}
+
+// For /metrics: slawatch_config_last_reload_successful and its time.
+void Daemon::record_reload(bool ok) {
+    std::lock_guard lock(shared_.mutex);
+    shared_.metrics.set_reload(ok, static_cast<double>(now_ms()) / 1000.0);
+}
+
+void Daemon::apply_on_storage(const config::Config& fresh,
+                              std::unique_ptr<Checkpointer> checkpointer) {
+    const bool sync_changed = fresh.storage.synchronous != storage_config_.storage.synchronous;
+    storage_config_ = fresh;
+    policy_.max_timeout = max_timeout(fresh);
+    store_->set_config(fresh);
+    checkpointer_ = std::move(checkpointer);
+    claims_hour_.reset();  // the terms may have changed
+    try {
+        if (sync_changed)
+            store_->database().exec(fresh.storage.synchronous == config::Synchronous::full
+                                        ? "PRAGMA synchronous = FULL"
+                                        : "PRAGMA synchronous = NORMAL");
+    } catch (const std::exception& e) {
+        spdlog::error("config reload: cannot apply storage.synchronous: {}", e.what());
+    }
+    try {
+        if (alerts_)
+            alerts_->apply(fresh);
+    } catch (const std::exception& e) {
+        spdlog::error("config reload: the [[alert]] hooks stay as they were: {}", e.what());
+    }
+    start_reconcile();
+    refresh_month();
+    update_status();
+}
+
+}  // namespace slawatch::daemon
