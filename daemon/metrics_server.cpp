@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon/metrics_server.hpp"
 
+#include "daemon/metrics_request.hpp"
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -15,8 +17,8 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 namespace {
-constexpr std::size_t max_header_bytes = 8 * 1024;
-constexpr std::size_t max_body_bytes = 1024;
+constexpr std::size_t max_header_bytes = RequestLimits{}.header_bytes;
+constexpr std::size_t max_body_bytes = RequestLimits{}.body_bytes;
 constexpr auto session_timeout = std::chrono::seconds(10);
 constexpr int max_sessions = 64;
 
@@ -56,9 +58,7 @@ private:
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
             reply = {405, "text/plain; charset=utf-8", "method not allowed\n"};
         } else {
-            std::string target(req.target());
-            if (auto q = target.find('?'); q != std::string::npos) target.resize(q);
-            reply = (*handler_)(target);
+            reply = (*handler_)(request_path(req.target()));
         }
         send(make_reply(req, std::move(reply), req.keep_alive()));
     }

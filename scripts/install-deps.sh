@@ -15,6 +15,8 @@ packages=(
   catch2 tzdata sqlite3 openssl
   # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
   dpkg-dev file systemd lintian
+  # fuzzing (scripts/fuzz.sh: clang's libFuzzer, ASan, UBSan) and the format check
+  clang libfuzzer-14-dev clang-format
   # benchmarks: the peer we measure against
   prometheus-blackbox-exporter procps
 )
