@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon/metrics_server.hpp"
 
+#include "daemon/metrics_request.hpp"
+
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
@@ -94,10 +96,7 @@ class Session : public std::enable_shared_from_this<Session> {
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
             reply = {405, "text/plain; charset=utf-8", "method not allowed\n"};
         } else {
-            std::string target(req.target());
-            if (auto q = target.find('?'); q != std::string::npos)
-                target.resize(q);
-            reply = registry_->handler(target);
+            reply = registry_->handler(request_path(req.target()));
         }
         send(make_reply(req, std::move(reply), req.keep_alive()));
     }

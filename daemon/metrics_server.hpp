@@ -6,6 +6,8 @@
 // header_bytes, each request read within read_timeout, at most max_connections
 // open, and when they are all taken the one idle longest is dropped for the newcomer.
 
+#include "daemon/metrics_request.hpp"
+
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 
@@ -27,8 +29,9 @@ struct HttpReply {
 boost::asio::ip::tcp::endpoint parse_listen(const std::string& listen);
 
 struct ListenerLimits {
-    std::size_t header_bytes = 8 * 1024;  // request line + headers
-    std::size_t body_bytes = 1024;        // GET and HEAD carry none
+    // The same limits the pure parser (metrics_request.hpp) is fuzzed with.
+    std::size_t header_bytes = RequestLimits{}.header_bytes;  // request line + headers
+    std::size_t body_bytes = RequestLimits{}.body_bytes;      // GET and HEAD carry none
     std::chrono::milliseconds read_timeout{5000};   // a whole request, first byte to last
     std::chrono::milliseconds write_timeout{5000};  // a whole reply
     std::size_t max_connections = 64;

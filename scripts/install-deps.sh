@@ -19,6 +19,8 @@ packages=(
   chromium
   # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
   dpkg-dev file systemd lintian
+  # fuzzing (scripts/fuzz.sh: clang's libFuzzer, ASan, UBSan) and the format check
+  clang libfuzzer-14-dev clang-format
   # benchmarks: the peer we measure against
   prometheus-blackbox-exporter procps
   # promtool: checks /metrics, the shipped rules and the dashboard (scripts/check-prometheus.sh)

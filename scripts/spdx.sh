@@ -22,7 +22,7 @@ is_source() {  # is_source PATH
     *.cpp | *.hpp | *.h | *.c | *.cc | */CMakeLists.txt | CMakeLists.txt | *.cmake | *.sh | *.py) return 0 ;;
     systemd/*.service | systemd/*.sysusers | systemd/*.tmpfiles) return 0 ;;
   esac
-  [ "$(head -c 2 "$1")" = "#!" ]
+  [ "$(head -c 2 "$1" | tr -d '\0')" = "#!" ]  # binary files (fuzz corpora) may start with NUL
 }
 
 comment_for() {  # comment_for PATH: the line, in the file's comment syntax

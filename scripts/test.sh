@@ -21,3 +21,5 @@ cmake --build "$build" -j"$(nproc)"
 # Twice as many jobs as cores: the longest tests mostly sleep until minute
 # boundaries, and ctest starts them first (COST), so the rest run beside them.
 ctest --test-dir "$build" --output-on-failure -j"$(( $(nproc) * 2 ))" --timeout 300
+# The reliability suite's figures (kills survived, worst RSS and overrun, ...).
+bash scripts/reliability-figures.sh "$build"

@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <iostream>
 #include <random>
 #include <string>
 #include <thread>
@@ -215,9 +216,9 @@ TEST_CASE("replay: a far-away stray row derives its own minute, not every minute
 TEST_CASE("durability: replays killed at random moments leave nothing or everything, "
           "minutes included",
           "[replay]") {
-    // SLAWATCH_REPLAY_KILLS sets the number of kills (scripts/replay-kill-test.sh).
+    // SLAWATCH_REPLAY_KILLS sets the number of kills (scripts/kill-test.sh).
     const char* env = std::getenv("SLAWATCH_REPLAY_KILLS");
-    const int kills = env ? std::max(1, std::atoi(env)) : 6;
+    const int kills = env ? std::max(1, std::atoi(env)) : 10;
     World w;
     // 3 probes x 6 a minute for 6 days (155,520 rows), 1 in 7 update_check runs failing.
     const slawatch::sla::TimeZone utc;
@@ -294,4 +295,8 @@ TEST_CASE("durability: replays killed at random moments leave nothing or everyth
     }
     WARN("kills: " << none << " left nothing, " << everything << " left everything (seed "
                    << seed << ")");
+    std::cout << "reliability: replay: " << kills << " kills survived, " << none
+              << " left nothing and " << everything << " left everything of " << all_results
+              << " results and " << all_minutes << " minutes (all-or-nothing held), seed " << seed
+              << "\n";
 }

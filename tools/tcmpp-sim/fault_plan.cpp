@@ -59,6 +59,9 @@ struct Reader {
                                               std::chrono::day{v.date.day}};
         if (!ymd.ok())
             fail(n.source(), fmt::format("'{}' is not a valid date", key));
+        // The system clock counts nanoseconds in 64 bits: years 1678..2262 only.
+        if (v.date.year < 1970 || v.date.year > 2200)
+            fail(n.source(), fmt::format("'{}' must be between the years 1970 and 2200", key));
         auto t = std::chrono::sys_days{ymd} + std::chrono::hours{v.time.hour} +
                  std::chrono::minutes{v.time.minute} + std::chrono::seconds{v.time.second} +
                  std::chrono::nanoseconds{v.time.nanosecond} -
@@ -201,6 +204,8 @@ std::string_view to_string(FaultKind k) {
     return kind_names[static_cast<std::size_t>(k)];
 }
 
+constexpr std::int64_t max_duration_ms = std::int64_t{100} * 366 * 86'400'000;
+
 std::optional<Duration> parse_duration(std::string_view text) {
     if (text.empty())
         return std::nullopt;
@@ -228,8 +233,9 @@ std::optional<Duration> parse_duration(std::string_view text) {
             ms_per = 86'400'000;
         else
             return std::nullopt;
-        // About 290 years is plenty; refuse what would overflow.
-        if (n > std::int64_t{9'000'000'000'000} / ms_per)
+        // At most 100 years in all, so that a time point plus two durations
+        // still fits the system clock's 64-bit nanoseconds.
+        if (n > max_duration_ms / ms_per || total.count() + n * ms_per > max_duration_ms)
             return std::nullopt;
         total += Duration{n * ms_per};
     }
