@@ -17,6 +17,8 @@ packages=(
   dpkg-dev file systemd lintian
   # benchmarks: the peer we measure against
   prometheus-blackbox-exporter procps
+  # the alertmanager hook's integration test (tests/test_alertmanager_daemon.cpp)
+  prometheus-alertmanager
 )
 
 export DEBIAN_FRONTEND=noninteractive
