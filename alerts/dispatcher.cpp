@@ -42,6 +42,7 @@ Dispatcher::Dispatcher(asio::any_io_executor ex, Outbox& outbox,
         HookState s;
         s.alert = a;
         s.hook = make_hook(ex, a);
+        s.hook->resume(outbox_);
         hooks_.emplace(a.name, std::move(s));
     }
     refresh_pending();

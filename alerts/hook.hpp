@@ -36,11 +36,16 @@ public:
     // Starts one attempt and returns at once; `done` runs exactly once, on the
     // executor, no later than the hook's timeout (plus cleanup).
     virtual void deliver(const Delivery& delivery, AttemptHandler done) = 0;
+    // Once, after setup: what was delivered before a restart (alertmanager
+    // re-sends the alerts still open).
+    virtual void resume(const Outbox& /*outbox*/) {}
 };
 
 std::unique_ptr<Hook> make_exec_hook(boost::asio::any_io_executor ex, const config::Alert& alert);
 std::unique_ptr<Hook> make_webhook_hook(boost::asio::any_io_executor ex,
                                         const config::Alert& alert);
+std::unique_ptr<Hook> make_alertmanager_hook(boost::asio::any_io_executor ex,
+                                             const config::Alert& alert);
 // Throws HookSetupError.
 std::unique_ptr<Hook> make_hook(boost::asio::any_io_executor ex, const config::Alert& alert);
 

@@ -23,6 +23,8 @@ struct Why {
 
 Why why_of(const config::Config& config, const storage::FailureCount& f) {
     if (f.error_code.empty()) {
+        // 4.2: the monitor's own egress proxy failed, not the provider.
+        if (sla::attribution(f.outcome) == sla::Attribution::local) return {"local", "4.2", {}};
         const bool customer = sla::attribution(f.outcome) == sla::Attribution::customer;
         return {customer ? "customer" : "provider", customer ? "4.5" : "1.2", {}};
     }
@@ -32,6 +34,7 @@ Why why_of(const config::Config& config, const storage::FailureCount& f) {
 }
 
 std::string_view class_name(sla::Outcome o) {
+    if (sla::attribution(o) == sla::Attribution::local) return "local";
     return sla::attribution(o) == sla::Attribution::customer ? "customer" : "provider";
 }
 

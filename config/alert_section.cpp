@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <map>
 
 namespace slawatch::config {
@@ -26,7 +27,14 @@ bool Alert::takes(std::string_view event_type) const {
     return events.empty() || std::find(events.begin(), events.end(), event_type) != events.end();
 }
 
-std::string_view to_string(AlertKind k) { return k == AlertKind::webhook ? "webhook" : "exec"; }
+std::string_view to_string(AlertKind k) {
+    switch (k) {
+        case AlertKind::webhook: return "webhook";
+        case AlertKind::alertmanager: return "alertmanager";
+        case AlertKind::exec: break;
+    }
+    return "exec";
+}
 
 namespace detail {
 
@@ -147,6 +155,29 @@ void read_duration(Section& s, std::string_view key, std::chrono::milliseconds m
     out = *d;
 }
 
+// alertmanager: `labels = { team = "ops" }`, Alertmanager's label rules.
+void read_labels(Section& s, Alert& a) {
+    const toml::table* t = s.subtable("labels");
+    if (!t) return;
+    for (const auto& [key, value] : *t) {
+        const std::string name(key.str());
+        const bool valid_name =
+            !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
+            name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+                std::string::npos &&
+            !name.starts_with("__");
+        const auto* str = value.as_string();
+        if (!valid_name) {
+            s.diag().error(value, "alert.labels: bad label name '" + name +
+                                      "' (use [a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
+        } else if (!str || str->get().empty()) {
+            s.diag().error(value, "alert.labels." + name + ": expected a non-empty string");
+        } else {
+            a.labels.emplace_back(name, str->get());
+        }
+    }
+}
+
 }  // namespace
 
 void read_alerts(const toml::node& node, Context& ctx, Config& out) {
@@ -188,18 +219,26 @@ void read_alerts(const toml::node& node, Context& ctx, Config& out) {
         if (auto u = s.integer("unknown_threshold_minutes", 0, 44640))
             a.unknown_threshold_minutes = *u;
 
-        const auto kind = s.choice("kind", {"exec", "webhook"}, "kind");
+        const auto kind = s.choice("kind", {"exec", "webhook", "alertmanager"}, "kind");
         if (!kind && !s.has("kind")) s.missing("kind");
         if (!kind) {
-            for (std::string_view key : {"command", "url", "secret_file", "ca_file"}) s.accept(key);
+            for (std::string_view key : {"command", "url", "secret_file", "ca_file", "proxy",
+                                         "labels", "resend_interval"})
+                s.accept(key);
         } else if (*kind == "exec") {
             a.kind = AlertKind::exec;
             read_command(s, ctx, a);
         } else {
-            a.kind = AlertKind::webhook;
+            a.kind = *kind == "webhook" ? AlertKind::webhook : AlertKind::alertmanager;
             read_url(s, a);
-            if (auto f = s.string("secret_file")) a.secret_file = ctx.resolve(*f);
             if (auto f = s.string("ca_file")) a.ca_file = ctx.resolve(*f);
+            read_proxy(s, a.proxy);
+            if (a.kind == AlertKind::webhook) {
+                if (auto f = s.string("secret_file")) a.secret_file = ctx.resolve(*f);
+            } else {
+                read_labels(s, a);
+                read_duration(s, "resend_interval", std::chrono::hours(1), a.resend_interval);
+            }
         }
         s.finish(kind ? " for an alert of kind '" + *kind + "'" : std::string());
         out.alerts.push_back(std::move(a));

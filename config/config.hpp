@@ -10,6 +10,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -95,20 +96,26 @@ struct Probe {
     std::chrono::milliseconds timeout{8000};
     HttpOptions http;          // kind == http
     TencentCloudOptions tc;    // kind == tencentcloud | download
+    // HTTP CONNECT proxy: nullopt = the environment (https_proxy, ...), "" = none.
+    std::optional<std::string> proxy;
     Location where;
 };
 
 // [[alert]]: a hook that is told about alert events (docs/alerts.md).
-enum class AlertKind { exec, webhook };
+enum class AlertKind { exec, webhook, alertmanager };
 
 struct Alert {
     std::string name;  // unique, [a-z0-9_]+
     AlertKind kind = AlertKind::exec;
     std::vector<std::string> events;   // event types it takes; empty = all
     std::vector<std::string> command;  // exec: argv, run without a shell
-    std::string url;                   // webhook: http:// or https://
+    std::string url;                   // webhook, alertmanager: http:// or https://
     std::string secret_file;           // webhook: HMAC-SHA256 key, optional
-    std::string ca_file;               // webhook: trust only these CAs
+    std::string ca_file;               // webhook, alertmanager: trust only these CAs
+    std::optional<std::string> proxy;  // webhook, alertmanager: as Probe::proxy
+    // alertmanager: extra labels on every alert, and how often open alerts are re-sent.
+    std::vector<std::pair<std::string, std::string>> labels;
+    std::chrono::milliseconds resend_interval{60000};
     std::chrono::milliseconds timeout{10000};
     int max_attempts = 0;  // 0: retry until delivered
     std::chrono::milliseconds backoff{5000};       // first retry; doubles per failure

@@ -87,6 +87,7 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
                 p.timeout = *timeout;
         }
         reject_secrets(s, ctx.diag);
+        read_proxy(s, p.proxy);
 
         const auto kind = s.choice("kind", {"http", "tencentcloud", "download"}, "kind");
         if (!kind && !s.has("kind"))

@@ -9,6 +9,8 @@
 #include <toml++/toml.h>
 
 #include <filesystem>
+#include <optional>
+#include <string>
 
 namespace slawatch::config::detail {
 
@@ -33,6 +35,11 @@ void read_maintenance(const toml::node& node, Context& ctx, Config& out);
 void read_alerts(const toml::node& node, Context& ctx, Config& out);
 // [attribution]: codes moved to the other class (R4).
 void read_attribution(const toml::node& node, Context& ctx, Config& out);
+
+class Section;
+// `proxy` of a probe or hook: unset = the environment, "" = none, else an
+// http:// URL (checked; never echoed in errors, it may carry a password).
+void read_proxy(Section& s, std::optional<std::string>& out);
 
 // Whole-config checks once every section is read (e.g. a service probe exists).
 void check_probes_present(const Config& config, Context& ctx);

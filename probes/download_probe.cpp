@@ -17,6 +17,7 @@ namespace bhttp = boost::beast::http;
 struct DownloadState {
     config::Probe settings;
     TcTarget target;
+    http::ProxyChoice proxy;  // per URL: the package host may be under no_proxy
 };
 
 // One run: both steps share it; it holds the state alive across them.
@@ -51,13 +52,15 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
         req->set(bhttp::field::range, range);
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
+    auto proxy = run->state->proxy.for_url(*url);
     http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
                       run->state->target.tls,
                       std::move(req),
                       run->clock.start,
                       run->clock.deadline,
                       http::Limits{},
-                      true};
+                      true,
+                      std::move(proxy)};
     http::async_exchange(run->executor, std::move(ex), [run](http::Response& r) {
         sla::Sample& s = run->sample;
         s.phases.total_us = r.phases.total_us;  // the whole run
@@ -106,7 +109,8 @@ void DownloadProbe::run(Handler done) {
                       run->clock.start,
                       run->clock.deadline,
                       http::Limits{},
-                      true};
+                      true,
+                      state_->proxy.for_url(*t.url)};
     http::async_exchange(executor_, std::move(ex), [run](http::Response& r) {
         fill_sample(run->sample, r);
         if (r.outcome != sla::Outcome::ok)
@@ -126,6 +130,7 @@ std::unique_ptr<Probe> make_download_probe(boost::asio::any_io_executor executor
                                            const config::Probe& settings) {
     auto state = std::make_shared<DownloadState>();
     state->settings = settings;
+    state->proxy = setup_proxy(settings);
     state->target = setup_tencentcloud(settings);
     return std::make_unique<DownloadProbe>(std::move(executor), std::move(state));
 }

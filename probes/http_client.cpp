@@ -39,7 +39,7 @@ using Strand = asio::strand<asio::any_io_executor>;
 using PlainStream = beast::tcp_stream;
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-enum class Step { resolve, connect, handshake, write, read };
+enum class Step { resolve, connect, tunnel, handshake, write, read };
 
 const char* step_name(Step s) {
     switch (s) {
@@ -47,6 +47,8 @@ const char* step_name(Step s) {
             return "dns";
         case Step::connect:
             return "connect";
+        case Step::tunnel:
+            return "proxy CONNECT";
         case Step::handshake:
             return "tls";
         case Step::write:
@@ -87,22 +89,25 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         timer_.emplace(strand_);
         timer_->expires_at(ex_.deadline);
         timer_->async_wait(beast::bind_front_handler(&Session::on_deadline, self()));
-        if (ex_.url->address) {
+        if (dial().address) {
             // An IP literal: no lookup, the DNS phase ends at once.
             response_.phases.dns_us = micros_since(ex_.start, Clock::now());
-            do_connect(*ex_.url->address);
+            do_connect(*dial().address);
             return;
         }
         // The resolver has no timeout of its own, and getaddrinfo cannot be
         // interrupted: the timer ends the exchange, the late lookup is ignored.
         step_ = Step::resolve;
         resolver_.emplace(strand_);
-        resolver_->async_resolve(ex_.url->host, ex_.url->port,
+        resolver_->async_resolve(dial().host, dial().port,
                                  beast::bind_front_handler(&Session::on_resolve, self()));
     }
 
   private:
     std::shared_ptr<Session> self() { return this->shared_from_this(); }
+
+    // Where the TCP connection goes: the proxy, or the target itself.
+    const Url& dial() const { return ex_.proxy ? ex_.proxy->url : *ex_.url; }
 
     Clock::duration time_left() const {
         return std::max(ex_.deadline - Clock::now(), Clock::duration::zero());
@@ -115,8 +120,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             return;
         if (resolver_)
             resolver_->cancel();
-        response_.outcome = sla::Outcome::timeout;
-        response_.detail.assign(step_name(step_)).append(": timed out");
+        // R4: until the tunnel is up, a timeout is the proxy's (the monitor's side).
+        const bool proxy_step = ex_.proxy && step_ <= Step::tunnel;
+        response_.outcome = proxy_step ? sla::Outcome::proxy_error : sla::Outcome::timeout;
+        response_.detail.assign(proxy_step ? "proxy " : "").append(step_name(step_)).append(": timed out");
         if (parser_ && parser_->is_header_done())
             response_.status = static_cast<int>(parser_->get().result_int());
         finish();
@@ -147,11 +154,68 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
             return fail(Step::connect, ec);
         // Asio opens sockets without SOCK_CLOEXEC; children never need them.
         ::fcntl(tcp().socket().native_handle(), F_SETFD, FD_CLOEXEC);
+        if (ex_.proxy)
+            return do_tunnel();
         response_.phases.connect_us = micros_since(ex_.start, Clock::now());
+        after_connect();
+    }
+
+    void after_connect() {
         if constexpr (is_tls)
             do_handshake();
         else
             do_write();
+    }
+
+    // CONNECT host:port through the proxy; the tunnel then carries TLS or plain HTTP.
+    void do_tunnel() {
+        step_ = Step::tunnel;
+        const Url& target = *ex_.url;
+        const std::string authority = target.address && target.address->address().is_v6()
+                                          ? "[" + target.host + "]:" + target.port
+                                          : target.host + ":" + target.port;
+        connect_req_.emplace(bhttp::verb::connect, authority, 11);
+        connect_req_->set(bhttp::field::host, authority);
+        connect_req_->set(bhttp::field::user_agent, "slawatch");
+        if (!ex_.proxy->authorization.empty())
+            connect_req_->set(bhttp::field::proxy_authorization, ex_.proxy->authorization);
+        tcp().expires_after(time_left());
+        bhttp::async_write(tcp(), *connect_req_,
+                           beast::bind_front_handler(&Session::on_tunnel_write, self()));
+    }
+
+    void on_tunnel_write(error_code ec, std::size_t) {
+        if (finished_)
+            return;
+        if (ec)
+            return fail(Step::tunnel, ec);
+        connect_res_.emplace();
+        connect_res_->skip(true);  // a 2xx answer to CONNECT has no body (RFC 9110 9.3.6)
+        connect_res_->header_limit(static_cast<std::uint32_t>(ex_.limits.header_bytes));
+        tcp().expires_after(time_left());
+        bhttp::async_read_header(tcp(), buffer_, *connect_res_,
+                                 beast::bind_front_handler(&Session::on_tunnel_read, self()));
+    }
+
+    void on_tunnel_read(error_code ec, std::size_t) {
+        if (finished_)
+            return;
+        if (ec)
+            return fail(Step::tunnel, ec);
+        const unsigned status = connect_res_->get().result_int();
+        if (status < 200 || status > 299) {
+            response_.outcome = sla::Outcome::proxy_error;
+            response_.detail = "proxy: CONNECT answered " + std::to_string(status);
+            return finish();
+        }
+        if (buffer_.size() > 0) {
+            // The target cannot have spoken before us: the proxy is not a tunnel.
+            response_.outcome = sla::Outcome::proxy_error;
+            response_.detail = "proxy: data after the CONNECT answer";
+            return finish();
+        }
+        response_.phases.connect_us = micros_since(ex_.start, Clock::now());
+        after_connect();
     }
 
     void do_handshake() {
@@ -268,8 +332,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         if (parser_ && parser_->is_header_done())
             response_.status = static_cast<int>(parser_->get().result_int());
         response_.outcome = classify(step, ec);
-        response_.detail.assign(step_name(step)).append(": ");
-        if (response_.outcome == sla::Outcome::timeout)
+        response_.detail.assign(ex_.proxy && step <= Step::connect ? "proxy " : "")
+            .append(step_name(step))
+            .append(": ");
+        if (response_.outcome == sla::Outcome::timeout || ec == beast::error::timeout)
             response_.detail.append("timed out");
         else
             response_.detail.append(ec.message());
@@ -286,12 +352,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     sla::Outcome classify(Step step, error_code ec) const {
+        // R4: until the tunnel is up, every failure is the proxy's (the monitor's side).
+        if (ex_.proxy && (step == Step::resolve || step == Step::connect || step == Step::tunnel))
+            return sla::Outcome::proxy_error;
         if (ec == beast::error::timeout || Clock::now() >= ex_.deadline)
             return sla::Outcome::timeout;
         switch (step) {
             case Step::resolve:
                 return sla::Outcome::dns_error;
             case Step::connect:
+            case Step::tunnel:
                 return sla::Outcome::connect_error;
             case Step::handshake:
                 return sla::Outcome::tls_error;
@@ -336,6 +406,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     // Capped: no line of the response may outgrow the header budget (plus slack).
     beast::flat_buffer buffer_{ex_.limits.header_bytes + 4096};
     std::optional<bhttp::response_parser<bhttp::string_body>> parser_;
+    std::optional<bhttp::request<bhttp::empty_body>> connect_req_;
+    std::optional<bhttp::response_parser<bhttp::empty_body>> connect_res_;
     Response response_;
     Step step_ = Step::resolve;
     std::size_t taken_ = 0;  // bytes the parser has taken off the connection

@@ -16,6 +16,11 @@
 //     after part of the response (truncated)        -> bad_response
 //   unparsable response, header or body over limit,
 //     or more bytes than Limits::total_bytes        -> bad_response
+// Through an egress proxy (Exchange::proxy; a CONNECT tunnel, then TLS and the
+// request as above), the proxy's own failures are the monitor's (R4):
+//   proxy name did not resolve, connect to it failed   -> proxy_error
+//   any timeout before the tunnel is up                 -> proxy_error
+//   CONNECT answered other than 2xx (407, 403, 502...)  -> proxy_error
 // A complete response of any status is `ok` here; what a status means is the
 // caller's decision.
 
@@ -60,6 +65,12 @@ std::optional<Url> parse_url(std::string_view text, std::string& error);
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const std::string& ca_file,
                                                             bool insecure);
 
+// An HTTP proxy to tunnel through (probes/proxy.hpp makes them).
+struct Proxy {
+    Url url;                    // the proxy's host and port
+    std::string authorization;  // Proxy-Authorization value, or empty; never logged (R12)
+};
+
 // Byte budgets for one response, enforced while it streams in (docs/architecture.md
 // "Wire budgets"). total_bytes counts every byte taken off the connection for the
 // response: status line, headers, chunk-size lines with their extensions, trailers
@@ -78,6 +89,7 @@ struct Exchange {
     Clock::time_point deadline;                      // covers every phase
     Limits limits;
     bool verify_host = true;  // check the certificate names url->host (unless insecure)
+    std::shared_ptr<const Proxy> proxy = nullptr;  // nullptr: connect directly
 };
 
 struct Response {

@@ -22,6 +22,7 @@ struct HttpState {
     std::shared_ptr<const http::Url> url;
     std::shared_ptr<boost::asio::ssl::context> tls;
     std::shared_ptr<const http::Request> request;  // built once, sent by every run
+    std::shared_ptr<const http::Proxy> proxy;      // nullptr: direct
 };
 
 sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::string& detail) {
@@ -50,7 +51,7 @@ class HttpProbe final : public Probe {
     void run(Handler done) override {
         const RunClock clock = RunClock::begin(state_->settings.timeout);
         http::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
-                          http::Limits{}, true};
+                          http::Limits{}, true,           state_->proxy};
         http::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
@@ -73,6 +74,7 @@ class HttpProbe final : public Probe {
 std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
                                        const config::Probe& settings) {
     auto state = std::make_shared<HttpState>();
+    const auto proxy = setup_proxy(settings);
     state->settings = settings;
     const auto& o = settings.http;
     state->url = setup_url(settings, "url", o.url);
@@ -92,6 +94,7 @@ std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
         req->prepare_payload();
     }
     state->request = std::move(req);
+    state->proxy = proxy.for_url(*state->url);
     return std::make_unique<HttpProbe>(std::move(executor), std::move(state));
 }
 

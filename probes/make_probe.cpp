@@ -51,6 +51,14 @@ std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
     }
 }
 
+http::ProxyChoice setup_proxy(const config::Probe& p) {
+    try {
+        return http::ProxyChoice(p.proxy);
+    } catch (const std::exception& e) {
+        throw ProbeSetupError("probe " + p.name + ": " + e.what());
+    }
+}
+
 std::string trim_right(std::string s) {
     while (!s.empty() &&
            (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))

@@ -5,6 +5,7 @@
 
 #include "config/config.hpp"
 #include "probes/http_client.hpp"
+#include "probes/proxy.hpp"
 #include "probes/probe.hpp"
 #include "sla/sample.hpp"
 
@@ -37,6 +38,9 @@ std::shared_ptr<const http::Url> setup_url(const config::Probe& p, std::string_v
                                            std::string_view url);
 std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
                                                      const std::string& ca_file, bool insecure);
+
+// The probe's egress proxy (its `proxy` key, else the environment).
+http::ProxyChoice setup_proxy(const config::Probe& p);
 
 // Trailing whitespace and newlines removed (secret files end with one).
 std::string trim_right(std::string s);

@@ -12,6 +12,7 @@ namespace {
 struct TcState {
     config::Probe settings;
     TcTarget target;
+    std::shared_ptr<const http::Proxy> proxy;  // nullptr: direct
 };
 
 class TencentCloudProbe final : public Probe {
@@ -31,7 +32,8 @@ class TencentCloudProbe final : public Probe {
                           clock.start,
                           clock.deadline,
                           http::Limits{},
-                          true};
+                          true,
+                          state_->proxy};
         http::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
@@ -54,8 +56,10 @@ class TencentCloudProbe final : public Probe {
 std::unique_ptr<Probe> make_tencentcloud_probe(boost::asio::any_io_executor executor,
                                                const config::Probe& settings) {
     auto state = std::make_shared<TcState>();
+    const auto proxy = setup_proxy(settings);
     state->settings = settings;
     state->target = setup_tencentcloud(settings);
+    state->proxy = proxy.for_url(*state->target.url);
     return std::make_unique<TencentCloudProbe>(std::move(executor), std::move(state));
 }
 

@@ -25,6 +25,8 @@ packages=(
   prometheus-blackbox-exporter procps
   # promtool: checks /metrics, the shipped rules and the dashboard (scripts/check-prometheus.sh)
   prometheus
+  # the alertmanager hook's integration test (tests/test_alertmanager_daemon.cpp)
+  prometheus-alertmanager
 )
 
 export DEBIAN_FRONTEND=noninteractive

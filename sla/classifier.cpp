@@ -55,6 +55,9 @@ MinuteState classify_service(const MinuteTally& tally, int min_samples, bool in_
         return MinuteState::maintenance;
     if (local_network_is_down)
         return MinuteState::local_network;
+    // R4 (4.2): our egress proxy failing is the monitor's network, not the provider's.
+    if (tally.local_failures > 0 && tally.local_failures + tally.customer_failures >= tally.failures)
+        return MinuteState::local_network;
     if (tally.customer_failures >= tally.failures)
         return MinuteState::customer;
     return MinuteState::down;

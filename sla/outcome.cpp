@@ -12,7 +12,8 @@ namespace {
 
 constexpr std::array<std::string_view, outcome_count> names{
     "ok",       "timeout",   "dns_error",    "connect_error", "tls_error",
-    "http_5xx", "api_error", "bad_response", "auth_error",    "client_error"};
+    "http_5xx", "api_error", "bad_response", "auth_error",    "client_error",
+    "proxy_error"};
 
 }  // namespace
 

@@ -19,16 +19,19 @@ enum class Outcome : std::uint8_t {
     bad_response,   // provider: malformed or unexpected answer
     auth_error,     // customer: 401/403, AuthFailure.*, UnauthorizedOperation*
     client_error,   // customer: other 4xx, InvalidParameter*, ...
+    proxy_error,    // local: the configured egress proxy failed (down, 407, 5xx to CONNECT)
 };
-inline constexpr int outcome_count = 10;
+inline constexpr int outcome_count = 11;
 
-enum class Attribution : std::uint8_t { none, provider, customer };
+// local: the monitor's own side (its egress proxy), never the provider's.
+enum class Attribution : std::uint8_t { none, provider, customer, local };
 
 constexpr Attribution attribution(Outcome o) {
     switch (o) {
         case Outcome::ok: return Attribution::none;
         case Outcome::auth_error:
         case Outcome::client_error: return Attribution::customer;
+        case Outcome::proxy_error: return Attribution::local;
         default: return Attribution::provider;
     }
 }

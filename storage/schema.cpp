@@ -198,8 +198,13 @@ SELECT id, tree_size, lower(hex(root)) AS root, time_ms,
 FROM evidence_checkpoint;
 )sql";
 
-constexpr std::array<std::string_view, current_version> migrations{v1, v2, v3, v4_result_identity,
-                                                                  v5_evidence};
+// Version 6: the outcome of a probe whose egress proxy failed (local, R4).
+constexpr std::string_view v6_proxy_error = R"sql(
+INSERT OR IGNORE INTO outcome VALUES (10, 'proxy_error');
+)sql";
+
+constexpr std::array<std::string_view, current_version> migrations{
+    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

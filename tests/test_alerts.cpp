@@ -552,7 +552,7 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
         {"url key on an exec hook", "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\nurl = \"http://h/\"\n",
          "t.toml:15:1: unknown key 'alert.url' for an alert of kind 'exec'"},
         {"bad kind", "name = \"a\"\nkind = \"email\"\n",
-         "t.toml:13:8: alert.kind: unknown kind 'email' (expected one of 'exec', 'webhook')"},
+         "t.toml:13:8: alert.kind: unknown kind 'email' (expected one of 'exec', 'webhook', 'alertmanager')"},
         {"timeout too long", "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\ntimeout = \"1h\"\n",
          "t.toml:15:11: alert.timeout: must be above 0 and at most 300s"},
     };

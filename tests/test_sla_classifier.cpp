@@ -198,3 +198,28 @@ TEST_CASE("Outcome and minute state names round-trip", "[sla][outcome]") {
     CHECK(is_excluded(MinuteState::customer));
     CHECK_FALSE(is_excluded(MinuteState::unknown));
 }
+
+TEST_CASE("R4: the egress proxy failing is the monitor's network, never the provider's",
+          "[sla][classifier][proxy]") {
+    constexpr Outcome proxy = Outcome::proxy_error;
+    CHECK(attribution(proxy) == Attribution::local);
+    CHECK(to_string(proxy) == "proxy_error");
+    const auto t = tally({proxy, proxy, auth});
+    CHECK(t.local_failures == 2);
+    CHECK(t.customer_failures == 1);
+    // A minute lost to the proxy is excluded as local_network, not down.
+    CHECK(classify_service(tally({proxy, proxy, proxy}), 3, false, false) == S::local_network);
+    CHECK(classify_service(tally({proxy, auth, proxy}), 3, false, false) == S::local_network);
+    // One success through the proxy still makes the minute up (R2).
+    CHECK(classify_service(tally({proxy, ok, proxy}), 3, false, false) == S::up);
+    // A provider failure seen through a working proxy still counts (R4 rule 4).
+    CHECK(classify_service(tally({proxy, t5xx, proxy}), 3, false, false) == S::down);
+    CHECK(classify_service(tally({tout, tout, tout}), 3, false, false) == S::down);
+    // Maintenance comes first, as for any exclusion.
+    CHECK(classify_service(tally({proxy, proxy, proxy}), 3, true, false) == S::maintenance);
+    // Too few samples stays unknown (R3).
+    CHECK(classify_service(tally({proxy}), 3, false, false) == S::unknown);
+    // A control probe that cannot pass the proxy shows the local egress is down.
+    CHECK(is_network_failure(proxy));
+    CHECK(classify_control(tally({proxy, proxy, proxy}), 3) == S::down);
+}
