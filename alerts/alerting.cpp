@@ -100,8 +100,8 @@ void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_un
     dispatcher_->poke();
 }
 
-void Alerting::on_finalized(const storage::Store& store, sla::EpochMinute from,
-                            sla::EpochMinute to, sla::EpochMillis now) {
+void Alerting::on_finalized(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
+                            sla::EpochMillis now) {
     tentative_state_.reset();
     tentative_log_.clear();
     run_detector(store, std::max(from, to - max_span), to, now, true);
@@ -121,8 +121,8 @@ void Alerting::rolled_back() {
     tentative_log_.clear();
 }
 
-void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
-                            sla::EpochMinute to, sla::EpochMillis now, bool with_months) {
+void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
+                            sla::EpochMillis now, bool with_months) {
     if (to <= from) return;
     DetectorInput in;
     in.now = now;
@@ -145,9 +145,8 @@ void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from,
         }
         for (const auto& m : months) {
             if (date::sys_days(m.last) >= date::sys_days(last_day)) continue;  // not ended
-            const auto w = sla::claim_window(m.last, terms.calendar,
-                                             terms.claim_after_business_days,
-                                             terms.claim_within_days);
+            const auto w = sla::claim_window(
+                m.last, terms.calendar, terms.claim_after_business_days, terms.claim_within_days);
             if (date::sys_days(w.deadline) < date::sys_days(today)) continue;
             in.ended_months.push_back(store.month_report(m, now));
         }
@@ -171,8 +170,12 @@ void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
     }
 }
 
-std::string Alerting::render_metrics() const { return dispatcher_->render_metrics(); }
+std::string Alerting::render_metrics() const {
+    return dispatcher_->render_metrics();
+}
 
-void Alerting::stop() { dispatcher_->stop(); }
+void Alerting::stop() {
+    dispatcher_->stop();
+}
 
 }  // namespace slawatch::alerts

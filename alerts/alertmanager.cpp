@@ -14,10 +14,8 @@ namespace {
 
 std::string text(const json::object& o, std::string_view key) {
     const json::value* v = o.if_contains(key);
-    if (!v || v->is_null())
-        return {};
-    if (v->is_string())
-        return std::string(v->get_string());
+    if (!v || v->is_null()) return {};
+    if (v->is_string()) return std::string(v->get_string());
     return json::serialize(*v);
 }
 
@@ -58,13 +56,11 @@ std::optional<AmAlert> alertmanager_alert(const json::object& e, const config::A
         severity = "critical";
         starts = text(e, "first_minute");
         open = type == "incident_opened";
-        if (!open)
-            ends = text(e, "resolved_minute");
+        if (!open) ends = text(e, "resolved_minute");
     } else if (type == "monitor_health") {
         labels["alertname"] = "SlawatchMonitorHealth";
         labels["condition"] = text(e, "condition");
-        if (e.contains("probe"))
-            labels["probe"] = text(e, "probe");
+        if (e.contains("probe")) labels["probe"] = text(e, "probe");
         if (labels["condition"] == "unknown_minutes") {
             // A count in a month: it stays true until the month ends.
             labels["month"] = text(e, "month");
@@ -74,16 +70,14 @@ std::optional<AmAlert> alertmanager_alert(const json::object& e, const config::A
             labels["since"] = text(e, "first_minute");
             starts = text(e, "first_minute");
             open = text(e, "status") != "resolved";
-            if (!open)
-                ends = text(e, "resolved_minute");
+            if (!open) ends = text(e, "resolved_minute");
         }
     } else if (type == "budget") {
         labels["alertname"] = "SlawatchErrorBudget";
         labels["month"] = text(e, "month");
         labels["threshold_percent"] = text(e, "threshold_percent");
         const json::value* t = e.if_contains("threshold_percent");
-        if (t && t->is_int64() && t->get_int64() >= 100)
-            severity = "critical";  // budget spent
+        if (t && t->is_int64() && t->get_int64() >= 100) severity = "critical";  // budget spent
         ends = end_of_day(text(e, "last_day"), time);
     } else if (type == "tier") {
         labels["alertname"] = "SlawatchCompensationTier";
@@ -119,8 +113,7 @@ std::optional<AmAlert> alertmanager_alert(const json::object& e, const config::A
     annotations["detected_at"] = time;
     for (std::string_view key : {"probes", "outcomes", "availability_text", "budget_left", "amount",
                                  "currency", "deadline", "days_left"})
-        if (e.contains(key))
-            annotations[key] = text(e, key);
+        if (e.contains(key)) annotations[key] = text(e, key);
     a.alert["labels"] = std::move(l);
     a.alert["annotations"] = std::move(annotations);
     a.alert["startsAt"] = starts.empty() ? utc(now) : starts;

@@ -33,8 +33,7 @@ sla::EpochMillis now_ms() {
 std::optional<json::object> parse_body(const std::string& body) {
     boost::system::error_code ec;
     json::value v = json::parse(body, ec);
-    if (ec || !v.is_object())
-        return std::nullopt;
+    if (ec || !v.is_object()) return std::nullopt;
     return std::move(v.get_object());
 }
 
@@ -60,8 +59,7 @@ struct AmCore : std::enable_shared_from_this<AmCore> {
             open_[a.key] = a;
         else
             open_.erase(a.key);
-        if (!open_.empty() && !timer_running_)
-            schedule();
+        if (!open_.empty() && !timer_running_) schedule();
     }
 
     void schedule() {
@@ -69,15 +67,13 @@ struct AmCore : std::enable_shared_from_this<AmCore> {
         timer_.expires_after(alert_.resend_interval);
         timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             self->timer_running_ = false;
-            if (ec || self->stopped_)
-                return;
+            if (ec || self->stopped_) return;
             self->resend();
         });
     }
 
     void resend() {
-        if (open_.empty())
-            return;
+        if (open_.empty()) return;
         const auto now = now_ms();
         std::vector<const AmAlert*> alerts;
         for (auto& [key, a] : open_) {
@@ -102,7 +98,7 @@ struct AmCore : std::enable_shared_from_this<AmCore> {
 };
 
 class AlertmanagerHook final : public Hook {
-  public:
+public:
     AlertmanagerHook(asio::any_io_executor ex, const config::Alert& alert)
         : core_(std::make_shared<AmCore>(ex, alert)) {}
 
@@ -113,15 +109,12 @@ class AlertmanagerHook final : public Hook {
 
     void deliver(const Delivery& d, AttemptHandler done) override {
         auto body = parse_body(d.body);
-        if (!body)
-            return done({false, "the event is not a JSON object"});
+        if (!body) return done({false, "the event is not a JSON object"});
         auto a = alertmanager_alert(*body, core_->alert_, now_ms());
-        if (!a)
-            return done({true, "not an alert: skipped"});
+        if (!a) return done({true, "not an alert: skipped"});
         // The lambda keeps a copy: `*a` is serialized by post() before it returns.
         core_->post({&*a}, [core = core_, sent = *a, done = std::move(done)](Attempt r) {
-            if (r.delivered)
-                core->track(sent);
+            if (r.delivered) core->track(sent);
             done(std::move(r));
         });
     }
@@ -134,19 +127,15 @@ class AlertmanagerHook final : public Hook {
                 std::any_of(it->deliveries.begin(), it->deliveries.end(), [&](const Delivery& d) {
                     return d.hook == core_->alert_.name && d.state == "delivered";
                 });
-            if (!delivered)
-                continue;
+            if (!delivered) continue;
             auto body = parse_body(it->body);
-            if (!body)
-                continue;
-            if (auto a = alertmanager_alert(*body, core_->alert_, now_ms()))
-                core_->track(*a);
+            if (!body) continue;
+            if (auto a = alertmanager_alert(*body, core_->alert_, now_ms())) core_->track(*a);
         }
-        if (!core_->open_.empty())
-            core_->resend();
+        if (!core_->open_.empty()) core_->resend();
     }
 
-  private:
+private:
     static constexpr std::size_t resume_window = 1000;  // events looked at after a restart
     std::shared_ptr<AmCore> core_;
 };

@@ -32,8 +32,7 @@ Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key
 
 void Alerting::on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
                              sla::EpochMillis now) {
-    if (c.signature.empty())
-        return;  // only signed checkpoints prove anything off the host
+    if (c.signature.empty()) return;  // only signed checkpoints prove anything off the host
     try {
         enqueue({checkpoint_event(c, public_key_pem, config_.contract.terms.zone,
                                   config_.contract.name)},

@@ -199,8 +199,7 @@ private:
         if (row.state == sla::MinuteState::customer) {
             if (state_.health_open.contains(key)) return;
             state_.health_open[key] = m;
-            auto e = event(EventType::monitor_health,
-                           fmt::format("monitor_health:{}:{}", key, m),
+            auto e = event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
                            fmt::format("slawatch is misconfigured: probe {} is rejected by the "
                                        "provider since {} (credentials, permissions or request "
                                        "parameters); these minutes are not evidence",
@@ -219,9 +218,8 @@ private:
     // R4: every control probe down = the monitoring host's own network is down.
     void check_local_network(sla::EpochMinute m, const std::vector<sla::MinuteState>& control) {
         if (control.empty()) return;
-        const bool all_down = std::all_of(control.begin(), control.end(), [](auto s) {
-            return s == sla::MinuteState::down;
-        });
+        const bool all_down = std::all_of(control.begin(), control.end(),
+                                          [](auto s) { return s == sla::MinuteState::down; });
         const std::string key = "local_network";
         if (all_down) {
             if (state_.health_open.contains(key)) return;
@@ -267,18 +265,18 @@ private:
             // unavailable / budget >= t %, in integers; a zero budget is spent by one minute.
             if (r.unavailable * 100 < static_cast<std::int64_t>(t) * r.budget_minutes) continue;
             const auto name = month_name(r);
-            auto e = event(
-                EventType::budget, fmt::format("budget:{}:{}", name, t),
-                fmt::format("error budget of {} is {} % used: {} unavailable of {} allowed "
-                            "minutes, {} left; availability {} % (standard {})",
-                            name, t, r.unavailable, r.budget_minutes, r.budget_left,
-                            r.availability_text, r.standard_met ? "met" : "NOT met"));
+            auto e =
+                event(EventType::budget, fmt::format("budget:{}:{}", name, t),
+                      fmt::format("error budget of {} is {} % used: {} unavailable of {} allowed "
+                                  "minutes, {} left; availability {} % (standard {})",
+                                  name, t, r.unavailable, r.budget_minutes, r.budget_left,
+                                  r.availability_text, r.standard_met ? "met" : "NOT met"));
             const auto figures = month_figures(r);
             e.body.insert(figures.begin(), figures.end());
             e.body["threshold_percent"] = t;
             if (r.budget_minutes > 0)
-                e.body["consumed_percent"] =
-                    static_cast<double>(r.unavailable) * 100.0 / static_cast<double>(r.budget_minutes);
+                e.body["consumed_percent"] = static_cast<double>(r.unavailable) * 100.0 /
+                                             static_cast<double>(r.budget_minutes);
             else
                 e.body["consumed_percent"] = nullptr;
             emit(std::move(e));
@@ -297,15 +295,15 @@ private:
             add_tier_fields(e, r, r.compensation_percent, false);
             emit(std::move(e));
         }
-        const bool enough = r.elapsed_minutes * 100 >=
-                            r.total_minutes * static_cast<std::int64_t>(opt_.projection_min_elapsed_percent);
+        const bool enough =
+            r.elapsed_minutes * 100 >=
+            r.total_minutes * static_cast<std::int64_t>(opt_.projection_min_elapsed_percent);
         if (!r.complete && enough && r.projected_percent > r.compensation_percent) {
-            auto e = event(EventType::tier,
-                           fmt::format("tier:{}:projected:{}", name, r.projected_percent),
-                           fmt::format("{} heads for compensation tier {} %: at the rate so far "
-                                       "it ends with {} unavailable minutes (budget {})",
-                                       name, r.projected_percent, r.projected_unavailable,
-                                       r.budget_minutes));
+            auto e = event(
+                EventType::tier, fmt::format("tier:{}:projected:{}", name, r.projected_percent),
+                fmt::format("{} heads for compensation tier {} %: at the rate so far "
+                            "it ends with {} unavailable minutes (budget {})",
+                            name, r.projected_percent, r.projected_unavailable, r.budget_minutes));
             add_tier_fields(e, r, r.projected_percent, true);
             emit(std::move(e));
         }
@@ -324,7 +322,8 @@ private:
 
     void check_unknown(const sla::MonthReport& r) {
         const auto name = month_name(r);
-        const auto unknown = std::max<std::int64_t>(0, r.unknown - in_.month_minutes_before_monitoring);
+        const auto unknown =
+            std::max<std::int64_t>(0, r.unknown - in_.month_minutes_before_monitoring);
         for (auto threshold : opt_.unknown_thresholds) {
             if (unknown <= threshold) continue;
             auto e = event(EventType::monitor_health,
@@ -347,8 +346,7 @@ private:
     void check_claim(const sla::MonthReport& r) {
         if (!r.complete || r.standard_met) return;
         const auto today = opt_.zone.local_date(sla::minute_of_ms(in_.now));
-        const auto days_left =
-            (date::sys_days(r.claim.deadline) - date::sys_days(today)).count();
+        const auto days_left = (date::sys_days(r.claim.deadline) - date::sys_days(today)).count();
         if (days_left < 0) return;
         const auto name = month_name(r);
         auto fill = [&](Event& e) {
@@ -362,14 +360,14 @@ private:
             e.body["deadline"] = sla::format_date(r.claim.deadline);
             e.body["days_left"] = days_left;
         };
-        auto e = event(EventType::claim_window, fmt::format("claim_window:{}", name),
-                       fmt::format("{} ended at {} % availability, below the standard: claim {} % "
-                                   "of the fee ({} {}, before the 12-month cap); the claim window "
-                                   "opens {}, deadline {}",
-                                   name, r.availability_text, r.compensation_percent,
-                                   r.compensation.to_string(), r.currency,
-                                   sla::format_date(r.claim.opens),
-                                   sla::format_date(r.claim.deadline)));
+        auto e =
+            event(EventType::claim_window, fmt::format("claim_window:{}", name),
+                  fmt::format("{} ended at {} % availability, below the standard: claim {} % "
+                              "of the fee ({} {}, before the 12-month cap); the claim window "
+                              "opens {}, deadline {}",
+                              name, r.availability_text, r.compensation_percent,
+                              r.compensation.to_string(), r.currency,
+                              sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline)));
         fill(e);
         e.body["reminder_days"] = nullptr;
         emit(std::move(e));
@@ -379,13 +377,12 @@ private:
         for (int d : opt_.reminder_days)
             if (days_left <= d && (!due || d < *due)) due = d;
         if (!due) return;
-        auto r2 = event(EventType::claim_window,
-                        fmt::format("claim_window:{}:reminder:{}", name, *due),
-                        fmt::format("reminder: the compensation claim for {} ({} {}) must be "
-                                    "filed by {}, {} day{} left",
-                                    name, r.compensation.to_string(), r.currency,
-                                    sla::format_date(r.claim.deadline), days_left,
-                                    days_left == 1 ? "" : "s"));
+        auto r2 = event(
+            EventType::claim_window, fmt::format("claim_window:{}:reminder:{}", name, *due),
+            fmt::format("reminder: the compensation claim for {} ({} {}) must be "
+                        "filed by {}, {} day{} left",
+                        name, r.compensation.to_string(), r.currency,
+                        sla::format_date(r.claim.deadline), days_left, days_left == 1 ? "" : "s"));
         fill(r2);
         r2.body["reminder_days"] = *due;
         emit(std::move(r2));
@@ -394,7 +391,8 @@ private:
     const DetectorOptions& opt_;
     DetectorState& state_;
     const DetectorInput& in_;
-    std::map<sla::EpochMinute, std::map<std::string, std::map<std::string, std::int64_t>>> failures_;
+    std::map<sla::EpochMinute, std::map<std::string, std::map<std::string, std::int64_t>>>
+        failures_;
     std::vector<Event> out_;
 };
 

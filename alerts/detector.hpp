@@ -20,8 +20,8 @@ namespace slawatch::alerts {
 struct DetectorOptions {
     std::string contract;  // its name, carried in every event
     sla::TimeZone zone;    // the contract's: months, days and times in messages
-    std::vector<int> budget_thresholds{50, 75, 100};  // percent of the error budget
-    std::vector<int> reminder_days{7, 1};             // days before a claim deadline
+    std::vector<int> budget_thresholds{50, 75, 100};   // percent of the error budget
+    std::vector<int> reminder_days{7, 1};              // days before a claim deadline
     std::vector<std::int64_t> unknown_thresholds{60};  // unknown minutes in a month
     // A projection over the first hours of a month is noise: project only once
     // this share of the month has elapsed.

@@ -48,7 +48,9 @@ Dispatcher::Dispatcher(asio::any_io_executor ex, Outbox& outbox,
     refresh_pending();
 }
 
-Dispatcher::~Dispatcher() { *alive_ = false; }
+Dispatcher::~Dispatcher() {
+    *alive_ = false;
+}
 
 void Dispatcher::poke() {
     if (stopped_) return;
@@ -115,7 +117,8 @@ void Dispatcher::deliver_due() {
         if (store_failing_) spdlog::info("alerts: the outbox is readable again");
         store_failing_ = false;
     } catch (const std::exception& e) {
-        if (!store_failing_) spdlog::error("alerts: cannot read the outbox: {}; retrying", e.what());
+        if (!store_failing_)
+            spdlog::error("alerts: cannot read the outbox: {}; retrying", e.what());
         store_failing_ = true;
         timer_.expires_after(5s);
         timer_.async_wait([this, alive = alive_](boost::system::error_code ec) {
@@ -134,8 +137,7 @@ void Dispatcher::on_attempt(const std::string& name, const Delivery& d, Attempt 
         if (a.delivered) {
             ++h.delivered;
             outbox_.mark_delivered(d.id, name, now);
-            if (h.failing)
-                spdlog::info("alert {}: delivering again ({} {})", name, d.type, d.id);
+            if (h.failing) spdlog::info("alert {}: delivering again ({} {})", name, d.type, d.id);
             h.failing = false;
         } else {
             ++h.failed;
@@ -165,8 +167,9 @@ std::string Dispatcher::render_metrics() const {
     out += "# HELP slawatch_alert_deliveries_total Alert delivery attempts by hook and result.\n";
     out += "# TYPE slawatch_alert_deliveries_total counter\n";
     for (const auto& [name, h] : hooks_) {
-        out += fmt::format("slawatch_alert_deliveries_total{{hook=\"{}\",result=\"delivered\"}} {}\n",
-                           label(name), h.delivered);
+        out +=
+            fmt::format("slawatch_alert_deliveries_total{{hook=\"{}\",result=\"delivered\"}} {}\n",
+                        label(name), h.delivered);
         out += fmt::format("slawatch_alert_deliveries_total{{hook=\"{}\",result=\"failed\"}} {}\n",
                            label(name), h.failed);
     }

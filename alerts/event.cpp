@@ -9,14 +9,22 @@ namespace slawatch::alerts {
 
 std::string_view to_string(EventType t) {
     switch (t) {
-        case EventType::incident_opened: return "incident_opened";
-        case EventType::incident_resolved: return "incident_resolved";
-        case EventType::budget: return "budget";
-        case EventType::tier: return "tier";
-        case EventType::claim_window: return "claim_window";
-        case EventType::monitor_health: return "monitor_health";
-        case EventType::test: return "test";
-        case EventType::evidence_checkpoint: return "evidence_checkpoint";
+        case EventType::incident_opened:
+            return "incident_opened";
+        case EventType::incident_resolved:
+            return "incident_resolved";
+        case EventType::budget:
+            return "budget";
+        case EventType::tier:
+            return "tier";
+        case EventType::claim_window:
+            return "claim_window";
+        case EventType::monitor_health:
+            return "monitor_health";
+        case EventType::test:
+            return "test";
+        case EventType::evidence_checkpoint:
+            return "evidence_checkpoint";
     }
     return "?";
 }
@@ -27,7 +35,9 @@ std::optional<EventType> parse_event_type(std::string_view text) {
     return std::nullopt;
 }
 
-std::string Event::json() const { return boost::json::serialize(body); }
+std::string Event::json() const {
+    return boost::json::serialize(body);
+}
 
 Event make_event(EventType type, std::string id, sla::EpochMillis time_ms,
                  const sla::TimeZone& zone, std::string_view contract, std::string summary) {

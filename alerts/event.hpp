@@ -20,15 +20,19 @@ enum class EventType {
     budget,             // error budget consumed past a threshold
     tier,               // the month enters (or is projected to enter) a compensation tier
     claim_window,       // a Service Month ended below the standard; and deadline reminders
-    monitor_health,     // slawatch itself cannot see well (unknown minutes, misconfig, local network)
-    test,               // `slawatch alerts test`
+    monitor_health,  // slawatch itself cannot see well (unknown minutes, misconfig, local network)
+    test,            // `slawatch alerts test`
     evidence_checkpoint,  // a signed evidence checkpoint, carried off the host
 };
 
-inline constexpr std::array<EventType, 8> all_event_types{
-    EventType::incident_opened, EventType::incident_resolved, EventType::budget,
-    EventType::tier,            EventType::claim_window,      EventType::monitor_health,
-    EventType::test,            EventType::evidence_checkpoint};
+inline constexpr std::array<EventType, 8> all_event_types{EventType::incident_opened,
+                                                          EventType::incident_resolved,
+                                                          EventType::budget,
+                                                          EventType::tier,
+                                                          EventType::claim_window,
+                                                          EventType::monitor_health,
+                                                          EventType::test,
+                                                          EventType::evidence_checkpoint};
 
 std::string_view to_string(EventType t);
 std::optional<EventType> parse_event_type(std::string_view text);

@@ -12,13 +12,13 @@
 
 #include <fmt/format.h>
 
-#include <csignal>
-#include <cstring>
 #include <fcntl.h>
-#include <mutex>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <csignal>
+#include <cstring>
+#include <mutex>
 
 extern char** environ;
 
@@ -100,8 +100,8 @@ private:
         posix_spawnattr_setpgroup(&attr, 0);
         posix_spawnattr_setsigdefault(&attr, &all);
         posix_spawnattr_setsigmask(&attr, &none);
-        posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF |
-                                            POSIX_SPAWN_SETSIGMASK);
+        posix_spawnattr_setflags(
+            &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
 
         // Not the daemon's environment: it may hold TENCENTCLOUD_SECRET_*,
         // CREDENTIALS_DIRECTORY or NOTIFY_SOCKET.
@@ -115,8 +115,9 @@ private:
         argv.push_back(nullptr);
 
         const bool search = args.front().find('/') == std::string::npos;
-        const int rc = search ? posix_spawnp(&pid_, argv[0], &actions, &attr, argv.data(), envp.data())
-                              : posix_spawn(&pid_, argv[0], &actions, &attr, argv.data(), envp.data());
+        const int rc = search
+                           ? posix_spawnp(&pid_, argv[0], &actions, &attr, argv.data(), envp.data())
+                           : posix_spawn(&pid_, argv[0], &actions, &attr, argv.data(), envp.data());
         posix_spawn_file_actions_destroy(&actions);
         posix_spawnattr_destroy(&attr);
         ::close(fds[0]);
@@ -147,9 +148,8 @@ private:
     // Children are reaped by polling: no SIGCHLD handler to share with anyone.
     void do_poll() {
         poll_.expires_after(20ms);
-        poll_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-            self->on_poll(ec);
-        });
+        poll_.async_wait(
+            [self = shared_from_this()](boost::system::error_code ec) { self->on_poll(ec); });
     }
 
     void on_poll(boost::system::error_code ec) {
@@ -159,7 +159,8 @@ private:
         if (r == pid_) {
             pid_ = -1;
             if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return finish({true, "exit 0"});
-            if (WIFEXITED(status)) return finish({false, fmt::format("exit {}", WEXITSTATUS(status))});
+            if (WIFEXITED(status))
+                return finish({false, fmt::format("exit {}", WEXITSTATUS(status))});
             return finish({false, fmt::format("killed by signal {}", WTERMSIG(status))});
         }
         if (r < 0 && errno != EINTR) {
@@ -168,8 +169,8 @@ private:
         }
         if (std::chrono::steady_clock::now() >= deadline_) {
             kill_and_reap();
-            return finish({false, fmt::format("killed after the {} ms timeout",
-                                              alert_.timeout.count())});
+            return finish(
+                {false, fmt::format("killed after the {} ms timeout", alert_.timeout.count())});
         }
         do_poll();
     }

@@ -15,12 +15,10 @@ namespace http = boost::beast::http;
 HttpPost::HttpPost(const config::Alert& alert, const std::string& url) : timeout_(alert.timeout) {
     std::string error;
     auto parsed = probes::http::parse_url(url, error);
-    if (!parsed)
-        throw HookSetupError(fmt::format("alert {}: bad url", alert.name));
+    if (!parsed) throw HookSetupError(fmt::format("alert {}: bad url", alert.name));
     url_ = std::make_shared<const probes::http::Url>(std::move(*parsed));
     try {
-        if (url_->tls)
-            tls_ = probes::http::make_tls_context(alert.ca_file, false);
+        if (url_->tls) tls_ = probes::http::make_tls_context(alert.ca_file, false);
         proxy_ = probes::http::ProxyChoice(alert.proxy).for_url(*url_);
     } catch (const std::exception& e) {
         throw HookSetupError(fmt::format("alert {}: {}", alert.name, e.what()));
@@ -53,8 +51,7 @@ void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Hea
         ex, std::move(x), [done = std::move(done)](probes::http::Response& r) {
             if (r.outcome != sla::Outcome::ok) {
                 Attempt a{false, std::string(sla::to_string(r.outcome))};
-                if (!r.detail.empty())
-                    a.detail += ": " + r.detail;
+                if (!r.detail.empty()) a.detail += ": " + r.detail;
                 return done(std::move(a));
             }
             done({r.status >= 200 && r.status < 300, fmt::format("HTTP {}", r.status)});

@@ -15,7 +15,7 @@
 namespace slawatch::alerts {
 
 class HttpPost {
-  public:
+public:
     using Headers = std::vector<std::pair<std::string, std::string>>;
 
     // `url` is the URL to post to (never echoed: it may carry a token).
@@ -25,7 +25,7 @@ class HttpPost {
     void send(boost::asio::any_io_executor ex, std::string body, const Headers& headers,
               AttemptHandler done) const;
 
-  private:
+private:
     std::shared_ptr<const probes::http::Url> url_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
     std::shared_ptr<const probes::http::Proxy> proxy_;

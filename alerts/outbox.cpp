@@ -18,7 +18,8 @@ std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, doub
     for (int i = 1; i < failures && d < cap.count(); ++i) d *= 2;
     d = std::min<std::int64_t>(d, cap.count());
     unit = std::clamp(unit, 0.0, 1.0);
-    return std::chrono::milliseconds(d / 2 + static_cast<std::int64_t>(std::floor(unit * (d - d / 2))));
+    return std::chrono::milliseconds(d / 2 +
+                                     static_cast<std::int64_t>(std::floor(unit * (d - d / 2))));
 }
 
 namespace {
@@ -55,10 +56,12 @@ Outbox::Outbox(const std::filesystem::path& db_path, bool read_only) {
     }
     if (!read_only && !std::filesystem::exists(db_path, ec))
         throw storage::StoreError("alert outbox: database " + db_path.string() + " does not exist");
-    owned_ = std::make_unique<sqlite::Database>(
-        db_path, read_only ? sqlite::Database::Mode::read_only : sqlite::Database::Mode::read_write);
+    owned_ =
+        std::make_unique<sqlite::Database>(db_path, read_only ? sqlite::Database::Mode::read_only
+                                                              : sqlite::Database::Mode::read_write);
     db_ = owned_.get();
-    has_tables_ = db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
+    has_tables_ =
+        db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
     if (!has_tables_ && !read_only)
         throw storage::StoreError("alert outbox: database " + db_path.string() +
                                   " has no alert_event table (open it with the Store first)");
@@ -77,7 +80,8 @@ bool Outbox::enqueue(const Event& event, const std::vector<std::string>& hooks,
     const auto body = event.json();
     const auto type = std::string(to_string(event.type));
     sqlite::Transaction tx(*db_);
-    db_->cached("INSERT OR IGNORE INTO alert_event (id, type, created_ms, body) VALUES (?, ?, ?, ?)")
+    db_->cached(
+           "INSERT OR IGNORE INTO alert_event (id, type, created_ms, body) VALUES (?, ?, ?, ?)")
         .bind(1, event.id)
         .bind(2, type)
         .bind(3, now)
@@ -103,7 +107,8 @@ bool Outbox::enqueue(const Event& event, const std::vector<std::string>& hooks,
 std::vector<std::string> Outbox::event_ids_since(sla::EpochMillis since) const {
     std::vector<std::string> out;
     if (!has_tables_) return out;
-    auto& s = db_->cached("SELECT id FROM alert_event WHERE created_ms >= ? ORDER BY created_ms, id");
+    auto& s =
+        db_->cached("SELECT id FROM alert_event WHERE created_ms >= ? ORDER BY created_ms, id");
     s.bind(1, since);
     while (s.step()) out.push_back(s.column_text(0));
     return out;
@@ -202,9 +207,12 @@ std::map<std::string, HookCounts> Outbox::counts() const {
         const auto state = s.column_text(1);
         const auto n = s.column_int(2);
         if (state == "pending") c.retrying = s.column_int(3);
-        if (state == "pending") c.pending = n;
-        else if (state == "delivered") c.delivered = n;
-        else c.failed = n;
+        if (state == "pending")
+            c.pending = n;
+        else if (state == "delivered")
+            c.delivered = n;
+        else
+            c.failed = n;
     }
     auto& e = db_->cached(
         "SELECT hook, last_error FROM alert_outbox WHERE last_error IS NOT NULL "
@@ -241,7 +249,8 @@ std::vector<std::string> hook_summaries(const Outbox& outbox,
         if (auto it = counts.find(a.name); it != counts.end()) c = it->second;
         auto line = fmt::format("{} ({}): {} pending, {} delivered, {} failed", a.name,
                                 config::to_string(a.kind), c.pending, c.delivered, c.failed);
-        if (c.retrying > 0) line += fmt::format("; FAILING, {} retrying: {}", c.retrying, c.last_error);
+        if (c.retrying > 0)
+            line += fmt::format("; FAILING, {} retrying: {}", c.retrying, c.last_error);
         out.push_back(std::move(line));
     }
     return out;

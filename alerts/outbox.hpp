@@ -53,7 +53,6 @@ struct HookCounts {
     std::string last_error;     // of the newest row that has one
 };
 
-
 struct EventRecord {
     std::string id;
     std::string type;

@@ -39,7 +39,8 @@ std::string read_secret(const std::string& file, const std::string& hook) {
     text << in.rdbuf();
     std::string key = text.str();
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) key.pop_back();
-    if (key.empty()) throw HookSetupError(fmt::format("alert {}: secret_file {} is empty", hook, file));
+    if (key.empty())
+        throw HookSetupError(fmt::format("alert {}: secret_file {} is empty", hook, file));
     return key;
 }
 

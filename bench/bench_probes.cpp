@@ -60,8 +60,9 @@ config::Config bench_config(const std::string& url, const std::string& ca, int p
         "[monitor]\nprobes_per_minute = {}\nmin_samples = 1\n[storage]\npath = \"{}\"\n",
         ppm, db);
     for (int i = 0; i < probes; ++i)
-        toml += fmt::format("[[probe]]\nname = \"p{}\"\nkind = \"http\"\nurl = \"{}\"\ntimeout = \"5s\"\n{}",
-                            i, url, ca.empty() ? "" : "ca_file = \"" + ca + "\"\n");
+        toml += fmt::format(
+            "[[probe]]\nname = \"p{}\"\nkind = \"http\"\nurl = \"{}\"\ntimeout = \"5s\"\n{}", i,
+            url, ca.empty() ? "" : "ca_file = \"" + ca + "\"\n");
     auto loaded = config::parse(toml, "bench.toml");
     if (!loaded) {
         for (auto& e : loaded.errors) fmt::print(stderr, "{}\n", e);
@@ -98,12 +99,14 @@ int throughput(const std::string& url, std::map<std::string, std::string> f) {
     for (int i = 0; i < concurrency; ++i) launch();
     io.run();
     writer.flush();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = cpu_seconds() - cpu0;
-    fmt::print("throughput url={} probes={} ok={} concurrency={} wall_s={:.2f} cpu_s={:.2f} "
-               "probes_per_s={:.0f} probes_per_cpu_s={:.0f} cpu_us_per_probe={:.1f} stored={}\n",
-               url, done, ok, concurrency, wall, cpu, done / wall, done / cpu, cpu / done * 1e6,
-               store->results(0, daemon::now_ms() + 3'600'000).size());
+    fmt::print(
+        "throughput url={} probes={} ok={} concurrency={} wall_s={:.2f} cpu_s={:.2f} "
+        "probes_per_s={:.0f} probes_per_cpu_s={:.0f} cpu_us_per_probe={:.1f} stored={}\n",
+        url, done, ok, concurrency, wall, cpu, done / wall, done / cpu, cpu / done * 1e6,
+        store->results(0, daemon::now_ms() + 3'600'000).size());
     return ok == total ? 0 : 1;
 }
 
@@ -149,11 +152,12 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
     io.run();
     writer.flush();
     const double cpu = cpu_seconds() - cpu0;
-    fmt::print("schedule probes={} per_minute={} seconds={} runs={} ok={} jitter_p50_us={} "
-               "jitter_p99_us={} jitter_max_us={} rss_kib={} cpu_s={:.2f} cpu_us_per_probe={:.1f}\n",
-               n, ppm, seconds, results, ok, scheduler.jitter().quantile(0.5),
-               scheduler.jitter().quantile(0.99), scheduler.jitter().quantile(1.0), peak_rss, cpu,
-               results ? cpu / static_cast<double>(results) * 1e6 : 0.0);
+    fmt::print(
+        "schedule probes={} per_minute={} seconds={} runs={} ok={} jitter_p50_us={} "
+        "jitter_p99_us={} jitter_max_us={} rss_kib={} cpu_s={:.2f} cpu_us_per_probe={:.1f}\n",
+        n, ppm, seconds, results, ok, scheduler.jitter().quantile(0.5),
+        scheduler.jitter().quantile(0.99), scheduler.jitter().quantile(1.0), peak_rss, cpu,
+        results ? cpu / static_cast<double>(results) * 1e6 : 0.0);
     return 0;
 }
 

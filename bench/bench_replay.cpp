@@ -128,18 +128,18 @@ int main(int argc, char** argv) {
                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count());
     }
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db.string() + suffix);
-    const std::vector<std::string> args = {slawatch,         "replay", "--config", config.string(),
-                                           "--db",           db.string(), "--input",
-                                           csv.string()};
+    const std::vector<std::string> args = {slawatch, "replay",    "--config", config.string(),
+                                           "--db",   db.string(), "--input",  csv.string()};
     for (const char* pass : {"fresh database", "same file again"}) {
         const auto r = run(args, dir / "replay.out");
         std::ifstream in(dir / "replay.out");
         std::string said;
         std::getline(in, said);
-        fmt::print("{}: exit {}, {} rows in {:.2f} s = {:.0f} rows/s wall; {:.2f} s CPU = {:.0f} "
-                   "rows per CPU-second; peak RSS {:.1f} MiB\n  {}\n",
-                   pass, r.status, rows, r.seconds, rows / r.seconds, r.cpu_seconds,
-                   rows / r.cpu_seconds, r.max_rss_kib / 1024.0, said);
+        fmt::print(
+            "{}: exit {}, {} rows in {:.2f} s = {:.0f} rows/s wall; {:.2f} s CPU = {:.0f} "
+            "rows per CPU-second; peak RSS {:.1f} MiB\n  {}\n",
+            pass, r.status, rows, r.seconds, rows / r.seconds, r.cpu_seconds, rows / r.cpu_seconds,
+            r.max_rss_kib / 1024.0, said);
         if (r.status != 0) return 1;
     }
     fmt::print(

@@ -118,12 +118,14 @@ int main(int argc, char** argv) {
         derive_cpu += cpu_seconds() - c;
     }
     fmt::print("evidence leaves: {}\n", evidence ? "yes" : "no");
-    fmt::print("ingest: {} results over {} days in {:.2f} s append + {:.2f} s derive = {:.0f} "
-               "results/s ({:.0f} results/s append only)\n",
-               rows, days, append_s, derive_s, rows / (append_s + derive_s), rows / append_s);
-    fmt::print("ingest CPU: {:.2f} s append + {:.2f} s derive = {:.0f} results per CPU-second "
-               "({:.0f} append only)\n",
-               append_cpu, derive_cpu, rows / (append_cpu + derive_cpu), rows / append_cpu);
+    fmt::print(
+        "ingest: {} results over {} days in {:.2f} s append + {:.2f} s derive = {:.0f} "
+        "results/s ({:.0f} results/s append only)\n",
+        rows, days, append_s, derive_s, rows / (append_s + derive_s), rows / append_s);
+    fmt::print(
+        "ingest CPU: {:.2f} s append + {:.2f} s derive = {:.0f} results per CPU-second "
+        "({:.0f} append only)\n",
+        append_cpu, derive_cpu, rows / (append_cpu + derive_cpu), rows / append_cpu);
 
     // Reports, warm: the first call fills the page cache, then take the median.
     const auto months = config.contract.terms.months();
@@ -143,8 +145,9 @@ int main(int argc, char** argv) {
         for (const auto& m : months) (void)store->month_report(m, now);
         year.push_back(seconds_since(t) * 1000);
     }
-    fmt::print("report: one Service Month {:.3f} ms, whole year (12 months) {:.3f} ms (median of 21)\n",
-               median_ms(one), median_ms(year));
+    fmt::print(
+        "report: one Service Month {:.3f} ms, whole year (12 months) {:.3f} ms (median of 21)\n",
+        median_ms(one), median_ms(year));
 
     if (evidence) {
         auto t = clk::now();
@@ -155,10 +158,11 @@ int main(int argc, char** argv) {
         const auto v = store->evidence().verify();
         const auto verify_s = seconds_since(t);
         const auto verify_cpu = cpu_seconds() - cpu;
-        fmt::print("verify: {} leaves, {} in {:.2f} s wall, {:.2f} CPU-s ({:.0f} leaves per "
-                   "CPU-second); checkpoint {:.3f} s\n",
-                   c.tree_size, v.intact() ? "intact" : "NOT intact", verify_s, verify_cpu,
-                   static_cast<double>(c.tree_size) / verify_cpu, checkpoint_s);
+        fmt::print(
+            "verify: {} leaves, {} in {:.2f} s wall, {:.2f} CPU-s ({:.0f} leaves per "
+            "CPU-second); checkpoint {:.3f} s\n",
+            c.tree_size, v.intact() ? "intact" : "NOT intact", verify_s, verify_cpu,
+            static_cast<double>(c.tree_size) / verify_cpu, checkpoint_s);
     }
 
     store.reset();
@@ -170,13 +174,15 @@ int main(int argc, char** argv) {
     const auto minute_bytes = table_bytes(db, "minute");
     const auto day_bytes = table_bytes(db, "day_count");
     const auto leaf_bytes = table_bytes(db, "evidence_chunk") + table_bytes(db, "evidence_node");
-    fmt::print("disk: {:.1f} bytes per raw result ({} rows), {:.1f} bytes per minute row ({} rows), "
-               "rollup {:.0f} KiB, file {:.1f} MiB\n",
-               raw_bytes / results, results, minute_bytes / minutes, minutes, day_bytes / 1024,
-               std::filesystem::file_size(path) / 1048576.0);
+    fmt::print(
+        "disk: {:.1f} bytes per raw result ({} rows), {:.1f} bytes per minute row ({} rows), "
+        "rollup {:.0f} KiB, file {:.1f} MiB\n",
+        raw_bytes / results, results, minute_bytes / minutes, minutes, day_bytes / 1024,
+        std::filesystem::file_size(path) / 1048576.0);
     if (evidence)
-        fmt::print("evidence: {:.1f} bytes per raw result (evidence_chunk + evidence_node), {:.1f} "
-                   "bytes per result in all\n",
-                   leaf_bytes / results, (raw_bytes + leaf_bytes) / results);
+        fmt::print(
+            "evidence: {:.1f} bytes per raw result (evidence_chunk + evidence_node), {:.1f} "
+            "bytes per result in all\n",
+            leaf_bytes / results, (raw_bytes + leaf_bytes) / results);
     return 0;
 }

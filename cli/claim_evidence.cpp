@@ -29,8 +29,7 @@ ClaimEvidence claim_evidence(const storage::Store& store, const std::vector<Down
     e.checkpoints = log.checkpoints(from, to);
     // The first checkpoint after the month covers its last results.
     const auto after = log.checkpoints(to, std::numeric_limits<sla::EpochMillis>::max());
-    if (!after.empty())
-        e.checkpoints.push_back(after.front());
+    if (!after.empty()) e.checkpoints.push_back(after.front());
     e.proof_at = log.proof_checkpoint();
     if (e.proof_at && !e.proof_at->key_fpr.empty()) {
         e.key_fpr = e.proof_at->key_fpr;
@@ -42,11 +41,9 @@ ClaimEvidence claim_evidence(const storage::Store& store, const std::vector<Down
     std::vector<std::int64_t> ids;
     for (const auto& m : minutes) {
         for (auto& r : log.stored_results(m.minute * 60'000, (m.minute + 1) * 60'000)) {
-            if (r.sample.outcome == sla::Outcome::ok)
-                continue;
+            if (r.sample.outcome == sla::Outcome::ok) continue;
             // Only the probes whose down state made the minute unavailable.
-            if (std::find(m.probes.begin(), m.probes.end(), r.probe) == m.probes.end())
-                continue;
+            if (std::find(m.probes.begin(), m.probes.end(), r.probe) == m.probes.end()) continue;
             ids.push_back(r.id);
             e.calls.push_back({std::move(r), std::nullopt});
         }
@@ -68,8 +65,7 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
         "checkpoints record the tree's size and root hash, signed with Ed25519. The proofs "
         "below let anyone check a cited call against a checkpoint with `openssl` alone "
         "(slawatch docs/evidence.md).\n\n";
-    if (!e.proof_at)
-        return out + "No checkpoint recorded yet: the calls cannot be proven.\n";
+    if (!e.proof_at) return out + "No checkpoint recorded yet: the calls cannot be proven.\n";
     const auto& c = *e.proof_at;
     out += fmt::format("- Proof checkpoint: #{} recorded {}, tree size {}, root `{}`\n", c.id,
                        zone.format_millis(c.time_ms), c.tree_size, ev::to_hex(c.root));
@@ -102,8 +98,7 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
         for (const auto& h : p.path) out += fmt::format("  - `{}`\n", ev::to_hex(h));
     }
     out += fmt::format("\n### Checkpoints covering the month ({})\n\n", e.checkpoints.size());
-    if (e.checkpoints.empty())
-        return out + "None.\n";
+    if (e.checkpoints.empty()) return out + "None.\n";
     out +=
         "| # | recorded | tree size | root | key fingerprint | signature "
         "|\n|---|---|---|---|---|---|\n";

@@ -5,14 +5,14 @@
 #include "alerts/event.hpp"
 #include "alerts/hook.hpp"
 #include "alerts/outbox.hpp"
-#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/first_run.hpp"
 #include "cli/store_cli.hpp"
 
+#include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <fmt/format.h>
 
 #include <iostream>
 
@@ -70,11 +70,13 @@ void run_list(const ListOptions& o) {
                 x["hook"] = d.hook;
                 x["state"] = d.state;
                 x["attempts"] = d.attempts;
-                x["last_error"] = d.last_error.empty() ? json::value(nullptr) : json::value(d.last_error);
+                x["last_error"] =
+                    d.last_error.empty() ? json::value(nullptr) : json::value(d.last_error);
                 x["delivered"] = d.delivered_ms ? json::value(zone.format_millis(*d.delivered_ms))
                                                 : json::value(nullptr);
-                x["next_attempt"] = d.state == "pending" ? json::value(zone.format_millis(d.next_attempt_ms))
-                                                        : json::value(nullptr);
+                x["next_attempt"] = d.state == "pending"
+                                        ? json::value(zone.format_millis(d.next_attempt_ms))
+                                        : json::value(nullptr);
                 deliveries.push_back(std::move(x));
             }
             item["deliveries"] = std::move(deliveries);
@@ -106,8 +108,8 @@ void run_test(const TestOptions& o) {
     const auto it = std::find_if(config.alerts.begin(), config.alerts.end(),
                                  [&](const config::Alert& a) { return a.name == o.name; });
     if (it == config.alerts.end())
-        throw CommandError(exit_usage, fmt::format("{}: no [[alert]] named '{}'",
-                                                   config.file.string(), o.name));
+        throw CommandError(
+            exit_usage, fmt::format("{}: no [[alert]] named '{}'", config.file.string(), o.name));
     const auto now = now_ms();
     auto event = alerts::make_event(
         alerts::EventType::test, fmt::format("test:{}", now), now, config.contract.terms.zone,
@@ -132,8 +134,8 @@ void run_test(const TestOptions& o) {
     io.run();
     if (!result) throw CommandError(exit_failure, "alert " + it->name + ": no result");
     if (!result->delivered)
-        throw CommandError(exit_failure, fmt::format("alert {}: NOT delivered: {}", it->name,
-                                                     result->detail));
+        throw CommandError(exit_failure,
+                           fmt::format("alert {}: NOT delivered: {}", it->name, result->detail));
     std::cout << fmt::format("alert {}: delivered ({})\n", it->name, result->detail);
 }
 
@@ -148,11 +150,13 @@ void register_alerts(CLI::App& app) {
     add_store_options(*l, list->store);
     l->add_option("--limit", list->limit, "How many events, newest first (default 20)")
         ->check(CLI::Range(1, 100000));
-    l->add_option("--format", list->format, "table or json")->check(CLI::IsMember({"table", "json"}));
+    l->add_option("--format", list->format, "table or json")
+        ->check(CLI::IsMember({"table", "json"}));
     l->callback([list] { run_list(*list); });
 
     auto test = std::make_shared<TestOptions>();
-    auto* t = cmd->add_subcommand("test", "Send a test event through one hook now; exit 0 when delivered");
+    auto* t = cmd->add_subcommand("test",
+                                  "Send a test event through one hook now; exit 0 when delivered");
     add_config_option(*t, test->config);
     t->add_option("--name", test->name, "The [[alert]] name")->required();
     t->callback([test] { run_test(*test); });

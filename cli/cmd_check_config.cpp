@@ -2,18 +2,18 @@
 // `slawatch check-config`: validates a config and shows what it means: the term's
 // Service Months with their error budgets and claim windows, and the probes.
 
-#include "cli/first_run.hpp"
+#include "alerts/hook.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
-#include "alerts/hook.hpp"
+#include "cli/first_run.hpp"
 #include "config/config.hpp"
 #include "daemon/checkpointer.hpp"
-#include "storage/evidence_signing.hpp"
 #include "probes/probe.hpp"
-#include "sla/clock.hpp"
 #include "sla/availability.hpp"
 #include "sla/claim_window.hpp"
+#include "sla/clock.hpp"
+#include "storage/evidence_signing.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -35,8 +35,7 @@ struct CheckConfigOptions {
 };
 
 std::string target_of(const config::Probe& p) {
-    if (p.kind == config::ProbeKind::http)
-        return p.http.method + " " + p.http.url;
+    if (p.kind == config::ProbeKind::http) return p.http.method + " " + p.http.url;
     return p.tc.endpoint + " " + p.tc.action;
 }
 

@@ -28,7 +28,7 @@ struct Package {
     sla::MonthReport r;
     sla::Money amount;  // after the 12-month cap
     std::vector<DownMinute> minutes;
-    ClaimEvidence evidence;  // claim_evidence.hpp
+    ClaimEvidence evidence;                       // claim_evidence.hpp
     std::vector<storage::FailureCount> failures;  // R4: why each minute counted
 };
 
@@ -49,8 +49,8 @@ std::string to_markdown(const Package& p) {
     out += fmt::format("- Availability: {} % (standard {} %: {})\n", r.availability_text,
                        c.contract.terms.standard.to_string(), r.standard_met ? "met" : "not met");
     out += fmt::format("- Compensation: {} % of the month's fee {} {} = {} {}\n",
-                       r.compensation_percent, r.fee.to_string(), r.currency,
-                       p.amount.to_string(), r.currency);
+                       r.compensation_percent, r.fee.to_string(), r.currency, p.amount.to_string(),
+                       r.currency);
     out += fmt::format("- Claim window: {} to {} (inclusive)\n\n", sla::format_date(r.claim.opens),
                        sla::format_date(r.claim.deadline));
     out += fmt::format("## Unavailable minutes ({})\n\n", p.minutes.size());
@@ -58,7 +58,9 @@ std::string to_markdown(const Package& p) {
         return out + "None.\n" + failures_markdown(c, p.failures) +
                evidence_markdown(p.evidence, zone);
     }
-    out += "| minute | probes down | sent | probe | outcome | HTTP status | error code | request id |\n";
+    out +=
+        "| minute | probes down | sent | probe | outcome | HTTP status | error code | request id "
+        "|\n";
     out += "|---|---|---|---|---|---|---|---|\n";
     for (const auto& m : p.minutes) {
         std::string probes;
@@ -68,11 +70,10 @@ std::string to_markdown(const Package& p) {
         }
         for (const auto& res : m.results) {
             const auto& s = res.sample;
-            out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                               zone.format_minute(m.minute), probes, zone.format_millis(s.sent_ms),
-                               res.probe, sla::to_string(s.outcome),
-                               s.http_status ? std::to_string(s.http_status) : "", s.error_code,
-                               s.request_id);
+            out += fmt::format(
+                "| {} | {} | {} | {} | {} | {} | {} | {} |\n", zone.format_minute(m.minute), probes,
+                zone.format_millis(s.sent_ms), res.probe, sla::to_string(s.outcome),
+                s.http_status ? std::to_string(s.http_status) : "", s.error_code, s.request_id);
         }
     }
     return out + failures_markdown(c, p.failures) + evidence_markdown(p.evidence, zone);
@@ -90,34 +91,38 @@ std::string to_json(const Package& p) {
         for (const auto& res : m.results) {
             const auto& s = res.sample;
             evidence += fmt::format(
-                "{}\n      {{\"sent\": \"{}\", \"probe\": {}, \"outcome\": \"{}\", \"http_status\": "
+                "{}\n      {{\"sent\": \"{}\", \"probe\": {}, \"outcome\": \"{}\", "
+                "\"http_status\": "
                 "{}, \"error_code\": {}, \"request_id\": {}}}",
                 evidence.empty() ? "" : ",", zone.format_millis(s.sent_ms), json_quote(res.probe),
                 sla::to_string(s.outcome), s.http_status ? std::to_string(s.http_status) : "null",
                 s.error_code.empty() ? "null" : json_quote(s.error_code),
                 s.request_id.empty() ? "null" : json_quote(s.request_id));
         }
-        minutes += fmt::format("{}\n    {{\"minute\": \"{}\", \"probes\": [{}], \"evidence\": [{}\n    ]}}",
-                               minutes.empty() ? "" : ",", zone.format_minute(m.minute), probes,
-                               evidence);
+        minutes += fmt::format(
+            "{}\n    {{\"minute\": \"{}\", \"probes\": [{}], \"evidence\": [{}\n    ]}}",
+            minutes.empty() ? "" : ",", zone.format_minute(m.minute), probes, evidence);
     }
     return fmt::format(
         "{{\n  \"contract\": {},\n  \"user_id\": {},\n  \"order_id\": {},\n"
-        "  \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": \"{}\", \"days\": {}}},\n"
+        "  \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": \"{}\", \"days\": "
+        "{}}},\n"
         "  \"complete\": {},\n  \"total_minutes\": {},\n  \"unavailable_minutes\": {},\n"
-        "  \"excluded_minutes\": {{\"maintenance\": {}, \"local_network\": {}, \"customer\": {}}},\n"
+        "  \"excluded_minutes\": {{\"maintenance\": {}, \"local_network\": {}, \"customer\": "
+        "{}}},\n"
         "  \"unknown_minutes\": {},\n  \"availability_percent\": {},\n  \"standard_met\": {},\n"
-        "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"fee\": \"{}\", \"currency\": {}}},\n"
+        "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"fee\": \"{}\", \"currency\": "
+        "{}}},\n"
         "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
         "  \"unavailable\": [{}\n  ],\n  \"failures_by_code\": {},\n  \"evidence\": {}\n}}\n",
-        json_quote(c.contract.name), json_quote(c.contract.user_id), json_quote(c.contract.order_id),
-        r.month.index, sla::format_date(r.month.first), sla::format_date(r.month.last),
-        r.month.days(), r.complete ? "true" : "false", r.total_minutes, r.unavailable,
-        r.maintenance, r.local_network, r.customer, r.unknown, r.availability_text,
-        r.standard_met ? "true" : "false", r.compensation_percent, p.amount.to_string(),
-        r.fee.to_string(), json_quote(r.currency), sla::format_date(r.claim.opens),
-        sla::format_date(r.claim.deadline), minutes, failures_json(c, p.failures),
-        evidence_json(p.evidence, zone));
+        json_quote(c.contract.name), json_quote(c.contract.user_id),
+        json_quote(c.contract.order_id), r.month.index, sla::format_date(r.month.first),
+        sla::format_date(r.month.last), r.month.days(), r.complete ? "true" : "false",
+        r.total_minutes, r.unavailable, r.maintenance, r.local_network, r.customer, r.unknown,
+        r.availability_text, r.standard_met ? "true" : "false", r.compensation_percent,
+        p.amount.to_string(), r.fee.to_string(), json_quote(r.currency),
+        sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline), minutes,
+        failures_json(c, p.failures), evidence_json(p.evidence, zone));
 }
 
 void run_claim(const ClaimOptions& o) {
@@ -136,16 +141,18 @@ void run_claim(const ClaimOptions& o) {
     const auto now = now_ms();
     try {
         const auto from = zone.start_of_day(month.first);
-        const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)),
-                                 sla::minute_of_ms(now));
-        Package p{config, store->month_report(month, now),
+        const auto to =
+            std::min(zone.start_of_day(sla::add_days(month.last, 1)), sla::minute_of_ms(now));
+        Package p{config,
+                  store->month_report(month, now),
                   capped_compensation(*store, config, month, now),
-                  down_minutes(*store, from, to), {}, store->failures_by_code(from, to)};
+                  down_minutes(*store, from, to),
+                  {},
+                  store->failures_by_code(from, to)};
         p.evidence = claim_evidence(*store, p.minutes, from * 60'000,
                                     zone.start_of_day(sla::add_days(month.last, 1)) * 60'000);
         if (o.format == "html") {
-            write_output(html::claim_page({config, p.r, p.amount, p.minutes, p.evidence,
-                                           p.failures,
+            write_output(html::claim_page({config, p.r, p.amount, p.minutes, p.evidence, p.failures,
                                            html::month_minutes(*store, zone, month, now)}),
                          o.output);
         } else {

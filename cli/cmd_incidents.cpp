@@ -69,8 +69,8 @@ void run_incidents(const IncidentsOptions& o) {
                 for (const auto& [name, n] : counts) {
                     c += fmt::format("{}{}: {}", c.empty() ? "" : ", ", json_quote(name), n);
                 }
-                outcomes += fmt::format("{}{}: {{{}}}", outcomes.empty() ? "" : ", ",
-                                        json_quote(probe), c);
+                outcomes +=
+                    fmt::format("{}{}: {{{}}}", outcomes.empty() ? "" : ", ", json_quote(probe), c);
             }
             out += fmt::format(
                 "{}\n  {{\"start\": \"{}\", \"end\": \"{}\", \"duration_minutes\": {}, "

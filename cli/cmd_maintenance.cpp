@@ -77,11 +77,12 @@ void run_list(const MaintenanceOptions& o) {
         for (const auto& r : records) add(std::to_string(r.id), r.window, "database");
         out += first ? "]\n" : "\n]\n";
     } else {
-        out = "id      start                      end                        announced"
-              "                  reason\n";
+        out =
+            "id      start                      end                        announced"
+            "                  reason\n";
         auto add = [&](std::string id, const sla::MaintenanceWindow& w) {
-            out += fmt::format("{:<7} {:<26} {:<26} {:<26} {}{}\n", id, fmt_s(w.start), fmt_s(w.end),
-                               fmt_s(w.announced), w.reason,
+            out += fmt::format("{:<7} {:<26} {:<26} {:<26} {}{}\n", id, fmt_s(w.start),
+                               fmt_s(w.end), fmt_s(w.announced), w.reason,
                                w.announced_in_advance() ? "" : " [unannounced: not excluded]");
         };
         for (const auto& w : config.maintenance) add("config", w);

@@ -22,7 +22,9 @@ struct MinutesOptions {
 };
 
 // The first minute starting at or after `ms`.
-sla::EpochMinute minute_at_or_after(sla::EpochMillis ms) { return sla::minute_of_ms(ms + 59'999); }
+sla::EpochMinute minute_at_or_after(sla::EpochMillis ms) {
+    return sla::minute_of_ms(ms + 59'999);
+}
 
 void run_minutes(const MinutesOptions& o) {
     const auto config = load_config(o.store.config);
@@ -43,8 +45,8 @@ void run_minutes(const MinutesOptions& o) {
     auto store = open_store_for_figures(config, o.store);
     std::vector<storage::MinuteRow> stored;
     try {
-        stored = store->minutes(from, to, o.probe.empty() ? std::nullopt
-                                                          : std::optional<std::string>(o.probe));
+        stored = store->minutes(
+            from, to, o.probe.empty() ? std::nullopt : std::optional<std::string>(o.probe));
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
@@ -62,7 +64,8 @@ void run_minutes(const MinutesOptions& o) {
             if (auto it = by_key.find({m, name}); it != by_key.end()) row = *it->second;
             if (json) {
                 out += fmt::format(
-                    "{}\n  {{\"minute\": \"{}\", \"probe\": {}, \"state\": \"{}\", \"samples\": {}, "
+                    "{}\n  {{\"minute\": \"{}\", \"probe\": {}, \"state\": \"{}\", \"samples\": "
+                    "{}, "
                     "\"failures\": {}}}",
                     first ? "" : ",", zone.format_minute(m), json_quote(name),
                     sla::to_string(row.state), row.samples, row.failures);

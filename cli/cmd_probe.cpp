@@ -2,9 +2,9 @@
 // `slawatch probe`: runs one configured probe once, now, and shows what it saw:
 // the first thing an operator runs after editing a probe.
 
-#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/first_run.hpp"
 #include "config/config.hpp"
 #include "probes/probe.hpp"
 
@@ -30,8 +30,7 @@ struct ProbeOptions {
 
 // Microseconds -> milliseconds; nullopt for a phase not reached (-1).
 std::optional<double> phase_ms(std::int32_t us) {
-    if (us < 0)
-        return std::nullopt;
+    if (us < 0) return std::nullopt;
     return static_cast<double>(us) / 1000.0;
 }
 
@@ -62,8 +61,7 @@ void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out)
     out << fmt::format("tls          {}\n", phase_text(s.phases.tls_us));
     out << fmt::format("first byte   {}\n", phase_text(s.phases.first_byte_us));
     out << fmt::format("total        {}\n", phase_text(s.phases.total_us));
-    if (!s.detail.empty())
-        out << fmt::format("detail       {}\n", s.detail);
+    if (!s.detail.empty()) out << fmt::format("detail       {}\n", s.detail);
 }
 
 // Written by hand so that timings print as fixed decimals, not 1.25E-1.
@@ -107,16 +105,14 @@ void run_probe(const ProbeOptions& opt) {
     std::optional<sla::Sample> sample;
     probe->run([&](sla::Sample s) { sample = std::move(s); });
     io.run();  // ends by the probe's own deadline
-    if (!sample)
-        throw CommandError(exit_failure, "slawatch: the probe ended without a result");
+    if (!sample) throw CommandError(exit_failure, "slawatch: the probe ended without a result");
 
     if (opt.format == "json")
         print_json(*settings, *sample, std::cout);
     else
         print_text(*settings, *sample, std::cout);
     std::cout.flush();
-    if (sample->outcome != sla::Outcome::ok)
-        throw CommandError(exit_failure, "");
+    if (sample->outcome != sla::Outcome::ok) throw CommandError(exit_failure, "");
 }
 
 }  // namespace

@@ -37,8 +37,8 @@ void run_rederive(const StoreOptions& o) {
     }
     const auto& zone = config.contract.terms.zone;
     std::cout << fmt::format("re-derived the minutes {} to {} under {}\n",
-                             zone.format_minute(range->first),
-                             zone.format_minute(range->second), config.file.string());
+                             zone.format_minute(range->first), zone.format_minute(range->second),
+                             config.file.string());
 }
 
 }  // namespace
@@ -48,8 +48,9 @@ void register_rederive(CLI::App& app) {
     auto* cmd = app.add_subcommand(
         "rederive", "Re-derive the stored minutes under the config after it changed");
     add_store_options(*cmd, *options);
-    cmd->footer("Takes the writer lock: refused (exit 1) while the daemon runs; the daemon "
-                "re-derives on its own at start and on SIGHUP.");
+    cmd->footer(
+        "Takes the writer lock: refused (exit 1) while the daemon runs; the daemon "
+        "re-derives on its own at start and on SIGHUP.");
     cmd->callback([options] { run_rederive(*options); });
 }
 

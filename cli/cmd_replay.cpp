@@ -11,11 +11,11 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <map>
-#include <unistd.h>
 
 namespace slawatch::cli {
 namespace {
@@ -36,7 +36,9 @@ constexpr std::size_t max_conflicts_named = 10;
 class Progress {
 public:
     explicit Progress(std::uint64_t total_bytes)
-        : tty_(::isatty(STDERR_FILENO) == 1), total_(total_bytes), start_(clock::now()),
+        : tty_(::isatty(STDERR_FILENO) == 1),
+          total_(total_bytes),
+          start_(clock::now()),
           last_(start_) {}
 
     void update(std::int64_t rows, std::uint64_t bytes) {
@@ -50,8 +52,8 @@ public:
         if (bytes > 0 && total_ >= bytes) {
             eta = fmt::format("{:.0f} s", s * static_cast<double>(total_ - bytes) / bytes);
         }
-        std::fprintf(stderr, "\r%lld rows, %.0f rows/s, ETA %s\033[K",
-                     static_cast<long long>(rows), rate, eta.c_str());
+        std::fprintf(stderr, "\r%lld rows, %.0f rows/s, ETA %s\033[K", static_cast<long long>(rows),
+                     rate, eta.c_str());
         shown_ = true;
     }
 
@@ -124,9 +126,9 @@ std::string conflict_message(const std::string& file, const config::Config& conf
     const auto& zone = config.contract.terms.zone;
     std::string out;
     for (const auto& c : named) {
-        const auto what = fmt::format("{}:{}: {} at {}: {}", file, c.line, c.row.probe,
-                                      zone.format_millis(c.row.sample.sent_ms),
-                                      describe(c.row.sample));
+        const auto what =
+            fmt::format("{}:{}: {} at {}: {}", file, c.line, c.row.probe,
+                        zone.format_millis(c.row.sample.sent_ms), describe(c.row.sample));
         if (c.earlier_line != 0) {
             out += fmt::format("{} conflicts with line {}: {}\n", what, c.earlier_line,
                                describe(c.earlier.sample));
@@ -176,8 +178,7 @@ void run_replay(const ReplayOptions& o) {
 
     const auto& terms = config.contract.terms;
     const sla::EpochMillis term_from = terms.zone.start_of_day(terms.start) * 60'000;
-    const sla::EpochMillis term_to =
-        terms.zone.start_of_day(sla::add_days(terms.end, 1)) * 60'000;
+    const sla::EpochMillis term_to = terms.zone.start_of_day(sla::add_days(terms.end, 1)) * 60'000;
     const auto signer = load_signer(config);  // evidence: a bad key fails before importing
     const auto lock = acquire_writer_lock(config, o.store, "slawatch replay");
     auto store = open_store(config, o.store, storage::OpenMode::read_write);

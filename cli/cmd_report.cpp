@@ -3,8 +3,8 @@
 // or a self-contained HTML page (html_month.hpp).
 
 #include "cli/commands.hpp"
-#include "cli/exit_codes.hpp"
 #include "cli/evidence.hpp"
+#include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
 #include "cli/html_month.hpp"
 #include "cli/store_cli.hpp"
@@ -26,7 +26,7 @@ struct ReportOptions {
 struct Figures {
     const config::Config& config;
     sla::MonthReport r;
-    sla::Money capped;  // R9 after the 12-month cap
+    sla::Money capped;                            // R9 after the 12-month cap
     std::vector<storage::FailureCount> failures;  // R4: why each minute counted
 };
 
@@ -49,13 +49,15 @@ std::string to_json(const Figures& f) {
     return fmt::format(
         "{{\n"
         "  \"contract\": {},\n"
-        "  \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": \"{}\", \"days\": {}}},\n"
+        "  \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": \"{}\", \"days\": "
+        "{}}},\n"
         "  \"total_minutes\": {},\n"
         "  \"elapsed_minutes\": {},\n"
         "  \"complete\": {},\n"
         "  \"up_minutes\": {},\n"
         "  \"unavailable_minutes\": {},\n"
-        "  \"excluded_minutes\": {{\"maintenance\": {}, \"local_network\": {}, \"customer\": {}}},\n"
+        "  \"excluded_minutes\": {{\"maintenance\": {}, \"local_network\": {}, \"customer\": "
+        "{}}},\n"
         "  \"unknown_minutes\": {},\n"
         "  \"availability_percent\": {},\n"
         "  \"standard_percent\": {},\n"
@@ -71,13 +73,12 @@ std::string to_json(const Figures& f) {
         json_quote(f.config.contract.name), m.index, sla::format_date(m.first),
         sla::format_date(m.last), m.days(), r.total_minutes, r.elapsed_minutes,
         r.complete ? "true" : "false", r.up, r.unavailable, r.maintenance, r.local_network,
-        r.customer, r.unknown, r.availability_text,
-        f.config.contract.terms.standard.to_string(), r.standard_met ? "true" : "false",
-        r.budget_minutes, r.unavailable, r.budget_left, r.projected ? "true" : "false",
-        r.projected_unavailable, r.projected_percent, r.compensation_percent, f.capped.to_string(),
-        r.compensation.to_string(), r.fee.to_string(), json_quote(r.currency),
-        sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline), probes,
-        failures_json(f.config, f.failures));
+        r.customer, r.unknown, r.availability_text, f.config.contract.terms.standard.to_string(),
+        r.standard_met ? "true" : "false", r.budget_minutes, r.unavailable, r.budget_left,
+        r.projected ? "true" : "false", r.projected_unavailable, r.projected_percent,
+        r.compensation_percent, f.capped.to_string(), r.compensation.to_string(), r.fee.to_string(),
+        json_quote(r.currency), sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline),
+        probes, failures_json(f.config, f.failures));
 }
 
 std::string to_csv(const Figures& f) {
@@ -124,13 +125,12 @@ std::string to_table(const Figures& f) {
     out += "\n  probe                 role      down   up      unknown  excluded\n";
     for (const auto& p : r.probes) {
         const auto* probe = f.config.find_probe(p.name);
-        out += fmt::format("  {:<21} {:<9} {:<6} {:<7} {:<8} {}\n", p.name,
-                           probe ? config::to_string(probe->role) : "",
-                           p.counts[sla::MinuteState::down], p.counts[sla::MinuteState::up],
-                           p.counts[sla::MinuteState::unknown],
-                           p.counts[sla::MinuteState::maintenance] +
-                               p.counts[sla::MinuteState::local_network] +
-                               p.counts[sla::MinuteState::customer]);
+        out += fmt::format(
+            "  {:<21} {:<9} {:<6} {:<7} {:<8} {}\n", p.name,
+            probe ? config::to_string(probe->role) : "", p.counts[sla::MinuteState::down],
+            p.counts[sla::MinuteState::up], p.counts[sla::MinuteState::unknown],
+            p.counts[sla::MinuteState::maintenance] + p.counts[sla::MinuteState::local_network] +
+                p.counts[sla::MinuteState::customer]);
     }
     return out + failures_text(f.config, f.failures);
 }
@@ -151,8 +151,8 @@ void run_report(const ReportOptions& o) {
         } else if (o.format == "html") {
             // The same figures, plus the month's minutes and incidents to draw.
             const auto from = zone.start_of_day(month.first);
-            const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)),
-                                     sla::minute_of_ms(now));
+            const auto to =
+                std::min(zone.start_of_day(sla::add_days(month.last, 1)), sla::minute_of_ms(now));
             std::cout << html::month_page({config, f.r, f.capped, f.failures,
                                            html::month_minutes(*store, zone, month, now),
                                            incidents(down_minutes(*store, from, to))});
@@ -170,8 +170,9 @@ void run_report(const ReportOptions& o) {
 
 void register_report(CLI::App& app) {
     auto options = std::make_shared<ReportOptions>();
-    auto* cmd = app.add_subcommand("report", "Figures of one Service Month: availability, "
-                                             "compensation, claim window");
+    auto* cmd = app.add_subcommand("report",
+                                   "Figures of one Service Month: availability, "
+                                   "compensation, claim window");
     add_store_options(*cmd, options->store);
     cmd->add_option("--month", options->month, "Calendar month YYYY-MM (contract time zone)")
         ->required();

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // slawatch run: the daemon (docs/architecture.md, "Modules").
 
-#include "cli/first_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/first_run.hpp"
 #include "config/config.hpp"
 #include "daemon/daemon.hpp"
 #include "daemon/logging.hpp"
@@ -39,8 +39,7 @@ void run_daemon(const RunOptions& o) {
     }
     daemon::Options options;
     options.version = SLAWATCH_VERSION;
-    options.db_path = o.db.empty() ? loaded.config->storage.path
-                                   : std::filesystem::absolute(o.db);
+    options.db_path = o.db.empty() ? loaded.config->storage.path : std::filesystem::absolute(o.db);
     if (!o.db.empty()) loaded.config->storage.path = options.db_path;
 
     daemon::setup_logging(format);

@@ -28,8 +28,7 @@ std::optional<std::string> finalizing_warning(std::optional<sla::EpochMinute> fi
     const std::string daemon =
         holder ? fmt::format("{} (PID {}) holds the database", holder->role, holder->pid)
                : std::string("no `slawatch run` holds the database");
-    if (!finalized_until)
-        return fmt::format("no minute has been finalized yet; {}", daemon);
+    if (!finalized_until) return fmt::format("no minute has been finalized yet; {}", daemon);
     return fmt::format("the monitor has not finalized a minute for {} minutes; {}",
                        current - *finalized_until, daemon);
 }
@@ -65,10 +64,11 @@ void run_status(const StatusOptions& o) {
     }
     const auto last_final = finalized ? terms.zone.format_minute(*finalized - 1) : std::string();
     const auto stalled = finalizing_warning(finalized, now, db_path(config, o.store));
-    const auto coverage = r.elapsed_minutes > 0
-                              ? fmt::format("{:.2f}", 100.0 * static_cast<double>(r.elapsed_minutes - r.unknown) /
-                                                          static_cast<double>(r.elapsed_minutes))
-                              : std::string("100.00");
+    const auto coverage =
+        r.elapsed_minutes > 0
+            ? fmt::format("{:.2f}", 100.0 * static_cast<double>(r.elapsed_minutes - r.unknown) /
+                                        static_cast<double>(r.elapsed_minutes))
+            : std::string("100.00");
     if (o.format == "json") {
         std::cout << fmt::format(
             "{{\"contract\": {}, \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": "
@@ -82,11 +82,10 @@ void run_status(const StatusOptions& o) {
             json_quote(config.contract.name), month->index, sla::format_date(month->first),
             sla::format_date(month->last), month->days(), r.total_minutes, r.elapsed_minutes,
             r.unavailable, r.maintenance, r.local_network, r.customer, r.unknown, coverage,
-            r.availability_text, r.standard_met ? "true" : "false", r.budget_minutes,
-            r.unavailable, r.budget_left, r.projected ? "true" : "false", r.projected_unavailable,
-            r.projected_percent,
-            finalized ? json_quote(last_final) : "null", stalled ? "false" : "true",
-            stalled ? json_quote(*stalled) : "null");
+            r.availability_text, r.standard_met ? "true" : "false", r.budget_minutes, r.unavailable,
+            r.budget_left, r.projected ? "true" : "false", r.projected_unavailable,
+            r.projected_percent, finalized ? json_quote(last_final) : "null",
+            stalled ? "false" : "true", stalled ? json_quote(*stalled) : "null");
         return;
     }
     std::string out;

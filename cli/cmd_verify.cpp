@@ -55,8 +55,7 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
         r.results, r.tree_size, r.pruned);
     out += fmt::format("  checkpoints: {} ({} signed); roots recomputed: {}\n", r.checkpoints,
                        r.signed_checkpoints, r.checked_roots);
-    if (r.latest)
-        out += "  latest checkpoint: " + checkpoint_text(*r.latest, zone) + "\n";
+    if (r.latest) out += "  latest checkpoint: " + checkpoint_text(*r.latest, zone) + "\n";
     for (const auto& fpr : r.key_fprs)
         out += fmt::format("  signing key: {}{}\n", fpr,
                            !configured          ? ""
@@ -65,8 +64,7 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
     if (configured && r.checkpoints > 0 &&
         std::find(r.key_fprs.begin(), r.key_fprs.end(), *configured) == r.key_fprs.end())
         out += fmt::format("  the configured key {} signed no checkpoint yet\n", *configured);
-    if (r.intact())
-        return out + "intact: every result, checkpoint and signature matches\n";
+    if (r.intact()) return out + "intact: every result, checkpoint and signature matches\n";
     out += fmt::format("TAMPERED: {} problem{}\n", r.problems.size(),
                        r.problems.size() == 1 ? "" : "s");
     for (const auto& p : r.problems) out += "  - " + p.message + "\n";
@@ -100,8 +98,7 @@ void run_verify(const VerifyOptions& o) {
     // The configured key only labels fingerprints: verify needs no private key.
     std::optional<std::string> configured;
     try {
-        if (auto signer = load_signer(config))
-            configured = signer->fingerprint();
+        if (auto signer = load_signer(config)) configured = signer->fingerprint();
     } catch (const CommandError& e) {
         std::cerr << "note: " << e.what() << " (signatures are still checked)\n";
     }

@@ -25,7 +25,8 @@ std::vector<DownMinute> down_minutes(const storage::Store& store, sla::EpochMinu
         for (const auto& row : store.minutes(run_from, run_to, std::nullopt)) {
             if (row.probe != "service" && row.state == sla::MinuteState::down) {
                 down.insert({row.minute, row.probe});
-                out[i + static_cast<std::size_t>(row.minute - run_from)].probes.push_back(row.probe);
+                out[i + static_cast<std::size_t>(row.minute - run_from)].probes.push_back(
+                    row.probe);
             }
         }
         for (auto& r : store.results(run_from * 60'000, run_to * 60'000)) {
@@ -42,7 +43,8 @@ std::vector<DownMinute> down_minutes(const storage::Store& store, sla::EpochMinu
 std::vector<Incident> incidents(std::vector<DownMinute> minutes) {
     std::vector<Incident> out;
     for (auto& m : minutes) {
-        if (out.empty() || out.back().end != m.minute) out.push_back({m.minute, m.minute, {}, {}, {}});
+        if (out.empty() || out.back().end != m.minute)
+            out.push_back({m.minute, m.minute, {}, {}, {}});
         auto& inc = out.back();
         inc.end = m.minute + 1;
         for (const auto& p : m.probes) {
@@ -50,7 +52,8 @@ std::vector<Incident> incidents(std::vector<DownMinute> minutes) {
                 inc.probes.push_back(p);
             }
         }
-        for (const auto& r : m.results) ++inc.outcomes[r.probe][std::string(sla::to_string(r.sample.outcome))];
+        for (const auto& r : m.results)
+            ++inc.outcomes[r.probe][std::string(sla::to_string(r.sample.outcome))];
         inc.minutes.push_back(std::move(m));
     }
     return out;

@@ -10,8 +10,7 @@ namespace slawatch::cli {
 
 std::optional<storage::evidence::Signer> load_signer(const config::Config& config) {
     const auto path = storage::evidence::signing_key_path(config.evidence.signing_key_file);
-    if (!path)
-        return std::nullopt;
+    if (!path) return std::nullopt;
     try {
         return storage::evidence::Signer::from_pem_file(*path);
     } catch (const storage::evidence::KeyError& e) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Exit codes of every command (docs/interface.md): 0 ok, 1 runtime failure, 2 bad usage/config/input.
+// Exit codes of every command (docs/interface.md): 0 ok, 1 runtime failure, 2 bad
+// usage/config/input.
 
 #include <stdexcept>
 #include <string>

@@ -43,8 +43,7 @@ std::string_view class_name(sla::Outcome o) {
 std::string failures_text(const config::Config& config,
                           const std::vector<storage::FailureCount>& rows) {
     std::string out = "\n  failures by error code (why each minute counted)\n";
-    if (rows.empty())
-        return out + "  none\n";
+    if (rows.empty()) return out + "  none\n";
     out += fmt::format("  {:<21} {:<14} {:<44} {:<9} {:<6} {:>8} {:>7} {:>5}\n", "probe", "outcome",
                        "error code", "class", "SLA", "failures", "minutes", "down");
     for (const auto& f : rows) {
@@ -52,8 +51,7 @@ std::string failures_text(const config::Config& config,
         out += fmt::format("  {:<21} {:<14} {:<44} {:<9} {:<6} {:>8} {:>7} {:>5}\n", f.probe,
                            sla::to_string(f.outcome), f.error_code.empty() ? "-" : f.error_code,
                            w.who, w.clause, f.failures, f.minutes, f.down_minutes);
-        if (!w.reason.empty())
-            out += fmt::format("      moved by [attribution]: {}\n", w.reason);
+        if (!w.reason.empty()) out += fmt::format("      moved by [attribution]: {}\n", w.reason);
     }
     return out;
 }
@@ -61,8 +59,7 @@ std::string failures_text(const config::Config& config,
 std::string failures_markdown(const config::Config& config,
                               const std::vector<storage::FailureCount>& rows) {
     std::string out = "\n## Failures by error code\n\n";
-    if (rows.empty())
-        return out + "None.\n";
+    if (rows.empty()) return out + "None.\n";
     out +=
         "| probe | outcome | error code | attributed to | SLA clause | failures | minutes | "
         "down minutes | note |\n|---|---|---|---|---|---|---|---|---|\n";
@@ -110,10 +107,8 @@ std::string failures_json(const config::Config& config,
                               {"minutes", f.minutes},
                               {"down_minutes", f.down_minutes},
                               {"customer_minutes", f.customer_minutes}};
-        if (!f.error_code.empty())
-            o["error_code"] = f.error_code;
-        if (!w.reason.empty())
-            o["override_reason"] = w.reason;
+        if (!f.error_code.empty()) o["error_code"] = f.error_code;
+        if (!w.reason.empty()) o["override_reason"] = w.reason;
         out.push_back(std::move(o));
     }
     return boost::json::serialize(out);
@@ -143,12 +138,9 @@ boost::json::object attribution_json(const config::Config& config) {
         const auto a = r.family ? sla::CodeAttribution{r.outcome, r.clause, r.code, {}, false}
                                 : sla::attribute_code(r.code, config.attribution);
         boost::json::array lists;
-        if (r.lists & sla::list_tcmpp)
-            lists.emplace_back("tcmpp");
-        if (r.lists & sla::list_tcsas)
-            lists.emplace_back("tcsas");
-        if (r.lists & sla::list_common)
-            lists.emplace_back("common");
+        if (r.lists & sla::list_tcmpp) lists.emplace_back("tcmpp");
+        if (r.lists & sla::list_tcsas) lists.emplace_back("tcsas");
+        if (r.lists & sla::list_common) lists.emplace_back("common");
         rules.push_back(boost::json::object{{"code", r.code},
                                             {"family", r.family},
                                             {"outcome", sla::to_string(a.outcome)},

@@ -9,8 +9,7 @@
 namespace slawatch::cli {
 
 CLI::Option* add_config_option(CLI::App& cmd, std::string& config) {
-    if (config.empty())
-        config = default_config_path;
+    if (config.empty()) config = default_config_path;
     return cmd
         .add_option("-c,--config", config,
                     fmt::format("Config file (TOML); default ${}, else {}", config_env,
@@ -64,21 +63,17 @@ std::vector<std::string> long_options(const CLI::App& app) {
 bool has_long_option(const CLI::App& app, std::string_view name) {
     for (const CLI::Option* o : app.get_options())
         for (const auto& n : o->get_lnames())
-            if ("--" + n == name)
-                return true;
+            if ("--" + n == name) return true;
     return false;
 }
 
 bool takes_value(const CLI::App& app, std::string_view arg) {
     for (const CLI::Option* o : app.get_options()) {
-        if (o->get_expected_min() == 0)
-            continue;
+        if (o->get_expected_min() == 0) continue;
         for (const auto& n : o->get_lnames())
-            if ("--" + n == arg)
-                return true;
+            if ("--" + n == arg) return true;
         for (const auto& n : o->get_snames())
-            if ("-" + n == arg)
-                return true;
+            if ("-" + n == arg) return true;
     }
     return false;
 }
@@ -89,13 +84,11 @@ std::optional<std::string> suggestion(const CLI::App& app, int argc, const char*
     const CLI::App* current = &app;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
-        if (arg == "--")
-            break;
+        if (arg == "--") break;
         if (arg.starts_with("--")) {
             const auto name = arg.substr(0, arg.find('='));
             if (has_long_option(*current, name) || has_long_option(app, name)) {
-                if (arg.find('=') == std::string_view::npos && takes_value(*current, name))
-                    ++i;
+                if (arg.find('=') == std::string_view::npos && takes_value(*current, name)) ++i;
                 continue;
             }
             if (auto n = nearest(name, long_options(*current)))
@@ -103,8 +96,7 @@ std::optional<std::string> suggestion(const CLI::App& app, int argc, const char*
             return std::nullopt;
         }
         if (arg.starts_with("-")) {
-            if (arg.size() == 2 && takes_value(*current, arg))
-                ++i;
+            if (arg.size() == 2 && takes_value(*current, arg)) ++i;
             continue;
         }
         // A word: the next subcommand, or a positional argument.
@@ -130,8 +122,7 @@ std::string without_source_locations(std::string_view text) {
     std::string out;
     while (!text.empty()) {
         const auto open = text.find(" [");
-        if (open == std::string_view::npos)
-            break;
+        if (open == std::string_view::npos) break;
         const auto close = text.find(']', open);
         const auto at = text.find(" at ", open);
         // Only "[category:number at file...]": other brackets are the message's own.

@@ -13,8 +13,7 @@ namespace slawatch::cli::html {
 namespace {
 
 std::string minutes_table(const std::vector<DownMinute>& minutes, const sla::TimeZone& zone) {
-    if (minutes.empty())
-        return "<p>None.</p>\n";
+    if (minutes.empty()) return "<p>None.</p>\n";
     std::string out =
         "<table class=\"minutes\">\n<thead><tr><th>minute</th><th>probes down</th><th>sent</th>"
         "<th>probe</th><th>outcome</th><th class=\"num\">HTTP status</th><th>error code</th>"

@@ -33,8 +33,7 @@ std::string clock(const sla::TimeZone& zone, sla::EpochMinute m) {
 std::string day_label(const Counts& c) {
     std::string out;
     for (int s = 0; s <= future_state; ++s) {
-        if (c[static_cast<std::size_t>(s)] == 0)
-            continue;
+        if (c[static_cast<std::size_t>(s)] == 0) continue;
         out += fmt::format("{}{} {}", out.empty() ? "" : ", ",
                            thousands(c[static_cast<std::size_t>(s)]), state_label(s));
     }
@@ -58,12 +57,10 @@ std::vector<DayMinutes> month_minutes(const storage::Store& store, const sla::Ti
         }
         days.push_back(std::move(day));
     }
-    if (days.empty())
-        return days;
+    if (days.empty()) return days;
     const auto from = days.front().start;
     const auto to = std::min(zone.start_of_day(sla::add_days(month.last, 1)), now_minute);
-    if (to <= from)
-        return days;
+    if (to <= from) return days;
     // One query for the month; rows are ordered by minute.
     std::size_t i = 0;
     for (const auto& row : store.minutes(from, to, std::string("service"))) {

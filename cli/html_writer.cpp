@@ -164,8 +164,7 @@ std::string thousands(std::int64_t n) {
     const auto digits = std::to_string(n < 0 ? -n : n);
     std::string out = n < 0 ? "-" : "";
     for (std::size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0)
-            out += ',';
+        if (i && (digits.size() - i) % 3 == 0) out += ',';
         out += digits[i];
     }
     return out;
@@ -225,8 +224,7 @@ std::string incident_table(const std::vector<Incident>& incidents, const sla::Ti
         fmt::format("<p>{} incidents, {} unavailable minutes in all.</p>\n",
                     figure("incident_count", static_cast<std::int64_t>(incidents.size())),
                     figure("incident_minutes", total));
-    if (incidents.empty())
-        return out;
+    if (incidents.empty()) return out;
     out +=
         "<table class=\"incidents\">\n<thead><tr><th>start</th><th>end</th>"
         "<th class=\"num\">minutes</th><th>functions (probes down)</th>"
@@ -241,8 +239,7 @@ std::string incident_table(const std::vector<Incident>& incidents, const sla::Ti
         for (const auto& m : inc.minutes) {
             for (const auto& res : m.results) {
                 const auto& s = res.sample;
-                if (s.outcome == sla::Outcome::ok)
-                    continue;
+                if (s.outcome == sla::Outcome::ok) continue;
                 ++codes[s.error_code.empty() ? std::string(sla::to_string(s.outcome))
                                              : s.error_code];
                 if (!s.request_id.empty() && seen.insert(s.request_id).second) {

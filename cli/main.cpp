@@ -25,8 +25,9 @@ int main(int argc, char** argv) {
         "slawatch"};
     app.require_subcommand(1);
     app.set_version_flag("--version", SLAWATCH_VERSION);
-    app.footer("Exit codes: 0 success, 1 runtime failure, 2 bad usage, config or input.\n"
-               "Run 'slawatch COMMAND --help' for a command's options.");
+    app.footer(
+        "Exit codes: 0 success, 1 runtime failure, 2 bad usage, config or input.\n"
+        "Run 'slawatch COMMAND --help' for a command's options.");
 
     register_check_config(app);
     register_replay(app);

@@ -46,7 +46,9 @@ bool printable_token(std::string_view s, std::size_t max) {
 
 }  // namespace
 
-bool blank(std::string_view line) { return trim(line).empty(); }
+bool blank(std::string_view line) {
+    return trim(line).empty();
+}
 
 LineReader::LineReader(const std::string& file)
     : file_(std::fopen(file.c_str(), "rb")), buffer_(buffer_bytes) {
@@ -172,8 +174,8 @@ void RowParser::row(std::string_view line, storage::ProbeResult& r) {
             fmt::format("expected {} columns, found {}", columns_.size(), fields_.size()));
     }
     if (fields_.size() < min_fields_) {
-        throw BadLine(fmt::format("expected at least {} columns, found {}", min_fields_,
-                                  fields_.size()));
+        throw BadLine(
+            fmt::format("expected at least {} columns, found {}", min_fields_, fields_.size()));
     }
     r.sample.http_status = 0;
     r.sample.error_code.clear();

@@ -35,8 +35,8 @@ config::Config load_config(const std::string& file) {
 std::filesystem::path db_path(const config::Config& config, const StoreOptions& options) {
     if (!options.db.empty()) return options.db;
     if (config.storage.path.empty()) {
-        throw CommandError(exit_usage, config.file.string() +
-                                           ": storage.path is not set; pass --db PATH");
+        throw CommandError(exit_usage,
+                           config.file.string() + ": storage.path is not set; pass --db PATH");
     }
     return config.storage.path;
 }
@@ -55,8 +55,8 @@ std::unique_ptr<storage::Store> open_store(const config::Config& config,
 void require_database(const std::filesystem::path& path) {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) {
-        throw CommandError(exit_usage, fmt::format("slawatch: no evidence database at {}",
-                                                   path.string()));
+        throw CommandError(exit_usage,
+                           fmt::format("slawatch: no evidence database at {}", path.string()));
     }
 }
 
@@ -65,12 +65,12 @@ storage::WriterLock acquire_writer_lock(const config::Config& config, const Stor
     try {
         return storage::WriterLock::acquire(db_path(config, options), role);
     } catch (const storage::WriterLockBusy& e) {
-        throw CommandError(exit_failure,
-                           fmt::format("slawatch: {}; only one process may write it at a time{}",
-                                       e.what(),
-                                       e.holder.role == "slawatch run"
-                                           ? " (stop the daemon first, or let it do the work)"
-                                           : ""));
+        throw CommandError(
+            exit_failure,
+            fmt::format("slawatch: {}; only one process may write it at a time{}", e.what(),
+                        e.holder.role == "slawatch run"
+                            ? " (stop the daemon first, or let it do the work)"
+                            : ""));
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
@@ -89,13 +89,15 @@ namespace {
 std::string stale_message(const config::Config& config, const std::filesystem::path& db,
                           bool outdated) {
     if (outdated) {
-        return fmt::format("slawatch: {} has an older schema and must be migrated before figures "
-                           "are printed from it.\n",
-                           db.string());
+        return fmt::format(
+            "slawatch: {} has an older schema and must be migrated before figures "
+            "are printed from it.\n",
+            db.string());
     }
-    return fmt::format("slawatch: the minutes in {} were derived under another configuration "
-                       "than {}; no figure is printed from them.\n",
-                       db.string(), config.file.string());
+    return fmt::format(
+        "slawatch: the minutes in {} were derived under another configuration "
+        "than {}; no figure is printed from them.\n",
+        db.string(), config.file.string());
 }
 
 }  // namespace
@@ -131,23 +133,26 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
         // Read-only commands write only here, and only when no daemon does.
         try {
             if (rederive(config, db, "slawatch (re-deriving minutes)")) {
-                std::cerr << fmt::format("slawatch: the configuration changed since the minutes "
-                                         "were derived; re-derived them under {}\n",
-                                         config.file.string());
+                std::cerr << fmt::format(
+                    "slawatch: the configuration changed since the minutes "
+                    "were derived; re-derived them under {}\n",
+                    config.file.string());
             }
         } catch (const storage::WriterLockBusy& e) {
             const auto pid = e.holder.pid > 0 ? std::to_string(e.holder.pid) : std::string("PID");
             const auto how =
                 e.holder.role == "slawatch run"
-                    ? fmt::format(", which re-derives them under its own config when it starts "
-                                  "or reloads (systemctl reload slawatch, or kill -HUP {});\n"
-                                  "  or stop it and run `slawatch rederive --config {} --db {}`.",
-                                  pid, config.file.string(), db.string())
-                    : fmt::format("; try again when it has finished, or run `slawatch rederive "
-                                  "--config {} --db {}` then.",
-                                  config.file.string(), db.string());
-            throw CommandError(exit_usage, stale_message(config, db, outdated) + "  " +
-                                               e.what() + how);
+                    ? fmt::format(
+                          ", which re-derives them under its own config when it starts "
+                          "or reloads (systemctl reload slawatch, or kill -HUP {});\n"
+                          "  or stop it and run `slawatch rederive --config {} --db {}`.",
+                          pid, config.file.string(), db.string())
+                    : fmt::format(
+                          "; try again when it has finished, or run `slawatch rederive "
+                          "--config {} --db {}` then.",
+                          config.file.string(), db.string());
+            throw CommandError(exit_usage,
+                               stale_message(config, db, outdated) + "  " + e.what() + how);
         } catch (const storage::StoreError& e) {
             throw CommandError(
                 exit_usage,
@@ -179,10 +184,9 @@ sla::ServiceMonth service_month_arg(const config::Config& config, std::string_vi
 sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
     const auto t = sla::parse_rfc3339(text);
     if (!t) {
-        throw CommandError(exit_usage,
-                           fmt::format("{}: bad time \"{}\" (expected RFC 3339, e.g. "
-                                       "2026-06-01T00:00:00+08:00)",
-                                       option, text));
+        throw CommandError(exit_usage, fmt::format("{}: bad time \"{}\" (expected RFC 3339, e.g. "
+                                                   "2026-06-01T00:00:00+08:00)",
+                                                   option, text));
     }
     return *t;
 }
@@ -212,11 +216,21 @@ std::string json_quote(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {
         switch (c) {
-            case '"': out += "\\\""; break;
-            case '\\': out += "\\\\"; break;
-            case '\n': out += "\\n"; break;
-            case '\r': out += "\\r"; break;
-            case '\t': out += "\\t"; break;
+            case '"':
+                out += "\\\"";
+                break;
+            case '\\':
+                out += "\\\\";
+                break;
+            case '\n':
+                out += "\\n";
+                break;
+            case '\r':
+                out += "\\r";
+                break;
+            case '\t':
+                out += "\\t";
+                break;
             default:
                 if (static_cast<unsigned char>(c) < 0x20) {
                     out += fmt::format("\\u{:04x}", static_cast<int>(c));

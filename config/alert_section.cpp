@@ -29,9 +29,12 @@ bool Alert::takes(std::string_view event_type) const {
 
 std::string_view to_string(AlertKind k) {
     switch (k) {
-        case AlertKind::webhook: return "webhook";
-        case AlertKind::alertmanager: return "alertmanager";
-        case AlertKind::exec: break;
+        case AlertKind::webhook:
+            return "webhook";
+        case AlertKind::alertmanager:
+            return "alertmanager";
+        case AlertKind::exec:
+            break;
     }
     return "exec";
 }
@@ -44,7 +47,8 @@ constexpr std::chrono::minutes max_timeout{5};
 
 bool valid_name(std::string_view name) {
     return !name.empty() && name.size() <= 64 &&
-           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string_view::npos;
+           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
+               std::string_view::npos;
 }
 
 // R12: a secret in the config text would end up in backups and diffs.
@@ -163,7 +167,8 @@ void read_labels(Section& s, Alert& a) {
         const std::string name(key.str());
         const bool valid_name =
             !name.empty() && !std::isdigit(static_cast<unsigned char>(name[0])) &&
-            name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
+            name.find_first_not_of(
+                "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") ==
                 std::string::npos &&
             !name.starts_with("__");
         const auto* str = value.as_string();
@@ -197,8 +202,8 @@ void read_alerts(const toml::node& node, Context& ctx, Config& out) {
         if (auto name = s.string("name", true)) {
             const toml::node& where = *table->get("name");
             if (!valid_name(*name)) {
-                ctx.diag.error(where, "alert.name: bad name '" + *name +
-                                          "' (use 1 to 64 of a-z, 0-9 and _)");
+                ctx.diag.error(
+                    where, "alert.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
                 ctx.diag.error(where, "alert.name: duplicate alert name '" + *name +
                                           "' (first used on line " + std::to_string(it->second) +
@@ -222,8 +227,8 @@ void read_alerts(const toml::node& node, Context& ctx, Config& out) {
         const auto kind = s.choice("kind", {"exec", "webhook", "alertmanager"}, "kind");
         if (!kind && !s.has("kind")) s.missing("kind");
         if (!kind) {
-            for (std::string_view key : {"command", "url", "secret_file", "ca_file", "proxy",
-                                         "labels", "resend_interval"})
+            for (std::string_view key :
+                 {"command", "url", "secret_file", "ca_file", "proxy", "labels", "resend_interval"})
                 s.accept(key);
         } else if (*kind == "exec") {
             a.kind = AlertKind::exec;

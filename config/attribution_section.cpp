@@ -19,15 +19,13 @@ namespace {
 // "InternalError", "FailedOperation.RecordNotFound": letters and digits in
 // dot-separated parts, each starting with a letter.
 bool valid_code(std::string_view code) {
-    if (code.empty() || code.size() > 128)
-        return false;
+    if (code.empty() || code.size() > 128) return false;
     bool part_start = true;
     for (const char c : code) {
         const bool letter = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
         const bool digit = c >= '0' && c <= '9';
         if (c == '.') {
-            if (part_start)
-                return false;
+            if (part_start) return false;
             part_start = true;
         } else if (part_start ? letter : letter || digit) {
             part_start = false;
@@ -40,8 +38,7 @@ bool valid_code(std::string_view code) {
 
 void read_class(Section& s, std::string_view key, sla::Attribution to, Context& ctx, Config& out) {
     const toml::table* table = s.subtable(key);
-    if (!table)
-        return;
+    if (!table) return;
     const std::string name = s.name(key);
     for (auto&& [code_key, value] : *table) {
         const std::string code(code_key.str());
@@ -82,8 +79,7 @@ void read_class(Section& s, std::string_view key, sla::Attribution to, Context& 
 
 void read_attribution(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "attribution", ctx.diag);
-    if (!table)
-        return;
+    if (!table) return;
     Section s(*table, "attribution", ctx.diag);
     read_class(s, "customer", sla::Attribution::customer, ctx, out);
     read_class(s, "provider", sla::Attribution::provider, ctx, out);

@@ -19,8 +19,7 @@ namespace slawatch::config {
 namespace detail {
 
 std::string Context::resolve(const std::string& path) const {
-    if (path.empty())
-        return path;
+    if (path.empty()) return path;
     const std::filesystem::path p(path);
     return (p.is_absolute() ? p : base_dir / p).lexically_normal().string();
 }
@@ -53,10 +52,10 @@ struct SectionReader {
 
 // The top-level sections, in the order they are read (contract first: others may use its terms).
 constexpr SectionReader section_readers[] = {
-    {"contract", read_contract, true}, {"monitor", read_monitor, false},
-    {"storage", read_storage, false},  {"metrics", read_metrics, false},
-    {"probe", read_probes, false},     {"maintenance", read_maintenance, false},
-    {"alert", read_alerts, false},     {"attribution", read_attribution, false},
+    {"contract", read_contract, true},  {"monitor", read_monitor, false},
+    {"storage", read_storage, false},   {"metrics", read_metrics, false},
+    {"probe", read_probes, false},      {"maintenance", read_maintenance, false},
+    {"alert", read_alerts, false},      {"attribution", read_attribution, false},
     {"evidence", read_evidence, false},
 };
 
@@ -72,8 +71,7 @@ void read_root(const toml::table& root, Context& ctx, Config& out) {
     }
     for (auto&& [key, node] : root) {
         (void)node;
-        if (known.contains(key.str()))
-            continue;
+        if (known.contains(key.str())) continue;
         std::string message = "unknown key '" + std::string(key.str()) + "'";
         if (auto suggestion = closest(key.str(), known); !suggestion.empty())
             message += " (did you mean '" + suggestion + "'?)";
@@ -156,8 +154,7 @@ LoadResult load(const std::filesystem::path& file) {
         return result;
     }
     result = parse(text, file);
-    if (result.config)
-        result.config->file = std::filesystem::absolute(file).lexically_normal();
+    if (result.config) result.config->file = std::filesystem::absolute(file).lexically_normal();
     return result;
 }
 

@@ -42,7 +42,7 @@ enum class Synchronous { normal, full };
 struct Storage {
     std::filesystem::path path;  // absolute; relative paths resolved against the config file
     Synchronous synchronous = Synchronous::normal;
-    int retention_days = 400;    // raw probe results; minutes are kept forever
+    int retention_days = 400;  // raw probe results; minutes are kept forever
 };
 
 // [evidence]: the tamper-evident evidence log (docs/evidence.md).
@@ -81,7 +81,7 @@ struct TencentCloudOptions {
     std::string payload = "{}";  // JSON text, sent as is
     std::string secret_id_file;
     std::string secret_key_file;
-    std::string token_file;      // optional X-TC-Token for temporary credentials
+    std::string token_file;  // optional X-TC-Token for temporary credentials
     std::string ca_file;
     bool insecure = false;
     // download kind only
@@ -94,8 +94,8 @@ struct Probe {
     ProbeRole role = ProbeRole::service;
     ProbeKind kind = ProbeKind::http;
     std::chrono::milliseconds timeout{8000};
-    HttpOptions http;          // kind == http
-    TencentCloudOptions tc;    // kind == tencentcloud | download
+    HttpOptions http;        // kind == http
+    TencentCloudOptions tc;  // kind == tencentcloud | download
     // HTTP CONNECT proxy: nullopt = the environment (https_proxy, ...), "" = none.
     std::optional<std::string> proxy;
     Location where;
@@ -117,9 +117,9 @@ struct Alert {
     std::vector<std::pair<std::string, std::string>> labels;
     std::chrono::milliseconds resend_interval{60000};
     std::chrono::milliseconds timeout{10000};
-    int max_attempts = 0;  // 0: retry until delivered
-    std::chrono::milliseconds backoff{5000};       // first retry; doubles per failure
-    std::chrono::milliseconds max_backoff{600000}; // cap
+    int max_attempts = 0;                             // 0: retry until delivered
+    std::chrono::milliseconds backoff{5000};          // first retry; doubles per failure
+    std::chrono::milliseconds max_backoff{600000};    // cap
     std::vector<int> budget_thresholds{50, 75, 100};  // percent of the error budget
     std::vector<int> reminder_days{7, 1};             // days before a claim deadline
     std::int64_t unknown_threshold_minutes = 60;      // unknown minutes in a month

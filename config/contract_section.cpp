@@ -15,11 +15,9 @@ namespace {
 std::vector<sla::Date> read_dates(Section& s, std::string_view key) {
     std::vector<sla::Date> out;
     const toml::array* list = s.array(key);
-    if (!list)
-        return out;
+    if (!list) return out;
     for (const toml::node& item : *list) {
-        if (auto d = date_value(item, s.name(key), s.diag()))
-            out.push_back(*d);
+        if (auto d = date_value(item, s.name(key), s.diag())) out.push_back(*d);
     }
     return out;
 }
@@ -27,11 +25,9 @@ std::vector<sla::Date> read_dates(Section& s, std::string_view key) {
 // R9: tiers best first, each below the standard, percent of the fee 0..100.
 std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::Percent> standard) {
     const toml::node* node = s.get("tier");
-    if (!node)
-        return std::nullopt;
+    if (!node) return std::nullopt;
     const toml::array* list = table_array(*node, "contract.tier", s.diag());
-    if (!list)
-        return std::nullopt;
+    if (!list) return std::nullopt;
     if (list->empty()) {
         s.diag().error(*node, "contract.tier: needs at least one tier");
         return std::nullopt;
@@ -67,8 +63,7 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
         }
         tiers.push_back({*at_least, static_cast<int>(*percent)});
     }
-    if (!ok)
-        return std::nullopt;
+    if (!ok) return std::nullopt;
     return tiers;
 }
 
@@ -76,8 +71,7 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
 
 void read_contract(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "contract", ctx.diag);
-    if (!table)
-        return;
+    if (!table) return;
     Section s(*table, "contract", ctx.diag);
     Contract& c = out.contract;
     sla::ContractTerms& terms = c.terms;
@@ -128,8 +122,7 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
     }
 
     // R9: money is decimal, never floating point.
-    if (auto fee = s.money("monthly_fee", true))
-        terms.monthly_fee = *fee;
+    if (auto fee = s.money("monthly_fee", true)) terms.monthly_fee = *fee;
     if (auto currency = s.string("currency")) {
         const bool iso =
             currency->size() == 3 && std::all_of(currency->begin(), currency->end(),
@@ -157,8 +150,7 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
                                                  sla::format_date(terms.end) + ")");
             }
             auto fee = money_value(value, "contract.fees." + std::string(key.str()), ctx.diag);
-            if (ym && fee)
-                terms.fees[*ym] = *fee;
+            if (ym && fee) terms.fees[*ym] = *fee;
         }
     }
 
@@ -168,8 +160,7 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
         ctx.diag.error(*table->get("standard"), "contract.standard: must be above 0, got 0");
         standard.reset();
     }
-    if (standard)
-        terms.standard = *standard;
+    if (standard) terms.standard = *standard;
     if (auto tiers = read_tiers(s, standard ? standard : std::optional(terms.standard))) {
         terms.tiers = std::move(*tiers);
     } else if (!s.has("tier") && standard && !terms.tiers.empty() &&

@@ -20,8 +20,7 @@ std::vector<std::string> Diagnostics::lines() const {
     order.reserve(entries_.size());
     for (const auto& e : entries_) order.push_back(&e);
     std::stable_sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {
-        if (a->line != b->line)
-            return a->line < b->line;
+        if (a->line != b->line) return a->line < b->line;
         return a->column < b->column;
     });
     std::vector<std::string> out;

@@ -13,7 +13,7 @@
 namespace slawatch::config::detail {
 
 class Diagnostics {
-  public:
+public:
     explicit Diagnostics(std::string file) : file_(std::move(file)) {}
 
     void error(int line, int column, std::string message);
@@ -34,7 +34,7 @@ class Diagnostics {
     // Every problem, one line each, ordered by position (ties keep report order).
     std::vector<std::string> lines() const;
 
-  private:
+private:
     struct Entry {
         int line;
         int column;

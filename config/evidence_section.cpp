@@ -8,8 +8,7 @@ namespace slawatch::config::detail {
 
 void read_evidence(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "evidence", ctx.diag);
-    if (!table)
-        return;
+    if (!table) return;
     Section s(*table, "evidence", ctx.diag);
     Evidence& e = out.evidence;
 

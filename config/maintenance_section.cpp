@@ -8,8 +8,7 @@ namespace slawatch::config::detail {
 
 void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "maintenance", ctx.diag);
-    if (!list)
-        return;
+    if (!list) return;
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
         if (!table) {
@@ -28,8 +27,7 @@ void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
             ctx.diag.error(*table->get("end"), "maintenance.end: must be after maintenance.start");
             continue;
         }
-        if (!start || !end || !announced)
-            continue;
+        if (!start || !end || !announced) continue;
         out.maintenance.push_back({*start, *end, *announced, reason.value_or("")});
     }
 }

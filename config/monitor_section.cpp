@@ -10,15 +10,13 @@ namespace slawatch::config::detail {
 
 void read_monitor(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "monitor", ctx.diag);
-    if (!table)
-        return;
+    if (!table) return;
     Section s(*table, "monitor", ctx.diag);
     Monitor& m = out.monitor;
 
     // R2: several probes a minute, at most one a second.
     const auto per_minute = s.integer("probes_per_minute", 1, 60);
-    if (per_minute)
-        m.probes_per_minute = static_cast<int>(*per_minute);
+    if (per_minute) m.probes_per_minute = static_cast<int>(*per_minute);
     // R3: fewer samples than this make the minute unknown.
     if (auto min = s.integer("min_samples", 1, std::numeric_limits<std::int64_t>::max())) {
         if (*min > m.probes_per_minute) {

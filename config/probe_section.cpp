@@ -45,8 +45,7 @@ bool valid_name(std::string_view name) {
 
 void read_probes(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "probe", ctx.diag);
-    if (!list)
-        return;
+    if (!list) return;
     std::map<std::string, int, std::less<>> first_line;  // name -> line of its first use
     for (const toml::node& item : *list) {
         const toml::table* table = item.as_table();
@@ -65,8 +64,9 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
                     where, "probe.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
             } else if (*name == "service") {
                 // The store keeps the service's own minutes under this name.
-                ctx.diag.error(where, "probe.name: 'service' is reserved for the service's "
-                                      "minutes; choose another name");
+                ctx.diag.error(where,
+                               "probe.name: 'service' is reserved for the service's "
+                               "minutes; choose another name");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
                 ctx.diag.error(where, "probe.name: duplicate probe name '" + *name +
                                           "' (first used on line " + std::to_string(it->second) +
@@ -90,8 +90,7 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
         read_proxy(s, p.proxy);
 
         const auto kind = s.choice("kind", {"http", "tencentcloud", "download"}, "kind");
-        if (!kind && !s.has("kind"))
-            s.missing("kind");
+        if (!kind && !s.has("kind")) s.missing("kind");
         if (!kind) {
             accept_all_target_keys(s);  // unknown kind: its keys cannot be judged
         } else if (*kind == "http") {

@@ -5,8 +5,8 @@
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 
 namespace slawatch::config::detail {
 
@@ -23,26 +23,21 @@ constexpr std::string_view token_chars =
 // Returns the parsed URL's host (lowercase), or nullopt after reporting.
 std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view key, bool required) {
     auto text = s.string(key, required);
-    if (!text)
-        return std::nullopt;
+    if (!text) return std::nullopt;
     const toml::node& where = *s.table().get(key);
     auto url = boost::urls::parse_absolute_uri(*text);
     const auto fail = [&](std::string_view why) {
         s.diag().error(where, s.name(key) + ": bad URL '" + *text + "' (" + std::string(why) + ")");
         return std::nullopt;
     };
-    if (!url)
-        return fail("expected http:// or https:// and a host");
+    if (!url) return fail("expected http:// or https:// and a host");
     std::string scheme(url->scheme());
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https")
-        return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty())
-        return fail("no host");
+    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
+    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
     // Credentials in a URL would be a secret in the config text (R12).
-    if (url->has_userinfo())
-        return fail("credentials must not be part of the URL");
+    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
     // The probe's URL parser refuses these at start-up; refuse them here too.
     if (url->host_type() == boost::urls::host_type::ipvfuture)
         return fail("the host must be a name or an IP address");
@@ -69,8 +64,7 @@ void accept_all_target_keys(Section& s) {
 }
 
 void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
-    if (checked_url(s, "url", true))
-        out.url = *s.table().get("url")->value<std::string>();
+    if (checked_url(s, "url", true)) out.url = *s.table().get("url")->value<std::string>();
     if (auto method = s.choice(
             "method", {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}, "method"))
         out.method = *method;
@@ -90,8 +84,7 @@ void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
             }
         }
     }
-    if (auto body = s.string("body"))
-        out.body = *body;
+    if (auto body = s.string("body")) out.body = *body;
     if (const toml::array* statuses = s.array("expect_status")) {
         std::vector<int> codes;
         for (const toml::node& item : *statuses) {
@@ -109,30 +102,26 @@ void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
         else if (codes.size() == statuses->size())
             out.expect_status = std::move(codes);
     }
-    if (auto contains = s.string("body_contains"))
-        out.body_contains = *contains;
-    if (auto ca = s.string("ca_file"))
-        out.ca_file = ctx.resolve(*ca);
-    if (auto insecure = s.boolean("insecure"))
-        out.insecure = *insecure;
+    if (auto contains = s.string("body_contains")) out.body_contains = *contains;
+    if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
+    if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
 }
 
 std::string default_api_host(std::string_view service, std::string_view region) {
     // Mainland China regions use the mainland host; every other region the international one.
-    static constexpr std::string_view mainland[] = {"ap-guangzhou", "ap-shanghai", "ap-beijing",
+    static constexpr std::string_view mainland[] = {"ap-guangzhou", "ap-shanghai",  "ap-beijing",
                                                     "ap-chengdu",   "ap-chongqing", "ap-nanjing",
                                                     "ap-shenzhen"};
     const bool in_mainland = std::any_of(std::begin(mainland), std::end(mainland), [&](auto r) {
         return region == r || (region.starts_with(r) && region[r.size()] == '-');
     });
-    return std::string(service) + (in_mainland ? ".tencentcloudapi.com" : ".intl.tencentcloudapi.com");
+    return std::string(service) +
+           (in_mainland ? ".tencentcloudapi.com" : ".intl.tencentcloudapi.com");
 }
 
 std::string_view default_api_version(std::string_view service) {
-    if (service == "tcmpp")
-        return "2024-08-01";
-    if (service == "tcsas")
-        return "2025-01-06";
+    if (service == "tcmpp") return "2024-08-01";
+    if (service == "tcsas") return "2025-01-06";
     return {};
 }
 
@@ -148,8 +137,7 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
                            "\"https://tcmpp.tencentcloudapi.com\" (no path or query)");
         } else {
             out.endpoint = *where.value<std::string>();
-            if (out.endpoint.ends_with('/'))
-                out.endpoint.pop_back();
+            if (out.endpoint.ends_with('/')) out.endpoint.pop_back();
         }
         // The signing service defaults to the host's first label: tcmpp.tencentcloudapi.com ->
         // tcmpp.
@@ -186,8 +174,7 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             ctx.diag.error(*s.table().get("region"), "probe.region: bad region '" + *region + "'");
     }
     if (!has_endpoint) {
-        if (out.service.empty())
-            out.service = "tcmpp";
+        if (out.service.empty()) out.service = "tcmpp";
         // The API requires Region, and the default host depends on it.
         if (out.region.empty() && !s.has("region"))
             ctx.diag.error(s.table().source(),
@@ -220,18 +207,12 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
     // Only the paths: the probe reads the files when it starts (R12). Both are
     // optional: without them the probe takes TENCENTCLOUD_SECRET_ID/KEY from the
     // environment, then $CREDENTIALS_DIRECTORY (systemd LoadCredential=).
-    if (auto file = s.string("secret_id_file"))
-        out.secret_id_file = ctx.resolve(*file);
-    if (auto file = s.string("secret_key_file"))
-        out.secret_key_file = ctx.resolve(*file);
-    if (auto file = s.string("token_file"))
-        out.token_file = ctx.resolve(*file);
-    if (auto ca = s.string("ca_file"))
-        out.ca_file = ctx.resolve(*ca);
-    if (auto insecure = s.boolean("insecure"))
-        out.insecure = *insecure;
-    if (!download)
-        return;
+    if (auto file = s.string("secret_id_file")) out.secret_id_file = ctx.resolve(*file);
+    if (auto file = s.string("secret_key_file")) out.secret_key_file = ctx.resolve(*file);
+    if (auto file = s.string("token_file")) out.token_file = ctx.resolve(*file);
+    if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
+    if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
+    if (!download) return;
     if (auto field = s.string("url_field")) {
         if (all_chars(*field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") &&
             !field->starts_with('.') && !field->ends_with('.') &&

@@ -13,8 +13,7 @@ namespace slawatch::config::detail {
 
 void read_proxy(Section& s, std::optional<std::string>& out) {
     auto text = s.string("proxy");
-    if (!text)
-        return;
+    if (!text) return;
     if (text->empty()) {
         out = std::string();  // no proxy, whatever the environment says
         return;
@@ -25,15 +24,13 @@ void read_proxy(Section& s, std::optional<std::string>& out) {
         s.diag().error(where, s.name("proxy") + ": bad proxy URL (" + std::string(why) + ")");
     };
     auto url = boost::urls::parse_absolute_uri(*text);
-    if (!url)
-        return fail("expected http://[user:password@]host:port");
+    if (!url) return fail("expected http://[user:password@]host:port");
     std::string scheme(url->scheme());
     std::transform(scheme.begin(), scheme.end(), scheme.begin(),
                    [](unsigned char c) { return std::tolower(c); });
     if (scheme != "http")
         return fail("expected http:// (TLS to the proxy itself is not supported)");
-    if (!url->has_authority() || url->encoded_host().empty())
-        return fail("no host");
+    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
     if (!url->encoded_path().empty() && url->encoded_path() != "/")
         return fail("a proxy URL has no path");
     if (url->has_query() || url->has_fragment())

@@ -88,14 +88,12 @@ std::string closest(std::string_view key, const std::set<std::string, std::less<
 
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
     // One or more <digits><unit> terms: "8s", "500ms", "1m30s".
-    if (text.empty())
-        return std::nullopt;
+    if (text.empty()) return std::nullopt;
     std::int64_t total = 0;
     while (!text.empty()) {
         std::int64_t n = 0;
         const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc{} || end == text.data() || n > 86'400'000)
-            return std::nullopt;
+        if (ec != std::errc{} || end == text.data() || n > 86'400'000) return std::nullopt;
         text.remove_prefix(static_cast<std::size_t>(end - text.data()));
         std::int64_t unit = 0;
         if (text.starts_with("ms")) {
@@ -114,19 +112,16 @@ std::optional<std::chrono::milliseconds> parse_duration(std::string_view text) {
             return std::nullopt;
         }
         total += n * unit;
-        if (total > 86'400'000LL * 366)
-            return std::nullopt;
+        if (total > 86'400'000LL * 366) return std::nullopt;
     }
     return std::chrono::milliseconds(total);
 }
 
 std::optional<sla::Date> date_value(const toml::node& node, const std::string& name,
                                     Diagnostics& diag) {
-    if (const auto* d = node.as_date())
-        return to_date(d->get());
+    if (const auto* d = node.as_date()) return to_date(d->get());
     if (const auto* s = node.as_string()) {
-        if (auto d = sla::parse_date(s->get()))
-            return d;
+        if (auto d = sla::parse_date(s->get())) return d;
         diag.error(node, name + ": bad date " + in_quotes(s->get()) + " (expected YYYY-MM-DD)");
         return std::nullopt;
     }
@@ -138,8 +133,7 @@ std::optional<sla::Date> date_value(const toml::node& node, const std::string& n
 std::optional<sla::Money> money_value(const toml::node& node, const std::string& name,
                                       Diagnostics& diag) {
     if (const auto* s = node.as_string()) {
-        if (auto m = sla::Money::parse(s->get()))
-            return m;
+        if (auto m = sla::Money::parse(s->get())) return m;
         diag.error(
             node,
             name + ": bad amount " + in_quotes(s->get()) +
@@ -148,8 +142,7 @@ std::optional<sla::Money> money_value(const toml::node& node, const std::string&
     }
     if (const auto* i = node.as_integer()) {
         const std::int64_t v = i->get();
-        if (v >= 0 && v <= 999'999'999'999'999)
-            return sla::Money::from_cents(v * 100);
+        if (v >= 0 && v <= 999'999'999'999'999) return sla::Money::from_cents(v * 100);
         diag.error(node, name + ": amount " + std::to_string(v) + " is out of range");
         return std::nullopt;
     }
@@ -166,15 +159,13 @@ std::optional<sla::Money> money_value(const toml::node& node, const std::string&
 std::optional<sla::Percent> percent_value(const toml::node& node, const std::string& name,
                                           Diagnostics& diag) {
     if (const auto* s = node.as_string()) {
-        if (auto p = sla::Percent::parse(s->get()))
-            return p;
+        if (auto p = sla::Percent::parse(s->get())) return p;
         diag.error(node, name + ": bad percent " + in_quotes(s->get()) +
                              " (expected a decimal from 0 to 100 with at most 6 decimals)");
         return std::nullopt;
     }
     if (const auto* i = node.as_integer()) {
-        if (i->get() >= 0 && i->get() <= 100)
-            return sla::Percent::whole(i->get());
+        if (i->get() >= 0 && i->get() <= 100) return sla::Percent::whole(i->get());
         diag.error(node, name + ": bad percent " + std::to_string(i->get()) +
                              " (expected a decimal from 0 to 100)");
         return std::nullopt;
@@ -210,12 +201,10 @@ bool Section::expect(const toml::node& node, std::string_view key, bool ok,
 std::optional<std::string> Section::string(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
-    if (!expect(*node, key, node->is_string(), "a string"))
-        return std::nullopt;
+    if (!expect(*node, key, node->is_string(), "a string")) return std::nullopt;
     return std::string(node->as_string()->get());
 }
 
@@ -223,12 +212,10 @@ std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t 
                                              std::int64_t max, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
-    if (!expect(*node, key, node->is_integer(), "an integer"))
-        return std::nullopt;
+    if (!expect(*node, key, node->is_integer(), "an integer")) return std::nullopt;
     const std::int64_t v = node->as_integer()->get();
     if (v < min || v > max) {
         const std::string range =
@@ -243,16 +230,14 @@ std::optional<std::int64_t> Section::integer(std::string_view key, std::int64_t 
 
 std::optional<bool> Section::boolean(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_boolean(), "true or false"))
-        return std::nullopt;
+    if (!node || !expect(*node, key, node->is_boolean(), "true or false")) return std::nullopt;
     return node->as_boolean()->get();
 }
 
 std::optional<sla::Date> Section::date(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
     return date_value(*node, name(key), diag_);
@@ -263,8 +248,7 @@ std::optional<std::chrono::milliseconds> Section::duration(std::string_view key)
     if (!node || !expect(*node, key, node->is_string(), "a duration like \"8s\""))
         return std::nullopt;
     const std::string_view text = node->as_string()->get();
-    if (auto d = parse_duration(text))
-        return d;
+    if (auto d = parse_duration(text)) return d;
     diag_.error(*node, name(key) + ": bad duration " + in_quotes(text) +
                            " (expected e.g. \"8s\", \"500ms\" or \"2m\")");
     return std::nullopt;
@@ -273,8 +257,7 @@ std::optional<std::chrono::milliseconds> Section::duration(std::string_view key)
 std::optional<sla::Money> Section::money(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
     return money_value(*node, name(key), diag_);
@@ -283,8 +266,7 @@ std::optional<sla::Money> Section::money(std::string_view key, bool required) {
 std::optional<sla::Percent> Section::percent(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
     return percent_value(*node, name(key), diag_);
@@ -293,8 +275,7 @@ std::optional<sla::Percent> Section::percent(std::string_view key, bool required
 std::optional<std::int64_t> Section::instant(std::string_view key, bool required) {
     const toml::node* node = get(key);
     if (!node) {
-        if (required)
-            missing(key);
+        if (required) missing(key);
         return std::nullopt;
     }
     const auto* dt = node->as_date_time();
@@ -317,15 +298,13 @@ std::optional<std::int64_t> Section::instant(std::string_view key, bool required
 
 const toml::table* Section::subtable(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_table(), "a table"))
-        return nullptr;
+    if (!node || !expect(*node, key, node->is_table(), "a table")) return nullptr;
     return node->as_table();
 }
 
 const toml::array* Section::array(std::string_view key) {
     const toml::node* node = get(key);
-    if (!node || !expect(*node, key, node->is_array(), "an array"))
-        return nullptr;
+    if (!node || !expect(*node, key, node->is_array(), "an array")) return nullptr;
     return node->as_array();
 }
 
@@ -333,14 +312,11 @@ std::optional<std::string> Section::choice(std::string_view key,
                                            std::initializer_list<std::string_view> choices,
                                            std::string_view what) {
     auto value = string(key);
-    if (!value)
-        return std::nullopt;
-    if (std::find(choices.begin(), choices.end(), *value) != choices.end())
-        return value;
+    if (!value) return std::nullopt;
+    if (std::find(choices.begin(), choices.end(), *value) != choices.end()) return value;
     std::string expected;
     for (auto c : choices) {
-        if (!expected.empty())
-            expected += ", ";
+        if (!expected.empty()) expected += ", ";
         expected += in_quotes(c);
     }
     diag_.error(*table_.get(key), name(key) + ": unknown " + std::string(what) + " " +
@@ -351,8 +327,7 @@ std::optional<std::string> Section::choice(std::string_view key,
 void Section::finish(std::string_view context) {
     for (auto&& [key, node] : table_) {
         (void)node;
-        if (known_.contains(key.str()))
-            continue;
+        if (known_.contains(key.str())) continue;
         std::string message = "unknown key '" + name(key.str()) + "'" + std::string(context);
         if (auto suggestion = closest(key.str(), known_); !suggestion.empty())
             message += " (did you mean '" + suggestion + "'?)";

@@ -30,7 +30,7 @@ std::string closest(std::string_view key, const std::set<std::string, std::less<
 std::optional<std::chrono::milliseconds> parse_duration(std::string_view text);
 
 class Section {
-  public:
+public:
     // `path` names the table in messages ("contract", "probe").
     Section(const toml::table& table, std::string path, Diagnostics& diag)
         : table_(table), path_(std::move(path)), diag_(diag) {}
@@ -71,7 +71,7 @@ class Section {
     // Reports every key no getter asked for. `context` is appended to the message.
     void finish(std::string_view context = {});
 
-  private:
+private:
     bool expect(const toml::node& node, std::string_view key, bool ok, std::string_view expected);
 
     const toml::table& table_;

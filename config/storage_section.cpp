@@ -10,8 +10,7 @@ namespace slawatch::config::detail {
 
 void read_storage(const toml::node& node, Context& ctx, Config& out) {
     const toml::table* table = table_of(node, "storage", ctx.diag);
-    if (!table)
-        return;
+    if (!table) return;
     Section s(*table, "storage", ctx.diag);
     Storage& st = out.storage;
 

@@ -5,15 +5,11 @@ namespace slawatch::daemon {
 
 bool checkpoint_due(sla::EpochMinute from, sla::EpochMinute to, int interval,
                     const sla::TimeZone& zone) {
-    if (to <= from)
-        return false;
-    if (to - from > 1440)
-        return true;  // a long catch-up crosses a day's end
+    if (to <= from) return false;
+    if (to - from > 1440) return true;  // a long catch-up crosses a day's end
     for (auto b = from + 1; b <= to; ++b) {
-        if (interval > 0 && b % interval == 0)
-            return true;
-        if (zone.start_of_day(zone.local_date(b)) == b)
-            return true;
+        if (interval > 0 && b % interval == 0) return true;
+        if (zone.start_of_day(zone.local_date(b)) == b) return true;
     }
     return false;
 }
@@ -28,8 +24,7 @@ std::optional<storage::Checkpoint> Checkpointer::on_finalized(storage::Store& st
                                                               sla::EpochMinute from,
                                                               sla::EpochMinute to,
                                                               sla::EpochMillis now) {
-    if (!checkpoint_due(from, to, interval_, zone_))
-        return std::nullopt;
+    if (!checkpoint_due(from, to, interval_, zone_)) return std::nullopt;
     return store.evidence().checkpoint(now, signer());
 }
 

@@ -18,7 +18,7 @@ bool checkpoint_due(sla::EpochMinute from, sla::EpochMinute to, int interval,
                     const sla::TimeZone& zone);
 
 class Checkpointer {
-  public:
+public:
     // Loads the signing key (evidence.signing_key_file or the systemd
     // credential); throws storage::evidence::KeyError when it cannot.
     explicit Checkpointer(const config::Config& config);
@@ -29,7 +29,7 @@ class Checkpointer {
 
     const storage::evidence::Signer* signer() const { return signer_ ? &*signer_ : nullptr; }
 
-  private:
+private:
     int interval_;
     sla::TimeZone zone_;
     std::optional<storage::evidence::Signer> signer_;

@@ -21,10 +21,8 @@ namespace {
 // "http_5xx 503", "api_error InternalError": what the last failure was, no secrets.
 std::string failure_summary(const sla::Sample& s) {
     std::string out(sla::to_string(s.outcome));
-    if (s.http_status)
-        out += fmt::format(" {}", s.http_status);
-    if (!s.error_code.empty())
-        out += " " + s.error_code;
+    if (s.http_status) out += fmt::format(" {}", s.http_status);
+    if (!s.error_code.empty()) out += " " + s.error_code;
     return out;
 }
 
@@ -76,13 +74,11 @@ int Daemon::run() {
 }
 
 void Daemon::on_result(const std::string& name, sla::EpochMillis planned, sla::Sample s) {
-    if (s.sent_ms == 0)
-        s.sent_ms = planned;
+    if (s.sent_ms == 0) s.sent_ms = planned;
     {
         std::lock_guard lock(shared_.mutex);
         shared_.metrics.record_result(name, s);
-        if (s.outcome != sla::Outcome::ok)
-            shared_.last_failure[name] = failure_summary(s);
+        if (s.outcome != sla::Outcome::ok) shared_.last_failure[name] = failure_summary(s);
     }
     // Never waits for the store: a full batch only asks the storage thread to write.
     if (writer_.add({name, std::move(s)}) && !flush_queued_.exchange(true))
@@ -98,8 +94,7 @@ void Daemon::do_tick() {
 }
 
 void Daemon::on_tick(boost::system::error_code ec) {
-    if (ec)
-        return;
+    if (ec) return;
     watch_storage();
     if (stopping_ && !finishing_ &&
         (scheduler_->in_flight() == 0 || std::chrono::steady_clock::now() >= stop_deadline_)) {
@@ -131,8 +126,7 @@ void Daemon::watch_storage() {
 // SIGTERM/SIGINT: stop planning, let the runs in flight reach their
 // deadline, then the storage thread flushes and finalizes (finish_storage()).
 void Daemon::on_stop(int sig) {
-    if (stopping_)
-        return;
+    if (stopping_) return;
     stopping_ = true;
     notify::stopping();
     spdlog::info("stopping on {}: waiting for {} probe runs in flight",
@@ -146,8 +140,7 @@ void Daemon::on_stop(int sig) {
 
 // Posted by the storage thread once it has finished.
 void Daemon::finish_on_loop() {
-    if (server_)
-        server_->stop();
+    if (server_) server_->stop();
     lifecycle_.cancel();
     tick_.cancel();
     // Probe runs that outlived their deadline must not keep us alive.

@@ -59,12 +59,12 @@ std::vector<std::shared_ptr<probes::Probe>> make_probes(boost::asio::any_io_exec
                                                         const config::Config& c);
 
 class Daemon {
-  public:
+public:
     Daemon(config::Config config, const Options& options);
     ~Daemon();
     int run();
 
-  private:
+private:
     // --- startup.cpp
     void start();
     void start_storage();

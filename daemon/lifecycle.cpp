@@ -11,7 +11,9 @@
 namespace slawatch::daemon {
 
 namespace notify {
-void ready() { sd_notify(0, "READY=1"); }
+void ready() {
+    sd_notify(0, "READY=1");
+}
 
 void reloading() {
     timespec ts{};
@@ -20,16 +22,21 @@ void reloading() {
     sd_notify(0, fmt::format("RELOADING=1\nMONOTONIC_USEC={}", usec).c_str());
 }
 
-void stopping() { sd_notify(0, "STOPPING=1"); }
+void stopping() {
+    sd_notify(0, "STOPPING=1");
+}
 
-void status(const std::string& line) { sd_notify(0, ("STATUS=" + line).c_str()); }
+void status(const std::string& line) {
+    sd_notify(0, ("STATUS=" + line).c_str());
+}
 
-void watchdog() { sd_notify(0, "WATCHDOG=1"); }
+void watchdog() {
+    sd_notify(0, "WATCHDOG=1");
+}
 
 std::chrono::microseconds watchdog_ping_interval() {
     std::uint64_t usec = 0;
-    if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
-        return std::chrono::microseconds(usec / 2);
+    if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0) return std::chrono::microseconds(usec / 2);
     return std::chrono::microseconds(0);
 }
 }  // namespace notify

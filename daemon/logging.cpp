@@ -16,12 +16,23 @@ public:
         const char* p = "<6>";
         switch (msg.level) {
             case spdlog::level::trace:
-            case spdlog::level::debug: p = "<7>"; break;
-            case spdlog::level::info: p = "<6>"; break;
-            case spdlog::level::warn: p = "<4>"; break;
-            case spdlog::level::err: p = "<3>"; break;
-            case spdlog::level::critical: p = "<2>"; break;
-            default: break;
+            case spdlog::level::debug:
+                p = "<7>";
+                break;
+            case spdlog::level::info:
+                p = "<6>";
+                break;
+            case spdlog::level::warn:
+                p = "<4>";
+                break;
+            case spdlog::level::err:
+                p = "<3>";
+                break;
+            case spdlog::level::critical:
+                p = "<2>";
+                break;
+            default:
+                break;
         }
         dest.append(p, p + 3);
     }
@@ -32,9 +43,12 @@ public:
 }  // namespace
 
 bool parse_log_format(std::string_view text, LogFormat& out) {
-    if (text == "journal") out = LogFormat::journal;
-    else if (text == "plain") out = LogFormat::plain;
-    else return false;
+    if (text == "journal")
+        out = LogFormat::journal;
+    else if (text == "plain")
+        out = LogFormat::plain;
+    else
+        return false;
     return true;
 }
 

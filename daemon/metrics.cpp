@@ -70,21 +70,18 @@ void Metrics::record_result(const std::string& probe, const sla::Sample& s) {
     auto& p = probes_[probe];
     ++p.outcomes[static_cast<std::size_t>(s.outcome)];
     p.last_ok = s.outcome == sla::Outcome::ok;
-    if (p.last_ok)
-        p.last_success_seconds = static_cast<double>(s.sent_ms) / 1000.0;
+    if (p.last_ok) p.last_success_seconds = static_cast<double>(s.sent_ms) / 1000.0;
     // Phase timings are cumulative from the start; a phase's duration is the
     // step from the previous phase that was reached.
     const std::array<std::int32_t, 4> ends{s.phases.dns_us, s.phases.connect_us, s.phases.tls_us,
                                            s.phases.first_byte_us};
     std::int32_t previous = 0;
     for (std::size_t i = 0; i < ends.size(); ++i) {
-        if (ends[i] < 0)
-            continue;
+        if (ends[i] < 0) continue;
         p.phases[i].observe(static_cast<double>(std::max(0, ends[i] - previous)) / 1e6);
         previous = ends[i];
     }
-    if (s.phases.total_us >= 0)
-        p.duration.observe(static_cast<double>(s.phases.total_us) / 1e6);
+    if (s.phases.total_us >= 0) p.duration.observe(static_cast<double>(s.phases.total_us) / 1e6);
 }
 
 void Metrics::record_minute(const std::string& probe, sla::MinuteState state) {
@@ -103,8 +100,7 @@ void Metrics::set_claim_months(const sla::ContractTerms& terms,
 
 void Metrics::set_reload(bool ok, double unix_seconds) {
     reload_ok_ = ok;
-    if (ok)
-        reload_success_seconds_ = unix_seconds;
+    if (ok) reload_success_seconds_ = unix_seconds;
 }
 
 std::string Metrics::render(const std::string& version) const {

@@ -34,14 +34,14 @@ struct Histogram {
 
 // Appends metric families to a string; HELP and TYPE once per family.
 class Exposition {
-  public:
+public:
     explicit Exposition(std::string& out) : out_(out) {}
     void family(std::string_view name, std::string_view type, std::string_view help);
     // `labels` is already rendered, e.g. R"(probe="a")", or empty.
     void sample(std::string_view name, std::string_view labels, double value);
     void histogram(std::string_view name, std::string_view labels, const Histogram& h);
 
-  private:
+private:
     std::string& out_;
 };
 
@@ -56,7 +56,7 @@ struct MonthGauges {
 MonthGauges month_gauges(const sla::ContractTerms& terms, const sla::MonthReport& report);
 
 class Metrics {
-  public:
+public:
     // Process start: the config the daemon starts with counts as the first
     // successful load, as in Prometheus itself.
     Metrics();
@@ -81,7 +81,7 @@ class Metrics {
 
     std::string render(const std::string& version) const;
 
-  private:
+private:
     struct ProbeCounters {
         std::array<std::uint64_t, sla::outcome_count> outcomes{};
         std::array<Histogram, phase_names.size()> phases;

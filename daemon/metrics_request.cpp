@@ -23,18 +23,15 @@ ParsedRequest parse_metrics_request(std::string_view bytes, const RequestLimits&
         const auto used = parser.put(
             boost::asio::buffer(bytes.data() + out.consumed, bytes.size() - out.consumed), ec);
         out.consumed += used;
-        if (ec == http::error::need_more)
-            return out;  // incomplete
+        if (ec == http::error::need_more) return out;  // incomplete
         if (ec) {
             out.state = ParsedRequest::State::bad;
             out.status = 400;
             return out;
         }
-        if (used == 0)
-            break;
+        if (used == 0) break;
     }
-    if (!parser.is_done())
-        return out;
+    if (!parser.is_done()) return out;
     const auto& req = parser.get();
     out.state = ParsedRequest::State::complete;
     out.keep_alive = req.keep_alive();

@@ -7,9 +7,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <charconv>
-#include <fcntl.h>
 #include <list>
 #include <optional>
 #include <stdexcept>
@@ -35,7 +35,7 @@ struct Registry {
 
 // One connection: read a request, answer, repeat until the peer closes.
 class Session : public std::enable_shared_from_this<Session> {
-  public:
+public:
     Session(tcp::socket socket, std::shared_ptr<Registry> registry)
         : stream_(std::move(socket)),
           registry_(std::move(registry)),
@@ -44,8 +44,7 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     ~Session() {
         leave_idle();
-        if (!closed_)
-            --registry_->open;
+        if (!closed_) --registry_->open;
     }
 
     void start() { do_read(); }
@@ -58,10 +57,9 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_.close();
     }
 
-  private:
+private:
     void leave_idle() {
-        if (in_idle_)
-            registry_->idle.erase(idle_pos_);
+        if (in_idle_) registry_->idle.erase(idle_pos_);
         in_idle_ = false;
     }
 
@@ -80,10 +78,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_read(beast::error_code ec, std::size_t) {
         leave_idle();
-        if (closed_)
-            return;
-        if (ec == http::error::end_of_stream)
-            return do_close();
+        if (closed_) return;
+        if (ec == http::error::end_of_stream) return do_close();
         if (ec) {
             // Oversized or malformed: answer 400 once, then close.
             if (ec.category() == http::make_error_code(http::error::header_limit).category())
@@ -109,8 +105,7 @@ class Session : public std::enable_shared_from_this<Session> {
         res.set(http::field::server, "slawatch");
         res.set(http::field::content_type, r.content_type);
         res.keep_alive(keep_alive);
-        if (req.method() != http::verb::head)
-            res.body() = std::move(r.body);
+        if (req.method() != http::verb::head) res.body() = std::move(r.body);
         res.prepare_payload();
         return res;
     }
@@ -125,10 +120,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
     void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
         response_.reset();
-        if (ec || closed_)
-            return;
-        if (!keep_alive)
-            return do_close();
+        if (ec || closed_) return;
+        if (!keep_alive) return do_close();
         do_read();
     }
 
@@ -149,7 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
 }  // namespace
 
 class MetricsServer::Listener : public std::enable_shared_from_this<Listener> {
-  public:
+public:
     Listener(asio::any_io_executor ex, const tcp::endpoint& at, Handler handler,
              ListenerLimits limits)
         : acceptor_(ex), registry_(std::make_shared<Registry>()) {
@@ -169,8 +162,7 @@ class MetricsServer::Listener : public std::enable_shared_from_this<Listener> {
     }
 
     void on_accept(beast::error_code ec, tcp::socket socket) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open())
-            return;
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
         if (!ec) {
             // Asio accepts without SOCK_CLOEXEC: no child may keep a scrape open.
             ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
@@ -186,16 +178,14 @@ class MetricsServer::Listener : public std::enable_shared_from_this<Listener> {
 
     tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
 
-  private:
+private:
     // Full: the connection that has waited longest for its request makes room
     // (a half-open or slow client); when every one is busy answering, the
     // newcomer is closed instead.
     void admit(tcp::socket socket) {
         Registry& r = *registry_;
-        if (r.open >= r.limits.max_connections && !r.idle.empty())
-            r.idle.front()->evict();
-        if (r.open >= r.limits.max_connections)
-            return;
+        if (r.open >= r.limits.max_connections && !r.idle.empty()) r.idle.front()->evict();
+        if (r.open >= r.limits.max_connections) return;
         std::make_shared<Session>(std::move(socket), registry_)->start();
     }
 
@@ -243,11 +233,9 @@ tcp::endpoint parse_listen(const std::string& listen) {
         throw std::invalid_argument("bad port in listen address: " + listen);
     beast::error_code aec;
     // A name would need a resolver; "localhost" is the one name worth accepting.
-    if (host.empty() || host == "localhost")
-        host = "127.0.0.1";
+    if (host.empty() || host == "localhost") host = "127.0.0.1";
     auto address = asio::ip::make_address(host, aec);
-    if (aec)
-        throw std::invalid_argument("listen address must be a numeric IP: " + listen);
+    if (aec) throw std::invalid_argument("listen address must be a numeric IP: " + listen);
     return {address, static_cast<unsigned short>(value)};
 }
 

@@ -32,8 +32,8 @@ struct ListenerLimits {
     // The same limits the pure parser (metrics_request.hpp) is fuzzed with.
     std::size_t header_bytes = RequestLimits{}.header_bytes;  // request line + headers
     std::size_t body_bytes = RequestLimits{}.body_bytes;      // GET and HEAD carry none
-    std::chrono::milliseconds read_timeout{5000};   // a whole request, first byte to last
-    std::chrono::milliseconds write_timeout{5000};  // a whole reply
+    std::chrono::milliseconds read_timeout{5000};             // a whole request, first byte to last
+    std::chrono::milliseconds write_timeout{5000};            // a whole reply
     std::size_t max_connections = 64;
 };
 

@@ -96,8 +96,7 @@ void Metrics::render_month(Exposition& e) const {
         e.sample("slawatch_month_projected_compensation_ratio", "", r.projected_percent / 100.0);
     }
 
-    if (!month_ && claims_.empty())
-        return;
+    if (!month_ && claims_.empty()) return;
     // Ended months first: theirs are the windows that may be open now.
     const auto each_month = [&](std::string_view name, auto value) {
         const auto one = [&](const MonthGauges& g) {
@@ -107,8 +106,7 @@ void Metrics::render_month(Exposition& e) const {
                      value(g));
         };
         for (const auto& g : claims_) one(g);
-        if (month_)
-            one(*month_);
+        if (month_) one(*month_);
     };
     e.family("slawatch_claim_window_opens_timestamp_seconds", "gauge",
              "When a claim for the Service Month may first be filed (R10).");

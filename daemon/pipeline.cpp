@@ -16,12 +16,10 @@ namespace slawatch::daemon {
 using namespace std::chrono_literals;
 
 void Daemon::do_storage_tick() {
-    if (storage_stopping_)
-        return;
+    if (storage_stopping_) return;
     storage_tick_->expires_after(1s);
     storage_tick_->async_wait([this](boost::system::error_code ec) {
-        if (ec || storage_stopping_)
-            return;
+        if (ec || storage_stopping_) return;
         storage_.post("finalizing minutes", [this] {
             storage_tick();
             do_storage_tick();
@@ -33,10 +31,8 @@ void Daemon::storage_tick() {
     // Read before flushing: every result of a run no longer pending is in the writer by then.
     const auto pending = earliest_pending_.load(std::memory_order_acquire);
     flush();
-    if (!resumed_)
-        resume();
-    if (resumed_)
-        try_finalize(pending);
+    if (!resumed_) resume();
+    if (resumed_) try_finalize(pending);
     if (std::chrono::steady_clock::now() >= next_retention_) {
         next_retention_ = std::chrono::steady_clock::now() + 1h;
         apply_retention();
@@ -76,8 +72,7 @@ void Daemon::append(std::span<const storage::ProbeResult> results) {
 
 void Daemon::try_finalize(sla::EpochMinute pending) {
     // Minutes are derived from stored results only: wait while some are unwritten.
-    if (!writer_.healthy())
-        return;
+    if (!writer_.healthy()) return;
     const auto end = finalizable_until(finalized_until_, now_ms(), policy_,
                                        [pending](sla::EpochMinute m) { return m >= pending; });
     finalize_until(end);
@@ -101,8 +96,7 @@ bool Daemon::finalize_through(sla::EpochMinute end) {
             store_->derive_minutes(from, end);
             rows = store_->minutes(std::max(from, end - 60), end, std::nullopt);
             store_->set_finalized_until(end);
-            if (!alerts_)
-                return;
+            if (!alerts_) return;
             try {
                 alerts_->on_finalized(*store_, from, end, now_ms());
             } catch (const storage::StoreError&) {
@@ -114,8 +108,7 @@ bool Daemon::finalize_through(sla::EpochMinute end) {
             }
         });
     } catch (const std::exception& e) {
-        if (alerts_)
-            alerts_->rolled_back();
+        if (alerts_) alerts_->rolled_back();
         std::lock_guard lock(shared_.mutex);
         shared_.store_ok = false;
         const auto now = now_ms();
@@ -125,8 +118,7 @@ bool Daemon::finalize_through(sla::EpochMinute end) {
         }
         return false;
     }
-    if (alerts_)
-        alerts_->committed();
+    if (alerts_) alerts_->committed();
     {
         std::lock_guard lock(shared_.mutex);
         shared_.store_ok = true;
@@ -168,21 +160,18 @@ void Daemon::apply_retention() {
 // a day per job so that writes and finalization go on between the steps.
 void Daemon::start_reconcile() {
     try {
-        if (store_->derived_under_config())
-            return;
+        if (store_->derived_under_config()) return;
     } catch (const std::exception& e) {
         spdlog::error("storage: cannot read the config fingerprint: {}", e.what());
     }
-    if (reconciling_)
-        return;  // the running steps pick the new config up
+    if (reconciling_) return;  // the running steps pick the new config up
     reconciling_ = true;
     spdlog::info("config changed: re-deriving the minutes already stored, a day at a time");
     storage_.post("re-deriving minutes", [this] { reconcile_step(); });
 }
 
 void Daemon::reconcile_step() {
-    if (storage_stopping_)
-        return;  // a restart starts over: derivation is idempotent
+    if (storage_stopping_) return;  // a restart starts over: derivation is idempotent
     try {
         if (!store_->reconcile_config_step(rederive_chunk_minutes)) {
             storage_.post("re-deriving minutes", [this] { reconcile_step(); });
@@ -196,8 +185,7 @@ void Daemon::reconcile_step() {
         spdlog::error("storage: cannot re-derive minutes: {}; retrying", e.what());
         auto timer = std::make_shared<boost::asio::steady_timer>(storage_.executor(), 5s);
         timer->async_wait([this, timer](boost::system::error_code ec) {
-            if (!ec)
-                storage_.post("re-deriving minutes", [this] { reconcile_step(); });
+            if (!ec) storage_.post("re-deriving minutes", [this] { reconcile_step(); });
         });
     }
 }
@@ -229,16 +217,15 @@ void Daemon::refresh_month() {
 void Daemon::refresh_claim_months(sla::EpochMillis now) {
     const auto& terms = storage_config_.contract.terms;
     const auto hour = sla::minute_of_ms(now) / 60;
-    if (claims_hour_ == hour)
-        return;
+    if (claims_hour_ == hour) return;
     const auto today = terms.zone.local_date(sla::minute_of_ms(now));
     try {
         std::vector<sla::MonthReport> open;
         for (const auto& m : terms.months())
-            if (m.last < today && sla::claim_window(m.last, terms.calendar,
-                                                    terms.claim_after_business_days,
-                                                    terms.claim_within_days)
-                                          .deadline >= today)
+            if (m.last < today &&
+                sla::claim_window(m.last, terms.calendar, terms.claim_after_business_days,
+                                  terms.claim_within_days)
+                        .deadline >= today)
                 open.push_back(store_->month_report(m, now));
         std::lock_guard lock(shared_.mutex);
         shared_.metrics.set_claim_months(terms, open);
@@ -257,13 +244,10 @@ void Daemon::finish_storage() {
     if (writer_.buffered() > 0)
         spdlog::error("stopping: {} probe results could not be stored", writer_.buffered());
     const auto current = sla::minute_of_ms(now_ms());
-    if (!resumed_)
-        resume();
-    if (resumed_ && writer_.healthy() && current > finalized_until_)
-        finalize_until(current);
+    if (!resumed_) resume();
+    if (resumed_ && writer_.healthy() && current > finalized_until_) finalize_until(current);
     record_checkpoint(finalized_until_, finalized_until_, true);
-    if (alerts_)
-        alerts_->stop();
+    if (alerts_) alerts_->stop();
     spdlog::info("stopped; minutes finalized until {}",
                  storage_config_.contract.terms.zone.format_minute(finalized_until_));
     boost::asio::post(io_, [this] { finish_on_loop(); });

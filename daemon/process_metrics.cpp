@@ -6,8 +6,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <optional>
@@ -26,8 +26,7 @@ std::vector<std::string> stat_fields() {
     // The command name may hold spaces and parentheses: fields start after the last ')'.
     const auto close = text.rfind(')');
     std::vector<std::string> fields{"", "", ""};  // pid and comm: fields 1 and 2
-    if (close == std::string::npos)
-        return {};
+    if (close == std::string::npos) return {};
     std::istringstream rest(text.substr(close + 1));
     for (std::string f; rest >> f;) fields.push_back(f);
     return fields;
@@ -38,8 +37,7 @@ std::optional<double> boot_time_seconds() {
     for (std::string key; in >> key;) {
         if (key == "btime") {
             double v = 0;
-            if (in >> v)
-                return v;
+            if (in >> v) return v;
             return std::nullopt;
         }
         in.ignore(std::numeric_limits<std::streamsize>::max(), '\n');
@@ -55,8 +53,7 @@ double field(const std::vector<std::string>& f, std::size_t n) {
 
 void render_process_metrics(Exposition& e) {
     const auto f = stat_fields();
-    if (f.size() < 25)
-        return;  // not Linux /proc: leave the family out rather than guess
+    if (f.size() < 25) return;  // not Linux /proc: leave the family out rather than guess
     const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
     const double page = static_cast<double>(sysconf(_SC_PAGESIZE));
 

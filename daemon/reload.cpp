@@ -21,13 +21,10 @@ namespace {
 // The sections whose change needs a restart, by name; `fresh` keeps the running values.
 std::vector<std::string> keep_restart_only(config::Config& fresh, const config::Config& running) {
     std::vector<std::string> out;
-    if (fresh.storage.path != running.storage.path)
-        out.push_back("storage.path");
+    if (fresh.storage.path != running.storage.path) out.push_back("storage.path");
     fresh.storage.path = running.storage.path;
-    if (fresh.metrics.listen != running.metrics.listen)
-        out.push_back("metrics.listen");
-    if (fresh.metrics.enabled != running.metrics.enabled)
-        out.push_back("metrics.enabled");
+    if (fresh.metrics.listen != running.metrics.listen) out.push_back("metrics.listen");
+    if (fresh.metrics.enabled != running.metrics.enabled) out.push_back("metrics.enabled");
     fresh.metrics = running.metrics;
     return out;
 }
@@ -35,8 +32,7 @@ std::vector<std::string> keep_restart_only(config::Config& fresh, const config::
 }  // namespace
 
 void Daemon::on_reload() {
-    if (stopping_)
-        return;
+    if (stopping_) return;
     notify::reloading();
     auto loaded = config::load(config_.file);
     if (!loaded) {
@@ -105,8 +101,7 @@ void Daemon::apply_on_storage(const config::Config& fresh,
         spdlog::error("config reload: cannot apply storage.synchronous: {}", e.what());
     }
     try {
-        if (alerts_)
-            alerts_->apply(fresh);
+        if (alerts_) alerts_->apply(fresh);
     } catch (const std::exception& e) {
         spdlog::error("config reload: the [[alert]] hooks stay as they were: {}", e.what());
     }

@@ -101,8 +101,7 @@ WriterCounts ResultWriter::counts() const {
 
 std::optional<sla::EpochMinute> ResultWriter::oldest_buffered_minute() const {
     std::lock_guard lock(mutex_);
-    if (buffer_.empty())
-        return std::nullopt;
+    if (buffer_.empty()) return std::nullopt;
     sla::EpochMinute oldest = sla::minute_of_ms(buffer_.front().sample.sent_ms);
     for (const auto& r : buffer_) oldest = std::min(oldest, sla::minute_of_ms(r.sample.sent_ms));
     return oldest;
@@ -110,10 +109,8 @@ std::optional<sla::EpochMinute> ResultWriter::oldest_buffered_minute() const {
 
 std::optional<std::string> ResultWriter::error_report(sla::EpochMillis now_ms) {
     std::lock_guard lock(mutex_);
-    if (!error_unreported_ || healthy_)
-        return std::nullopt;
-    if (reported_once_ && now_ms - last_report_ms_ < 60'000)
-        return std::nullopt;
+    if (!error_unreported_ || healthy_) return std::nullopt;
+    if (reported_once_ && now_ms - last_report_ms_ < 60'000) return std::nullopt;
     reported_once_ = true;
     last_report_ms_ = now_ms;
     error_unreported_ = false;

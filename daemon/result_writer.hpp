@@ -32,7 +32,7 @@ struct WriterCounts {
 };
 
 class ResultWriter {
-  public:
+public:
     // Where batches go; normally Store::append. Throws storage::StoreError to fail.
     using Sink = std::function<void(std::span<const storage::ProbeResult>)>;
 
@@ -60,7 +60,7 @@ class ResultWriter {
     // The error to log, at most once per minute of `now_ms`; nullopt otherwise.
     std::optional<std::string> error_report(sla::EpochMillis now_ms);
 
-  private:
+private:
     Sink sink_;
     std::size_t batch_rows_;
     std::size_t max_buffered_;

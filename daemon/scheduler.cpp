@@ -83,13 +83,14 @@ struct Scheduler::Entry {
     bool stopped = false;
 };
 
-Scheduler::Scheduler(asio::any_io_executor executor, int probes_per_minute,
-                     ResultHandler on_result)
+Scheduler::Scheduler(asio::any_io_executor executor, int probes_per_minute, ResultHandler on_result)
     : executor_(std::move(executor)),
       probes_per_minute_(std::max(1, probes_per_minute)),
       on_result_(std::move(on_result)) {}
 
-Scheduler::~Scheduler() { stop(); }
+Scheduler::~Scheduler() {
+    stop();
+}
 
 void Scheduler::set_probes(std::vector<std::shared_ptr<probes::Probe>> probes,
                            int probes_per_minute) {
@@ -98,7 +99,8 @@ void Scheduler::set_probes(std::vector<std::shared_ptr<probes::Probe>> probes,
     const int n = static_cast<int>(probes.size());
     const auto now = now_ms();
     for (int i = 0; i < n; ++i) {
-        auto e = std::make_shared<Entry>(executor_, std::move(probes[static_cast<std::size_t>(i)]), i, n);
+        auto e = std::make_shared<Entry>(executor_, std::move(probes[static_cast<std::size_t>(i)]),
+                                         i, n);
         e->slot = first_slot_at_or_after(now, probes_per_minute_, i, n);
         entries_.push_back(e);
         arm(e);

@@ -64,7 +64,8 @@ public:
     // Called whenever the earliest minute with a pending run changes (nullopt: none).
     using PendingObserver = std::function<void(std::optional<sla::EpochMinute>)>;
 
-    Scheduler(boost::asio::any_io_executor executor, int probes_per_minute, ResultHandler on_result);
+    Scheduler(boost::asio::any_io_executor executor, int probes_per_minute,
+              ResultHandler on_result);
     ~Scheduler();
     Scheduler(const Scheduler&) = delete;
     Scheduler& operator=(const Scheduler&) = delete;

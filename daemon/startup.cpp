@@ -92,12 +92,10 @@ void Daemon::resume() {
         const auto stored = store_->finalized_until();
         // A first start records where watching began, so a crash before the
         // first finalized minute still leaves the gap to derive on restart.
-        if (!stored)
-            store_->set_finalized_until(current);
+        if (!stored) store_->set_finalized_until(current);
         finalized_until_ = stored ? *stored : current;
         // Before finalizing: what was already emitted must be known first.
-        if (alerts_)
-            alerts_->resume(*store_, finalized_until_, now_ms());
+        if (alerts_) alerts_->resume(*store_, finalized_until_, now_ms());
         resumed_ = true;
         {
             std::lock_guard lock(shared_.mutex);
@@ -113,8 +111,7 @@ void Daemon::resume() {
         update_status();
     } catch (const std::exception& e) {
         std::lock_guard lock(shared_.mutex);
-        if (shared_.store_ok)
-            spdlog::error("storage: cannot resume: {}; retrying", e.what());
+        if (shared_.store_ok) spdlog::error("storage: cannot resume: {}; retrying", e.what());
         shared_.store_ok = false;
     }
 }

@@ -22,8 +22,7 @@ void Daemon::on_minute(const storage::MinuteRow& row) {
     }
     last_service_state_ = row.probe == "service" ? row.state : last_service_state_;
     auto [it, first] = last_state_.try_emplace(row.probe, row.state);
-    if (!first && it->second == row.state)
-        return;
+    if (!first && it->second == row.state) return;
     it->second = row.state;
     const auto when = storage_config_.contract.terms.zone.format_minute(row.minute);
     const auto state = sla::to_string(row.state);
@@ -76,8 +75,7 @@ HttpReply Daemon::serve(const std::string& target) {
             std::lock_guard lock(shared_.mutex);
             store_ok = shared_.store_ok;
         }
-        if (writer_.healthy() && store_ok)
-            return {200, "text/plain; charset=utf-8", "ok\n"};
+        if (writer_.healthy() && store_ok) return {200, "text/plain; charset=utf-8", "ok\n"};
         return {503, "text/plain; charset=utf-8", "storage failing\n"};
     }
     return {404, "text/plain; charset=utf-8", "not found\n"};

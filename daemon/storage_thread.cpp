@@ -26,8 +26,7 @@ void StorageThread::start() {
 }
 
 void StorageThread::stop() {
-    if (!thread_.joinable())
-        return;
+    if (!thread_.joinable()) return;
     // After the jobs queued so far: timers and hook deliveries left behind do not keep it alive.
     work_.reset();
     boost::asio::post(io_, [this] { io_.stop(); });
@@ -36,8 +35,7 @@ void StorageThread::stop() {
 
 std::chrono::milliseconds StorageThread::busy_for(std::string* what) const {
     const auto since = busy_since_.load(std::memory_order_acquire);
-    if (since == 0)
-        return std::chrono::milliseconds(0);
+    if (since == 0) return std::chrono::milliseconds(0);
     if (what) {
         std::lock_guard lock(what_mutex_);
         *what = what_;

@@ -21,7 +21,7 @@
 namespace slawatch::daemon {
 
 class StorageThread {
-  public:
+public:
     StorageThread();
     ~StorageThread();  // stops and joins
     StorageThread(const StorageThread&) = delete;
@@ -46,7 +46,7 @@ class StorageThread {
     // How long the job running now has been running (zero when idle), and its name.
     std::chrono::milliseconds busy_for(std::string* what = nullptr) const;
 
-  private:
+private:
     struct Busy {
         Busy(StorageThread& t, const char* what);
         ~Busy();

@@ -17,8 +17,7 @@
 #include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size == 0)
-        return 0;
+    if (size == 0) return 0;
     static constexpr std::array<std::string_view, 6> actions = {
         "DescribeMNPReleasedVersionHistory", "DescribeMNPList", "DescribeMNPAllStageVersions",
         "DescribeMNPOfflinePackageURL",      "DescribeOther",   ""};
@@ -34,8 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     slawatch::probes::detail::judge_api_response(r, action, s, want ? "Data" : "",
                                                  want ? &value : nullptr);
     // An ok answer carries its RequestId.
-    if (s.outcome == slawatch::sla::Outcome::ok && s.request_id.empty())
-        std::abort();
+    if (s.outcome == slawatch::sla::Outcome::ok && s.request_id.empty()) std::abort();
 
     boost::system::error_code ec;
     const auto root = boost::json::parse(r.body, ec);

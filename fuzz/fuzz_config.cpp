@@ -12,7 +12,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view text(reinterpret_cast<const char*>(data), size);
     auto result = slawatch::config::parse(text, "/fuzz/slawatch.toml");
     // A rejected config always says why.
-    if (!result && result.errors.empty())
-        std::abort();
+    if (!result && result.errors.empty()) std::abort();
     return 0;
 }

@@ -22,8 +22,7 @@
 namespace bhttp = boost::beast::http;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-    if (size == 0)
-        return 0;
+    if (size == 0) return 0;
     const std::size_t piece = 1 + (data[0] & 0x3f) * 37;
     const bool head = (data[0] & 0x80) != 0;
     const std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
@@ -34,8 +33,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         std::min<std::size_t>(limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(limits.body_bytes);
     parser.eager(true);
-    if (head)
-        parser.skip(true);
+    if (head) parser.skip(true);
 
     std::string pending;  // received but not yet consumed, as in the client's flat_buffer
     boost::beast::error_code ec;
@@ -45,21 +43,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         at += n;
         while (!pending.empty() && !parser.is_done()) {
             const auto used = parser.put(boost::asio::buffer(pending), ec);
-            if (ec == bhttp::error::need_more)
-                ec = {};
-            if (ec || used == 0)
-                break;
+            if (ec == bhttp::error::need_more) ec = {};
+            if (ec || used == 0) break;
             pending.erase(0, used);
         }
     }
-    if (!ec && !parser.is_done())
-        parser.put_eof(ec);  // the peer closed
-    if (ec || !parser.is_done())
-        return 0;
+    if (!ec && !parser.is_done()) parser.put_eof(ec);  // the peer closed
+    if (ec || !parser.is_done()) return 0;
 
     const auto& msg = parser.get();
-    if (msg.body().size() > limits.body_bytes)
-        std::abort();
+    if (msg.body().size() > limits.body_bytes) std::abort();
     slawatch::probes::http::Response r;
     r.status = static_cast<int>(msg.result_int());
     if (auto it = msg.find(bhttp::field::content_type); it != msg.end())

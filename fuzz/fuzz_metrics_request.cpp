@@ -14,14 +14,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const slawatch::daemon::RequestLimits limits;
     while (!rest.empty()) {
         const auto req = slawatch::daemon::parse_metrics_request(rest, limits);
-        if (req.consumed > rest.size())
-            std::abort();
-        if (req.state != ParsedRequest::State::complete)
-            break;
-        if (req.status == 200 && req.path.find('?') != std::string::npos)
-            std::abort();
-        if (req.consumed == 0 || !req.keep_alive)
-            break;
+        if (req.consumed > rest.size()) std::abort();
+        if (req.state != ParsedRequest::State::complete) break;
+        if (req.status == 200 && req.path.find('?') != std::string::npos) std::abort();
+        if (req.consumed == 0 || !req.keep_alive) break;
         rest.remove_prefix(req.consumed);
     }
     return 0;

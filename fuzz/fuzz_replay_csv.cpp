@@ -43,8 +43,7 @@ url = "http://127.0.0.1:9/ref"
 
 const slawatch::config::Config& fuzz_config() {
     static const auto loaded = slawatch::config::parse(config_text, "/fuzz/slawatch.toml");
-    if (!loaded)
-        std::abort();
+    if (!loaded) std::abort();
     return *loaded.config;
 }
 }  // namespace
@@ -54,12 +53,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const auto& config = fuzz_config();
     // A memory file: LineReader's own buffering and BOM handling are part of the target.
     const int fd = memfd_create("fuzz.csv", MFD_CLOEXEC);
-    if (fd < 0)
-        std::abort();
+    if (fd < 0) std::abort();
     for (std::size_t done = 0; done < size;) {
         const auto n = ::write(fd, data + done, size - done);
-        if (n <= 0)
-            std::abort();
+        if (n <= 0) std::abort();
         done += static_cast<std::size_t>(n);
     }
     try {
@@ -70,8 +67,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         bool header = true;
         // Like replay: the first bad line ends the file (all-or-nothing).
         while (reader.next(line)) {
-            if (replay::blank(line))
-                continue;
+            if (replay::blank(line)) continue;
             if (header) {
                 parser.header(line);
                 header = false;

@@ -16,17 +16,14 @@ using Problem = std::optional<std::string>;
 // [] or null (a mini program with no released version yet is healthy).
 Problem page_problem(const json::object& response) {
     const json::value* data = response.if_contains("Data");
-    if (!data || !data->is_object())
-        return "Response.Data is not an object";
+    if (!data || !data->is_object()) return "Response.Data is not an object";
     const json::object& page = data->get_object();
     const json::value* total = page.if_contains("TotalCount");
-    if (!total || !total->is_number())
-        return "Response.Data.TotalCount is not a number";
+    if (!total || !total->is_number()) return "Response.Data.TotalCount is not a number";
     const bool zero = (total->is_int64() && total->get_int64() == 0) ||
                       (total->is_uint64() && total->get_uint64() == 0);
     const json::value* list = page.if_contains("DataList");
-    if (!list)
-        return zero ? Problem{} : Problem{"Response.Data.DataList is missing"};
+    if (!list) return zero ? Problem{} : Problem{"Response.Data.DataList is missing"};
     if (!list->is_array() && !list->is_null())
         return "Response.Data.DataList is neither an array nor null";
     return std::nullopt;
@@ -35,15 +32,11 @@ Problem page_problem(const json::object& response) {
 // Data: [{MNPId, MNPVersion, Phase, ...}] or null.
 Problem stage_versions_problem(const json::object& response) {
     const json::value* data = response.if_contains("Data");
-    if (!data)
-        return "Response.Data is missing";
-    if (data->is_null())
-        return std::nullopt;
-    if (!data->is_array())
-        return "Response.Data is neither an array nor null";
+    if (!data) return "Response.Data is missing";
+    if (data->is_null()) return std::nullopt;
+    if (!data->is_array()) return "Response.Data is neither an array nor null";
     for (const json::value& v : data->get_array()) {
-        if (!v.is_object())
-            return "Response.Data holds an element that is not an object";
+        if (!v.is_object()) return "Response.Data holds an element that is not an object";
     }
     return std::nullopt;
 }
@@ -52,8 +45,7 @@ Problem stage_versions_problem(const json::object& response) {
 Problem package_url_problem(const json::object& response) {
     const json::value* data = response.if_contains("Data");
     const json::object* inner = data ? data->if_object() : nullptr;
-    if (!inner)
-        return "Response.Data is not an object";
+    if (!inner) return "Response.Data is not an object";
     const json::value* url = inner->if_contains("Data");
     if (!url || !url->is_string() || url->get_string().empty())
         return "Response.Data.Data is not a URL";
@@ -76,10 +68,8 @@ std::optional<std::string> shape_problem(std::string_view action, const json::ob
         return "answer has no Response.RequestId";
     if (action == "DescribeMNPReleasedVersionHistory" || action == "DescribeMNPList")
         return page_problem(response);
-    if (action == "DescribeMNPAllStageVersions")
-        return stage_versions_problem(response);
-    if (action == "DescribeMNPOfflinePackageURL")
-        return package_url_problem(response);
+    if (action == "DescribeMNPAllStageVersions") return stage_versions_problem(response);
+    if (action == "DescribeMNPOfflinePackageURL") return package_url_problem(response);
     return std::nullopt;
 }
 

@@ -48,8 +48,7 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     auto req = std::make_shared<http::Request>(bhttp::verb::get, url->target, 11);
     req->set(bhttp::field::host, url->host_header);
     const auto& range = run->state->settings.tc.range;
-    if (!range.empty())
-        req->set(bhttp::field::range, range);
+    if (!range.empty()) req->set(bhttp::field::range, range);
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
     auto proxy = run->state->proxy.for_url(*url);
@@ -64,8 +63,7 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     http::async_exchange(run->executor, std::move(ex), [run](http::Response& r) {
         sla::Sample& s = run->sample;
         s.phases.total_us = r.phases.total_us;  // the whole run
-        if (r.status != 0)
-            s.http_status = r.status;
+        if (r.status != 0) s.http_status = r.status;
         if (r.outcome != sla::Outcome::ok) {
             s.outcome = r.outcome;
             s.detail = "package " + r.detail;
@@ -81,7 +79,7 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
 }
 
 class DownloadProbe final : public Probe {
-  public:
+public:
     DownloadProbe(boost::asio::any_io_executor executor, std::shared_ptr<const DownloadState> state)
         : executor_(std::move(executor)), state_(std::move(state)) {}
 
@@ -89,7 +87,7 @@ class DownloadProbe final : public Probe {
 
     void run(Handler done) override;
 
-  private:
+private:
     boost::asio::any_io_executor executor_;
     std::shared_ptr<const DownloadState> state_;
 };
@@ -113,13 +111,11 @@ void DownloadProbe::run(Handler done) {
                       state_->proxy.for_url(*t.url)};
     http::async_exchange(executor_, std::move(ex), [run](http::Response& r) {
         fill_sample(run->sample, r);
-        if (r.outcome != sla::Outcome::ok)
-            return run->finish();
+        if (r.outcome != sla::Outcome::ok) return run->finish();
         std::string url;
         judge_api_response(r, run->state->settings.tc.action, run->sample,
                            run->state->settings.tc.url_field, &url);
-        if (run->sample.outcome != sla::Outcome::ok)
-            return run->finish();
+        if (run->sample.outcome != sla::Outcome::ok) return run->finish();
         fetch_package(run, url);
     });
 }

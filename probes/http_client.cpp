@@ -20,9 +20,9 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include <fcntl.h>
 #include <algorithm>
 #include <charconv>
-#include <fcntl.h>
 #include <limits>
 #include <stdexcept>
 
@@ -71,7 +71,7 @@ template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
     static constexpr bool is_tls = std::is_same_v<Stream, TlsStream>;
 
-  public:
+public:
     Session(const Strand& strand, Exchange&& ex, Callback&& done)
         : strand_(strand),
           ex_(std::move(ex)),
@@ -103,7 +103,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                  beast::bind_front_handler(&Session::on_resolve, self()));
     }
 
-  private:
+private:
     std::shared_ptr<Session> self() { return this->shared_from_this(); }
 
     // Where the TCP connection goes: the proxy, or the target itself.
@@ -116,24 +116,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
 
     void on_deadline(error_code ec) {
-        if (ec || finished_)
-            return;
-        if (resolver_)
-            resolver_->cancel();
+        if (ec || finished_) return;
+        if (resolver_) resolver_->cancel();
         // R4: until the tunnel is up, a timeout is the proxy's (the monitor's side).
         const bool proxy_step = ex_.proxy && step_ <= Step::tunnel;
         response_.outcome = proxy_step ? sla::Outcome::proxy_error : sla::Outcome::timeout;
-        response_.detail.assign(proxy_step ? "proxy " : "").append(step_name(step_)).append(": timed out");
+        response_.detail.assign(proxy_step ? "proxy " : "")
+            .append(step_name(step_))
+            .append(": timed out");
         if (parser_ && parser_->is_header_done())
             response_.status = static_cast<int>(parser_->get().result_int());
         finish();
     }
 
     void on_resolve(error_code ec, const tcp::resolver::results_type& results) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::resolve, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::resolve, ec);
         response_.phases.dns_us = micros_since(ex_.start, Clock::now());
         step_ = Step::connect;
         tcp().expires_after(time_left());
@@ -148,14 +146,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_connect(error_code ec, const tcp::endpoint&) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::connect, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::connect, ec);
         // Asio opens sockets without SOCK_CLOEXEC; children never need them.
         ::fcntl(tcp().socket().native_handle(), F_SETFD, FD_CLOEXEC);
-        if (ex_.proxy)
-            return do_tunnel();
+        if (ex_.proxy) return do_tunnel();
         response_.phases.connect_us = micros_since(ex_.start, Clock::now());
         after_connect();
     }
@@ -185,10 +180,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_tunnel_write(error_code ec, std::size_t) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::tunnel, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::tunnel, ec);
         connect_res_.emplace();
         connect_res_->skip(true);  // a 2xx answer to CONNECT has no body (RFC 9110 9.3.6)
         connect_res_->header_limit(static_cast<std::uint32_t>(ex_.limits.header_bytes));
@@ -198,10 +191,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_tunnel_read(error_code ec, std::size_t) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::tunnel, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::tunnel, ec);
         const unsigned status = connect_res_->get().result_int();
         if (status < 200 || status > 299) {
             response_.outcome = sla::Outcome::proxy_error;
@@ -230,8 +221,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                 const int set = ex_.url->address
                                     ? X509_VERIFY_PARAM_set1_ip_asc(param, host.c_str())
                                     : X509_VERIFY_PARAM_set1_host(param, host.c_str(), 0);
-                if (!set)
-                    return fail_tls("cannot set the name to verify");
+                if (!set) return fail_tls("cannot set the name to verify");
             }
             step_ = Step::handshake;
             tcp().expires_after(time_left());
@@ -241,10 +231,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_handshake(error_code ec) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::handshake, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::handshake, ec);
         response_.phases.tls_us = micros_since(ex_.start, Clock::now());
         do_write();
     }
@@ -257,17 +245,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_write(error_code ec, std::size_t) {
-        if (finished_)
-            return;
-        if (ec)
-            return fail(Step::write, ec);
+        if (finished_) return;
+        if (ec) return fail(Step::write, ec);
         step_ = Step::read;
         parser_.emplace();
         parser_->header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
             ex_.limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
         parser_->body_limit(ex_.limits.body_bytes);
-        if (ex_.request->method() == bhttp::verb::head)
-            parser_->skip(true);
+        if (ex_.request->method() == bhttp::verb::head) parser_->skip(true);
         tcp().expires_after(time_left());
         do_read();
     }
@@ -281,17 +266,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void on_read(error_code ec, std::size_t used) {
-        if (finished_)
-            return;
+        if (finished_) return;
         if (response_.phases.first_byte_us < 0 && (parser_->got_some() || buffer_.size() > 0))
             response_.phases.first_byte_us = micros_since(ex_.start, Clock::now());
-        if (ec)
-            return fail(Step::read, ec);
+        if (ec) return fail(Step::read, ec);
         taken_ += used;
-        if (taken_ + buffer_.size() > ex_.limits.total_bytes)
-            return over_budget();
-        if (parser_->is_done())
-            return complete();
+        if (taken_ + buffer_.size() > ex_.limits.total_bytes) return over_budget();
+        if (parser_->is_done()) return complete();
         do_read();
     }
 
@@ -299,8 +280,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         if (parser_->is_header_done())
             response_.status = static_cast<int>(parser_->get().result_int());
         response_.outcome = sla::Outcome::bad_response;
-        response_.detail = "read: response over the " + std::to_string(ex_.limits.total_bytes) +
-                           "-byte budget";
+        response_.detail =
+            "read: response over the " + std::to_string(ex_.limits.total_bytes) + "-byte budget";
         finish();
     }
 
@@ -382,14 +363,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
 
     void finish() {
-        if (finished_)
-            return;
+        if (finished_) return;
         finished_ = true;
         response_.phases.total_us = micros_since(ex_.start, Clock::now());
-        if (timer_)
-            timer_->cancel();
-        if (resolver_)
-            resolver_->cancel();
+        if (timer_) timer_->cancel();
+        if (resolver_) resolver_->cancel();
         error_code ignored;
         tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
         tcp().close();
@@ -477,8 +455,7 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
         url.address.emplace(asio::ip::make_address(url.host), port);
     url.host_header = u.encoded_host_and_port();
     url.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
-    if (u.has_query())
-        url.target.append("?").append(u.encoded_query());
+    if (u.has_query()) url.target.append("?").append(u.encoded_query());
     return url;
 }
 
@@ -506,8 +483,7 @@ void async_exchange(asio::any_io_executor executor, Exchange exchange, Callback 
         asio::post(strand, [session = std::move(session)] { session->start(); });
     };
     if (exchange.url->tls) {
-        if (!exchange.tls)
-            throw std::invalid_argument("https exchange without a TLS context");
+        if (!exchange.tls) throw std::invalid_argument("https exchange without a TLS context");
         start(std::make_shared<Session<TlsStream>>(strand, std::move(exchange), std::move(done)));
     } else {
         start(std::make_shared<Session<PlainStream>>(strand, std::move(exchange), std::move(done)));

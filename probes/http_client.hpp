@@ -5,7 +5,8 @@
 // Used by the probes and reusable by anything else that must not trust its peer
 // (webhook alerts).
 //
-// Outcome rules (docs/architecture.md "Errors and hostile input", docs/interface.md "Probe outcomes"):
+// Outcome rules (docs/architecture.md "Errors and hostile input", docs/interface.md "Probe
+// outcomes"):
 //   deadline passed in any phase                    -> timeout
 //   name did not resolve                            -> dns_error
 //   TCP connect refused / unreachable / reset       -> connect_error
@@ -95,8 +96,8 @@ struct Exchange {
 struct Response {
     sla::Outcome outcome = sla::Outcome::ok;  // ok: a complete response was read
     int status = 0;                           // 0 when no status line was read
-    std::string content_type;  // sanitised and bounded (probes/server_text.hpp)
-    std::string location;      // sanitised and bounded (probes/server_text.hpp)
+    std::string content_type;                 // sanitised and bounded (probes/server_text.hpp)
+    std::string location;                     // sanitised and bounded (probes/server_text.hpp)
     // Bounded by Limits::body_bytes. For the caller's checks only: never stored (R12).
     std::string body;
     sla::PhaseTimings phases;  // microseconds from Exchange::start; total set at completion

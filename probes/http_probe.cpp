@@ -30,8 +30,7 @@ sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::s
     if (std::find(expect.begin(), expect.end(), r.status) == expect.end()) {
         detail = "unexpected HTTP status " + std::to_string(r.status);
         // A 2xx/3xx that was not asked for is a wrong answer, not a status class.
-        if (r.status >= 200 && r.status <= 399)
-            return sla::Outcome::bad_response;
+        if (r.status >= 200 && r.status <= 399) return sla::Outcome::bad_response;
         return sla::outcome_of_http_status(r.status);
     }
     if (!o.body_contains.empty() && r.body.find(o.body_contains) == std::string::npos) {
@@ -42,7 +41,7 @@ sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::s
 }
 
 class HttpProbe final : public Probe {
-  public:
+public:
     HttpProbe(boost::asio::any_io_executor executor, std::shared_ptr<const HttpState> state)
         : executor_(std::move(executor)), state_(std::move(state)) {}
 
@@ -51,7 +50,7 @@ class HttpProbe final : public Probe {
     void run(Handler done) override {
         const RunClock clock = RunClock::begin(state_->settings.timeout);
         http::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
-                          http::Limits{}, true,           state_->proxy};
+                          http::Limits{}, true,        state_->proxy};
         http::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
@@ -64,7 +63,7 @@ class HttpProbe final : public Probe {
             });
     }
 
-  private:
+private:
     boost::asio::any_io_executor executor_;
     std::shared_ptr<const HttpState> state_;
 };
@@ -78,8 +77,7 @@ std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
     state->settings = settings;
     const auto& o = settings.http;
     state->url = setup_url(settings, "url", o.url);
-    if (state->url->tls)
-        state->tls = setup_tls(settings, o.ca_file, o.insecure);
+    if (state->url->tls) state->tls = setup_tls(settings, o.ca_file, o.insecure);
 
     const bhttp::verb method = bhttp::string_to_verb(o.method);
     if (method == bhttp::verb::unknown)

@@ -37,8 +37,7 @@ std::shared_ptr<const http::Url> setup_url(const config::Probe& p, std::string_v
                                            std::string_view url) {
     std::string error;
     auto parsed = http::parse_url(url, error);
-    if (!parsed)
-        throw ProbeSetupError("probe " + p.name + ": " + std::string(key) + ": " + error);
+    if (!parsed) throw ProbeSetupError("probe " + p.name + ": " + std::string(key) + ": " + error);
     return std::make_shared<const http::Url>(std::move(*parsed));
 }
 
@@ -69,7 +68,7 @@ std::string trim_right(std::string s) {
 // The one place every kind's samples pass on their way out: server text in
 // them is made printable and bounded (probes/server_text.hpp).
 class BoundedProbe final : public Probe {
-  public:
+public:
     explicit BoundedProbe(std::unique_ptr<Probe> inner) : inner_(std::move(inner)) {}
 
     const config::Probe& settings() const override { return inner_->settings(); }
@@ -81,7 +80,7 @@ class BoundedProbe final : public Probe {
         });
     }
 
-  private:
+private:
     std::unique_ptr<Probe> inner_;
 };
 
@@ -102,8 +101,7 @@ std::unique_ptr<Probe> make_kind(boost::asio::any_io_executor executor,
 
 std::unique_ptr<Probe> make_probe(boost::asio::any_io_executor executor,
                                   const config::Probe& settings) {
-    return std::make_unique<detail::BoundedProbe>(
-        detail::make_kind(std::move(executor), settings));
+    return std::make_unique<detail::BoundedProbe>(detail::make_kind(std::move(executor), settings));
 }
 
 }  // namespace slawatch::probes

@@ -5,8 +5,8 @@
 
 #include "config/config.hpp"
 #include "probes/http_client.hpp"
-#include "probes/proxy.hpp"
 #include "probes/probe.hpp"
+#include "probes/proxy.hpp"
 #include "sla/sample.hpp"
 
 #include <boost/asio/any_io_executor.hpp>

@@ -26,8 +26,7 @@ std::string lower(std::string_view s) {
 
 std::string trim(std::string_view s) {
     const auto b = s.find_first_not_of(" \t");
-    if (b == std::string_view::npos)
-        return {};
+    if (b == std::string_view::npos) return {};
     const auto e = s.find_last_not_of(" \t");
     return std::string(s.substr(b, e - b + 1));
 }
@@ -57,8 +56,7 @@ std::optional<std::string> env(const Getenv& getenv, std::initializer_list<const
 std::shared_ptr<const Proxy> parse_or_throw(const std::string& text, std::string_view what) {
     std::string error;
     auto p = parse_proxy(text, error);
-    if (!p)
-        throw std::invalid_argument(std::string(what) + ": " + error);
+    if (!p) throw std::invalid_argument(std::string(what) + ": " + error);
     return std::make_shared<const Proxy>(std::move(*p));
 }
 
@@ -66,8 +64,7 @@ std::shared_ptr<const Proxy> parse_or_throw(const std::string& text, std::string
 
 std::optional<Proxy> parse_proxy(std::string_view text, std::string& error) {
     std::string full(text);
-    if (full.find("://") == std::string::npos)
-        full = "http://" + full;
+    if (full.find("://") == std::string::npos) full = "http://" + full;
     auto parsed = boost::urls::parse_uri(full);
     if (!parsed) {
         error = "not a proxy URL (expected http://[user:password@]host:port)";
@@ -107,8 +104,7 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
         std::string item = lower(trim(no_proxy.substr(
             pos, comma == std::string_view::npos ? std::string_view::npos : comma - pos)));
         pos = comma == std::string_view::npos ? no_proxy.size() + 1 : comma + 1;
-        if (item == "*")
-            return true;
+        if (item == "*") return true;
         // "[::1]:8080", "example.com:443": ports are ignored.
         if (!item.empty() && item.front() == '[') {
             const auto close = item.find(']');
@@ -117,10 +113,8 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
             item = item.substr(0, item.find(':'));
         }
         while (!item.empty() && item.front() == '.') item.erase(0, 1);
-        if (item.empty())
-            continue;
-        if (h == item)
-            return true;
+        if (item.empty()) continue;
+        if (h == item) return true;
         if (h.size() > item.size() && h.ends_with(item) && h[h.size() - item.size() - 1] == '.')
             return true;
     }
@@ -128,31 +122,25 @@ bool no_proxy_matches(std::string_view no_proxy, std::string_view host) {
 }
 
 ProxyChoice::ProxyChoice(const std::optional<std::string>& configured, Getenv getenv) {
-    if (!getenv)
-        getenv = [](const char* name) -> const char* { return std::getenv(name); };
+    if (!getenv) getenv = [](const char* name) -> const char* { return std::getenv(name); };
     if (configured) {
         // Per-item config wins; "" turns the environment off.
-        if (!configured->empty())
-            http_ = https_ = parse_or_throw(*configured, "proxy");
+        if (!configured->empty()) http_ = https_ = parse_or_throw(*configured, "proxy");
         return;
     }
     const char* which = nullptr;
     if (auto v = env(getenv, {"https_proxy", "HTTPS_PROXY"}, &which))
         https_ = parse_or_throw(*v, which);
     // Only the lower-case http_proxy: HTTP_PROXY can be set by a CGI request (httpoxy).
-    if (auto v = env(getenv, {"http_proxy"}, &which))
-        http_ = parse_or_throw(*v, which);
-    if (auto v = env(getenv, {"no_proxy", "NO_PROXY"}, &which))
-        no_proxy_.push_back(*v);
+    if (auto v = env(getenv, {"http_proxy"}, &which)) http_ = parse_or_throw(*v, which);
+    if (auto v = env(getenv, {"no_proxy", "NO_PROXY"}, &which)) no_proxy_.push_back(*v);
 }
 
 std::shared_ptr<const Proxy> ProxyChoice::for_url(const Url& target) const {
     const auto& proxy = target.tls ? https_ : http_;
-    if (!proxy)
-        return nullptr;
+    if (!proxy) return nullptr;
     for (const auto& list : no_proxy_)
-        if (no_proxy_matches(list, target.host))
-            return nullptr;
+        if (no_proxy_matches(list, target.host)) return nullptr;
     return proxy;
 }
 

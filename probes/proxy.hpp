@@ -25,7 +25,7 @@ std::optional<Proxy> parse_proxy(std::string_view text, std::string& error);
 using Getenv = std::function<const char*(const char*)>;
 
 class ProxyChoice {
-  public:
+public:
     ProxyChoice() = default;  // no proxy
     // `configured`: nullopt = the environment, "" = no proxy, else the proxy URL.
     // `getenv` (tests) defaults to the process environment. Throws
@@ -35,7 +35,7 @@ class ProxyChoice {
     // The proxy for a request to `target`, or nullptr for a direct connection.
     std::shared_ptr<const Proxy> for_url(const Url& target) const;
 
-  private:
+private:
     std::shared_ptr<const Proxy> http_;
     std::shared_ptr<const Proxy> https_;
     std::vector<std::string> no_proxy_;  // lower case, leading dots removed; "*" = all

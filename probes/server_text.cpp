@@ -36,16 +36,13 @@ std::size_t decode(std::string_view s, char32_t& cp) {
     } else {
         return 0;
     }
-    if (s.size() < len)
-        return 0;
+    if (s.size() < len) return 0;
     for (std::size_t i = 1; i < len; ++i) {
         const auto b = static_cast<unsigned char>(s[i]);
-        if ((b & 0xC0) != 0x80)
-            return 0;
+        if ((b & 0xC0) != 0x80) return 0;
         cp = (cp << 6) | (b & 0x3F);
     }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-        return 0;
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
     return len;
 }
 
@@ -77,8 +74,7 @@ std::string server_text(std::string_view text, std::size_t max_bytes) {
             break;
         }
         out.append(piece);
-        if (out.size() + ellipsis.size() <= max_bytes)
-            keep = out.size();
+        if (out.size() + ellipsis.size() <= max_bytes) keep = out.size();
         text.remove_prefix(len);
     }
     if (cut) {

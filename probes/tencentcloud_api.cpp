@@ -50,10 +50,8 @@ std::string env(const char* name) {
 std::string find_secret(const config::Probe& p, const std::string& file_key_value,
                         std::string_view file_key, const char* env_name,
                         std::string_view credential_name) {
-    if (!file_key_value.empty())
-        return read_secret_file(p, file_key, file_key_value);
-    if (std::string v = env(env_name); !v.empty())
-        return v;
+    if (!file_key_value.empty()) return read_secret_file(p, file_key, file_key_value);
+    if (std::string v = env(env_name); !v.empty()) return v;
     if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
         const auto path = std::filesystem::path(dir) / credential_name;
         std::error_code ec;
@@ -77,11 +75,9 @@ const json::value* find_path(const json::object& root, std::string_view path) {
     while (true) {
         const auto dot = path.find('.');
         v = obj->if_contains(path.substr(0, dot));
-        if (!v || dot == std::string_view::npos)
-            return v;
+        if (!v || dot == std::string_view::npos) return v;
         obj = v->if_object();
-        if (!obj)
-            return nullptr;
+        if (!obj) return nullptr;
         path.remove_prefix(dot + 1);
     }
 }
@@ -131,10 +127,8 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     req->set("X-TC-Action", o.action);
     req->set("X-TC-Version", o.version);
     req->set("X-TC-Timestamp", std::to_string(timestamp));
-    if (!o.region.empty())
-        req->set("X-TC-Region", o.region);
-    if (!t.credentials.token.empty())
-        req->set("X-TC-Token", t.credentials.token);
+    if (!o.region.empty()) req->set("X-TC-Region", o.region);
+    if (!t.credentials.token.empty()) req->set("X-TC-Token", t.credentials.token);
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
     req->body() = o.payload;
@@ -199,8 +193,7 @@ void judge_api_response(const http::Response& r, std::string_view action, sla::S
             s.detail = "answer has no URL at Response." + std::string(want_field);
             return;
         }
-        if (value)
-            value->assign(v->get_string().data(), v->get_string().size());
+        if (value) value->assign(v->get_string().data(), v->get_string().size());
     }
     s.outcome = sla::Outcome::ok;
 }

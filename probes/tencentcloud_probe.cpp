@@ -16,7 +16,7 @@ struct TcState {
 };
 
 class TencentCloudProbe final : public Probe {
-  public:
+public:
     TencentCloudProbe(boost::asio::any_io_executor executor, std::shared_ptr<const TcState> state)
         : executor_(std::move(executor)), state_(std::move(state)) {}
 
@@ -46,7 +46,7 @@ class TencentCloudProbe final : public Probe {
             });
     }
 
-  private:
+private:
     boost::asio::any_io_executor executor_;
     std::shared_ptr<const TcState> state_;
 };

@@ -6,13 +6,13 @@
 # Prints executions and crashes per target; exits 1 if any target crashed.
 #
 #   scripts/fuzz.sh [--seconds N | --minutes N] [--jobs N] [--no-build] [TARGET...]
-#     default: 30 s per target (CI); --minutes 10 for a campaign;
+#     default: 20 s per target (CI); --minutes 10 for a campaign;
 #     --no-build runs the targets already built
 #   Crash inputs land in build-fuzz/artifacts/<target>/; new coverage in build-fuzz/corpus/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-seconds=30
+seconds=20
 jobs=$(nproc)
 build_first=1
 targets=()

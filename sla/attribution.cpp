@@ -198,14 +198,12 @@ const CodeRule* find_code_rule(std::string_view code) {
     const auto it =
         std::lower_bound(exact_rules.begin(), exact_rules.end(), code,
                          [](const CodeRule& r, std::string_view c) { return r.code < c; });
-    if (it != exact_rules.end() && it->code == code)
-        return &*it;
+    if (it != exact_rules.end() && it->code == code) return &*it;
     const CodeRule* best = nullptr;
     for (const auto& r : family_rules) {
         const bool member = code.starts_with(r.code) &&
                             (code.size() == r.code.size() || code[r.code.size()] == '.');
-        if (member && (!best || r.code.size() > best->code.size()))
-            best = &r;
+        if (member && (!best || r.code.size() > best->code.size())) best = &r;
     }
     return best;
 }

@@ -19,12 +19,12 @@ namespace slawatch::sla {
 enum CodeList : std::uint8_t { list_tcmpp = 1, list_tcsas = 2, list_common = 4 };
 
 struct CodeRule {
-    std::string_view code;    // exact code, or a family when `family` is set
-    bool family = false;      // matches `code` and every `code.<sub-code>`
+    std::string_view code;                 // exact code, or a family when `family` is set
+    bool family = false;                   // matches `code` and every `code.<sub-code>`
     Outcome outcome = Outcome::api_error;  // api_error, auth_error or client_error
-    std::string_view clause;  // the SLA clause: "1.2" (provider), "4.4", "4.5", ...
-    std::string_view meaning; // what the code says, after the SDK's comment
-    std::uint8_t lists = 0;   // CodeList bits; 0 for a family rule
+    std::string_view clause;               // the SLA clause: "1.2" (provider), "4.4", "4.5", ...
+    std::string_view meaning;              // what the code says, after the SDK's comment
+    std::uint8_t lists = 0;                // CodeList bits; 0 for a family rule
 };
 
 // The built-in table: exact codes first (sorted), then the family rules.

@@ -18,22 +18,19 @@ constexpr wide hundred_percent = 100 * static_cast<wide>(Percent::scale);
 }  // namespace
 
 bool availability_at_least(std::int64_t unavailable, std::int64_t total, Percent threshold) {
-    if (total <= 0)
-        return true;  // nothing measured, nothing breached
+    if (total <= 0) return true;  // nothing measured, nothing breached
     // R8: (1 - u/t) * 100 >= p  <=>  100 * scale * (t - u) >= units(p) * t.
     return hundred_percent * (static_cast<wide>(total) - unavailable) >=
            static_cast<wide>(threshold.units()) * total;
 }
 
 std::int64_t error_budget_minutes(std::int64_t total, Percent standard) {
-    if (total <= 0)
-        return 0;
+    if (total <= 0) return 0;
     // R8: the largest u with 100 * scale * (t - u) >= units * t, i.e.
     // u = t - ceil(units * t / (100 * scale)).
     const wide need = static_cast<wide>(standard.units()) * total;
     const wide available = (need + hundred_percent - 1) / hundred_percent;
-    if (need <= 0)
-        return total;
+    if (need <= 0) return total;
     return static_cast<std::int64_t>(std::max<wide>(0, total - available));
 }
 
@@ -61,8 +58,7 @@ std::string availability_text(std::int64_t unavailable, std::int64_t total, int 
 }
 
 double availability_percent(std::int64_t unavailable, std::int64_t total) {
-    if (total <= 0)
-        return 100.0;
+    if (total <= 0) return 100.0;
     return static_cast<double>(total - unavailable) * 100.0 / static_cast<double>(total);
 }
 

@@ -21,8 +21,7 @@ MinuteState first_present(std::span<const MinuteState> states) {
     constexpr std::array order{MinuteState::maintenance, MinuteState::local_network,
                                MinuteState::customer, MinuteState::unknown};
     for (const MinuteState s : order) {
-        if (std::find(states.begin(), states.end(), s) != states.end())
-            return s;
+        if (std::find(states.begin(), states.end(), s) != states.end()) return s;
     }
     return MinuteState::unknown;
 }
@@ -30,8 +29,7 @@ MinuteState first_present(std::span<const MinuteState> states) {
 }  // namespace
 
 MinuteState classify_control(const MinuteTally& tally, int min_samples) {
-    if (too_few(tally, min_samples))
-        return MinuteState::unknown;  // R3
+    if (too_few(tally, min_samples)) return MinuteState::unknown;  // R3
     // R2: one success makes the minute up; only a full minute of failures is down.
     // R4: and only network-level failures: an answer of any kind proves the network.
     return tally.network_failures < tally.samples ? MinuteState::up : MinuteState::down;
@@ -46,41 +44,32 @@ bool local_network_down(std::span<const MinuteState> control_states) {
 
 MinuteState classify_service(const MinuteTally& tally, int min_samples, bool in_maintenance,
                              bool local_network_is_down) {
-    if (too_few(tally, min_samples))
-        return MinuteState::unknown;  // R3
-    if (tally.failures < tally.samples)
-        return MinuteState::up;  // R2
+    if (too_few(tally, min_samples)) return MinuteState::unknown;  // R3
+    if (tally.failures < tally.samples) return MinuteState::up;    // R2
     // R4: exclusions, in the contract's order.
-    if (in_maintenance)
-        return MinuteState::maintenance;
-    if (local_network_is_down)
-        return MinuteState::local_network;
+    if (in_maintenance) return MinuteState::maintenance;
+    if (local_network_is_down) return MinuteState::local_network;
     // R4 (4.2): our egress proxy failing is the monitor's network, not the provider's.
-    if (tally.local_failures > 0 && tally.local_failures + tally.customer_failures >= tally.failures)
+    if (tally.local_failures > 0 &&
+        tally.local_failures + tally.customer_failures >= tally.failures)
         return MinuteState::local_network;
-    if (tally.customer_failures >= tally.failures)
-        return MinuteState::customer;
+    if (tally.customer_failures >= tally.failures) return MinuteState::customer;
     return MinuteState::down;
 }
 
 MinuteState service_state(std::span<const MinuteState> probe_states, Policy policy) {
-    if (probe_states.empty())
-        return MinuteState::unknown;
+    if (probe_states.empty()) return MinuteState::unknown;
     const auto is = [](MinuteState want) { return [want](MinuteState s) { return s == want; }; };
     const auto b = probe_states.begin();
     const auto e = probe_states.end();
     if (policy == Policy::any) {
         // R5: unavailable when any monitored function is down.
-        if (std::any_of(b, e, is(MinuteState::down)))
-            return MinuteState::down;
-        if (std::all_of(b, e, is(MinuteState::up)))
-            return MinuteState::up;
+        if (std::any_of(b, e, is(MinuteState::down))) return MinuteState::down;
+        if (std::all_of(b, e, is(MinuteState::up))) return MinuteState::up;
     } else {
         // R5 (alternative): unavailable only when every function is down.
-        if (std::all_of(b, e, is(MinuteState::down)))
-            return MinuteState::down;
-        if (std::any_of(b, e, is(MinuteState::up)))
-            return MinuteState::up;
+        if (std::all_of(b, e, is(MinuteState::down))) return MinuteState::down;
+        if (std::any_of(b, e, is(MinuteState::up))) return MinuteState::up;
     }
     return first_present(probe_states);
 }

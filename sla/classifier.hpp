@@ -24,8 +24,8 @@ struct MinuteTally {
     std::int32_t samples = 0;
     std::int32_t failures = 0;           // every outcome but ok
     std::int32_t customer_failures = 0;  // auth_error, client_error
-    std::int32_t network_failures = 0;   // timeout, dns_error, connect_error, tls_error, proxy_error
-    std::int32_t local_failures = 0;     // proxy_error: the monitor's own egress
+    std::int32_t network_failures = 0;  // timeout, dns_error, connect_error, tls_error, proxy_error
+    std::int32_t local_failures = 0;    // proxy_error: the monitor's own egress
 
     void add(Outcome o) {
         ++samples;

@@ -21,8 +21,7 @@ std::optional<EpochMillis> parse_ms(std::string_view text) {
     EpochMillis v = 0;
     const auto* end = text.data() + text.size();
     auto [p, ec] = std::from_chars(text.data(), end, v);
-    if (ec != std::errc() || p != end || text.empty())
-        return std::nullopt;
+    if (ec != std::errc() || p != end || text.empty()) return std::nullopt;
     return v;
 }
 
@@ -43,8 +42,7 @@ void set_clock_offset_ms(EpochMillis offset) {
 std::optional<std::string> init_clock_from_env() {
     if (const char* v = std::getenv(test_clock_offset_env); v && *v) {
         auto off = parse_ms(v);
-        if (!off)
-            return std::string(test_clock_offset_env) + ": not an integer: '" + v + "'";
+        if (!off) return std::string(test_clock_offset_env) + ": not an integer: '" + v + "'";
         set_clock_offset_ms(*off);
         return std::nullopt;
     }

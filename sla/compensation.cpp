@@ -17,18 +17,15 @@ std::vector<Tier> default_tiers() {
 
 int compensation_percent(const std::vector<Tier>& tiers, Percent standard, std::int64_t unavailable,
                          std::int64_t total) {
-    if (tiers.empty() || total <= 0)
-        return 0;
-    if (standard_met(unavailable, total, standard))
-        return 0;  // R9: nothing owed
+    if (tiers.empty() || total <= 0) return 0;
+    if (standard_met(unavailable, total, standard)) return 0;  // R9: nothing owed
     // R9: the best tier whose threshold is reached; "at least" makes a
     // boundary belong to the better tier. Chosen by threshold, not by
     // position, so an unsorted list cannot pick a worse tier.
     const Tier* best = nullptr;
     const Tier* worst = &tiers.front();
     for (const Tier& t : tiers) {
-        if (t.at_least < worst->at_least)
-            worst = &t;
+        if (t.at_least < worst->at_least) worst = &t;
         if (availability_at_least(unavailable, total, t.at_least) &&
             (best == nullptr || t.at_least > best->at_least)) {
             best = &t;

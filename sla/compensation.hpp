@@ -24,15 +24,15 @@ std::vector<Tier> default_tiers();
 // R9: the percent of the fee owed; 0 when the standard is met. `tiers` are
 // ordered best first (descending at_least). Boundaries go to the better tier:
 // exactly 99 % earns 10, not 25.
-int compensation_percent(const std::vector<Tier>& tiers, Percent standard,
-                         std::int64_t unavailable, std::int64_t total);
+int compensation_percent(const std::vector<Tier>& tiers, Percent standard, std::int64_t unavailable,
+                         std::int64_t total);
 
 // One Service Month's compensation before and after the caps.
 struct MonthCompensation {
     date::year_month month;  // calendar month of the Service Month
     Money fee;               // cash paid for that Service Month
     int percent = 0;
-    Money amount;            // never above fee
+    Money amount;  // never above fee
 };
 
 // R9 / SLA 5.1: no month pays more than its fee, and no 12 consecutive

@@ -4,7 +4,9 @@
 namespace slawatch::sla {
 
 namespace {
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c) {
+    return c >= '0' && c <= '9';
+}
 }  // namespace
 
 std::optional<std::int64_t> parse_fixed_decimal(std::string_view text, int fraction_digits,
@@ -16,21 +18,17 @@ std::optional<std::int64_t> parse_fixed_decimal(std::string_view text, int fract
             return std::nullopt;  // also keeps the result inside int64
         whole = whole * 10 + (text[pos] - '0');
     }
-    if (pos == 0)
-        return std::nullopt;  // no integer part (".5", "", "-1", "+1")
+    if (pos == 0) return std::nullopt;  // no integer part (".5", "", "-1", "+1")
 
     std::int64_t fraction = 0;
     int count = 0;
     if (pos < text.size()) {
-        if (text[pos] != '.')
-            return std::nullopt;
+        if (text[pos] != '.') return std::nullopt;
         for (++pos; pos < text.size() && is_digit(text[pos]); ++pos) {
-            if (++count > fraction_digits)
-                return std::nullopt;
+            if (++count > fraction_digits) return std::nullopt;
             fraction = fraction * 10 + (text[pos] - '0');
         }
-        if (count == 0 || pos != text.size())
-            return std::nullopt;  // "1." or "1.5x"
+        if (count == 0 || pos != text.size()) return std::nullopt;  // "1." or "1.5x"
     }
     std::int64_t scale = 1;
     for (int i = 0; i < fraction_digits; ++i) scale *= 10;

@@ -10,7 +10,7 @@
 namespace slawatch::sla {
 
 struct MaintenanceWindow {
-    EpochSeconds start = 0;      // minutes whose start lies in [start, end)
+    EpochSeconds start = 0;  // minutes whose start lies in [start, end)
     EpochSeconds end = 0;
     EpochSeconds announced = 0;  // when the notice arrived
     std::string reason;

@@ -18,8 +18,7 @@ std::string_view to_string(MinuteState s) {
 
 std::optional<MinuteState> parse_minute_state(std::string_view text) {
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text)
-            return static_cast<MinuteState>(i);
+        if (names[i] == text) return static_cast<MinuteState>(i);
     }
     return std::nullopt;
 }

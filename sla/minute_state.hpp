@@ -23,7 +23,9 @@ std::string_view to_string(MinuteState s);
 std::optional<MinuteState> parse_minute_state(std::string_view text);
 
 // Only `down` counts as unavailable.
-constexpr bool is_unavailable(MinuteState s) { return s == MinuteState::down; }
+constexpr bool is_unavailable(MinuteState s) {
+    return s == MinuteState::down;
+}
 constexpr bool is_excluded(MinuteState s) {
     return s == MinuteState::maintenance || s == MinuteState::local_network ||
            s == MinuteState::customer;

@@ -11,8 +11,7 @@ namespace slawatch::sla {
 std::optional<Money> Money::parse(std::string_view text) {
     // At most 15 integer digits: 10^15 * 100 cents still fits in int64.
     const auto cents = parse_fixed_decimal(text, 2, 15);
-    if (!cents)
-        return std::nullopt;
+    if (!cents) return std::nullopt;
     return Money(*cents);
 }
 

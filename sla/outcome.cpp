@@ -11,9 +11,8 @@ namespace slawatch::sla {
 namespace {
 
 constexpr std::array<std::string_view, outcome_count> names{
-    "ok",       "timeout",   "dns_error",    "connect_error", "tls_error",
-    "http_5xx", "api_error", "bad_response", "auth_error",    "client_error",
-    "proxy_error"};
+    "ok",        "timeout",      "dns_error",  "connect_error", "tls_error",  "http_5xx",
+    "api_error", "bad_response", "auth_error", "client_error",  "proxy_error"};
 
 }  // namespace
 
@@ -24,8 +23,7 @@ std::string_view to_string(Outcome o) {
 
 std::optional<Outcome> parse_outcome(std::string_view text) {
     for (std::size_t i = 0; i < names.size(); ++i) {
-        if (names[i] == text)
-            return static_cast<Outcome>(i);
+        if (names[i] == text) return static_cast<Outcome>(i);
     }
     return std::nullopt;
 }
@@ -36,12 +34,9 @@ Outcome outcome_of_api_error(std::string_view code) {
 }
 
 Outcome outcome_of_http_status(int status) {
-    if (status == 401 || status == 403)
-        return Outcome::auth_error;
-    if (status >= 400 && status <= 499)
-        return Outcome::client_error;
-    if (status >= 500 && status <= 599)
-        return Outcome::http_5xx;
+    if (status == 401 || status == 403) return Outcome::auth_error;
+    if (status >= 400 && status <= 499) return Outcome::client_error;
+    if (status >= 500 && status <= 599) return Outcome::http_5xx;
     return Outcome::bad_response;
 }
 

@@ -28,11 +28,15 @@ enum class Attribution : std::uint8_t { none, provider, customer, local };
 
 constexpr Attribution attribution(Outcome o) {
     switch (o) {
-        case Outcome::ok: return Attribution::none;
+        case Outcome::ok:
+            return Attribution::none;
         case Outcome::auth_error:
-        case Outcome::client_error: return Attribution::customer;
-        case Outcome::proxy_error: return Attribution::local;
-        default: return Attribution::provider;
+        case Outcome::client_error:
+            return Attribution::customer;
+        case Outcome::proxy_error:
+            return Attribution::local;
+        default:
+            return Attribution::provider;
     }
 }
 

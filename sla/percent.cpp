@@ -10,8 +10,7 @@ namespace slawatch::sla {
 
 std::optional<Percent> Percent::parse(std::string_view text) {
     const auto units = parse_fixed_decimal(text, 6, 3);
-    if (!units || *units > 100 * scale)
-        return std::nullopt;  // "100.5", "1000"
+    if (!units || *units > 100 * scale) return std::nullopt;  // "100.5", "1000"
     return Percent(*units);
 }
 

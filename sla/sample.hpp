@@ -24,11 +24,11 @@ struct PhaseTimings {
 struct Sample {
     EpochMillis sent_ms = 0;  // R2: the sample belongs to the minute it was sent in
     Outcome outcome = Outcome::ok;
-    int http_status = 0;       // 0 when no status line was read
-    std::string error_code;    // TencentCloud Error.Code, empty if none
-    std::string request_id;    // TencentCloud RequestId, empty if none
+    int http_status = 0;     // 0 when no status line was read
+    std::string error_code;  // TencentCloud Error.Code, empty if none
+    std::string request_id;  // TencentCloud RequestId, empty if none
     PhaseTimings phases;
-    std::string detail;        // short reason for people ("connect: Connection refused"); not stored
+    std::string detail;  // short reason for people ("connect: Connection refused"); not stored
 };
 
 }  // namespace slawatch::sla

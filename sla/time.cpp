@@ -17,13 +17,11 @@ using std::chrono::seconds;
 
 // A fixed-width run of decimal digits at text[pos, pos + width), or -1.
 int digits_at(std::string_view text, std::size_t pos, std::size_t width) {
-    if (pos + width > text.size())
-        return -1;
+    if (pos + width > text.size()) return -1;
     int value = 0;
     for (std::size_t i = pos; i < pos + width; ++i) {
         const char c = text[i];
-        if (c < '0' || c > '9')
-            return -1;
+        if (c < '0' || c > '9') return -1;
         value = value * 10 + (c - '0');
     }
     return value;
@@ -34,12 +32,10 @@ std::optional<Date> date_prefix(std::string_view text) {
     const int y = digits_at(text, 0, 4);
     const int m = digits_at(text, 5, 2);
     const int d = digits_at(text, 8, 2);
-    if (y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-')
-        return std::nullopt;
+    if (y < 0 || m < 0 || d < 0 || text[4] != '-' || text[7] != '-') return std::nullopt;
     const Date date{date::year{y}, date::month{static_cast<unsigned>(m)},
                     date::day{static_cast<unsigned>(d)}};
-    if (!date.ok())
-        return std::nullopt;
+    if (!date.ok()) return std::nullopt;
     return date;
 }
 
@@ -94,8 +90,7 @@ std::string format_date(Date d) {
 }
 
 std::optional<Date> parse_date(std::string_view text) {
-    if (text.size() != 10)
-        return std::nullopt;
+    if (text.size() != 10) return std::nullopt;
     return date_prefix(text);
 }
 
@@ -107,34 +102,27 @@ std::string format_year_month(date::year_month ym) {
 }
 
 std::optional<date::year_month> parse_year_month(std::string_view text) {
-    if (text.size() != 7 || text[4] != '-')
-        return std::nullopt;
+    if (text.size() != 7 || text[4] != '-') return std::nullopt;
     const int y = digits_at(text, 0, 4);
     const int m = digits_at(text, 5, 2);
-    if (y < 0 || m < 1 || m > 12)
-        return std::nullopt;
+    if (y < 0 || m < 1 || m > 12) return std::nullopt;
     return date::year{y} / date::month{static_cast<unsigned>(m)};
 }
 
 std::optional<EpochMillis> parse_rfc3339(std::string_view text) {
     // YYYY-MM-DD T HH:MM:SS [.fraction] (Z | +HH:MM | -HH:MM)
-    if (text.size() < 20)
-        return std::nullopt;
+    if (text.size() < 20) return std::nullopt;
     const auto day = date_prefix(text);
-    if (!day)
-        return std::nullopt;
+    if (!day) return std::nullopt;
     // RFC 3339 allows 't' and, in its section 5.6 note, a space.
     const char sep = text[10];
-    if (sep != 'T' && sep != 't' && sep != ' ')
-        return std::nullopt;
+    if (sep != 'T' && sep != 't' && sep != ' ') return std::nullopt;
     const int hh = digits_at(text, 11, 2);
     const int mm = digits_at(text, 14, 2);
     const int ss = digits_at(text, 17, 2);
-    if (text[13] != ':' || text[16] != ':')
-        return std::nullopt;
+    if (text[13] != ':' || text[16] != ':') return std::nullopt;
     // Leap seconds (:60) are not accepted: the clocks we compare with smear them.
-    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59)
-        return std::nullopt;
+    if (hh < 0 || hh > 23 || mm < 0 || mm > 59 || ss < 0 || ss > 59) return std::nullopt;
 
     std::size_t pos = 19;
     std::int64_t millis = 0;
@@ -143,36 +131,30 @@ std::optional<EpochMillis> parse_rfc3339(std::string_view text) {
         const std::size_t begin = pos;
         while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9') {
             // Only milliseconds are kept; further digits are truncated.
-            if (pos - begin < 3)
-                millis = millis * 10 + (text[pos] - '0');
+            if (pos - begin < 3) millis = millis * 10 + (text[pos] - '0');
             ++pos;
         }
         const std::size_t count = pos - begin;
-        if (count == 0)
-            return std::nullopt;
+        if (count == 0) return std::nullopt;
         for (std::size_t i = count; i < 3; ++i) millis *= 10;
     }
 
     std::int64_t offset_minutes = 0;
-    if (pos >= text.size())
-        return std::nullopt;  // the offset is required
+    if (pos >= text.size()) return std::nullopt;  // the offset is required
     const char z = text[pos];
     if (z == 'Z' || z == 'z') {
         ++pos;
     } else if (z == '+' || z == '-') {
         const int oh = digits_at(text, pos + 1, 2);
         const int om = digits_at(text, pos + 4, 2);
-        if (pos + 6 > text.size() || text[pos + 3] != ':')
-            return std::nullopt;
-        if (oh < 0 || oh > 23 || om < 0 || om > 59)
-            return std::nullopt;
+        if (pos + 6 > text.size() || text[pos + 3] != ':') return std::nullopt;
+        if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
         offset_minutes = (oh * 60 + om) * (z == '-' ? -1 : 1);
         pos += 6;
     } else {
         return std::nullopt;
     }
-    if (pos != text.size())
-        return std::nullopt;
+    if (pos != text.size()) return std::nullopt;
 
     const std::int64_t days = date::sys_days{*day}.time_since_epoch().count();
     const std::int64_t local_seconds = days * 86'400 + hh * 3600 + mm * 60 + ss;
@@ -180,8 +162,7 @@ std::optional<EpochMillis> parse_rfc3339(std::string_view text) {
 }
 
 std::optional<TimeZone> TimeZone::locate(std::string_view iana_name) {
-    if (iana_name.empty())
-        return std::nullopt;
+    if (iana_name.empty()) return std::nullopt;
     try {
         return TimeZone{date::locate_zone(iana_name)};
     } catch (const std::exception&) {
@@ -197,15 +178,13 @@ std::string_view TimeZone::name() const {
 Date TimeZone::local_date(EpochMinute minute) const {
     // R1: the minute's date is the local date of its first second.
     const date::sys_seconds at{seconds{minute * 60}};
-    if (!zone_)
-        return Date{date::floor<date::days>(at)};
+    if (!zone_) return Date{date::floor<date::days>(at)};
     const auto local = zone_->to_local(at);
     return Date{date::floor<date::days>(local)};
 }
 
 EpochMinute TimeZone::start_of_day(Date d) const {
-    if (!zone_)
-        return date::sys_days{d}.time_since_epoch().count() * 1440;
+    if (!zone_) return date::sys_days{d}.time_since_epoch().count() * 1440;
     const date::local_seconds midnight{date::local_days{d}.time_since_epoch()};
     const date::local_info info = zone_->get_info(midnight);
     EpochSeconds at = 0;

@@ -41,7 +41,8 @@ std::vector<sla::MaintenanceWindow> SqliteStore::all_windows() const {
     std::vector<sla::MaintenanceWindow> windows = config_.maintenance;
     auto& st = db_.cached("SELECT start_s, end_s, announced_s, reason FROM maintenance");
     while (st.step()) {
-        windows.push_back({st.column_int(0), st.column_int(1), st.column_int(2), st.column_text(3)});
+        windows.push_back(
+            {st.column_int(0), st.column_int(1), st.column_int(2), st.column_text(3)});
     }
     st.reset();
     return windows;
@@ -90,8 +91,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
         const auto it = index_of.find(sel.column_int(1));
         if (it == index_of.end()) continue;  // a probe no longer configured
         const auto id = sel.column_int(0);
-        const auto ms = id >= 0 ? id / schema::id_slots
-                                : -((-id + schema::id_slots - 1) / schema::id_slots);
+        const auto ms =
+            id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
         const auto offset = sla::minute_of_ms(ms) - from;
         const auto outcome = sel.column_int(2);
         if (outcome < 0 || outcome >= sla::outcome_count) continue;
@@ -142,8 +143,7 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     // Written probe by probe, in key order: pages fill sequentially. Sparse:
     // a minute without samples is unknown (R3) whatever the config, so it
     // gets no row and a gap of months costs nothing.
-    auto& ins = db_.cached(
-        "INSERT INTO minute (probe, minute, v) VALUES (?, ?, ?)");
+    auto& ins = db_.cached("INSERT INTO minute (probe, minute, v) VALUES (?, ?, ?)");
     auto write = [&](std::int64_t probe, sla::EpochMinute m, sla::MinuteState state,
                      std::int64_t samples, std::int64_t failures) {
         if (samples == 0 && state == sla::MinuteState::unknown) return;
@@ -203,10 +203,10 @@ std::string SqliteStore::config_fingerprint() const {
     // recorded, not how a recorded minute is classified) and the database's
     // maintenance windows (add/remove re-derive what they cover).
     const auto& terms = config_.contract.terms;
-    std::string text = fmt::format("v2;min_samples={};policy={};zone={};term={}..{}",
-                                   config_.monitor.min_samples,
-                                   static_cast<int>(config_.monitor.policy), terms.zone.name(),
-                                   sla::format_date(terms.start), sla::format_date(terms.end));
+    std::string text =
+        fmt::format("v2;min_samples={};policy={};zone={};term={}..{}", config_.monitor.min_samples,
+                    static_cast<int>(config_.monitor.policy), terms.zone.name(),
+                    sla::format_date(terms.start), sla::format_date(terms.end));
     for (const auto& p : config_.probes) {
         text += fmt::format(";probe={}:{}", p.name, static_cast<int>(p.role));
     }

@@ -39,8 +39,7 @@ sla::EpochMillis time_of_id(std::int64_t id) {
 namespace {
 
 std::string_view outcome_name(std::int64_t v) {
-    if (v < 0 || v >= sla::outcome_count)
-        return "invalid";
+    if (v < 0 || v >= sla::outcome_count) return "invalid";
     return sla::to_string(static_cast<sla::Outcome>(v));
 }
 
@@ -63,8 +62,7 @@ std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
     for (int i = 0; i < 5; ++i)
         f.phases[static_cast<std::size_t>(i)] =
             st.is_null(col + 6 + i) ? -1 : static_cast<std::int32_t>(st.column_int(col + 6 + i));
-    if (probe)
-        *probe = f.probe;
+    if (probe) *probe = f.probe;
     return ev::encode_leaf(f);
 }
 
@@ -104,16 +102,13 @@ bool decode_chunk(std::uint64_t first_idx, std::string_view blob, std::vector<Le
         std::uint64_t z = 0;
         int shift = 0;
         for (;;) {
-            if (i >= blob.size() || shift > 63)
-                return false;
+            if (i >= blob.size() || shift > 63) return false;
             const auto byte = static_cast<std::uint8_t>(blob[i++]);
             z |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
             shift += 7;
-            if (!(byte & 0x80))
-                break;
+            if (!(byte & 0x80)) break;
         }
-        if (blob.size() - i < evidence::digest_bytes)
-            return false;
+        if (blob.size() - i < evidence::digest_bytes) return false;
         const auto d = (z >> 1) ^ (~(z & 1) + 1);
         LeafRef leaf;
         leaf.idx = first_idx + out.size();
@@ -139,8 +134,7 @@ void for_each_chunk(sqlite::Database& db, std::uint64_t from,
         if (!decode_chunk(first, st.column_blob(1), leaves))
             throw StoreError(fmt::format("evidence_chunk {} is corrupt", first));
         std::erase_if(leaves, [&](const LeafRef& l) { return l.idx < from; });
-        if (!leaves.empty() && !fn(first, leaves))
-            return;
+        if (!leaves.empty() && !fn(first, leaves)) return;
     }
 }
 
@@ -222,8 +216,7 @@ void EvidenceLog::Batch::add_leaf(std::int64_t result_id, const std::string& pro
 }
 
 void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash) {
-    if (chunk_count_ == evidence_rows::chunk_leaves)
-        flush_chunk();
+    if (chunk_count_ == evidence_rows::chunk_leaves) flush_chunk();
     if (chunk_count_ == 0) {
         chunk_first_ = head_.size();
         previous_id_ = 0;
@@ -235,8 +228,7 @@ void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash
     previous_id_ = result_id;
     ++chunk_count_;
     head_.push(log_.hasher_, hash, [&](int level, std::uint64_t index, const ev::Hash& h) {
-        if (level != ev::stored_level)
-            return;
+        if (level != ev::stored_level) return;
         auto& node =
             log_.db_.cached("INSERT OR REPLACE INTO evidence_node (idx, hash) VALUES (?, ?)");
         node.bind(1, static_cast<std::int64_t>(index))
@@ -246,8 +238,7 @@ void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash
 }
 
 void EvidenceLog::Batch::flush_chunk() {
-    if (chunk_count_ == 0)
-        return;
+    if (chunk_count_ == 0) return;
     auto& st =
         log_.db_.cached("INSERT OR REPLACE INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)");
     st.bind(1, static_cast<std::int64_t>(chunk_first_)).bind_blob(2, chunk_).run();
@@ -266,8 +257,7 @@ void EvidenceLog::initialize() {
     has.step();
     const bool exists = has.column_int(0) > 0;
     has.reset();
-    if (exists)
-        return;
+    if (exists) return;
     sqlite::Transaction tx(db_);
     // Results stored before the evidence log existed become its first leaves.
     const auto names = evidence_rows::Names::load(db_);
@@ -305,8 +295,7 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
     st.bind(1, static_cast<std::int64_t>(c.tree_size))
         .bind_blob(2, {reinterpret_cast<const char*>(c.root.data()), c.root.size()})
         .bind(3, c.time_ms);
-    if (signer)
-        st.bind_blob(4, c.signature).bind(5, c.key_fpr);
+    if (signer) st.bind_blob(4, c.signature).bind(5, c.key_fpr);
     st.run();
     c.id = db_.last_insert_rowid();
     tx.commit();
@@ -322,8 +311,7 @@ Checkpoint read_checkpoint(const sqlite::Statement& st) {
     Checkpoint c;
     c.id = st.column_int(0);
     c.tree_size = static_cast<std::uint64_t>(st.column_int(1));
-    if (auto h = ev::hash_from_bytes(st.column_blob(2)))
-        c.root = *h;
+    if (auto h = ev::hash_from_bytes(st.column_blob(2))) c.root = *h;
     c.time_ms = st.column_int(3);
     c.signature = std::string(st.column_blob(4));
     c.key_fpr = st.column_text(5);
@@ -349,8 +337,7 @@ std::optional<Checkpoint> EvidenceLog::proof_checkpoint() const {
     auto& st = db_.cached(fmt::format(
         "SELECT {} ORDER BY signature IS NOT NULL DESC, id DESC LIMIT 1", checkpoint_columns));
     std::optional<Checkpoint> c;
-    if (st.step())
-        c = read_checkpoint(st);
+    if (st.step()) c = read_checkpoint(st);
     st.reset();
     return c;
 }
@@ -432,8 +419,7 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
         }
         return true;
     });
-    if (pruned.size() == start)
-        return 0;
+    if (pruned.size() == start) return 0;
     write_frontier("pruned", pruned);
     db_.cached("DELETE FROM evidence_chunk WHERE first_idx < ?")
         .bind(1, static_cast<std::int64_t>(pruned.size()))

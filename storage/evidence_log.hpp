@@ -81,19 +81,19 @@ struct StoredResult {
 };
 
 class EvidenceLog {
-  public:
+public:
     EvidenceLog(sqlite::Database& db, std::recursive_mutex& mutex) : db_(db), mutex_(mutex) {}
 
     // The leaves appended inside one store transaction. commit() before the
     // transaction commits; dropped uncommitted, nothing of it remains.
     class Batch {
-      public:
+    public:
         explicit Batch(EvidenceLog& log);
         // One call per inserted probe_result row (its id and what was stored).
         void add_leaf(std::int64_t result_id, const std::string& probe, const sla::Sample& s);
         void commit();
 
-      private:
+    private:
         friend class EvidenceLog;
         void add_hashed(std::int64_t result_id, const evidence::Hash& hash);
         void flush_chunk();
@@ -140,7 +140,7 @@ class EvidenceLog {
     // Returns the number of results deleted.
     std::int64_t prune(sla::EpochMillis cutoff_ms);
 
-  private:
+private:
     evidence::Frontier read_frontier(std::string_view kind) const;
     void write_frontier(std::string_view kind, const evidence::Frontier& f);
 

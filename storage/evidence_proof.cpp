@@ -20,8 +20,7 @@ namespace ev = evidence;
 namespace {
 
 ev::Hash mth(ev::Hasher& h, std::span<const ev::Hash> leaves) {
-    if (leaves.size() == 1)
-        return leaves[0];
+    if (leaves.size() == 1) return leaves[0];
     const auto k = ev::split_point(leaves.size());
     return h.node(mth(h, leaves.first(k)), mth(h, leaves.subspan(k)));
 }
@@ -33,8 +32,7 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
     std::lock_guard lock(mutex_);
     evidence_read::Snapshot snapshot(db_);
     std::vector<InclusionProof> out;
-    if (result_ids.empty() || at.tree_size == 0)
-        return out;
+    if (result_ids.empty() || at.tree_size == 0) return out;
     const auto n = at.tree_size;
     const auto pruned = read_frontier("pruned");
     const auto names = evidence_rows::Names::load(db_);
@@ -44,10 +42,8 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
         const std::unordered_set<std::int64_t> wanted(result_ids.begin(), result_ids.end());
         evidence_rows::for_each_chunk(db_, pruned.size(), [&](std::uint64_t, const auto& leaves) {
             for (const auto& l : leaves) {
-                if (l.idx >= n)
-                    return false;
-                if (!wanted.count(l.result_id))
-                    continue;
+                if (l.idx >= n) return false;
+                if (!wanted.count(l.result_id)) continue;
                 InclusionProof p;
                 p.leaf_index = l.idx;
                 p.result_id = l.result_id;
@@ -70,21 +66,17 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
         std::vector<ev::Hash> hashes;
         evidence_rows::for_each_chunk(db_, a, [&](std::uint64_t, const auto& chunk) {
             for (const auto& l : chunk) {
-                if (l.idx >= b)
-                    return false;
-                if (l.idx != a + hashes.size())
-                    return false;
+                if (l.idx >= b) return false;
+                if (l.idx != a + hashes.size()) return false;
                 row.bind(1, l.result_id);
                 const bool found = row.step();
                 if (found) {
                     auto leaf = evidence_rows::read_leaf(row, 0, names);
                     hashes.push_back(hasher_.leaf(leaf));
-                    if (bytes)
-                        bytes->push_back(std::move(leaf));
+                    if (bytes) bytes->push_back(std::move(leaf));
                 }
                 row.reset();
-                if (!found)
-                    return false;
+                if (!found) return false;
             }
             return true;
         });
@@ -99,8 +91,7 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
     std::map<std::pair<std::uint64_t, std::uint64_t>, ev::Hash> memo;
     std::function<ev::Hash(std::uint64_t, std::uint64_t)> subtree =
         [&](std::uint64_t a, std::uint64_t b) -> ev::Hash {
-        if (auto it = memo.find({a, b}); it != memo.end())
-            return it->second;
+        if (auto it = memo.find({a, b}); it != memo.end()) return it->second;
         ev::Hash h{};
         const auto size = b - a;
         const bool perfect = std::has_single_bit(size) && a % size == 0;

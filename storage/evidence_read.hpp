@@ -10,20 +10,18 @@ namespace slawatch::storage::evidence_read {
 
 // BEGIN (deferred) ... ROLLBACK around reads, unless a transaction is open.
 class Snapshot {
-  public:
+public:
     explicit Snapshot(sqlite::Database& db)
         : db_(db), own_(sqlite3_get_autocommit(db.handle()) != 0) {
-        if (own_)
-            db_.exec("BEGIN");
+        if (own_) db_.exec("BEGIN");
     }
     ~Snapshot() {
-        if (own_)
-            sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        if (own_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
     }
     Snapshot(const Snapshot&) = delete;
     Snapshot& operator=(const Snapshot&) = delete;
 
-  private:
+private:
     sqlite::Database& db_;
     bool own_;
 };

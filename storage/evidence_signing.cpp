@@ -45,8 +45,7 @@ Signer::Signer(Signer&&) noexcept = default;
 
 Signer Signer::from_pem_file(const std::filesystem::path& file) {
     std::unique_ptr<BIO, BioFree> bio(BIO_new_file(file.c_str(), "r"));
-    if (!bio)
-        throw KeyError("cannot read the evidence signing key " + file.string());
+    if (!bio) throw KeyError("cannot read the evidence signing key " + file.string());
     auto key = std::make_unique<Key>();
     key->pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!key->pkey || EVP_PKEY_get_base_id(key->pkey.get()) != EVP_PKEY_ED25519)
@@ -99,22 +98,19 @@ std::string public_key_pem(const PublicKey& public_key) {
     PkeyPtr pkey(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, public_key.data(),
                                              public_key.size()));
     std::unique_ptr<BIO, BioFree> bio(BIO_new(BIO_s_mem()));
-    if (!pkey || !bio || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1)
-        return {};
+    if (!pkey || !bio || PEM_write_bio_PUBKEY(bio.get(), pkey.get()) != 1) return {};
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(n));
 }
 
 std::optional<std::filesystem::path> signing_key_path(const std::string& configured) {
-    if (!configured.empty())
-        return std::filesystem::path(configured);
+    if (!configured.empty()) return std::filesystem::path(configured);
     // systemd LoadCredential=evidence_signing_key:/path puts it here.
     if (const char* dir = std::getenv("CREDENTIALS_DIRECTORY"); dir && *dir) {
         std::filesystem::path p = std::filesystem::path(dir) / "evidence_signing_key";
         std::error_code ec;
-        if (std::filesystem::exists(p, ec))
-            return p;
+        if (std::filesystem::exists(p, ec)) return p;
     }
     return std::nullopt;
 }

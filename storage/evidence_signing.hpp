@@ -22,7 +22,7 @@ struct KeyError : std::runtime_error {
 };
 
 class Signer {
-  public:
+public:
     // Reads a PEM private key (`openssl genpkey -algorithm ed25519`).
     // Throws KeyError naming the file (never its content).
     static Signer from_pem_file(const std::filesystem::path& file);
@@ -35,7 +35,7 @@ class Signer {
     std::string fingerprint() const;  // hex SHA-256 of the raw public key
     std::string public_key_pem() const;
 
-  private:
+private:
     struct Key;
     explicit Signer(std::unique_ptr<Key> key);
     std::unique_ptr<Key> key_;

@@ -32,8 +32,7 @@ char* put_text(char* p, std::string_view s) {
     std::uint64_t v = s.size();
     for (; v >= 0x80; v >>= 7) *p++ = static_cast<char>((v & 0x7f) | 0x80);
     *p++ = static_cast<char>(v);
-    if (!s.empty())
-        std::memcpy(p, s.data(), s.size());
+    if (!s.empty()) std::memcpy(p, s.data(), s.size());
     return p + s.size();
 }
 
@@ -62,8 +61,7 @@ struct Reader {
             const auto byte = static_cast<std::uint8_t>(in[0]);
             in.remove_prefix(1);
             n |= static_cast<std::uint64_t>(byte & 0x7f) << shift;
-            if (!(byte & 0x80))
-                break;
+            if (!(byte & 0x80)) break;
         }
         if (in.size() < n) {
             ok = false;
@@ -102,8 +100,7 @@ std::string encode_leaf(const LeafFields& f) {
 
 std::optional<DecodedLeaf> decode_leaf(std::string_view bytes) {
     Reader r{bytes};
-    if (r.be(1) != leaf_version)
-        return std::nullopt;
+    if (r.be(1) != leaf_version) return std::nullopt;
     DecodedLeaf d;
     d.time_ms = static_cast<std::int64_t>(r.be(8));
     d.probe = r.text();
@@ -112,8 +109,7 @@ std::optional<DecodedLeaf> decode_leaf(std::string_view bytes) {
     d.error_code = r.text();
     d.request_id = r.text();
     for (auto& p : d.phases) p = static_cast<std::int32_t>(static_cast<std::uint32_t>(r.be(4)));
-    if (!r.ok || !r.in.empty())
-        return std::nullopt;
+    if (!r.ok || !r.in.empty()) return std::nullopt;
     return d;
 }
 
@@ -134,8 +130,7 @@ Hash digest(SHA256_CTX& ctx, std::initializer_list<std::string_view> parts) {
     bool ok = SHA256_Init(&ctx) == 1;
     for (auto p : parts) ok = ok && SHA256_Update(&ctx, p.data(), p.size()) == 1;
     ok = ok && SHA256_Final(out.data(), &ctx) == 1;
-    if (!ok)
-        throw std::runtime_error("OpenSSL: SHA-256 failed");
+    if (!ok) throw std::runtime_error("OpenSSL: SHA-256 failed");
     return out;
 }
 
@@ -174,39 +169,32 @@ std::string to_hex(const std::uint8_t* data, std::size_t size) {
 }
 
 std::optional<Hash> hash_from_bytes(std::string_view bytes) {
-    if (bytes.size() != sizeof(Hash))
-        return std::nullopt;
+    if (bytes.size() != sizeof(Hash)) return std::nullopt;
     Hash h;
     std::memcpy(h.data(), bytes.data(), h.size());
     return h;
 }
 
 std::optional<Hash> hash_from_hex(std::string_view hex) {
-    if (hex.size() != 64)
-        return std::nullopt;
+    if (hex.size() != 64) return std::nullopt;
     auto nibble = [](char c) -> int {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
         return -1;
     };
     Hash h;
     for (std::size_t i = 0; i < h.size(); ++i) {
         const int hi = nibble(hex[2 * i]);
         const int lo = nibble(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return std::nullopt;
+        if (hi < 0 || lo < 0) return std::nullopt;
         h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
     }
     return h;
 }
 
 Hash Frontier::root(Hasher& h) const {
-    if (nodes_.empty())
-        return h.plain({});
+    if (nodes_.empty()) return h.plain({});
     // RFC 9162: the left subtree is the largest power of two, so fold from the right.
     Hash acc = nodes_.back();
     for (auto i = nodes_.size() - 1; i-- > 0;) acc = h.node(nodes_[i], acc);
@@ -235,10 +223,8 @@ std::optional<Hash> Frontier::node_at(std::uint64_t start, int level) const {
     std::uint64_t at = 0;
     std::size_t i = 0;
     for (int bit = 63; bit >= 0; --bit) {
-        if (!((size_ >> bit) & 1))
-            continue;
-        if (at == start && bit == level)
-            return nodes_[i];
+        if (!((size_ >> bit) & 1)) continue;
+        if (at == start && bit == level) return nodes_[i];
         at += std::uint64_t{1} << bit;
         ++i;
     }
@@ -254,8 +240,7 @@ namespace {
 void path_into(std::uint64_t m, std::uint64_t a, std::uint64_t b,
                const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree,
                std::vector<Hash>& out) {
-    if (b - a <= 1)
-        return;
+    if (b - a <= 1) return;
     const auto k = split_point(b - a);
     if (m < k) {
         path_into(m, a, a + k, subtree, out);
@@ -271,21 +256,18 @@ void path_into(std::uint64_t m, std::uint64_t a, std::uint64_t b,
 std::vector<Hash> inclusion_path(std::uint64_t m, std::uint64_t n,
                                  const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree) {
     std::vector<Hash> out;
-    if (m < n)
-        path_into(m, 0, n, subtree, out);
+    if (m < n) path_into(m, 0, n, subtree, out);
     return out;
 }
 
 bool verify_inclusion(Hasher& h, std::uint64_t m, std::uint64_t n, const Hash& leaf_hash,
                       const std::vector<Hash>& path, const Hash& root) {
-    if (m >= n)
-        return false;
+    if (m >= n) return false;
     std::uint64_t fn = m;
     std::uint64_t sn = n - 1;
     Hash r = leaf_hash;
     for (const auto& p : path) {
-        if (sn == 0)
-            return false;
+        if (sn == 0) return false;
         if ((fn & 1) || fn == sn) {
             r = h.node(p, r);
             if (!(fn & 1))

@@ -52,7 +52,7 @@ std::optional<DecodedLeaf> decode_leaf(std::string_view bytes);
 
 // SHA-256 with a context reused across calls (hashing millions of leaves).
 class Hasher {
-  public:
+public:
     Hasher();
     ~Hasher();
     Hasher(const Hasher&) = delete;
@@ -62,7 +62,7 @@ class Hasher {
     Hash node(const Hash& left, const Hash& right);  // SHA-256(0x01 || left || right)
     Hash plain(std::string_view bytes);              // SHA-256(bytes)
 
-  private:
+private:
     struct Impl;
     Impl* impl_;
 };
@@ -77,7 +77,7 @@ std::optional<Hash> hash_from_hex(std::string_view hex);
 // The roots of the perfect subtrees that make up the first `size` leaves,
 // largest (leftmost) first: one per set bit of size.
 class Frontier {
-  public:
+public:
     // push() calls on_node(level, index, hash) for each perfect subtree it
     // completes: its level (log2 of its leaf count), its index at that level.
 
@@ -115,7 +115,7 @@ class Frontier {
     // The subtree [start, start + 2^level) if it is one of the nodes.
     std::optional<Hash> node_at(std::uint64_t start, int level) const;
 
-  private:
+private:
     std::uint64_t size_ = 0;
     std::vector<Hash> nodes_;
 };

@@ -29,8 +29,7 @@ std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
         Checkpoint c;
         c.id = st.column_int(0);
         c.tree_size = static_cast<std::uint64_t>(std::max<std::int64_t>(0, st.column_int(1)));
-        if (auto h = ev::hash_from_bytes(st.column_blob(2)))
-            c.root = *h;
+        if (auto h = ev::hash_from_bytes(st.column_blob(2))) c.root = *h;
         c.time_ms = st.column_int(3);
         c.signature = std::string(st.column_blob(4));
         c.key_fpr = st.column_text(5);
@@ -86,8 +85,7 @@ VerifyReport EvidenceLog::verify() const {
     auto check_roots = [&] {
         for (; ci < cps.size() && cps[ci].tree_size <= f.size(); ++ci) {
             const auto& c = cps[ci];
-            if (c.tree_size != f.size())
-                continue;  // before the retained leaves
+            if (c.tree_size != f.size()) continue;  // before the retained leaves
             ++rep.checked_roots;
             if (f.root(hasher_) == c.root) {
                 good_size = c.tree_size;
@@ -113,11 +111,9 @@ VerifyReport EvidenceLog::verify() const {
     std::int64_t matched = 0;
     auto& row = evidence_rows::row_by_id(db_);
     auto on_node = [&](int level, std::uint64_t index, const ev::Hash& h) {
-        if (level != ev::stored_level)
-            return;
+        if (level != ev::stored_level) return;
         const auto it = stored_nodes.find(index);
-        if (it != stored_nodes.end() && it->second == h)
-            return;
+        if (it != stored_nodes.end() && it->second == h) return;
         problem(
             Kind::bad_index,
             fmt::format("stored subtree hash {} (leaves {} to {}) differs from the "
@@ -126,8 +122,7 @@ VerifyReport EvidenceLog::verify() const {
     };
     auto on_leaf = [&](const evidence_rows::LeafRef& l) {
         const auto time = evidence_rows::time_of_id(l.result_id);
-        if (!first_time_after_good)
-            first_time_after_good = time;
+        if (!first_time_after_good) first_time_after_good = time;
         ev::Hash hash{};
         row.bind(1, l.result_id);
         if (!row.step()) {
@@ -195,8 +190,7 @@ VerifyReport EvidenceLog::verify() const {
         int reported = 0;
         while (reported < 100 && ins.step()) {
             const auto id = ins.column_int(0);
-            if (std::binary_search(ids.begin(), ids.end(), id))
-                continue;
+            if (std::binary_search(ids.begin(), ids.end(), id)) continue;
             const auto time = evidence_rows::time_of_id(id);
             const auto probe = names.probe(ins.column_int(1));
             auto* p = problem(Kind::inserted,
@@ -211,8 +205,7 @@ VerifyReport EvidenceLog::verify() const {
 
     std::set<std::string> fprs;
     for (const auto& c : cps) {
-        if (c.signature.empty() && c.key_fpr.empty())
-            continue;
+        if (c.signature.empty() && c.key_fpr.empty()) continue;
         ++rep.signed_checkpoints;
         fprs.insert(c.key_fpr);
         const auto key = public_key(c.key_fpr);
@@ -221,8 +214,7 @@ VerifyReport EvidenceLog::verify() const {
             why = fmt::format("its key {} is not recorded", c.key_fpr);
         else if (!ev::verify_signature(*key, c.message(), c.signature))
             why = "its signature does not verify (forged, or the checkpoint was edited)";
-        if (why.empty())
-            continue;
+        if (why.empty()) continue;
         auto* p =
             problem(Kind::bad_signature, fmt::format("checkpoint #{} ({}, {} leaves): {}", c.id,
                                                      when(c.time_ms), c.tree_size, why));
@@ -230,8 +222,7 @@ VerifyReport EvidenceLog::verify() const {
     }
     rep.key_fprs.assign(fprs.begin(), fprs.end());
     for (const auto& c : cps)
-        if (!rep.latest || c.id > rep.latest->id)
-            rep.latest = c;
+        if (!rep.latest || c.id > rep.latest->id) rep.latest = c;
 
     // Problems with a result first, earliest sent first: the headline names it.
     std::stable_sort(rep.problems.begin(), rep.problems.end(),
@@ -240,10 +231,8 @@ VerifyReport EvidenceLog::verify() const {
                                          a.kind == Kind::inserted;
                          const bool rb = b.kind == Kind::missing || b.kind == Kind::edited ||
                                          b.kind == Kind::inserted;
-                         if (ra != rb)
-                             return ra;
-                         if (ra)
-                             return a.time_ms < b.time_ms;
+                         if (ra != rb) return ra;
+                         if (ra) return a.time_ms < b.time_ms;
                          return false;
                      });
     return rep;

@@ -13,11 +13,9 @@ namespace slawatch::storage {
 
 sla::Outcome CountedOutcomes::operator()(sla::Outcome recorded,
                                          std::optional<std::int64_t> code_id) const {
-    if (!code_id)
-        return recorded;
+    if (!code_id) return recorded;
     const auto it = by_code_.find(*code_id);
-    if (it == by_code_.end())
-        return recorded;
+    if (it == by_code_.end()) return recorded;
     return sla::effective_outcome(recorded, it->second, overrides_);
 }
 
@@ -34,8 +32,7 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
                                                         sla::EpochMinute to) const {
     std::lock_guard lock(mutex_);
     std::vector<FailureCount> out;
-    if (from >= to)
-        return out;
+    if (from >= to) return out;
     const CountedOutcomes counted = counted_outcomes();
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& [name, id] : probe_ids_) names[id] = name;
@@ -53,13 +50,11 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
     while (st.step()) {
         const auto name = names.find(st.column_int(0));
         const auto recorded = st.column_int(1);
-        if (name == names.end() || recorded < 0 || recorded >= sla::outcome_count)
-            continue;
+        if (name == names.end() || recorded < 0 || recorded >= sla::outcome_count) continue;
         const std::optional<std::int64_t> code_id =
             st.is_null(2) ? std::nullopt : std::optional(st.column_int(2));
         const auto outcome = counted(static_cast<sla::Outcome>(recorded), code_id);
-        if (outcome == sla::Outcome::ok)
-            continue;
+        if (outcome == sla::Outcome::ok) continue;
         std::string code = code_id ? counted.code_of(*code_id) : std::string();
         auto& row = rows[Key{name->second, static_cast<int>(outcome), code}];
         row.probe = name->second;
@@ -69,10 +64,8 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
         ++row.minutes;
         if (!st.is_null(5)) {
             const auto state = st.column_int(5);
-            if (state == static_cast<int>(sla::MinuteState::down))
-                ++row.down_minutes;
-            if (state == static_cast<int>(sla::MinuteState::customer))
-                ++row.customer_minutes;
+            if (state == static_cast<int>(sla::MinuteState::down)) ++row.down_minutes;
+            if (state == static_cast<int>(sla::MinuteState::customer)) ++row.customer_minutes;
         }
     }
     st.reset();

@@ -111,9 +111,9 @@ AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& store
 }
 
 std::int64_t SqliteStore::insert_new_results(std::span<const ProbeResult> results,
-                                              std::vector<std::int64_t>& ids,
-                                              std::vector<std::size_t>& order,
-                                              EvidenceLog::Batch& leaves) {
+                                             std::vector<std::int64_t>& ids,
+                                             std::vector<std::size_t>& order,
+                                             EvidenceLog::Batch& leaves) {
     ids.resize(results.size());
     auto lowest = std::numeric_limits<std::int64_t>::max();
     for (std::size_t i = 0; i < results.size(); ++i) {
@@ -174,8 +174,12 @@ AppendCounts SqliteStore::append_results(std::span<const ProbeResult> results,
         ProbeResult stored;
         for (std::size_t i = 0; i < results.size(); ++i) {
             switch (insert_result(results[i], stored, leaves)) {
-                case AppendStatus::inserted: ++counts.inserted; break;
-                case AppendStatus::identical: ++counts.identical; break;
+                case AppendStatus::inserted:
+                    ++counts.inserted;
+                    break;
+                case AppendStatus::identical:
+                    ++counts.identical;
+                    break;
                 case AppendStatus::conflicting:
                     ++counts.conflicting;
                     if (conflicts) conflicts->push_back({i, stored});
@@ -277,8 +281,12 @@ public:
                     // R2: the minute in which it was sent.
                     pending_.push_back(sla::minute_of_ms(results[i].sample.sent_ms));
                     break;
-                case AppendStatus::identical: ++counts_.identical; break;
-                case AppendStatus::conflicting: ++counts_.conflicting; break;
+                case AppendStatus::identical:
+                    ++counts_.identical;
+                    break;
+                case AppendStatus::conflicting:
+                    ++counts_.conflicting;
+                    break;
             }
         }
     }
@@ -313,7 +321,7 @@ private:
     std::unique_ptr<sqlite::Transaction> tx_;
     EvidenceLog::Batch leaves_;  // after tx_: read inside the transaction
     std::vector<sla::EpochMinute> pending_;
-    std::vector<std::int64_t> ids_;     // scratch of insert_new_results
+    std::vector<std::int64_t> ids_;  // scratch of insert_new_results
     std::vector<std::size_t> order_;
     AppendCounts counts_;
     std::int64_t minutes_ = 0;

@@ -8,7 +8,9 @@
 namespace slawatch::storage {
 namespace {
 
-std::int64_t day_number(sla::Date d) { return date::sys_days(d).time_since_epoch().count(); }
+std::int64_t day_number(sla::Date d) {
+    return date::sys_days(d).time_since_epoch().count();
+}
 
 // Sparse minutes: a minute without a row is unknown, so the counts of a
 // range always add up to its length.
@@ -47,7 +49,8 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
         by_minute.bind(1, probe).bind(2, a).bind(3, b);
         while (by_minute.step()) {
             const auto s = by_minute.column_int(0);
-            if (s >= 0 && s < sla::minute_state_count) counts.by_state[s] += by_minute.column_int(1);
+            if (s >= 0 && s < sla::minute_state_count)
+                counts.by_state[s] += by_minute.column_int(1);
         }
         by_minute.reset();
     };
@@ -87,9 +90,9 @@ sla::MonthReport SqliteStore::month_report(const sla::ServiceMonth& month,
 
     // Rows at or after `now` (replayed future data) are not counted yet.
     const auto counted_end = std::clamp(now_minute, start, end);
-    const auto elapsed = now_minute >= end
-                             ? month.total_minutes()
-                             : std::clamp<std::int64_t>(now_minute - start, 0, month.total_minutes());
+    const auto elapsed =
+        now_minute >= end ? month.total_minutes()
+                          : std::clamp<std::int64_t>(now_minute - start, 0, month.total_minutes());
 
     auto service = count_states_locked(0, start, counted_end);
     trim_to(service, elapsed);
@@ -150,12 +153,11 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
                 const auto m = st.column_int(0);
                 fill_to(m);
                 const auto s = st.column_int(1);
-                rows.push_back({m, name,
-                                s >= 0 && s < sla::minute_state_count
-                                    ? static_cast<sla::MinuteState>(s)
-                                    : sla::MinuteState::unknown,
-                                static_cast<int>(st.column_int(2)),
-                                static_cast<int>(st.column_int(3))});
+                rows.push_back(
+                    {m, name,
+                     s >= 0 && s < sla::minute_state_count ? static_cast<sla::MinuteState>(s)
+                                                           : sla::MinuteState::unknown,
+                     static_cast<int>(st.column_int(2)), static_cast<int>(st.column_int(3))});
                 next = m + 1;
             }
             st.reset();

@@ -208,10 +208,10 @@ constexpr std::array<std::string_view, current_version> migrations{
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {
-        throw StoreError(fmt::format(
-            "database {} has schema version {}, newer than this slawatch knows ({}); "
-            "use a newer slawatch",
-            db.name(), version, current_version));
+        throw StoreError(
+            fmt::format("database {} has schema version {}, newer than this slawatch knows ({}); "
+                        "use a newer slawatch",
+                        db.name(), version, current_version));
     }
 }
 

@@ -7,11 +7,11 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cerrno>
+#include <cstring>
 
 namespace slawatch::storage::sqlite {
 
@@ -44,9 +44,15 @@ Database::Database(const std::filesystem::path& path, Mode mode,
     if (mode == Mode::read_write && path.string() != ":memory:") create_owner_only(path);
     int flags = SQLITE_OPEN_NOMUTEX;
     switch (mode) {
-        case Mode::read_only: flags |= SQLITE_OPEN_READONLY; break;
-        case Mode::read_write: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE; break;
-        case Mode::memory: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY; break;
+        case Mode::read_only:
+            flags |= SQLITE_OPEN_READONLY;
+            break;
+        case Mode::read_write:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+            break;
+        case Mode::memory:
+            flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
+            break;
     }
     const int rc = sqlite3_open_v2(name_.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
@@ -92,15 +98,21 @@ void Database::exec(std::string_view sql) {
     if (rc != SQLITE_OK) fail(rc, text.substr(0, 60));
 }
 
-Statement Database::prepare(std::string_view sql) { return Statement(*this, sql); }
+Statement Database::prepare(std::string_view sql) {
+    return Statement(*this, sql);
+}
 
 std::int64_t Database::query_int(std::string_view sql) {
     Statement st(*this, sql);
     return st.step() ? st.column_int(0) : 0;
 }
 
-std::int64_t Database::changes() const { return sqlite3_changes64(db_); }
-std::int64_t Database::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+std::int64_t Database::changes() const {
+    return sqlite3_changes64(db_);
+}
+std::int64_t Database::last_insert_rowid() const {
+    return sqlite3_last_insert_rowid(db_);
+}
 
 Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
     const int rc = sqlite3_prepare_v3(db.handle(), sql.data(), static_cast<int>(sql.size()),
@@ -108,7 +120,9 @@ Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
     if (rc != SQLITE_OK) db.fail(rc, fmt::format("prepare \"{}\"", sql.substr(0, 60)));
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+Statement::~Statement() {
+    sqlite3_finalize(stmt_);
+}
 
 Statement::Statement(Statement&& other) noexcept : db_(other.db_), stmt_(other.stmt_) {
     other.stmt_ = nullptr;
@@ -127,8 +141,8 @@ Statement& Statement::bind(int index, double value) {
 }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    const int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                                       SQLITE_UTF8);
+    const int rc =
+        sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
     if (rc != SQLITE_OK) db_->fail(rc, "bind");
     return *this;
 }
@@ -173,7 +187,9 @@ std::int64_t Statement::column_int(int column) const {
     return sqlite3_column_int64(stmt_, column);
 }
 
-double Statement::column_double(int column) const { return sqlite3_column_double(stmt_, column); }
+double Statement::column_double(int column) const {
+    return sqlite3_column_double(stmt_, column);
+}
 
 std::string Statement::column_text(int column) const {
     const auto* text = sqlite3_column_text(stmt_, column);
@@ -194,7 +210,8 @@ void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
     sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
 }
 
-Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+Transaction::Transaction(Database& db)
+    : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
     // Inside an open transaction a savepoint: the outer one decides what commits.
     if (nested_) {
         db_.exec("SAVEPOINT nested");
@@ -208,8 +225,7 @@ Transaction::Transaction(Database& db) : db_(db), nested_(sqlite3_get_autocommit
 Transaction::~Transaction() {
     if (done_) return;
     if (nested_) {
-        sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr,
-                     nullptr);
+        sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
         return;
     }
     sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);

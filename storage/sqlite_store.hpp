@@ -73,7 +73,7 @@ private:
     // Everything below expects mutex_ held.
     void require_writable() const;
     void load_probe_ids();
-    std::int64_t probe_id(const std::string& name);         // creates it (writable stores)
+    std::int64_t probe_id(const std::string& name);  // creates it (writable stores)
     std::optional<std::int64_t> find_probe_id(const std::string& name) const;
     std::int64_t error_code_id(const std::string& code);
     std::optional<std::string> meta(std::string_view key) const;
@@ -91,8 +91,7 @@ private:
     // all, many rows per statement, and returns how many; otherwise 0 and
     // nothing is inserted. ids and order are scratch.
     std::int64_t insert_new_results(std::span<const ProbeResult> results,
-                                    std::vector<std::int64_t>& ids,
-                                    std::vector<std::size_t>& order,
+                                    std::vector<std::int64_t>& ids, std::vector<std::size_t>& order,
                                     EvidenceLog::Batch& leaves);
     std::int64_t result_id(const ProbeResult& result);  // time_ms * id_slots + probe id
     void bind_result(sqlite::Statement& insert, int first, std::int64_t id,

@@ -159,11 +159,14 @@ std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochM
         "JOIN probe p ON p.id = r.probe LEFT JOIN error_code e ON e.id = r.error_code "
         "WHERE r.id >= ? AND r.id < ? ORDER BY r.id");
     st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
-    auto opt_int = [&](int c) { return st.is_null(c) ? -1 : static_cast<std::int32_t>(st.column_int(c)); };
+    auto opt_int = [&](int c) {
+        return st.is_null(c) ? -1 : static_cast<std::int32_t>(st.column_int(c));
+    };
     while (st.step()) {
         ProbeResult r;
         const auto id = st.column_int(0);
-        r.sample.sent_ms = id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+        r.sample.sent_ms =
+            id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
         r.probe = st.column_text(1);
         r.sample.outcome = static_cast<sla::Outcome>(st.column_int(2));
         r.sample.http_status = static_cast<int>(st.column_int(3));

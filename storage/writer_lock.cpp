@@ -6,12 +6,12 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <charconv>
-#include <cstring>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <unistd.h>
+#include <cerrno>
+#include <charconv>
+#include <cstring>
 
 namespace slawatch::storage {
 namespace fs = std::filesystem;
@@ -48,10 +48,10 @@ fs::path WriterLock::lock_path(const fs::path& db_path) {
 }
 
 std::string describe(const LockHolder& holder, const fs::path& db_path) {
-    return fmt::format("database {} is in use by {} ({})", db_path.string(),
-                       holder.role.empty() ? std::string("another slawatch") : holder.role,
-                       holder.pid > 0 ? fmt::format("PID {}", holder.pid)
-                                      : std::string("PID not yet written"));
+    return fmt::format(
+        "database {} is in use by {} ({})", db_path.string(),
+        holder.role.empty() ? std::string("another slawatch") : holder.role,
+        holder.pid > 0 ? fmt::format("PID {}", holder.pid) : std::string("PID not yet written"));
 }
 
 WriterLock WriterLock::acquire(const fs::path& db_path, std::string_view role) {
@@ -59,8 +59,8 @@ WriterLock WriterLock::acquire(const fs::path& db_path, std::string_view role) {
     // O_CLOEXEC: probes' and hooks' child processes must not inherit the lock.
     const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (fd < 0) {
-        throw StoreError(fmt::format("cannot open the writer lock {}: {}", path.string(),
-                                     std::strerror(errno)));
+        throw StoreError(
+            fmt::format("cannot open the writer lock {}: {}", path.string(), std::strerror(errno)));
     }
     // A reader's LOCK_SH (holder()) lasts microseconds, and a new holder may be
     // between flock() and write(): an empty lock file is retried a few times.
@@ -104,7 +104,9 @@ std::optional<LockHolder> WriterLock::holder(const fs::path& db_path) {
     return out;
 }
 
-WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+WriterLock::WriterLock(WriterLock&& other) noexcept : fd_(other.fd_) {
+    other.fd_ = -1;
+}
 
 WriterLock& WriterLock::operator=(WriterLock&& other) noexcept {
     if (this != &other) {
@@ -115,7 +117,9 @@ WriterLock& WriterLock::operator=(WriterLock&& other) noexcept {
     return *this;
 }
 
-WriterLock::~WriterLock() { release(); }
+WriterLock::~WriterLock() {
+    release();
+}
 
 void WriterLock::release() noexcept {
     if (fd_ < 0) return;

@@ -8,9 +8,9 @@
 
 #include <fmt/format.h>
 
-#include <set>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
+#include <set>
 
 using namespace slawatch;
 using namespace date::literals;

@@ -55,8 +55,7 @@ std::string http_get(std::uint16_t port, const std::string& target) {
 boost::json::array incident_alerts(std::uint16_t port) {
     boost::json::array out;
     const auto body = http_get(port, "/api/v2/alerts");
-    if (body.empty())
-        return out;
+    if (body.empty()) return out;
     const auto all = boost::json::parse(body);
     for (const auto& a : all.as_array()) {
         const auto& labels = a.at("labels").as_object();

@@ -12,9 +12,9 @@
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
 
+#include <fmt/format.h>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <span>
@@ -142,14 +142,8 @@ TEST_CASE("R8: budget thresholds fire once each, at the minute the budget use cr
     // 30 days at 99.9 %: a budget of 43 minutes; 50 % at 22, 75 % at 33 (32.25), 100 % at 43.
     alerts::DetectorState state;
     std::vector<std::pair<std::int64_t, std::vector<std::string>>> steps{
-        {21, {}},
-        {22, {"budget:2026-06:50"}},
-        {23, {}},
-        {32, {}},
-        {33, {"budget:2026-06:75"}},
-        {42, {}},
-        {43, {"budget:2026-06:100"}},
-        {43, {}},
+        {21, {}}, {22, {"budget:2026-06:50"}},  {23, {}}, {32, {}}, {33, {"budget:2026-06:75"}},
+        {42, {}}, {43, {"budget:2026-06:100"}}, {43, {}},
     };
     for (const auto& [down, expected] : steps) {
         alerts::DetectorInput in;
@@ -170,7 +164,8 @@ TEST_CASE("R8: budget thresholds fire once each, at the minute the budget use cr
     CHECK(events[1].body.at("unavailable_minutes").as_int64() == 40);
 }
 
-TEST_CASE("R8: a zero error budget is spent by the first unavailable minute", "[alerts][detector]") {
+TEST_CASE("R8: a zero error budget is spent by the first unavailable minute",
+          "[alerts][detector]") {
     auto terms = june_terms();
     terms.standard = sla::Percent::whole(100);
     sla::StateCounts c;
@@ -212,8 +207,9 @@ TEST_CASE("R9: the month entering a tier, and a projection heading for one", "[a
                        [](const auto& e) { return e.type == EventType::tier; }));
 }
 
-TEST_CASE("R3: a first start in mid-month raises no unknown-minutes alert for the minutes before it",
-          "[alerts][detector]") {
+TEST_CASE(
+    "R3: a first start in mid-month raises no unknown-minutes alert for the minutes before it",
+    "[alerts][detector]") {
     // Started 1,762 minutes into June, then watched 300 minutes without a gap.
     alerts::DetectorInput in;
     in.month = june(0, 1762 + 300);
@@ -295,9 +291,9 @@ TEST_CASE("R4: monitor health - misconfigured probe, local network down, unknown
         in.results.push_back(r);
     }
     auto events = alerts::detect(options(), state, in);
-    REQUIRE(ids(events) ==
-            std::vector<std::string>{fmt::format("monitor_health:misconfigured:update_check:{}", m0),
-                                     fmt::format("monitor_health:local_network:{}", m0 + 1)});
+    REQUIRE(ids(events) == std::vector<std::string>{
+                               fmt::format("monitor_health:misconfigured:update_check:{}", m0),
+                               fmt::format("monitor_health:local_network:{}", m0 + 1)});
     CHECK(events[0].body.at("outcomes").at("auth_error").as_int64() == 6);
     CHECK(state.incident_start == std::nullopt);  // neither counts as an incident
 
@@ -468,11 +464,10 @@ TEST_CASE("alerts: an exec hook's environment is the allow-list and its event, n
     d.id = "incident_opened:1";
     d.type = "incident_opened";
     const auto env = alerts::hook_environment(parent, d, "oncall");
-    CHECK(env == std::vector<std::string>{"PATH=/usr/bin:/bin", "HOME=/var/lib/slawatch",
-                                          "LC_ALL=C.UTF-8", "TZ=UTC",
-                                          "SLAWATCH_EVENT_TYPE=incident_opened",
-                                          "SLAWATCH_EVENT_ID=incident_opened:1",
-                                          "SLAWATCH_ALERT_NAME=oncall"});
+    CHECK(env == std::vector<std::string>{
+                     "PATH=/usr/bin:/bin", "HOME=/var/lib/slawatch", "LC_ALL=C.UTF-8", "TZ=UTC",
+                     "SLAWATCH_EVENT_TYPE=incident_opened", "SLAWATCH_EVENT_ID=incident_opened:1",
+                     "SLAWATCH_ALERT_NAME=oncall"});
     // Without a PATH the hook still finds /bin/sh and friends.
     const char* bare[] = {"TENCENTCLOUD_SECRET_KEY=leak", nullptr};
     CHECK(alerts::hook_environment(bare, d, "x").front() == "PATH=/usr/local/bin:/usr/bin:/bin");
@@ -536,8 +531,10 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
     };
     // base_config has 10 lines; the alert table starts on line 11.
     const std::vector<Case> cases{
-        {"unknown event type", "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\nevents = [\"budget\", \"outage\"]\n",
-         "t.toml:15:21: alert.events: unknown event type 'outage' (expected one of incident_opened, "
+        {"unknown event type",
+         "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\nevents = [\"budget\", \"outage\"]\n",
+         "t.toml:15:21: alert.events: unknown event type 'outage' (expected one of "
+         "incident_opened, "
          "incident_resolved, budget, tier, claim_window, monitor_health, test, "
          "evidence_checkpoint)"},
         {"missing command", "name = \"a\"\nkind = \"exec\"\n",
@@ -546,13 +543,16 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
          "t.toml:11:1: alert: missing required key 'url'"},
         {"bad url", "name = \"a\"\nkind = \"webhook\"\nurl = \"ftp://h/x\"\n",
          "t.toml:14:7: alert.url: bad URL (expected http:// or https://)"},
-        {"inline secret", "name = \"a\"\nkind = \"webhook\"\nurl = \"http://h/\"\nsecret = \"s3cr3t\"\n",
+        {"inline secret",
+         "name = \"a\"\nkind = \"webhook\"\nurl = \"http://h/\"\nsecret = \"s3cr3t\"\n",
          "t.toml:15:10: alert.secret: secrets must not be written in the config; put it in a file "
          "readable only by slawatch and set 'secret_file'"},
-        {"url key on an exec hook", "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\nurl = \"http://h/\"\n",
+        {"url key on an exec hook",
+         "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\nurl = \"http://h/\"\n",
          "t.toml:15:1: unknown key 'alert.url' for an alert of kind 'exec'"},
         {"bad kind", "name = \"a\"\nkind = \"email\"\n",
-         "t.toml:13:8: alert.kind: unknown kind 'email' (expected one of 'exec', 'webhook', 'alertmanager')"},
+         "t.toml:13:8: alert.kind: unknown kind 'email' (expected one of 'exec', 'webhook', "
+         "'alertmanager')"},
         {"timeout too long", "name = \"a\"\nkind = \"exec\"\ncommand = [\"x\"]\ntimeout = \"1h\"\n",
          "t.toml:15:11: alert.timeout: must be above 0 and at most 300s"},
     };
@@ -568,17 +568,20 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
                                  "[[alert]]\nname = \"a\"\nkind = \"exec\"\ncommand = [\"y\"]\n",
                              "t.toml");
     REQUIRE(dup.errors.size() == 1);
-    CHECK(dup.errors[0] == "t.toml:16:8: alert.name: duplicate alert name 'a' (first used on line 12)");
+    CHECK(dup.errors[0] ==
+          "t.toml:16:8: alert.name: duplicate alert name 'a' (first used on line 12)");
     // The secret itself is never echoed.
-    auto secret = config::parse(base_config + "[[alert]]\nname = \"a\"\nkind = \"webhook\"\n"
-                                              "url = \"http://h/\"\nsecret = \"s3cr3t\"\n",
+    auto secret = config::parse(base_config +
+                                    "[[alert]]\nname = \"a\"\nkind = \"webhook\"\n"
+                                    "url = \"http://h/\"\nsecret = \"s3cr3t\"\n",
                                 "t.toml");
     CHECK(secret.errors.at(0).find("s3cr3t") == std::string::npos);
 }
 
 TEST_CASE("alerts: X-Slawatch-Signature is HMAC-SHA256 of the timestamp, a dot and the body",
           "[alerts][webhook]") {
-    // Checked against: printf '%s' '1780000000.what do ya want for nothing?' | openssl dgst -sha256 -hmac Jefe
+    // Checked against: printf '%s' '1780000000.what do ya want for nothing?' | openssl dgst -sha256
+    // -hmac Jefe
     CHECK(alerts::signature("Jefe", 1780000000, "what do ya want for nothing?") ==
           "v1=15e1b8d95056b738caa6fd979ffac3f8072777df578c2e9d086e7145fd74c578");
     // Another second is another signature: a captured one cannot be moved to a fresh timestamp.

@@ -11,14 +11,14 @@
 #include "tests/support/process.hpp"
 #include "tests/support/wall_clock.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -90,8 +90,9 @@ private:
         acceptor_.async_accept([this](boost::system::error_code ec, asio::ip::tcp::socket s) {
             if (ec) return;
             auto c = std::make_shared<Conn>(Conn{std::move(s), {}, {}, {}});
-            http::async_read(c->socket, c->buffer, c->req,
-                             [this, c](boost::system::error_code ec, std::size_t) { on_read(c, ec); });
+            http::async_read(
+                c->socket, c->buffer, c->req,
+                [this, c](boost::system::error_code ec, std::size_t) { on_read(c, ec); });
             do_accept();
         });
     }
@@ -222,7 +223,8 @@ events = ["incident_opened", "outage"]
     const auto r = run({slawatch_bin(), "check-config", "--config", file.string()});
     CHECK(r.exit_code == 2);
     CHECK(r.err.find("bad.toml:11:1: alert: missing required key 'command'") != std::string::npos);
-    CHECK(r.err.find("bad.toml:14:30: alert.events: unknown event type 'outage'") != std::string::npos);
+    CHECK(r.err.find("bad.toml:14:30: alert.events: unknown event type 'outage'") !=
+          std::string::npos);
 }
 
 TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a restart",
@@ -240,10 +242,10 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
     dir.write("creds/secret_key", api_secret_key + "\n");
     dir.write("hook.secret", webhook_secret + "\n");
-    Process sim({tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
-                 (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(),
-                 "--quiet"},
-                dir.path(), clock.env());
+    Process sim(
+        {tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
+         (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(), "--quiet"},
+        dir.path(), clock.env());
     REQUIRE(wait_for_port(sim_port, seconds(10)));
 
     const auto log_hook = executable(dir, "log-hook.sh", R"(#!/bin/sh
@@ -279,19 +281,26 @@ echo $! > "$0.pid"
         "\"\n\n[[probe]]\nname = \"management\"\nkind = \"tencentcloud\"\n"
         "endpoint = \"http://127.0.0.1:" +
         std::to_string(sim_port) +
-        "\"\nservice = \"tcmpp\"\naction = \"DescribeMNPList\"\nversion = \"2024-08-01\"\nregion = \"ap-guangzhou\"\n"
+        "\"\nservice = \"tcmpp\"\naction = \"DescribeMNPList\"\nversion = \"2024-08-01\"\nregion = "
+        "\"ap-guangzhou\"\n"
         "payload = '{\"PlatformId\": \"T1\", \"Offset\": 0, \"Limit\": 1}'\n"
         "secret_id_file = \"creds/secret_id\"\nsecret_key_file = \"creds/secret_key\"\n"
         "timeout = \"2s\"\n\n"
-        "[[alert]]\nname = \"log\"\nkind = \"exec\"\ncommand = [\"" + log_hook + "\"]\n"
+        "[[alert]]\nname = \"log\"\nkind = \"exec\"\ncommand = [\"" +
+        log_hook +
+        "\"]\n"
         "events = [\"incident_opened\", \"incident_resolved\", \"budget\"]\n\n"
         "[[alert]]\nname = \"chat\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:" +
         std::to_string(hook_port) +
         "/slawatch\"\nsecret_file = \"hook.secret\"\nbackoff = \"1s\"\nmax_backoff = \"8s\"\n"
         "events = [\"incident_opened\", \"incident_resolved\", \"budget\"]\n\n"
-        "[[alert]]\nname = \"leaky\"\nkind = \"exec\"\ncommand = [\"" + leaky_hook + "\"]\n"
+        "[[alert]]\nname = \"leaky\"\nkind = \"exec\"\ncommand = [\"" +
+        leaky_hook +
+        "\"]\n"
         "events = [\"incident_opened\"]\n\n"
-        "[[alert]]\nname = \"hang\"\nkind = \"exec\"\ncommand = [\"" + hang_hook + "\"]\n"
+        "[[alert]]\nname = \"hang\"\nkind = \"exec\"\ncommand = [\"" +
+        hang_hook +
+        "\"]\n"
         "events = [\"incident_opened\"]\ntimeout = \"2s\"\nbackoff = \"1s\"\n";
     const auto config_file = dir.write("slawatch.toml", config);
     const auto checked = run({slawatch_bin(), "check-config", "--config", config_file.string()});
@@ -312,13 +321,15 @@ echo $! > "$0.pid"
     // (zero) error budget is spent: 50, 75 and 100 % fire at once.
     const auto log_file = log_hook + ".log";
     const auto opened = "incident_opened incident_opened:" + std::to_string(m1);
-    const bool was_opened = eventually([&] { return count_prefix(lines_of(log_file), opened) == 1; },
-                                       milliseconds((m1 + 1) * 60'000 - clock.now_ms() + 25'000));
-    INFO("daemon log:\n" << daemon->err() << daemon->out() << "\nhook log:\n"
-                          << (std::filesystem::exists(log_file) ? read_file(log_file) : ""));
+    const bool was_opened =
+        eventually([&] { return count_prefix(lines_of(log_file), opened) == 1; },
+                   milliseconds((m1 + 1) * 60'000 - clock.now_ms() + 25'000));
+    INFO("daemon log:\n"
+         << daemon->err() << daemon->out() << "\nhook log:\n"
+         << (std::filesystem::exists(log_file) ? read_file(log_file) : ""));
     REQUIRE(was_opened);
-    CHECK(eventually(
-        [&] { return count_prefix(lines_of(log_file), "budget budget:") == 3; }, seconds(5)));
+    CHECK(eventually([&] { return count_prefix(lines_of(log_file), "budget budget:") == 3; },
+                     seconds(5)));
     INFO("daemon log:\n" << daemon->err() << daemon->out());
 
     // The hanging hook was killed at its 2 s timeout and delivered on the retry.
@@ -343,21 +354,21 @@ echo $! > "$0.pid"
     CHECK(hook_fds.find(" 0 -> pipe:") != std::string::npos);
     // Its worker holds nothing but its standard descriptors either.
     std::vector<std::string> worker_fds;
-    for (const auto& e : std::filesystem::directory_iterator(
-             "/proc/" + std::to_string(leftover.pid()) + "/fd"))
+    for (const auto& e :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(leftover.pid()) + "/fd"))
         worker_fds.push_back(e.path().filename().string());
     std::sort(worker_fds.begin(), worker_fds.end());
     CHECK(worker_fds == std::vector<std::string>{"0", "1", "2"});
     // And the daemon's own descriptors would not reach any child anyway.
     std::size_t sockets = 0;  // the check below looks at something: the listener at least
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(
-             "/proc/" + std::to_string(daemon->pid()) + "/fd", ec))
+    for (const auto& e :
+         std::filesystem::directory_iterator("/proc/" + std::to_string(daemon->pid()) + "/fd", ec))
         sockets += std::filesystem::read_symlink(e.path(), ec).string().starts_with("socket:");
     CHECK(sockets >= 1);
     INFO("inheritable: " << fmt_list(inheritable_fds(daemon->pid(), dir.path())));
-    CHECK(eventually([&] { return inheritable_fds(daemon->pid(), dir.path()).empty(); },
-                     seconds(3)));
+    CHECK(
+        eventually([&] { return inheritable_fds(daemon->pid(), dir.path()).empty(); }, seconds(3)));
 
     // Restart in the middle of the incident (minute m1 + 1 is running), once the
     // first run has probed it 4 times (min_samples is 3), the leaky hook's
@@ -451,7 +462,8 @@ echo $! > "$0.pid"
     for (const auto& e : events) {
         for (const auto& d : e.at("deliveries").as_array()) {
             if (d.at("hook").as_string() == "hang") {
-                hang_retried = d.at("attempts").as_int64() == 2 && d.at("state").as_string() == "delivered";
+                hang_retried =
+                    d.at("attempts").as_int64() == 2 && d.at("state").as_string() == "delivered";
             }
         }
     }
@@ -463,7 +475,8 @@ echo $! > "$0.pid"
     // R12: no secret in the logs, the events or the database (with its WAL).
     std::string everything = daemon->err() + daemon->out() + run1_err + list.out;
     for (const auto& e : std::filesystem::directory_iterator(dir.path()))
-        if (e.path().filename().string().starts_with("slawatch.db")) everything += read_file(e.path());
+        if (e.path().filename().string().starts_with("slawatch.db"))
+            everything += read_file(e.path());
     CHECK(everything.find(webhook_secret) == std::string::npos);
     CHECK(everything.find(api_secret_key) == std::string::npos);
     CHECK(everything.find("incident_opened:" + std::to_string(m1)) != std::string::npos);

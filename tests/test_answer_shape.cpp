@@ -39,8 +39,7 @@ TEST_CASE("R4: every action's real answer shape is ok, with empty and null data"
     for (const std::string service : {"tcmpp", "tcsas"}) {
         for (const auto& entry : fs::directory_iterator(fixtures / service)) {
             const std::string name = entry.path().filename().string();
-            if (!name.starts_with("Describe"))
-                continue;
+            if (!name.starts_with("Describe")) continue;
             const std::string action = name.substr(0, name.find('.'));
             INFO(service << "/" << name);
             const auto s = judge_fixture(service, name, action);

@@ -206,8 +206,7 @@ TEST_CASE("R4: check-config prints the effective attribution table and the overr
     bool found = false;
     for (const auto& v : a.at("rules").as_array()) {
         const auto& rule = v.as_object();
-        if (rule.at("code").as_string() != "FailedOperation.RecordNotFound")
-            continue;
+        if (rule.at("code").as_string() != "FailedOperation.RecordNotFound") continue;
         found = true;
         CHECK(rule.at("class").as_string() == "provider");
         CHECK(rule.at("overridden").as_bool());

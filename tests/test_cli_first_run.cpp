@@ -37,11 +37,9 @@ std::vector<std::string> subcommands_in(const std::string& help) {
             in_list = true;
             continue;
         }
-        if (in_list && !line.starts_with("  "))
-            in_list = false;
+        if (in_list && !line.starts_with("  ")) in_list = false;
         std::smatch m;
-        if (in_list && std::regex_match(line, m, row))
-            out.push_back(m[1]);
+        if (in_list && std::regex_match(line, m, row)) out.push_back(m[1]);
     }
     return out;
 }
@@ -70,8 +68,7 @@ TEST_CASE("every command takes -c and --config", "[cli][first_run]") {
     for (const auto& c : subcommands_in(top.out)) {
         const auto help = sw({c, "--help"});
         const auto nested = subcommands_in(help.out);
-        if (nested.empty())
-            commands.push_back({c});
+        if (nested.empty()) commands.push_back({c});
         for (const auto& n : nested) commands.push_back(std::vector<std::string>{c, n});
     }
     REQUIRE(commands.size() >= 14);
@@ -165,9 +162,9 @@ TEST_CASE("check-config warns about what run would refuse: missing secret files"
                               "$&\nsecret_key_file = \"" + key_file + "\"");
     const auto file = dir.write("c.toml", text);
     const auto r = sw({"check-config", "-c", file.string()},
-                            {"SLAWATCH_TEST_CLOCK_START_MS=" + std::to_string(mid_june_2026),
-                             "TENCENTCLOUD_SECRET_ID=AKIDexample",
-                             "TENCENTCLOUD_SECRET_KEY=", "CREDENTIALS_DIRECTORY="});
+                      {"SLAWATCH_TEST_CLOCK_START_MS=" + std::to_string(mid_june_2026),
+                       "TENCENTCLOUD_SECRET_ID=AKIDexample",
+                       "TENCENTCLOUD_SECRET_KEY=", "CREDENTIALS_DIRECTORY="});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.err.find("c.toml: warning: probe update_check: cannot read secret_key_file " +
@@ -178,8 +175,8 @@ TEST_CASE("check-config warns about what run would refuse: missing secret files"
 
     // run refuses the same file for the same reason.
     const auto refused = sw({"run", "-c", file.string(), "--db", (dir / "r.db").string()},
-                                  {"TENCENTCLOUD_SECRET_ID=AKIDexample",
-                                   "TENCENTCLOUD_SECRET_KEY=", "CREDENTIALS_DIRECTORY="});
+                            {"TENCENTCLOUD_SECRET_ID=AKIDexample",
+                             "TENCENTCLOUD_SECRET_KEY=", "CREDENTIALS_DIRECTORY="});
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("probe update_check: cannot read secret_key_file") != std::string::npos);
 }

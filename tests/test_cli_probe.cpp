@@ -91,8 +91,7 @@ struct Fixture {
 
 }  // namespace
 
-TEST_CASE("cli probe: an ok probe prints the documented JSON fields and exits 0",
-          "[cli][probe]") {
+TEST_CASE("cli probe: an ok probe prints the documented JSON fields and exits 0", "[cli][probe]") {
     Fixture f;
     const auto r = f.probe("management", "json");
     INFO(r.err);

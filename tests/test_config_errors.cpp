@@ -269,7 +269,8 @@ announced = 2026-06-03T10:00:00+08:00
 
 TEST_CASE("R4: each [attribution] problem is one line naming file:line:col", "[config]") {
     check_table({
-        {"override into the class the code already has", contract4 + probe4 + R"([attribution.customer]
+        {"override into the class the code already has",
+         contract4 + probe4 + R"([attribution.customer]
 "AuthFailure.TokenFailure" = "our key rotation"
 )",
          "t.toml:10:1: attribution.customer: 'AuthFailure.TokenFailure' is already the customer's "

@@ -35,7 +35,8 @@ std::vector<std::string> exposition_problems(const std::string& text) {
     std::vector<std::string> problems;
     if (text.empty() || text.back() != '\n') problems.push_back("does not end with a newline");
     static const std::regex help(R"(# HELP [a-zA-Z_:][a-zA-Z0-9_:]* .*)");
-    static const std::regex type(R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
+    static const std::regex type(
+        R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
     static const std::regex sample(
         R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")*\})? ([-+]?[0-9.eE+-]+|\+Inf|-Inf|NaN))");
     std::map<std::string, std::string> types;
@@ -73,11 +74,13 @@ TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s fl
 
     Rig rig;
     rig.env = clock.env();
-    rig.start_sim("[[fault]]\nkind = \"api_error\"\nactions = [\"DescribeMNPList\"]\n"
-                  "code = \"InternalError\"\nfrom = " + utc(M * 60) + "\nuntil = " +
-                  utc((M + 1) * 60) +
-                  "\n\n[[fault]]\nkind = \"http_5xx\"\nactions = [\"DescribeMNPAllStageVersions\"]\n"
-                  "from = " + utc(M * 60 - 20) + "\nuntil = " + utc(M * 60 + 20) + "\n");
+    rig.start_sim(
+        "[[fault]]\nkind = \"api_error\"\nactions = [\"DescribeMNPList\"]\n"
+        "code = \"InternalError\"\nfrom = " +
+        utc(M * 60) + "\nuntil = " + utc((M + 1) * 60) +
+        "\n\n[[fault]]\nkind = \"http_5xx\"\nactions = [\"DescribeMNPAllStageVersions\"]\n"
+        "from = " +
+        utc(M * 60 - 20) + "\nuntil = " + utc(M * 60 + 20) + "\n");
     rig.dir.write("slawatch.toml", rig.config(30, 3));
     rig.start_daemon();
 
@@ -98,9 +101,8 @@ TEST_CASE("R2 R5: a whole failed minute is one down service minute but a 40 s fl
 
     // Exactly one unavailable service minute, as report and metrics see it.
     auto down = rig.store()->minutes(M - 1, M + 1, "service");
-    CHECK(std::count_if(down.begin(), down.end(), [](const auto& r) {
-              return r.state == sla::MinuteState::down;
-          }) == 1);
+    CHECK(std::count_if(down.begin(), down.end(),
+                        [](const auto& r) { return r.state == sla::MinuteState::down; }) == 1);
     CHECK(rig.daemon->err().find("service: DOWN from") != std::string::npos);
     CHECK(rig.daemon->err().find("probe management: down from") != std::string::npos);
 
@@ -165,23 +167,31 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
     auto [nf, nf_body] = http_get(rig.metrics_port, "/nope");
     CHECK(nf == 404);
 
-    const std::string ok_series = R"(slawatch_probe_results_total{probe="management",outcome="ok"})";
-    REQUIRE(eventually([&] { return metric_value(http_get(rig.metrics_port, "/metrics").second,
-                                                 ok_series).value_or(0) >= 2; },
-                       seconds(10)));
+    const std::string ok_series =
+        R"(slawatch_probe_results_total{probe="management",outcome="ok"})";
+    REQUIRE(eventually(
+        [&] {
+            return metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series)
+                       .value_or(0) >= 2;
+        },
+        seconds(10)));
 
     // A broken config: the reload is rejected with the reason, probing goes on.
     rig.dir.write("slawatch.toml", "[contract\nname = 1\n");
     rig.daemon->signal(SIGHUP);
-    REQUIRE(eventually([&] { return rig.daemon->err().find("reload rejected") != std::string::npos; },
-                       seconds(10)));
+    REQUIRE(
+        eventually([&] { return rig.daemon->err().find("reload rejected") != std::string::npos; },
+                   seconds(10)));
     CHECK(rig.daemon->err().find("slawatch.toml:1:") != std::string::npos);
     CHECK(metric_value(http_get(rig.metrics_port, "/metrics").second,
                        "slawatch_config_last_reload_successful") == 0.0);
     const auto before = *metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series);
-    CHECK(eventually([&] { return metric_value(http_get(rig.metrics_port, "/metrics").second,
-                                               ok_series).value_or(0) >= before + 2; },
-                     seconds(10)));
+    CHECK(eventually(
+        [&] {
+            return metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series)
+                       .value_or(0) >= before + 2;
+        },
+        seconds(10)));
     CHECK(http_get(rig.metrics_port, "/healthz").first == 200);
 
     // A good config is taken.
@@ -197,13 +207,15 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
     for (const auto& p : problems) UNSCOPED_INFO(p);
     CHECK(problems.empty());
     for (const char* family :
-         {"# TYPE slawatch_probe_results_total counter", "# TYPE slawatch_probe_phase_seconds histogram",
-          "# TYPE slawatch_state_seconds_total counter", "# TYPE slawatch_month_availability_ratio gauge",
+         {"# TYPE slawatch_probe_results_total counter",
+          "# TYPE slawatch_probe_phase_seconds histogram",
+          "# TYPE slawatch_state_seconds_total counter",
+          "# TYPE slawatch_month_availability_ratio gauge",
           "# TYPE slawatch_month_error_budget_remaining_seconds gauge",
           "# TYPE slawatch_month_error_budget_seconds gauge", "# TYPE slawatch_probe_success gauge",
           "slawatch_config_last_reload_successful 1", "# TYPE process_cpu_seconds_total counter",
-          "# TYPE slawatch_result_buffer_dropped_total counter", "# TYPE slawatch_store_errors_total counter",
-          "slawatch_build_info{version="})
+          "# TYPE slawatch_result_buffer_dropped_total counter",
+          "# TYPE slawatch_store_errors_total counter", "slawatch_build_info{version="})
         CHECK(text.find(family) != std::string::npos);
     CHECK(text.find("secret") == std::string::npos);
     CHECK(rig.daemon->err().find("testsecretkey") == std::string::npos);
@@ -216,8 +228,8 @@ TEST_CASE("slawatch run refuses a bad config or option and a busy metrics port",
           "[daemon][integration]") {
     Rig rig;
     rig.dir.write("bad.toml", "[monitor]\nprobes_per_minute = \"many\"\n");
-    auto bad = run({slawatch_bin(), "run", "--config", (rig.dir / "bad.toml").string()},
-                   {}, seconds(20));
+    auto bad =
+        run({slawatch_bin(), "run", "--config", (rig.dir / "bad.toml").string()}, {}, seconds(20));
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("bad.toml:") != std::string::npos);
     CHECK(!std::filesystem::exists(rig.db()));
@@ -225,16 +237,18 @@ TEST_CASE("slawatch run refuses a bad config or option and a busy metrics port",
     rig.dir.write("creds/secret_id", "x\n");
     rig.dir.write("creds/secret_key", "y\n");
     rig.dir.write("slawatch.toml", rig.config(6, 3));
-    auto fmt = run({slawatch_bin(), "run", "--config", rig.config_file().string(), "--log-format",
-                    "xml"}, {}, seconds(20));
+    auto fmt =
+        run({slawatch_bin(), "run", "--config", rig.config_file().string(), "--log-format", "xml"},
+            {}, seconds(20));
     CHECK(fmt.exit_code == 2);
 
     // Something already listens on the metrics port.
-    Process blocker({tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(rig.metrics_port),
-                     "--quiet"}, rig.dir.path());
+    Process blocker(
+        {tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(rig.metrics_port), "--quiet"},
+        rig.dir.path());
     REQUIRE(wait_for_port(rig.metrics_port, seconds(10)));
-    auto busy = run({slawatch_bin(), "run", "--config", rig.config_file().string()}, {},
-                    seconds(20));
+    auto busy =
+        run({slawatch_bin(), "run", "--config", rig.config_file().string()}, {}, seconds(20));
     CHECK(busy.exit_code == 1);
     CHECK(busy.err.find("cannot listen") != std::string::npos);
     // The reason in words, never a source location of a library header.

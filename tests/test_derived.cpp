@@ -9,10 +9,10 @@
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"
 
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sqlite3.h>
 #include <unistd.h>
+#include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
@@ -75,9 +75,9 @@ timeout = "1s"
 {}
 )",
                        s.zone, s.start, s.months, s.min_samples,
-                       s.metrics_port ? fmt::format("\n[metrics]\nlisten = \"127.0.0.1:{}\"\n",
-                                                    s.metrics_port)
-                                      : std::string(),
+                       s.metrics_port
+                           ? fmt::format("\n[metrics]\nlisten = \"127.0.0.1:{}\"\n", s.metrics_port)
+                           : std::string(),
                        s.extra);
 }
 
@@ -134,7 +134,6 @@ struct World {
                          "--probe", "service"});
     }
 };
-
 
 std::string state_in(const RunResult& minutes) {
     // "minute,probe,state,samples,failures\n<row>\n"
@@ -238,8 +237,7 @@ TEST_CASE("R3: a stale config while a writer holds the database exits 2 and prin
         CHECK(w.report("2026-06").exit_code == 0);
 
         w.edit(with_maintenance());
-        for (const auto& r : {w.report("2026-06"), w.claim("2026-06"),
-                              w.minute("2026-06-01T00:00"),
+        for (const auto& r : {w.report("2026-06"), w.claim("2026-06"), w.minute("2026-06-01T00:00"),
                               w.slawatch({"incidents", "--month", "2026-06"})}) {
             CHECK(r.exit_code == 2);
             CHECK(r.out.empty());
@@ -301,7 +299,8 @@ TEST_CASE("R3: a stray row months away costs no minute rows and unknown stays un
     // Two minutes x (service + 3 probes); nothing for the months between.
     CHECK(count_rows(w.db, "SELECT count(*) FROM minute") == 8);
     CHECK(count_rows(w.db, "SELECT count(*) FROM day_count") <= 8);
-    CHECK(count_rows(w.db, "PRAGMA page_count") * count_rows(w.db, "PRAGMA page_size") < 256 * 1024);
+    CHECK(count_rows(w.db, "PRAGMA page_count") * count_rows(w.db, "PRAGMA page_size") <
+          256 * 1024);
 
     const auto april = w.report("2026-04");
     REQUIRE(april.exit_code == 0);
@@ -310,17 +309,18 @@ TEST_CASE("R3: a stray row months away costs no minute rows and unknown stays un
     CHECK_THAT(june.out, Catch::Contains("\"unavailable_minutes\": 1,"));
     CHECK_THAT(june.out, Catch::Contains(fmt::format("\"unknown_minutes\": {},", 16 * 1440 - 1)));
     // `minutes` still lists every minute of the gap, as unknown.
-    const auto gap = w.slawatch({"minutes", "--from", "2026-04-01T00:00:00+08:00", "--to",
-                                 "2026-04-01T00:10:00+08:00"});
+    const auto gap = w.slawatch(
+        {"minutes", "--from", "2026-04-01T00:00:00+08:00", "--to", "2026-04-01T00:10:00+08:00"});
     REQUIRE(gap.exit_code == 0);
     CHECK(std::count(gap.out.begin(), gap.out.end(), '\n') == 1 + 10 * 4);
     CHECK(gap.out.find(",update_check,unknown,0,0\n") != std::string::npos);
     CHECK(gap.out.find(",up,") == std::string::npos);
 }
 
-TEST_CASE("single writer: a second run, a replay and a maintenance change are refused while "
-          "the daemon runs",
-          "[derived][integration]") {
+TEST_CASE(
+    "single writer: a second run, a replay and a maintenance change are refused while "
+    "the daemon runs",
+    "[derived][integration]") {
     const auto port = free_port();
     // A term around today: the daemon finalizes minutes as it runs.
     auto running = [port](Settings& s) {
@@ -330,22 +330,22 @@ TEST_CASE("single writer: a second run, a replay and a maintenance change are re
     };
     World w(settings(running));
     REQUIRE(w.replay(down_minute("2026-06-01T00:00")).exit_code == 0);
-    Process daemon({slawatch_bin(), "run", "--config", w.config, "--db", w.db, "--log-format",
-                    "plain"},
-                   w.dir.path());
+    Process daemon(
+        {slawatch_bin(), "run", "--config", w.config, "--db", w.db, "--log-format", "plain"},
+        w.dir.path());
     REQUIRE(wait_for_port(port, seconds(20)));
     const auto holder = fmt::format("slawatch run (PID {})", daemon.pid());
 
-    const auto second = run({slawatch_bin(), "run", "--config", w.config, "--db", w.db}, {},
-                            seconds(20));
+    const auto second =
+        run({slawatch_bin(), "run", "--config", w.config, "--db", w.db}, {}, seconds(20));
     CHECK(second.exit_code == 1);
     CHECK_THAT(second.err, Catch::Contains(holder));
     const auto replay = w.replay(down_minute("2026-06-01T00:01"), "more.csv");
     CHECK(replay.exit_code == 1);
     CHECK_THAT(replay.err, Catch::Contains(holder));
-    const auto add = w.slawatch({"maintenance", "add", "--start", "2026-06-01T00:00:00+08:00",
-                                 "--end", "2026-06-01T00:01:00+08:00", "--announced",
-                                 "2026-05-01T00:00:00+08:00"});
+    const auto add =
+        w.slawatch({"maintenance", "add", "--start", "2026-06-01T00:00:00+08:00", "--end",
+                    "2026-06-01T00:01:00+08:00", "--announced", "2026-05-01T00:00:00+08:00"});
     CHECK(add.exit_code == 1);
     CHECK_THAT(add.err, Catch::Contains(holder));
     CHECK(w.slawatch({"maintenance", "remove", "--id", "1"}).exit_code == 1);

@@ -38,15 +38,17 @@ struct Place {
     auto operator<=>(const Place&) const = default;
 };
 
-std::string describe(const Place& p) { return p.kind.empty() ? "[" + p.table + "]" : "[[probe]] kind " + p.kind; }
+std::string describe(const Place& p) {
+    return p.kind.empty() ? "[" + p.table + "]" : "[[probe]] kind " + p.kind;
+}
 
 const std::vector<std::string> probe_kinds{"http", "tencentcloud", "download"};
 
 std::vector<Place> all_places() {
-    std::vector<Place> out{{"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
-                           {"storage", ""}, {"metrics", ""},  {"maintenance", ""},
-                           {"attribution", ""},
-                           {"evidence", ""}};
+    std::vector<Place> out{
+        {"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
+        {"storage", ""}, {"metrics", ""},  {"maintenance", ""},   {"attribution", ""},
+        {"evidence", ""}};
     for (const auto& k : probe_kinds) out.push_back({"probe", k});
     return out;
 }
@@ -69,16 +71,20 @@ std::string config_with(const Place& place, const std::string& key) {
     if (kind == "http") {
         body["probe"] = {"name = \"p\"", "kind = \"http\"", "url = \"http://127.0.0.1:1/\""};
     } else {
-        body["probe"] = {"name = \"p\"", "kind = \"" + kind + "\"",
+        body["probe"] = {"name = \"p\"",
+                         "kind = \"" + kind + "\"",
                          "endpoint = \"https://tcmpp.tencentcloudapi.com\"",
-                         "action = \"DescribeMNPList\"", "version = \"2024-08-01\"",
-                         "secret_id_file = \"id\"", "secret_key_file = \"key\""};
+                         "action = \"DescribeMNPList\"",
+                         "version = \"2024-08-01\"",
+                         "secret_id_file = \"id\"",
+                         "secret_key_file = \"key\""};
     }
     const std::string line = key + " = \"x\"";
     // The key replaces a table of the same name and what lies below it
     // (`tier = "x"` in [contract] replaces [[contract.tier]]).
     const std::string own = place.table.empty() ? key : place.table + "." + key;
-    std::erase_if(body, [&](const auto& kv) { return kv.first == own || kv.first.starts_with(own + "."); });
+    std::erase_if(
+        body, [&](const auto& kv) { return kv.first == own || kv.first.starts_with(own + "."); });
     std::string root;
     if (place.table.empty()) {
         root = line + "\n";
@@ -155,7 +161,8 @@ std::set<std::pair<Place, std::string>> documented_keys() {
             for (std::sregex_iterator it(rest.begin(), rest.end(), kind_word), end; it != end; ++it)
                 kinds.push_back((*it)[1]);
             if (table == "probe") {
-                for (const auto& k : kinds.empty() ? probe_kinds : kinds) current.push_back({table, k});
+                for (const auto& k : kinds.empty() ? probe_kinds : kinds)
+                    current.push_back({table, k});
             } else {
                 current.push_back({table, ""});
             }
@@ -253,14 +260,16 @@ TEST_CASE("every key the config loader knows is documented in slawatch.toml(5)",
         for (const auto& key : candidates) {
             if (!loader_knows(place, key)) continue;
             ++known;
-            INFO(describe(place) << " " << key << " is known to the loader but not in man/slawatch.toml.5");
+            INFO(describe(place) << " " << key
+                                 << " is known to the loader but not in man/slawatch.toml.5");
             CHECK(documented.count({place, key}) == 1);
         }
     }
     CHECK(known > 40);
 }
 
-TEST_CASE("every subcommand of slawatch --help and each of its options is in slawatch(1)", "[docs]") {
+TEST_CASE("every subcommand of slawatch --help and each of its options is in slawatch(1)",
+          "[docs]") {
     const std::string page = plain_roff(read_file(source_dir / "man/slawatch.1"));
     const auto top = run({slawatch::testing::slawatch_bin(), "--help"});
     REQUIRE(top.exit_code == 0);
@@ -294,8 +303,8 @@ TEST_CASE("nothing in the repository refers to files outside it", "[docs]") {
     const std::string outside = std::string("..") + "/shared";
     std::size_t scanned = 0;
     std::vector<std::string> hits;
-    for (auto it = fs::recursive_directory_iterator(source_dir); it != fs::recursive_directory_iterator();
-         ++it) {
+    for (auto it = fs::recursive_directory_iterator(source_dir);
+         it != fs::recursive_directory_iterator(); ++it) {
         const fs::path& p = it->path();
         // Not the repository's own text: git's store and build trees (wherever they are).
         if (it->is_directory() && (p.filename() == ".git" || fs::exists(p / "CMakeCache.txt"))) {
@@ -308,7 +317,8 @@ TEST_CASE("nothing in the repository refers to files outside it", "[docs]") {
         std::string line;
         for (int n = 1; std::getline(in, line); ++n)
             if (line.find(outside) != std::string::npos)
-                hits.push_back(fs::relative(p, source_dir).string() + ":" + std::to_string(n) + ": " + line);
+                hits.push_back(fs::relative(p, source_dir).string() + ":" + std::to_string(n) +
+                               ": " + line);
     }
     CHECK(scanned > 100);
     for (const auto& h : hits) FAIL_CHECK(h);

@@ -28,10 +28,8 @@ constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
 
 // RFC 9162 MTH written straight from its definition.
 Hash naive_mth(Hasher& h, const std::vector<Hash>& leaves, std::size_t a, std::size_t b) {
-    if (b == a)
-        return h.plain({});
-    if (b - a == 1)
-        return leaves[a];
+    if (b == a) return h.plain({});
+    if (b - a == 1) return leaves[a];
     std::size_t k = 1;
     while (k * 2 < b - a) k *= 2;
     return h.node(naive_mth(h, leaves, a, a + k), naive_mth(h, leaves, a + k, b));
@@ -148,8 +146,7 @@ TEST_CASE("evidence: inclusion proofs verify for every leaf and fail when altere
                 auto bad = path;
                 bad[0][0] ^= 1;
                 CHECK_FALSE(verify_inclusion(h, m, n, leaves[m], bad, root));
-                if (n > 2)
-                    CHECK_FALSE(verify_inclusion(h, (m + 1) % n, n, leaves[m], path, root));
+                if (n > 2) CHECK_FALSE(verify_inclusion(h, (m + 1) % n, n, leaves[m], path, root));
             }
         }
     }

@@ -50,8 +50,7 @@ std::vector<std::pair<std::string, unsigned long>> fd_flags(const fs::path& pref
     std::error_code ec;
     for (const auto& e : fs::directory_iterator("/proc/self/fd", ec)) {
         const auto target = fs::read_symlink(e.path(), ec).string();
-        if (ec || !target.starts_with(prefix.string()))
-            continue;
+        if (ec || !target.starts_with(prefix.string())) continue;
         std::ifstream info("/proc/self/fdinfo/" + e.path().filename().string());
         for (std::string line; std::getline(info, line);)
             if (line.starts_with("flags:"))

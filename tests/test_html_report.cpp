@@ -49,8 +49,7 @@ reason = "planned"
 World& june_world() {
     static World w(world_config());
     static bool replayed = false;
-    if (replayed)
-        return w;
+    if (replayed) return w;
     Csv csv;
     for (auto at : {"2026-06-01T00:00", "2026-06-01T00:01", "2026-06-01T00:02"}) {
         csv.minute(at, "update_check", 6);
@@ -117,14 +116,10 @@ std::string escaped(std::string text) {
 
 // A JSON value as the page writes it (numbers and booleans as their text).
 std::string text_of(const json::value& v) {
-    if (v.is_string())
-        return std::string(v.as_string());
-    if (v.is_bool())
-        return v.as_bool() ? "true" : "false";
-    if (v.is_int64())
-        return std::to_string(v.as_int64());
-    if (v.is_uint64())
-        return std::to_string(v.as_uint64());
+    if (v.is_string()) return std::string(v.as_string());
+    if (v.is_bool()) return v.as_bool() ? "true" : "false";
+    if (v.is_int64()) return std::to_string(v.as_int64());
+    if (v.is_uint64()) return std::to_string(v.as_uint64());
     return json::serialize(v);
 }
 
@@ -199,11 +194,9 @@ std::map<std::string, std::string> heatmap_totals(const std::string& html) {
 }
 
 std::string chromium_path() {
-    if (const char* env = std::getenv("CHROMIUM"); env && *env)
-        return env;
+    if (const char* env = std::getenv("CHROMIUM"); env && *env) return env;
     for (const auto* p : {"/usr/bin/chromium", "/usr/bin/chromium-browser"}) {
-        if (fs::exists(p))
-            return p;
+        if (fs::exists(p)) return p;
     }
     return "";
 }

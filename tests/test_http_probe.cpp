@@ -155,8 +155,7 @@ TEST_CASE("http probe: overlapping runs each end in exactly one sample", "[probe
     for (int i = 0; i < 40; ++i)
         probe->run([&](sla::Sample s) {
             ++total;
-            if (s.outcome == sla::Outcome::ok)
-                ++ok;
+            if (s.outcome == sla::Outcome::ok) ++ok;
         });
     io.run();
     CHECK(total == 40);

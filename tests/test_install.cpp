@@ -75,7 +75,8 @@ TEST_CASE("the unit, sysusers and tmpfiles files land where systemd looks", "[in
     CHECK(text.find("Type=notify") != std::string::npos);
     // The unit's user must be the one sysusers creates.
     CHECK(text.find("User=slawatch") != std::string::npos);
-    CHECK(read_file(root / "usr/lib/sysusers.d/slawatch.conf").find("u slawatch ") != std::string::npos);
+    CHECK(read_file(root / "usr/lib/sysusers.d/slawatch.conf").find("u slawatch ") !=
+          std::string::npos);
     CHECK(read_file(root / "usr/lib/tmpfiles.d/slawatch.conf").find("/etc/slawatch/credentials") !=
           std::string::npos);
 }
@@ -100,8 +101,8 @@ TEST_CASE("the installed unit passes systemd-analyze verify and scores 2.0 or lo
     CHECK(verify.err.empty());
 
     // --threshold counts tenths: 20 is an exposure of 2.0.
-    const auto security = run({"/usr/bin/systemd-analyze", "security", "--offline=true", "--threshold=20",
-                               copy.string()});
+    const auto security = run({"/usr/bin/systemd-analyze", "security", "--offline=true",
+                               "--threshold=20", copy.string()});
     INFO(security.out << security.err);
     CHECK(security.exit_code == 0);
 }
@@ -117,9 +118,9 @@ TEST_CASE("the man pages and the operator's docs are installed", "[install]") {
     const fs::path root = staged().root();
     CHECK(fs::is_regular_file(root / "usr/share/man/man1/slawatch.1.gz"));
     CHECK(fs::is_regular_file(root / "usr/share/man/man5/slawatch.toml.5.gz"));
-    for (const char* doc : {"README.md", "install.md", "configuration.md", "operations.md",
-                            "contract-rules.md", "interface.md", "systemd.md", "metrics.md",
-                            "prometheus.md"})
+    for (const char* doc :
+         {"README.md", "install.md", "configuration.md", "operations.md", "contract-rules.md",
+          "interface.md", "systemd.md", "metrics.md", "prometheus.md"})
         CHECK(fs::is_regular_file(root / "usr/share/doc/slawatch" / doc));
 }
 
@@ -127,9 +128,9 @@ TEST_CASE("the Prometheus rules, their tests and the Grafana dashboard are insta
           "[install]") {
     const fs::path share = staged().root() / "usr/share/slawatch";
     const fs::path source(SLAWATCH_SOURCE_DIR);
-    for (const char* f : {"prometheus/rules/slawatch.rules.yml", "prometheus/tests/burn_rate.test.yml",
-                          "prometheus/tests/month.test.yml", "prometheus/tests/claim.test.yml",
-                          "grafana/slawatch-dashboard.json"}) {
+    for (const char* f : {"prometheus/rules/slawatch.rules.yml",
+                          "prometheus/tests/burn_rate.test.yml", "prometheus/tests/month.test.yml",
+                          "prometheus/tests/claim.test.yml", "grafana/slawatch-dashboard.json"}) {
         INFO(f);
         REQUIRE(fs::is_regular_file(share / f));
         CHECK(read_file(share / f) == read_file(source / f));
@@ -139,22 +140,25 @@ TEST_CASE("the Prometheus rules, their tests and the Grafana dashboard are insta
 TEST_CASE("the Debian copyright file and changelog are installed", "[install]") {
     const fs::path doc = staged().root() / "usr/share/doc/slawatch";
     const std::string copyright = read_file(doc / "copyright");
-    CHECK(copyright.starts_with("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"));
+    CHECK(copyright.starts_with(
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"));
     CHECK(copyright.find("\nLicense: Apache-2.0\n") != std::string::npos);
     // gzip's magic bytes; its first entry's version is the project's (cmake/packaging.cmake).
     const std::string changelog = read_file(doc / "changelog.Debian.gz");
     REQUIRE(changelog.size() > 2);
     CHECK(changelog.substr(0, 2) == "\x1f\x8b");
-    const auto r = run({"/bin/sh", "-c", "zcat '" + (doc / "changelog.Debian.gz").string() + "' | head -n 1"});
+    const auto r =
+        run({"/bin/sh", "-c", "zcat '" + (doc / "changelog.Debian.gz").string() + "' | head -n 1"});
     CHECK(r.out.starts_with(std::string("slawatch (") + SLAWATCH_EXPECTED_VERSION + "-"));
 }
 
 TEST_CASE("nothing is installed outside the expected places, and no test tool", "[install]") {
     const std::vector<std::string> allowed{
-        "usr/bin/slawatch",          "usr/lib/systemd/system/",    "usr/lib/sysusers.d/",
-        "usr/lib/tmpfiles.d/",       "usr/share/man/man1/",        "usr/share/man/man5/",
-        "usr/share/doc/slawatch/",   "usr/share/lintian/overrides/slawatch", "etc/slawatch/",
-        "usr/share/slawatch/"};
+        "usr/bin/slawatch",        "usr/lib/systemd/system/",
+        "usr/lib/sysusers.d/",     "usr/lib/tmpfiles.d/",
+        "usr/share/man/man1/",     "usr/share/man/man5/",
+        "usr/share/doc/slawatch/", "usr/share/lintian/overrides/slawatch",
+        "etc/slawatch/",           "usr/share/slawatch/"};
     const auto files = files_below(staged().root());
     REQUIRE_FALSE(files.empty());
     for (const auto& f : files) {

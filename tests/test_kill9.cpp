@@ -123,11 +123,9 @@ struct Ledger {
             REQUIRE(until);
             CHECK(*until >= *finalized_until);  // never backwards
         }
-        if (!until)
-            return;
+        if (!until) return;
         finalized_until = until;
-        if (*until <= first_minute)
-            return;
+        if (*until <= first_minute) return;
         const auto rows = store->minutes(first_minute, *until, std::nullopt);
         // Every finalized minute is there, for the service and both probes.
         CHECK(rows.size() == static_cast<std::size_t>((*until - first_minute) * 3));
@@ -137,12 +135,10 @@ struct Ledger {
             // The sim is healthy all along: killing the daemon must never make a minute down.
             CHECK(state != "down");
             const bool seen = minute_seen(spans, r.minute);
-            if (!seen)
-                CHECK(state == "unknown");
+            if (!seen) CHECK(state == "unknown");
             // A finalized minute is never rewritten.
             auto [it, added] = finalized.try_emplace({r.minute, r.probe}, state);
-            if (!added)
-                CHECK(it->second == state);
+            if (!added) CHECK(it->second == state);
             if (added && r.probe == "service") {
                 ++minutes_checked;
                 unknown_gaps += !seen;
@@ -182,8 +178,7 @@ TEST_CASE("R3: kill -9 of the live daemon at random moments loses no finalized m
         INFO("seed " << seed << ", kill " << k);
         const auto started = now_ms();
         auto daemon = rig.start_daemon();
-        if (ledger.first_minute == 0)
-            ledger.first_minute = started / 60'000;
+        if (ledger.first_minute == 0) ledger.first_minute = started / 60'000;
         std::this_thread::sleep_for(milliseconds(alive_ms(rng)));
         daemon->signal(SIGKILL);
         REQUIRE(daemon->wait(seconds(10)) == 128 + SIGKILL);
@@ -195,11 +190,9 @@ TEST_CASE("R3: kill -9 of the live daemon at random moments loses no finalized m
         INFO(daemon->err());
         REQUIRE(rig.integrity() == "ok\n");
         ledger.check(rig, spans);
-        if (k - last_pause >= 40 && k + 1 < kills && now_ms() % 60'000 >= 45'000)
-            pause(k);
+        if (k - last_pause >= 40 && k + 1 < kills && now_ms() % 60'000 >= 45'000) pause(k);
     }
-    if (last_pause < 0)
-        pause(kills);
+    if (last_pause < 0) pause(kills);
 
     // A last clean run: it finalizes what the kills left, and shuts down cleanly.
     const auto started = now_ms();

@@ -21,8 +21,7 @@ namespace {
 std::optional<double> value_of(const std::string& text, const std::string& series) {
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
-        if (line.starts_with(series + " "))
-            return std::stod(line.substr(series.size() + 1));
+        if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
     return std::nullopt;
 }
 

@@ -35,8 +35,7 @@ namespace {
 
 int connect_loopback(std::uint16_t port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0)
-        return -1;
+    if (fd < 0) return -1;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -51,8 +50,7 @@ int connect_loopback(std::uint16_t port) {
 // One real scrape: the status code, or 0 when it was not answered within 5 s.
 int scrape(std::uint16_t port, const std::string& target) {
     const int fd = connect_loopback(port);
-    if (fd < 0)
-        return 0;
+    if (fd < 0) return 0;
     timeval tv{5, 0};
     setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
     const std::string req =
@@ -64,8 +62,7 @@ int scrape(std::uint16_t port, const std::string& target) {
             resp.append(buf, static_cast<std::size_t>(n));
     }
     close(fd);
-    if (resp.size() < 12 || !resp.starts_with("HTTP/1.1 "))
-        return 0;
+    if (resp.size() < 12 || !resp.starts_with("HTTP/1.1 ")) return 0;
     return std::stoi(resp.substr(9, 3));
 }
 
@@ -73,7 +70,7 @@ int scrape(std::uint16_t port, const std::string& target) {
 // connections that send a request one byte every 200 ms; whatever the server
 // closes is opened again at once, for as long as the flood runs.
 class Flood {
-  public:
+public:
     Flood(std::uint16_t port, int half_open, int slowloris)
         : port_(port), half_open_(half_open), slowloris_(slowloris), thread_([this] { loop(); }) {}
     ~Flood() {
@@ -82,7 +79,7 @@ class Flood {
     }
     int opened() const { return opened_; }
 
-  private:
+private:
     struct Conn {
         int fd = -1;
         bool slow = false;
@@ -110,8 +107,7 @@ class Flood {
         auto next_drip = steady::now();
         while (!stop_) {
             const bool drip = steady::now() >= next_drip;
-            if (drip)
-                next_drip += 200ms;
+            if (drip) next_drip += 200ms;
             for (Conn& c : conns) {
                 if (c.fd < 0) {
                     open(c);
@@ -125,15 +121,13 @@ class Flood {
                     continue;
                 }
                 if (c.slow && drip && c.sent < slow_request.size()) {
-                    if (send(c.fd, slow_request.data() + c.sent, 1, MSG_NOSIGNAL) == 1)
-                        ++c.sent;
+                    if (send(c.fd, slow_request.data() + c.sent, 1, MSG_NOSIGNAL) == 1) ++c.sent;
                 }
             }
             std::this_thread::sleep_for(20ms);
         }
         for (Conn& c : conns)
-            if (c.fd >= 0)
-                close(c.fd);
+            if (c.fd >= 0) close(c.fd);
     }
 
     std::uint16_t port_;
@@ -159,8 +153,7 @@ ScrapeFigures scrape_during_flood(std::uint16_t port, int n, std::chrono::millis
         const auto took =
             std::chrono::duration_cast<std::chrono::milliseconds>(steady::now() - start);
         ++f.total;
-        if (status == 200)
-            ++f.answered;
+        if (status == 200) ++f.answered;
         f.worst = std::max(f.worst, took);
         std::this_thread::sleep_for(every);
     }

@@ -64,8 +64,7 @@ struct Sim {
         p.tc.payload = payload;
         p.tc.secret_id_file = id_file;
         p.tc.secret_key_file = key_file;
-        if (tls)
-            p.tc.ca_file = ca;
+        if (tls) p.tc.ca_file = ca;
         return p;
     }
     config::Probe list(bool tls = false) const {
@@ -261,8 +260,7 @@ TEST_CASE("R4: every sim fault kind gives its outcome within the probe deadline"
         const auto t = run_once(sim.list(c.tls));
         CHECK(t.sample.outcome == c.expected);
         CHECK(t.elapsed < 2000ms + 1500ms);  // the probe's timeout, plus slack
-        if (c.expected == sla::Outcome::api_error)
-            CHECK_FALSE(t.sample.error_code.empty());
+        if (c.expected == sla::Outcome::api_error) CHECK_FALSE(t.sample.error_code.empty());
         sim.clear_plan();
     }
     CHECK(run_once(sim.list()).sample.outcome == sla::Outcome::ok);

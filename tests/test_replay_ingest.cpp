@@ -8,9 +8,9 @@
 #include "tests/support/process.hpp"
 #include "tests/support/replay_world.hpp"
 
-#include <catch2/catch.hpp>
 #include <signal.h>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
@@ -45,8 +45,8 @@ struct Figures {
 };
 
 Figures figures(World& w) {
-    const auto m = w.slawatch({"minutes", "--from", "2026-06-01T00:00:00+08:00", "--to",
-                               "2026-06-01T00:10:00+08:00"});
+    const auto m = w.slawatch(
+        {"minutes", "--from", "2026-06-01T00:00:00+08:00", "--to", "2026-06-01T00:10:00+08:00"});
     REQUIRE(m.exit_code == 0);
     return {w.report("2026-06"), m.out, count_rows(w.db, "SELECT count(*) FROM probe_result")};
 }
@@ -109,11 +109,11 @@ TEST_CASE("replay: a conflicting duplicate fails naming both lines and imports n
     World w;
     SECTION("both lines in one file") {
         Csv csv;
-        csv.add("2026-06-01T00:00:05+08:00", "update_check", "ok", "200");        // line 2
-        csv.add("2026-06-01T00:00:15+08:00", "update_check", "ok", "200");        // line 3
-        csv.add("2026-06-01T00:00:05+08:00", "update_check", "ok", "200");        // line 4: same
+        csv.add("2026-06-01T00:00:05+08:00", "update_check", "ok", "200");  // line 2
+        csv.add("2026-06-01T00:00:15+08:00", "update_check", "ok", "200");  // line 3
+        csv.add("2026-06-01T00:00:05+08:00", "update_check", "ok", "200");  // line 4: same
         csv.add("2026-06-01T00:00:05.000+08:00", "update_check", "http_5xx", "503");  // line 5
-        csv.add("2026-06-01T00:00:05+08:00", "release", "http_5xx", "503");       // other probe
+        csv.add("2026-06-01T00:00:05+08:00", "release", "http_5xx", "503");           // other probe
         const auto r = w.replay(csv);
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("in.csv:5: update_check at 2026-06-01T00:00:05"));
@@ -134,9 +134,9 @@ TEST_CASE("replay: a conflicting duplicate fails naming both lines and imports n
         const auto r = w.replay(csv, "second.csv");
         CHECK(r.exit_code == 2);
         CHECK_THAT(r.err, Catch::Contains("second.csv:3: update_check at 2026-06-01T00:00:05"));
-        CHECK_THAT(r.err, Catch::Contains(
-                              "conflicts with the result stored before: http_5xx 503 request "
-                              "req-update_check-2026-06-01T00:00-0"));
+        CHECK_THAT(r.err,
+                   Catch::Contains("conflicts with the result stored before: http_5xx 503 request "
+                                   "req-update_check-2026-06-01T00:00-0"));
         CHECK_THAT(r.err, Catch::Contains("2 rows: 1 new, 0 identical, 1 conflicting"));
         CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result") == before);
         CHECK(count_rows(w.db, "SELECT count(*) FROM minute") == minutes_before);
@@ -156,8 +156,9 @@ TEST_CASE("replay: trailing optional columns may be omitted and a UTF-8 BOM is a
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.out, Catch::Contains("imported 3 results: 3 new"));
-    CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result WHERE http_status IS NULL "
-                           "AND outcome = 0") == 2);
+    CHECK(count_rows(w.db,
+                     "SELECT count(*) FROM probe_result WHERE http_status IS NULL "
+                     "AND outcome = 0") == 2);
     CHECK(count_rows(w.db, "SELECT count(*) FROM probe_result WHERE http_status = 503") == 1);
 
     // Everything else stays all or nothing: a required column may not be left out,
@@ -213,9 +214,10 @@ TEST_CASE("replay: a far-away stray row derives its own minute, not every minute
     CHECK(count_rows(w.db, "SELECT count(DISTINCT day) FROM day_count") == 2);
 }
 
-TEST_CASE("durability: replays killed at random moments leave nothing or everything, "
-          "minutes included",
-          "[replay]") {
+TEST_CASE(
+    "durability: replays killed at random moments leave nothing or everything, "
+    "minutes included",
+    "[replay]") {
     // SLAWATCH_REPLAY_KILLS sets the number of kills (scripts/kill-test.sh).
     const char* env = std::getenv("SLAWATCH_REPLAY_KILLS");
     const int kills = env ? std::max(1, std::atoi(env)) : 10;
@@ -282,8 +284,7 @@ TEST_CASE("durability: replays killed at random moments leave nothing or everyth
         const auto day_counts = count_rows(w.db, "SELECT count(*) FROM day_count");
         INFO(results << " results, " << minutes << " minutes, " << day_counts << " day counts");
         const bool nothing = results == 0 && minutes == 0 && day_counts == 0;
-        const bool all =
-            results == all_results && minutes == all_minutes && day_counts == all_days;
+        const bool all = results == all_results && minutes == all_minutes && day_counts == all_days;
         CHECK((nothing || all));
         (all ? everything : none) += 1;
         // The obvious re-run completes the import and stores nothing twice.
@@ -293,8 +294,8 @@ TEST_CASE("durability: replays killed at random moments leave nothing or everyth
             CHECK(count_rows(w.db, "SELECT count(*) FROM minute") == all_minutes);
         }
     }
-    WARN("kills: " << none << " left nothing, " << everything << " left everything (seed "
-                   << seed << ")");
+    WARN("kills: " << none << " left nothing, " << everything << " left everything (seed " << seed
+                   << ")");
     std::cout << "reliability: replay: " << kills << " kills survived, " << none
               << " left nothing and " << everything << " left everything of " << all_results
               << " results and " << all_minutes << " minutes (all-or-nothing held), seed " << seed

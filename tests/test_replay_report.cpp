@@ -18,10 +18,14 @@ TEST_CASE("R2: failures straddling a minute boundary for 50 s count as nothing",
     World w;
     Csv csv;
     // 00:00:35 .. 00:01:25 all fail, but each minute also has successes.
-    for (int s : {5, 15, 25}) csv.add(fmt::format("2026-06-01T00:00:{:02}+08:00", s), "update_check", "ok", "200");
-    for (int s : {35, 45, 55}) csv.add(fmt::format("2026-06-01T00:00:{:02}+08:00", s), "update_check", "timeout");
-    for (int s : {5, 15, 25}) csv.add(fmt::format("2026-06-01T00:01:{:02}+08:00", s), "update_check", "timeout");
-    for (int s : {35, 45, 55}) csv.add(fmt::format("2026-06-01T00:01:{:02}+08:00", s), "update_check", "ok", "200");
+    for (int s : {5, 15, 25})
+        csv.add(fmt::format("2026-06-01T00:00:{:02}+08:00", s), "update_check", "ok", "200");
+    for (int s : {35, 45, 55})
+        csv.add(fmt::format("2026-06-01T00:00:{:02}+08:00", s), "update_check", "timeout");
+    for (int s : {5, 15, 25})
+        csv.add(fmt::format("2026-06-01T00:01:{:02}+08:00", s), "update_check", "timeout");
+    for (int s : {35, 45, 55})
+        csv.add(fmt::format("2026-06-01T00:01:{:02}+08:00", s), "update_check", "ok", "200");
     healthy_others(csv, "2026-06-01T00:00");
     healthy_others(csv, "2026-06-01T00:01");
     REQUIRE(w.replay(csv).exit_code == 0);
@@ -155,8 +159,7 @@ TEST_CASE("R1: a result at 23:59:30+08:00 on a month's last day lands in that mo
     CHECK_THAT(w.report("2026-05"), Catch::Contains("\"unavailable_minutes\": 0,"));
 }
 
-TEST_CASE("R11: the claim package carries the user and order IDs and the request IDs",
-          "[replay]") {
+TEST_CASE("R11: the claim package carries the user and order IDs and the request IDs", "[replay]") {
     World w;
     Csv csv;
     csv.minute("2026-06-01T00:00", "update_check", 6, "api_error", "200");
@@ -164,7 +167,8 @@ TEST_CASE("R11: the claim package carries the user and order IDs and the request
     REQUIRE(w.replay(csv).exit_code == 0);
     for (const std::string format : {"markdown", "json"}) {
         const auto out = (w.dir / ("claim." + format)).string();
-        const auto r = w.slawatch({"claim", "--month", "2026-06", "--format", format, "--output", out});
+        const auto r =
+            w.slawatch({"claim", "--month", "2026-06", "--format", format, "--output", out});
         REQUIRE(r.exit_code == 0);
         const auto text = read_file(out);
         CHECK_THAT(text, Catch::Contains("100000000001"));
@@ -214,10 +218,14 @@ TEST_CASE("replay: every kind of bad line exits 2 with its line number and impor
         {header + ok_line + "2026-13-01T00:05:15+08:00,update_check,ok,200\n", ":3: bad time"},
         {header + ok_line + "yesterday,update_check,ok,200\n", ":3: bad time"},
         {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,fine,200\n", ":3: bad outcome"},
-        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,abc\n", ":3: bad http_status"},
-        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,999\n", ":3: bad http_status"},
-        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check\n", ":3: expected at least 3 columns, found 2"},
-        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,200,x\n", ":3: expected 4 columns"},
+        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,abc\n",
+         ":3: bad http_status"},
+        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,999\n",
+         ":3: bad http_status"},
+        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check\n",
+         ":3: expected at least 3 columns, found 2"},
+        {header + ok_line + "2026-06-01T00:05:15+08:00,update_check,ok,200,x\n",
+         ":3: expected 4 columns"},
         {"time,probe,color\n" + ok_line, ":1: unknown column"},
         {"time,probe\n", ":1: the header must name"},
         {"", ":1: empty file"},

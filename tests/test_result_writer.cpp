@@ -7,8 +7,8 @@
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 using namespace slawatch;
 using namespace slawatch::daemon;
@@ -52,8 +52,7 @@ struct Locker {
 
 }  // namespace
 
-TEST_CASE("results are written in batches and kept while the database is locked",
-          "[writer]") {
+TEST_CASE("results are written in batches and kept while the database is locked", "[writer]") {
     testing::TempDir dir;
     auto config = test_config(dir);
     storage::OpenOptions options;

@@ -55,8 +55,8 @@ TEST_CASE("R4: a control probe that answered at all proves the network", "[sla][
         INFO(to_string(o));
         CHECK(classify_control(tally({o, o, o}), 3) == S::up);
     }
-    for (Outcome o : {Outcome::timeout, Outcome::dns_error, Outcome::connect_error,
-                      Outcome::tls_error}) {
+    for (Outcome o :
+         {Outcome::timeout, Outcome::dns_error, Outcome::connect_error, Outcome::tls_error}) {
         INFO(to_string(o));
         CHECK(is_network_failure(o));
         CHECK(classify_control(tally({o, o, o}), 3) == S::down);

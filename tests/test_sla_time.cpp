@@ -64,7 +64,8 @@ TEST_CASE("R1: dates parse and format as YYYY-MM-DD only", "[sla][time]") {
 }
 
 TEST_CASE("R1: RFC 3339 with Z or an offset and an optional fraction", "[sla][time]") {
-    // The two spellings of the same instant (RFC 3339 with Z and with an offset, docs/interface.md).
+    // The two spellings of the same instant (RFC 3339 with Z and with an offset,
+    // docs/interface.md).
     const EpochMillis expect = utc_ms(2026_y / 5 / 31, 16h + 5s);
     CHECK(parse_rfc3339("2026-06-01T00:00:05+08:00") == expect);
     CHECK(parse_rfc3339("2026-05-31T16:00:05Z") == expect);

@@ -111,7 +111,8 @@ TEST_CASE("storage: a database with a newer schema version is refused", "[storag
 TEST_CASE("R3: a missing database opened read-only is an error and is not created", "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "missing.db";
-    CHECK_THROWS_AS(Store::open(make_config(), path, OpenMode::read_only), storage::MissingDatabase);
+    CHECK_THROWS_AS(Store::open(make_config(), path, OpenMode::read_only),
+                    storage::MissingDatabase);
     CHECK_THROWS_WITH(Store::open(make_config(), path, OpenMode::read_only),
                       "no evidence database at " + path.string());
     CHECK_FALSE(std::filesystem::exists(path));
@@ -121,8 +122,8 @@ TEST_CASE("R2: derive_minutes is idempotent and one success makes a minute up", 
     testing::TempDir dir;
     auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
     std::vector<storage::ProbeResult> in;
-    add(in, minute_of("a", m0, 6, 6));      // all failed: down
-    add(in, minute_of("b", m0, 6, 5));      // one success: up
+    add(in, minute_of("a", m0, 6, 6));  // all failed: down
+    add(in, minute_of("b", m0, 6, 5));  // one success: up
     add(in, minute_of("ctl", m0, 6, 0));
     add(in, minute_of("a", m0 + 1, 2, 2));  // R3: too few samples
     store->append(in);
@@ -355,7 +356,7 @@ TEST_CASE("storage: an import commits results and the minutes they touch togethe
     CHECK(no_evidence(store->minutes(m0, m0 + 1, std::nullopt)));
 
     auto import = store->begin_import();
-    import->add(minute_of("a", m0, 6, 6), statuses, stored);      // new, one batch
+    import->add(minute_of("a", m0, 6, 6), statuses, stored);       // new, one batch
     import->add(minute_of("b", m0 + 90, 6, 0), statuses, stored);  // far away
     auto again = minute_of("a", m0, 6, 6);
     again[2].sample.outcome = sla::Outcome::timeout;  // a conflict
@@ -378,9 +379,10 @@ TEST_CASE("storage: an import commits results and the minutes they touch togethe
     CHECK(no_evidence(store->minutes(m0 + 2, m0 + 90, std::nullopt)));
 }
 
-TEST_CASE("R3: re-derivation a day at a time gives the minutes of one pass, and no figure before "
-          "its end",
-          "[storage]") {
+TEST_CASE(
+    "R3: re-derivation a day at a time gives the minutes of one pass, and no figure before "
+    "its end",
+    "[storage]") {
     testing::TempDir dir;
     auto config = make_config();
     auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
@@ -418,9 +420,10 @@ TEST_CASE("R3: re-derivation a day at a time gives the minutes of one pass, and 
     CHECK_FALSE(store->reconcile_config());
 }
 
-TEST_CASE("storage: a transaction commits the derived minutes, finalized_until and the rows "
-          "written beside them together or not at all",
-          "[storage]") {
+TEST_CASE(
+    "storage: a transaction commits the derived minutes, finalized_until and the rows "
+    "written beside them together or not at all",
+    "[storage]") {
     testing::TempDir dir;
     auto config = make_config();
     auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
@@ -437,9 +440,9 @@ TEST_CASE("storage: a transaction commits the derived minutes, finalized_until a
             "('incident-1', 'incident_opened', 1, '{}')");
     };
     CHECK_THROWS_AS(store->transaction([&] {
-                        write_all();
-                        throw storage::StoreError("crash between the two");
-                    }),
+        write_all();
+        throw storage::StoreError("crash between the two");
+    }),
                     storage::StoreError);
     CHECK(store->finalized_until() == m0);
     CHECK(store->minutes(m0, m0 + 1, "service")[0].samples == 0);  // not derived: absent

@@ -11,8 +11,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/store_config.hpp"
 
-#include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <catch2/catch.hpp>
 
 #include <unistd.h>
 
@@ -34,8 +34,8 @@ config::Config make_config() {
 }
 
 // `samples` results of `probe` in minute `m`, the first `failures` failing.
-void add_minute(std::vector<storage::ProbeResult>& to, const std::string& probe,
-                sla::EpochMinute m, int samples, int failures) {
+void add_minute(std::vector<storage::ProbeResult>& to, const std::string& probe, sla::EpochMinute m,
+                int samples, int failures) {
     for (int i = 0; i < samples; ++i) {
         storage::ProbeResult r;
         r.probe = probe;
@@ -142,12 +142,10 @@ TEST_CASE("R3 R4 R7: every input of classification is in the fingerprint", "[sto
     CHECK(with([](config::Config&) {}));
     CHECK_FALSE(with([](config::Config& c) { c.monitor.min_samples = 2; }));
     CHECK_FALSE(with([](config::Config& c) { c.monitor.policy = sla::Policy::all; }));
-    CHECK_FALSE(with([](config::Config& c) {
-        c.contract.terms.zone = *sla::TimeZone::locate("UTC");
-    }));
-    CHECK_FALSE(with([](config::Config& c) {
-        c.contract.terms.end = *sla::parse_date("2026-07-16");
-    }));
+    CHECK_FALSE(
+        with([](config::Config& c) { c.contract.terms.zone = *sla::TimeZone::locate("UTC"); }));
+    CHECK_FALSE(
+        with([](config::Config& c) { c.contract.terms.end = *sla::parse_date("2026-07-16"); }));
     CHECK_FALSE(with([](config::Config& c) { c.probes[1].role = config::ProbeRole::control; }));
     CHECK_FALSE(with([](config::Config& c) { c.probes.pop_back(); }));
     CHECK_FALSE(with([](config::Config& c) {
@@ -180,9 +178,10 @@ TEST_CASE("R1 R7: a time zone change re-derives and rebuilds the rollup of local
     }
 }
 
-TEST_CASE("storage: version 3 drops the stored empty unknown minutes and the next writer "
-          "rebuilds the rollup",
-          "[storage]") {
+TEST_CASE(
+    "storage: version 3 drops the stored empty unknown minutes and the next writer "
+    "rebuilds the rollup",
+    "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "s.db";
     const auto config = make_config();
@@ -259,8 +258,7 @@ TEST_CASE("storage: one writer at a time, named by its PID", "[storage]") {
     CHECK(storage::WriterLock::holder(db)->role == "slawatch replay");
 }
 
-TEST_CASE("R3: a probe configured again gets the minutes where it alone had results",
-          "[storage]") {
+TEST_CASE("R3: a probe configured again gets the minutes where it alone had results", "[storage]") {
     testing::TempDir dir;
     auto config = make_config();
     config.probes.erase(config.probes.begin() + 1);  // b is not configured
@@ -271,8 +269,8 @@ TEST_CASE("R3: a probe configured again gets the minutes where it alone had resu
     add_minute(in, "b", m0 + 100, 6, 6);  // only b ran in this minute
     store->append(in);
     store->derive_minutes(m0, m0 + 101);
-    CHECK(count(dir / "s.db", "SELECT count(*) FROM minute WHERE minute = " +
-                                  std::to_string(m0 + 100)) == 0);
+    CHECK(count(dir / "s.db",
+                "SELECT count(*) FROM minute WHERE minute = " + std::to_string(m0 + 100)) == 0);
 
     store->set_config(make_config());
     CHECK(store->reconcile_config());

@@ -30,7 +30,7 @@ namespace {
 
 // A small tmpfs mounted for the test (root only), unmounted at the end.
 class SmallFs {
-  public:
+public:
     SmallFs(const std::filesystem::path& at, const std::string& size) : at_(at) {
         std::filesystem::create_directories(at_);
         const auto options = "size=" + size + ",mode=0700";
@@ -40,14 +40,13 @@ class SmallFs {
             reason_ = std::string("cannot mount a tmpfs: ") + std::strerror(errno);
     }
     ~SmallFs() {
-        if (mounted_)
-            ::umount2(at_.c_str(), MNT_DETACH);
+        if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
     }
     bool mounted() const { return mounted_; }
     const std::string& reason() const { return reason_; }
     const std::filesystem::path& path() const { return at_; }
 
-  private:
+private:
     std::filesystem::path at_;
     bool mounted_ = false;
     std::string reason_;
@@ -56,12 +55,11 @@ class SmallFs {
 // A small ext4 file system on a loop device (root only), which, unlike a
 // tmpfs, can be frozen (fsfreeze): writes to it then block until it thaws.
 class LoopExt4 {
-  public:
+public:
     LoopExt4(const std::filesystem::path& image, const std::filesystem::path& at) : at_(at) {
         std::filesystem::create_directories(at_);
         auto r = run({"/usr/bin/truncate", "-s", "32M", image.string()});
-        if (r.exit_code == 0)
-            r = run({"/usr/sbin/mkfs.ext4", "-q", "-F", image.string()});
+        if (r.exit_code == 0) r = run({"/usr/sbin/mkfs.ext4", "-q", "-F", image.string()});
         if (r.exit_code == 0)
             r = run({"/usr/bin/mount", "-o", "loop", image.string(), at_.string()});
         if (r.exit_code == 0)
@@ -70,8 +68,7 @@ class LoopExt4 {
             reason_ = "cannot mount an ext4 image on a loop device: " + r.err;
     }
     ~LoopExt4() {
-        if (!mounted_)
-            return;
+        if (!mounted_) return;
         thaw();
         run({"/usr/bin/umount", "-l", at_.string()});
     }
@@ -83,12 +80,11 @@ class LoopExt4 {
         return frozen_;
     }
     void thaw() {
-        if (frozen_)
-            run({"/usr/sbin/fsfreeze", "-u", at_.string()});
+        if (frozen_) run({"/usr/sbin/fsfreeze", "-u", at_.string()});
         frozen_ = false;
     }
 
-  private:
+private:
     std::filesystem::path at_;
     bool mounted_ = false;
     bool frozen_ = false;
@@ -126,8 +122,7 @@ Trouble hold_trouble(const Rig& rig, milliseconds hold) {
     while (now_ms() - t.from_ms < hold.count()) {
         const auto [status, body] = http_get(rig.metrics_port, "/healthz");
         ++t.polls;
-        if (status == 200 || status == 503)
-            ++t.answered;
+        if (status == 200 || status == 503) ++t.answered;
         ++t.statuses[status];
         t.buffered_peak =
             std::max(t.buffered_peak, metric(rig.metrics_port, "slawatch_result_buffer_results"));

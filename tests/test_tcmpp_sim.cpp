@@ -61,27 +61,23 @@ void exchange(net::io_context& ioc, Stream& stream, std::uint16_t port,
     parser.body_limit(body_limit);
     auto on_read = [&](beast::error_code ec, std::size_t) {
         out.ec = ec;
-        if (ec)
-            return;
+        if (ec) return;
         auto res = parser.release();
         out.status = res.result_int();
         for (const auto& f : res) out.headers.insert(f.name_string(), f.value());
         out.body = std::move(res.body());
     };
     auto on_write = [&](beast::error_code ec, std::size_t) {
-        if (ec)
-            return void(out.ec = ec);
+        if (ec) return void(out.ec = ec);
         http::async_read(stream, buffer, parser, on_read);
     };
     auto start = [&] { http::async_write(stream, req, on_write); };
     beast::get_lowest_layer(stream).async_connect(
         tcp::endpoint(net::ip::make_address("127.0.0.1"), port), [&](beast::error_code ec) {
-            if (ec)
-                return void(out.ec = ec);
+            if (ec) return void(out.ec = ec);
             if constexpr (std::is_same_v<Stream, beast::ssl_stream<beast::tcp_stream>>) {
                 stream.async_handshake(net::ssl::stream_base::client, [&](beast::error_code e) {
-                    if (e)
-                        return void(out.ec = e);
+                    if (e) return void(out.ec = e);
                     start();
                 });
             } else {
@@ -120,9 +116,9 @@ Reply send(std::uint16_t port, http::request<http::string_body> req, const Optio
 
 struct Signing {
     std::string_view key = secret_key;
-    std::int64_t skew_s = 0;          // added to the timestamp
-    std::string_view sent_body = "";  // non-empty: send this instead of the signed body
-    std::string_view signed_host = "";  // non-empty: sign this host instead of the one sent
+    std::int64_t skew_s = 0;             // added to the timestamp
+    std::string_view sent_body = "";     // non-empty: send this instead of the signed body
+    std::string_view signed_host = "";   // non-empty: sign this host instead of the one sent
     std::string_view service = "tcmpp";  // the credential scope's service
 };
 
@@ -133,8 +129,8 @@ http::request<http::string_body> api_request(std::uint16_t port, std::string_vie
                                 std::chrono::system_clock::now().time_since_epoch())
                                 .count() +
                             s.skew_s;
-    const tc3::Request r{s.signed_host.empty() ? std::string_view(host) : s.signed_host,
-                         s.service, content_type, body, ts};
+    const tc3::Request r{s.signed_host.empty() ? std::string_view(host) : s.signed_host, s.service,
+                         content_type, body, ts};
     http::request<http::string_body> req{http::verb::post, "/", 11};
     req.set(http::field::authorization,
             tc3::authorization({std::string(secret_id), std::string(s.key), ""}, r));

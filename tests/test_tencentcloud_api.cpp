@@ -155,8 +155,7 @@ TEST_CASE("R4: every listed code takes its class end to end, customer or api_err
     std::vector<std::string> codes = customer;
     codes.insert(codes.end(), provider.begin(), provider.end());
     for (const auto& rule : sla::code_rules()) {
-        if (!rule.family)
-            codes.emplace_back(rule.code);
+        if (!rule.family) codes.emplace_back(rule.code);
     }
     std::vector<Case> cases;
     for (std::size_t i = 0; i < codes.size(); ++i) {
@@ -183,8 +182,7 @@ TEST_CASE("R4: every listed code takes its class end to end, customer or api_err
             const bool table_customer =
                 sla::builtin_attribution(codes[i]) == sla::Attribution::customer;
             CHECK(is_customer == table_customer);
-            if (!table_customer)
-                CHECK(outcome == "api_error");
+            if (!table_customer) CHECK(outcome == "api_error");
         }
     }
 }

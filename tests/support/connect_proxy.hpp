@@ -15,7 +15,7 @@
 namespace slawatch::testing {
 
 class ConnectProxy {
-  public:
+public:
     using tcp = boost::asio::ip::tcp;
     enum class Mode { tunnel, bad_gateway, silent };
 
@@ -36,11 +36,10 @@ class ConnectProxy {
         return last_head_;
     }
 
-  private:
+private:
     static std::string header(const std::string& head, std::string_view name) {
         auto at = head.find(std::string("\r\n") + std::string(name) + ": ");
-        if (at == std::string::npos)
-            return {};
+        if (at == std::string::npos) return {};
         at += name.size() + 4;
         return head.substr(at, head.find("\r\n", at) - at);
     }
@@ -51,15 +50,12 @@ class ConnectProxy {
             std::lock_guard lock(mutex_);
             last_head_ = head;
         }
-        if (mode_ == Mode::silent)
-            return drain_until_closed(s);
-        if (!head.starts_with("CONNECT "))
-            return write_all(s, response(400, "Bad Request", ""));
+        if (mode_ == Mode::silent) return drain_until_closed(s);
+        if (!head.starts_with("CONNECT ")) return write_all(s, response(400, "Bad Request", ""));
         if (!authorization_.empty() && header(head, "Proxy-Authorization") != authorization_)
             return write_all(s, response(407, "Proxy Authentication Required", "",
                                          "Proxy-Authenticate: Basic realm=\"test\"\r\n"));
-        if (mode_ == Mode::bad_gateway)
-            return write_all(s, response(502, "Bad Gateway", ""));
+        if (mode_ == Mode::bad_gateway) return write_all(s, response(502, "Bad Gateway", ""));
         // "CONNECT 127.0.0.1:port HTTP/1.1": only loopback targets in tests.
         const auto target = head.substr(8, head.find(' ', 8) - 8);
         const auto colon = target.rfind(':');
@@ -68,8 +64,7 @@ class ConnectProxy {
         up.connect(tcp::endpoint(boost::asio::ip::make_address(target.substr(0, colon)),
                                  static_cast<std::uint16_t>(std::stoi(target.substr(colon + 1)))),
                    ec);
-        if (ec)
-            return write_all(s, response(502, "Bad Gateway", ""));
+        if (ec) return write_all(s, response(502, "Bad Gateway", ""));
         write_all(s, "HTTP/1.1 200 Connection established\r\n\r\n");
         // Both directions until either side closes.
         std::thread down([&] { pump(up, s); });
@@ -82,11 +77,9 @@ class ConnectProxy {
         boost::system::error_code ec;
         while (true) {
             const std::size_t n = from.read_some(boost::asio::buffer(buf), ec);
-            if (ec)
-                break;
+            if (ec) break;
             boost::asio::write(to, boost::asio::buffer(buf, n), ec);
-            if (ec)
-                break;
+            if (ec) break;
         }
         to.shutdown(tcp::socket::shutdown_send, ec);
         from.shutdown(tcp::socket::shutdown_receive, ec);

@@ -49,8 +49,7 @@ inline std::pair<int, std::string> http_get(std::uint16_t port, const std::strin
         resp.append(buf, static_cast<std::size_t>(n));
     close(fd);
     const auto head_end = resp.find("\r\n\r\n");
-    if (resp.size() < 12 || head_end == std::string::npos)
-        return {0, resp};
+    if (resp.size() < 12 || head_end == std::string::npos) return {0, resp};
     return {std::stoi(resp.substr(9, 3)), resp.substr(head_end + 4)};
 }
 
@@ -59,8 +58,7 @@ inline std::optional<double> metric_value(const std::string& text, const std::st
     std::istringstream in(text);
     std::string line;
     while (std::getline(in, line))
-        if (line.starts_with(series + " "))
-            return std::stod(line.substr(series.size() + 1));
+        if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
     return std::nullopt;
 }
 

@@ -25,7 +25,7 @@
 namespace slawatch::testing {
 
 class HostileServer {
-  public:
+public:
     using tcp = boost::asio::ip::tcp;
     using Behaviour = std::function<void(tcp::socket&)>;
 
@@ -55,14 +55,13 @@ class HostileServer {
     }
     int connections() const { return connections_; }
 
-  private:
+private:
     void loop() {
         while (true) {
             tcp::socket socket(io_);
             boost::system::error_code ec;
             acceptor_.accept(socket, ec);
-            if (stop_ || ec)
-                return;
+            if (stop_ || ec) return;
             ++connections_;
             // A worker per connection, so that a hanging one does not block the next.
             workers_.emplace_back([this, s = std::move(socket)]() mutable {
@@ -91,8 +90,7 @@ std::string read_request_head(Stream& s) {
     boost::asio::streambuf buf;
     boost::system::error_code ec;
     const std::size_t n = boost::asio::read_until(s, buf, "\r\n\r\n", ec);
-    if (ec)
-        return {};
+    if (ec) return {};
     return std::string(static_cast<const char*>(buf.data().data()), n);
 }
 
@@ -122,8 +120,7 @@ inline void drip(boost::asio::ip::tcp::socket& s, std::string_view text,
     boost::system::error_code ec;
     for (char c : text) {
         boost::asio::write(s, boost::asio::buffer(&c, 1), ec);
-        if (ec)
-            return;
+        if (ec) return;
         std::this_thread::sleep_for(interval);
     }
 }

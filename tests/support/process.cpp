@@ -7,8 +7,8 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
-#include <sys/socket.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,8 +27,12 @@ namespace slawatch::testing {
 namespace fs = std::filesystem;
 using namespace std::chrono;
 
-std::string slawatch_bin() { return SLAWATCH_BIN; }
-std::string tcmpp_sim_bin() { return TCMPP_SIM_BIN; }
+std::string slawatch_bin() {
+    return SLAWATCH_BIN;
+}
+std::string tcmpp_sim_bin() {
+    return TCMPP_SIM_BIN;
+}
 
 TempDir::TempDir() {
     std::random_device rd;
@@ -112,8 +116,8 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
 
 }  // namespace
 
-RunResult run(const std::vector<std::string>& argv, std::string_view input,
-              milliseconds timeout, const std::vector<std::string>& extra_env) {
+RunResult run(const std::vector<std::string>& argv, std::string_view input, milliseconds timeout,
+              const std::vector<std::string>& extra_env) {
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe2(in_pipe, O_CLOEXEC) || pipe2(out_pipe, O_CLOEXEC) || pipe2(err_pipe, O_CLOEXEC))
         throw std::runtime_error("pipe failed");
@@ -163,7 +167,8 @@ RunResult run(const std::vector<std::string>& argv, std::string_view input,
             if (r <= 0) {
                 (fds[i].fd == out_pipe[0] ? out_open : err_open) = false;
             } else {
-                (fds[i].fd == out_pipe[0] ? result.out : result.err).append(buf, static_cast<std::size_t>(r));
+                (fds[i].fd == out_pipe[0] ? result.out : result.err)
+                    .append(buf, static_cast<std::size_t>(r));
             }
         }
     }
@@ -222,10 +227,16 @@ std::optional<int> Process::wait(milliseconds timeout) {
     }
 }
 
-bool Process::running() { return !wait(milliseconds(0)).has_value() && pid_ > 0; }
+bool Process::running() {
+    return !wait(milliseconds(0)).has_value() && pid_ > 0;
+}
 
-std::string Process::out() const { return read_file(out_file_); }
-std::string Process::err() const { return read_file(err_file_); }
+std::string Process::out() const {
+    return read_file(out_file_);
+}
+std::string Process::err() const {
+    return read_file(err_file_);
+}
 
 std::uint16_t free_port() {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

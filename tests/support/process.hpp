@@ -2,13 +2,13 @@
 #pragma once
 // Test support: temporary directories and real child processes (slawatch, tcmpp-sim).
 
+#include <sys/types.h>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <sys/types.h>
 #include <thread>
 #include <vector>
 
@@ -41,7 +41,7 @@ struct RunResult {
     int exit_code = -1;  // 128 + signal when killed
     std::string out;
     std::string err;
-    long max_rss_kb = 0;             // the child's peak resident set (wait4 ru_maxrss)
+    long max_rss_kb = 0;                // the child's peak resident set (wait4 ru_maxrss)
     std::chrono::milliseconds wall{0};  // from spawn to exit
 };
 

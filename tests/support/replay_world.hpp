@@ -6,8 +6,8 @@
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <fmt/format.h>
 
@@ -17,7 +17,7 @@
 namespace slawatch::testing {
 
 inline std::string config_text(const std::string& policy = "any", const std::string& extra = "",
-                        bool ids = true) {
+                               bool ids = true) {
     return fmt::format(R"(
 [contract]
 name = "tcmpp-test"
@@ -98,8 +98,8 @@ struct World {
         return slawatch({"replay", "--input", dir.write(name, csv.text).string()});
     }
     std::string service(const std::string& at) {
-        const auto r = slawatch({"minutes", "--from", at + ":00+08:00", "--to",
-                                 at + ":59+08:00", "--probe", "service"});
+        const auto r = slawatch({"minutes", "--from", at + ":00+08:00", "--to", at + ":59+08:00",
+                                 "--probe", "service"});
         REQUIRE(r.exit_code == 0);
         // "minute,probe,state,samples,failures\n<row>\n"
         const auto row = r.out.substr(r.out.find('\n') + 1);

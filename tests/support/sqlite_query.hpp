@@ -3,8 +3,8 @@
 // Reads one integer from a database file the way an operator's sqlite3 would:
 // read-only, beside whatever process writes it.
 
-#include <catch2/catch.hpp>
 #include <sqlite3.h>
+#include <catch2/catch.hpp>
 
 #include <cstdint>
 #include <string>

@@ -28,8 +28,7 @@ inline void openssl(const std::vector<std::string>& args) {
     std::vector<std::string> argv{"/usr/bin/openssl"};
     argv.insert(argv.end(), args.begin(), args.end());
     const auto r = run(argv, {}, std::chrono::seconds(20));
-    if (r.exit_code != 0)
-        throw std::runtime_error("openssl " + args.at(0) + " failed: " + r.err);
+    if (r.exit_code != 0) throw std::runtime_error("openssl " + args.at(0) + " failed: " + r.err);
 }
 
 // A self-signed certificate and its key, valid for two days for the subjectAltName `san`.
@@ -80,8 +79,7 @@ inline HostileServer::Behaviour tls_answer(std::shared_ptr<boost::asio::ssl::con
         boost::asio::ssl::stream<HostileServer::tcp::socket&> tls(s, *ctx);
         boost::system::error_code ec;
         tls.handshake(boost::asio::ssl::stream_base::server, ec);
-        if (ec)
-            return;
+        if (ec) return;
         read_request_head(tls);
         boost::asio::write(tls, boost::asio::buffer(reply), ec);
     };

@@ -28,7 +28,9 @@ inline std::string utc(std::int64_t epoch_seconds) {
 }
 
 // "2026-06-01"
-inline std::string utc_date(std::int64_t epoch_seconds) { return utc(epoch_seconds).substr(0, 10); }
+inline std::string utc_date(std::int64_t epoch_seconds) {
+    return utc(epoch_seconds).substr(0, 10);
+}
 
 inline void sleep_until_ms(std::int64_t at) {
     const auto left = at - now_ms();

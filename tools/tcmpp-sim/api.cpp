@@ -44,8 +44,7 @@ struct Authorization {
 std::optional<Authorization> parse_authorization(std::string_view h) {
     constexpr std::string_view algorithm = "TC3-HMAC-SHA256 ";
     h = trim(h);
-    if (!h.starts_with(algorithm))
-        return std::nullopt;
+    if (!h.starts_with(algorithm)) return std::nullopt;
     h.remove_prefix(algorithm.size());
     Authorization a;
     std::string_view credential;
@@ -54,8 +53,7 @@ std::optional<Authorization> parse_authorization(std::string_view h) {
         const std::string_view part = trim(h.substr(0, comma));
         h = comma == std::string_view::npos ? std::string_view{} : h.substr(comma + 1);
         const auto eq = part.find('=');
-        if (eq == std::string_view::npos)
-            return std::nullopt;
+        if (eq == std::string_view::npos) return std::nullopt;
         const std::string_view key = part.substr(0, eq), value = part.substr(eq + 1);
         if (key == "Credential")
             credential = value;
@@ -68,21 +66,17 @@ std::optional<Authorization> parse_authorization(std::string_view h) {
     }
     // The SecretId holds no '/', so split the scope from the end.
     constexpr std::string_view terminator = "/tc3_request";
-    if (!credential.ends_with(terminator))
-        return std::nullopt;
+    if (!credential.ends_with(terminator)) return std::nullopt;
     credential.remove_suffix(terminator.size());
     const auto s = credential.rfind('/');
-    if (s == std::string_view::npos)
-        return std::nullopt;
+    if (s == std::string_view::npos) return std::nullopt;
     a.service = credential.substr(s + 1);
     credential = credential.substr(0, s);
     const auto d = credential.rfind('/');
-    if (d == std::string_view::npos)
-        return std::nullopt;
+    if (d == std::string_view::npos) return std::nullopt;
     a.date = credential.substr(d + 1);
     a.secret_id = credential.substr(0, d);
-    if (a.secret_id.empty() || a.signature.empty() || a.signed_headers.empty())
-        return std::nullopt;
+    if (a.secret_id.empty() || a.signature.empty() || a.signed_headers.empty()) return std::nullopt;
     return a;
 }
 
@@ -91,8 +85,7 @@ std::string_view without_port(std::string_view host) {
     const auto colon = host.rfind(':');
     if (colon == std::string_view::npos || host.find(']', colon) != std::string_view::npos)
         return host;
-    if (host.front() != '[' && host.find(':') != colon)
-        return host;  // a bare IPv6 address
+    if (host.front() != '[' && host.find(':') != colon) return host;  // a bare IPv6 address
     return host.substr(0, colon);
 }
 
@@ -112,8 +105,7 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
     if (auth->signed_headers != "content-type;host")
         return Failure{"AuthFailure.InvalidAuthorization",
                        "tcmpp-sim supports only SignedHeaders=content-type;host"};
-    if (r.action.empty())
-        return Failure{"MissingParameter", "The request is missing X-TC-Action."};
+    if (r.action.empty()) return Failure{"MissingParameter", "The request is missing X-TC-Action."};
     if (r.version.empty())
         return Failure{"MissingParameter", "The request is missing X-TC-Version."};
     if (r.timestamp.empty())
@@ -165,8 +157,7 @@ std::optional<Failure> verify(const ApiConfig& cfg, const ApiRequest& r, std::in
 std::optional<Failure> need_string(const json::object& o, std::string_view key,
                                    std::string_view invalid_code) {
     const json::value* v = o.if_contains(key);
-    if (!v)
-        return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
+    if (!v) return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
     if (!v->is_string() || v->get_string().empty())
         return Failure{invalid_code,
                        fmt::format("The parameter `{}` must be a non-empty string.", key)};
@@ -176,8 +167,7 @@ std::optional<Failure> need_string(const json::object& o, std::string_view key,
 std::optional<Failure> need_int(const json::object& o, std::string_view key, std::int64_t lo,
                                 std::int64_t hi, std::int64_t& out) {
     const json::value* v = o.if_contains(key);
-    if (!v)
-        return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
+    if (!v) return Failure{"MissingParameter", fmt::format("The parameter `{}` is missing.", key)};
     std::error_code ec;
     const auto n = v->is_number() ? v->to_number<std::int64_t>(ec) : 0;
     if (!v->is_number() || ec || n < lo || n > hi)
@@ -194,12 +184,9 @@ std::optional<Failure> need_int(const json::object& o, std::string_view key, std
 // "mpnorequestid" ("Tnorequestid") a full answer without RequestId, as a proxy would.
 enum class Variant { full, empty, null, error, no_request_id };
 Variant variant_of(std::string_view id) {
-    if (id.starts_with("mpempty") || id.starts_with("Tempty"))
-        return Variant::empty;
-    if (id.starts_with("mpnull") || id.starts_with("Tnull"))
-        return Variant::null;
-    if (id.starts_with("mperror-") || id.starts_with("Terror-"))
-        return Variant::error;
+    if (id.starts_with("mpempty") || id.starts_with("Tempty")) return Variant::empty;
+    if (id.starts_with("mpnull") || id.starts_with("Tnull")) return Variant::null;
+    if (id.starts_with("mperror-") || id.starts_with("Terror-")) return Variant::error;
     if (id.starts_with("mpnorequestid") || id.starts_with("Tnorequestid"))
         return Variant::no_request_id;
     return Variant::full;
@@ -306,8 +293,7 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
     auto fail = [](const Failure& f) {
         return ApiReply{error_body(f.code, f.message), std::string(f.code)};
     };
-    if (auto f = verify(config_, r, now))
-        return fail(*f);
+    if (auto f = verify(config_, r, now)) return fail(*f);
 
     const Action action = action_from_name(r.action);
     if (action == Action::other)
@@ -326,10 +312,8 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
     Variant variant = Variant::full;
     if (action == Action::mnp_list) {
         std::int64_t offset = 0, limit = 0;
-        if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset))
-            return fail(*f);
-        if (auto f = need_int(p, "Limit", 1, 100, limit))
-            return fail(*f);
+        if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset)) return fail(*f);
+        if (auto f = need_int(p, "Limit", 1, 100, limit)) return fail(*f);
         if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
             return fail(*f);
         const std::string_view platform = p.at("PlatformId").get_string();
@@ -349,8 +333,7 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
             page["DataList"] = std::move(list);
         data = std::move(page);
     } else {
-        if (auto f = need_string(p, "MNPId", "InvalidParameterValue.InvalidMNPId"))
-            return fail(*f);
+        if (auto f = need_string(p, "MNPId", "InvalidParameterValue.InvalidMNPId")) return fail(*f);
         if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
             return fail(*f);
         const std::string_view id = p.at("MNPId").get_string();
@@ -396,8 +379,7 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
     }
     json::object response(&mr);
     response["Data"] = std::move(data);
-    if (variant != Variant::no_request_id)
-        response["RequestId"] = new_request_id();
+    if (variant != Variant::no_request_id) response["RequestId"] = new_request_id();
     json::object root(&mr);
     root["Response"] = std::move(response);
     return ApiReply{json::serialize(root), {}};

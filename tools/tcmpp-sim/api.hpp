@@ -36,11 +36,11 @@ struct ApiReply {
 };
 
 class Api {
-  public:
+public:
     Api(ApiConfig config, const UrlSigner& signer);
     ApiReply handle(const ApiRequest& req, std::int64_t now) const;
 
-  private:
+private:
     ApiConfig config_;
     const UrlSigner& signer_;
 };

@@ -32,8 +32,7 @@ struct Reader {
     }
 
     std::string string(const toml::node& n, std::string_view key) const {
-        if (!n.is_string())
-            fail(n.source(), fmt::format("'{}' must be a string", key));
+        if (!n.is_string()) fail(n.source(), fmt::format("'{}' must be a string", key));
         return *n.value<std::string>();
     }
 
@@ -57,8 +56,7 @@ struct Reader {
         const std::chrono::year_month_day ymd{std::chrono::year{v.date.year},
                                               std::chrono::month{v.date.month},
                                               std::chrono::day{v.date.day}};
-        if (!ymd.ok())
-            fail(n.source(), fmt::format("'{}' is not a valid date", key));
+        if (!ymd.ok()) fail(n.source(), fmt::format("'{}' is not a valid date", key));
         // The system clock counts nanoseconds in 64 bits: years 1678..2262 only.
         if (v.date.year < 1970 || v.date.year > 2200)
             fail(n.source(), fmt::format("'{}' must be between the years 1970 and 2200", key));
@@ -73,8 +71,7 @@ struct Reader {
 Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded_at) {
     Fault f;
     const toml::node* kind = t.get("kind");
-    if (!kind)
-        r.fail(t.source(), "fault needs 'kind'");
+    if (!kind) r.fail(t.source(), "fault needs 'kind'");
     const std::string kind_text = r.string(*kind, "kind");
     const auto it = std::find(kind_names.begin(), kind_names.end(), kind_text);
     if (it == kind_names.end())
@@ -95,16 +92,14 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
     const toml::node* relative_key = nullptr;
     for (auto&& [key, node] : t) {
         const std::string_view k = key.str();
-        if (k == "kind")
-            continue;
+        if (k == "kind") continue;
         if (k == "actions") {
             if (f.kind == FaultKind::bad_tls)
                 r.fail(node.source(),
                        "'actions' cannot be set for bad_tls: the certificate is "
                        "chosen before any request is seen");
             const auto* arr = node.as_array();
-            if (!arr)
-                r.fail(node.source(), "'actions' must be an array of strings");
+            if (!arr) r.fail(node.source(), "'actions' must be an array of strings");
             for (const toml::node& a : *arr) {
                 std::string name = r.string(a, "actions");
                 if (std::find(known_actions.begin(), known_actions.end(), name) ==
@@ -127,19 +122,15 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
             relative_key = &node;
         } else if (k == "duration") {
             duration = r.duration(node, k);
-            if (*duration <= Duration::zero())
-                r.fail(node.source(), "'duration' must be > 0");
+            if (*duration <= Duration::zero()) r.fail(node.source(), "'duration' must be > 0");
             relative_key = &node;
         } else if (k == "every") {
             f.every = r.duration(node, k);
-            if (*f.every <= Duration::zero())
-                r.fail(node.source(), "'every' must be > 0");
+            if (*f.every <= Duration::zero()) r.fail(node.source(), "'every' must be > 0");
         } else if (k == "probability") {
             std::optional<double> p;
-            if (node.is_integer())
-                p = static_cast<double>(*node.value<std::int64_t>());
-            if (node.is_floating_point())
-                p = *node.value<double>();
+            if (node.is_integer()) p = static_cast<double>(*node.value<std::int64_t>());
+            if (node.is_floating_point()) p = *node.value<double>();
             if (!p || !(*p >= 0.0 && *p <= 1.0))
                 r.fail(node.source(), "'probability' must be a number in 0..1");
             f.probability = *p;
@@ -152,8 +143,7 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
         } else if (k == "code") {
             only_for(node, k, FaultKind::api_error);
             f.code = r.string(node, k);
-            if (f.code.empty())
-                r.fail(node.source(), "'code' must not be empty");
+            if (f.code.empty()) r.fail(node.source(), "'code' must not be empty");
         } else if (k == "message") {
             only_for(node, k, FaultKind::api_error);
             f.message = r.string(node, k);
@@ -176,8 +166,7 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
                "'after'/'duration' (relative) cannot be mixed with 'from'/'until' (absolute)");
     if (relative_key) {
         f.start = loaded_at + after.value_or(Duration::zero());
-        if (duration)
-            f.end = *f.start + *duration;
+        if (duration) f.end = *f.start + *duration;
     }
     if (f.start && f.end && *f.end <= *f.start)
         r.fail(t.source(), "the window is empty: 'until' must be after 'from'");
@@ -207,14 +196,12 @@ std::string_view to_string(FaultKind k) {
 constexpr std::int64_t max_duration_ms = std::int64_t{100} * 366 * 86'400'000;
 
 std::optional<Duration> parse_duration(std::string_view text) {
-    if (text.empty())
-        return std::nullopt;
+    if (text.empty()) return std::nullopt;
     Duration total{0};
     while (!text.empty()) {
         std::int64_t n = 0;
         const auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-        if (ec != std::errc{} || ptr == text.data() || n < 0)
-            return std::nullopt;
+        if (ec != std::errc{} || ptr == text.data() || n < 0) return std::nullopt;
         text.remove_prefix(static_cast<std::size_t>(ptr - text.data()));
         std::size_t unit_len = 0;
         while (unit_len < text.size() && text[unit_len] >= 'a' && text[unit_len] <= 'z') ++unit_len;
@@ -243,10 +230,8 @@ std::optional<Duration> parse_duration(std::string_view text) {
 }
 
 bool Fault::active_at(Clock::time_point t) const {
-    if (start && t < *start)
-        return false;
-    if (!every)
-        return !end || t < *end;
+    if (start && t < *start) return false;
+    if (!every) return !end || t < *end;
     const auto since = std::chrono::duration_cast<Duration>(t - *start);
     return since % *every < std::chrono::duration_cast<Duration>(*end - *start);
 }
@@ -271,12 +256,10 @@ FaultPlan parse_fault_plan(std::string_view toml_text, std::string_view origin,
             r.fail(node.source(),
                    fmt::format("unknown key '{}' (a plan holds [[fault]] entries)", key.str()));
         const auto* arr = node.as_array();
-        if (!arr)
-            r.fail(node.source(), "'fault' must be an array of tables: [[fault]]");
+        if (!arr) r.fail(node.source(), "'fault' must be an array of tables: [[fault]]");
         for (const toml::node& entry : *arr) {
             const auto* t = entry.as_table();
-            if (!t)
-                r.fail(entry.source(), "each fault must be a table: [[fault]]");
+            if (!t) r.fail(entry.source(), "each fault must be a table: [[fault]]");
             plan.faults.push_back(read_fault(r, *t, loaded_at));
         }
     }
@@ -285,18 +268,15 @@ FaultPlan parse_fault_plan(std::string_view toml_text, std::string_view origin,
 
 FaultPlan load_fault_plan_file(const std::string& path, Clock::time_point loaded_at) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw PlanError(fmt::format("{}:1:1: cannot open the fault plan", path));
+    if (!in) throw PlanError(fmt::format("{}:1:1: cannot open the fault plan", path));
     std::ostringstream text;
     text << in.rdbuf();
     return parse_fault_plan(text.str(), path, loaded_at);
 }
 
 bool Dice::roll(double p) {
-    if (p >= 1.0)
-        return true;
-    if (p <= 0.0)
-        return false;
+    if (p >= 1.0) return true;
+    if (p <= 0.0) return false;
     const std::uint64_t n = counter_.fetch_add(1, std::memory_order_relaxed);
     const double u =
         static_cast<double>(splitmix64(seed_ ^ splitmix64(n)) >> 11) * 0x1.0p-53;  // [0, 1)
@@ -306,18 +286,15 @@ bool Dice::roll(double p) {
 const Fault* pick_request_fault(const FaultPlan& plan, std::string_view action,
                                 Clock::time_point now, Dice& dice) {
     for (const Fault& f : plan.faults) {
-        if (f.kind == FaultKind::bad_tls)
-            continue;
-        if (f.active_at(now) && f.matches_action(action) && dice.roll(f.probability))
-            return &f;
+        if (f.kind == FaultKind::bad_tls) continue;
+        if (f.active_at(now) && f.matches_action(action) && dice.roll(f.probability)) return &f;
     }
     return nullptr;
 }
 
 const Fault* pick_tls_fault(const FaultPlan& plan, Clock::time_point now, Dice& dice) {
     for (const Fault& f : plan.faults) {
-        if (f.kind == FaultKind::bad_tls && f.active_at(now) && dice.roll(f.probability))
-            return &f;
+        if (f.kind == FaultKind::bad_tls && f.active_at(now) && dice.roll(f.probability)) return &f;
     }
     return nullptr;
 }

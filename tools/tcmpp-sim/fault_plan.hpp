@@ -54,7 +54,7 @@ struct Fault {
 
 // "file:line:col: message".
 class PlanError : public std::runtime_error {
-  public:
+public:
     using std::runtime_error::runtime_error;
 };
 
@@ -75,12 +75,12 @@ std::optional<Duration> parse_duration(std::string_view text);
 
 // Deterministic draws for `probability`: a counter run through splitmix64.
 class Dice {
-  public:
+public:
     explicit Dice(std::uint64_t seed) : seed_(seed) {}
     // True with probability p.
     bool roll(double p);
 
-  private:
+private:
     std::uint64_t seed_;
     std::atomic<std::uint64_t> counter_{0};
 };

@@ -29,16 +29,14 @@ struct UsageError : std::runtime_error {
 
 std::string read_secret(const std::filesystem::path& file) {
     std::ifstream in(file, std::ios::binary);
-    if (!in)
-        throw UsageError("cannot read " + file.string());
+    if (!in) throw UsageError("cannot read " + file.string());
     std::ostringstream s;
     s << in.rdbuf();
     std::string v = s.str();
     while (!v.empty() &&
            (v.back() == '\n' || v.back() == '\r' || v.back() == ' ' || v.back() == '\t'))
         v.pop_back();
-    if (v.empty())
-        throw UsageError(file.string() + " is empty");
+    if (v.empty()) throw UsageError(file.string() + " is empty");
     return v;
 }
 
@@ -103,8 +101,7 @@ int main(int argc, char** argv) {
     tcmpp_sim::Options options;
     try {
         options.listen = endpoint_or_throw(listen, "--listen");
-        if (!tls_listen.empty())
-            options.tls_listen = endpoint_or_throw(tls_listen, "--tls-listen");
+        if (!tls_listen.empty()) options.tls_listen = endpoint_or_throw(tls_listen, "--tls-listen");
         if (!write_ca.empty() && tls_listen.empty())
             throw UsageError("--write-ca needs --tls-listen");
         if (!credentials_dir.empty()) {
@@ -119,8 +116,7 @@ int main(int argc, char** argv) {
             options.api.secret_id = example_secret_id;
             options.api.secret_key = example_secret_key;
         }
-        if (service.empty())
-            throw UsageError("--service must not be empty");
+        if (service.empty()) throw UsageError("--service must not be empty");
         options.api.service = service;
         options.write_ca = write_ca;
         options.faults_file = faults;

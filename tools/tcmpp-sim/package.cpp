@@ -28,8 +28,7 @@ std::string make_blob() {
 }
 
 bool parse_size(std::string_view s, std::size_t& out) {
-    if (s.empty())
-        return false;
+    if (s.empty()) return false;
     const auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), out);
     return ec == std::errc{} && p == s.data() + s.size();
 }
@@ -50,33 +49,26 @@ std::string_view package_blob() {
 RangeRequest parse_range(std::string_view header, std::size_t size) {
     RangeRequest r;
     header = trim(header);
-    if (!header.starts_with("bytes="))
-        return r;  // unknown unit: ignore (RFC 9110 14.2)
+    if (!header.starts_with("bytes=")) return r;  // unknown unit: ignore (RFC 9110 14.2)
     const std::string_view spec = trim(header.substr(6));
-    if (spec.find(',') != std::string_view::npos)
-        return r;  // multi-range: whole body
+    if (spec.find(',') != std::string_view::npos) return r;  // multi-range: whole body
     const auto dash = spec.find('-');
-    if (dash == std::string_view::npos)
-        return r;
+    if (dash == std::string_view::npos) return r;
     const std::string_view a = trim(spec.substr(0, dash));
     const std::string_view b = trim(spec.substr(dash + 1));
     std::size_t first = 0, last = 0;
     if (a.empty()) {  // suffix: the last n bytes
-        if (!parse_size(b, last))
-            return r;
-        if (last == 0 || size == 0)
-            return {RangeRequest::unsatisfiable};
+        if (!parse_size(b, last)) return r;
+        if (last == 0 || size == 0) return {RangeRequest::unsatisfiable};
         return {RangeRequest::partial, size - std::min(last, size), size - 1};
     }
-    if (!parse_size(a, first))
-        return r;
+    if (!parse_size(a, first)) return r;
     if (b.empty()) {
         last = size == 0 ? 0 : size - 1;
     } else if (!parse_size(b, last) || last < first) {
         return r;  // syntactically invalid: ignored
     }
-    if (first >= size)
-        return {RangeRequest::unsatisfiable};
+    if (first >= size) return {RangeRequest::unsatisfiable};
     return {RangeRequest::partial, first, std::min(last, size - 1)};
 }
 
@@ -117,16 +109,14 @@ std::string UrlSigner::make_target(std::string_view mnp_id, std::int64_t expires
             path += digits[c & 0x0f];
         }
     }
-    if (mnp_id.empty())
-        path += "package";
+    if (mnp_id.empty()) path += "package";
     path += ".zip";
     return path + "?expires=" + std::to_string(expires) + "&sign=" + sign(path, expires);
 }
 
 UrlSigner::Check UrlSigner::check_target(std::string_view target, std::int64_t now) const {
     const auto parsed = boost::urls::parse_origin_form(target);
-    if (!parsed)
-        return Check::not_found;
+    if (!parsed) return Check::not_found;
     const boost::urls::url_view& u = *parsed;
     const std::string_view path = u.encoded_path();
     if (!path.starts_with(package_prefix) || !path.ends_with(".zip") ||
@@ -140,15 +130,13 @@ UrlSigner::Check UrlSigner::check_target(std::string_view target, std::int64_t n
     std::int64_t expires = 0;
     const std::string ev = (*e).value;
     const auto [p, ec] = std::from_chars(ev.data(), ev.data() + ev.size(), expires);
-    if (ec != std::errc{} || p != ev.data() + ev.size())
-        return Check::bad_sign;
+    if (ec != std::errc{} || p != ev.data() + ev.size()) return Check::bad_sign;
     const std::string expected = sign(path, expires);
     const std::string given = (*s).value;
     if (given.size() != expected.size() ||
         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0)
         return Check::bad_sign;
-    if (now > expires)
-        return Check::expired;
+    if (now > expires) return Check::expired;
     return Check::ok;
 }
 

@@ -27,7 +27,7 @@ RangeRequest parse_range(std::string_view header, std::size_t size);
 
 // Signs and checks the `sign` query parameter of package URLs with a per-process key.
 class UrlSigner {
-  public:
+public:
     UrlSigner();
     // "/packages/<id>.zip?expires=E&sign=S" for `mnp_id` (percent-encoded as needed).
     std::string make_target(std::string_view mnp_id, std::int64_t expires) const;
@@ -35,7 +35,7 @@ class UrlSigner {
     enum class Check { ok, not_found, bad_sign, expired };
     Check check_target(std::string_view target, std::int64_t now) const;
 
-  private:
+private:
     std::string sign(std::string_view path, std::int64_t expires) const;
     std::string key_;
 };

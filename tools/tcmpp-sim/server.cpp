@@ -20,7 +20,7 @@ namespace tcmpp_sim {
 
 // Accepts connections and hands each to a session on its own strand.
 class Listener : public std::enable_shared_from_this<Listener> {
-  public:
+public:
     Listener(net::io_context& ioc, const tcp::endpoint& ep, SimState& state,
              net::ssl::context* good_tls, net::ssl::context* bad_tls)
         : ioc_(ioc),
@@ -38,22 +38,20 @@ class Listener : public std::enable_shared_from_this<Listener> {
     tcp::endpoint local_endpoint() const { return acceptor_.local_endpoint(); }
     void run() { do_accept(); }
 
-  private:
+private:
     void do_accept() {
         acceptor_.async_accept(net::make_strand(ioc_),
                                beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
     }
 
     void on_accept(beast::error_code ec, tcp::socket socket) {
-        if (ec == net::error::operation_aborted)
-            return;
+        if (ec == net::error::operation_aborted) return;
         if (ec) {
             // EMFILE and friends: back off briefly instead of spinning.
             spdlog::warn("accept failed: {}", ec.message());
             retry_.expires_after(std::chrono::milliseconds(50));
             retry_.async_wait([self = shared_from_this()](beast::error_code e) {
-                if (!e)
-                    self->do_accept();
+                if (!e) self->do_accept();
             });
             return;
         }
@@ -101,29 +99,24 @@ std::optional<tcp::endpoint> parse_endpoint(std::string_view text) {
     std::string_view host, port;
     if (text.starts_with('[')) {
         const auto close = text.find("]:");
-        if (close == std::string_view::npos)
-            return std::nullopt;
+        if (close == std::string_view::npos) return std::nullopt;
         host = text.substr(1, close - 1);
         port = text.substr(close + 2);
     } else {
         const auto colon = text.rfind(':');
-        if (colon == std::string_view::npos)
-            return std::nullopt;
+        if (colon == std::string_view::npos) return std::nullopt;
         host = text.substr(0, colon);
         port = text.substr(colon + 1);
     }
     beast::error_code ec;
     const auto addr = net::ip::make_address(std::string(host), ec);
-    if (ec || port.empty() || port.size() > 5)
-        return std::nullopt;
+    if (ec || port.empty() || port.size() > 5) return std::nullopt;
     unsigned p = 0;
     for (const char c : port) {
-        if (c < '0' || c > '9')
-            return std::nullopt;
+        if (c < '0' || c > '9') return std::nullopt;
         p = p * 10 + static_cast<unsigned>(c - '0');
     }
-    if (p > 65535)
-        return std::nullopt;
+    if (p > 65535) return std::nullopt;
     return tcp::endpoint(addr, static_cast<unsigned short>(p));
 }
 
@@ -168,15 +161,13 @@ Server::~Server() = default;
 
 std::string Server::ready_line() const {
     std::string line = "listening on " + state_.http_base;
-    if (!state_.https_base.empty())
-        line += " " + state_.https_base;
+    if (!state_.https_base.empty()) line += " " + state_.https_base;
     return line;
 }
 
 void Server::await_signal() {
     signals_.async_wait([this](beast::error_code ec, int sig) {
-        if (ec)
-            return;
+        if (ec) return;
         if (sig != SIGHUP) {
             spdlog::info("signal {}: stopping", sig);
             ioc_.stop();
@@ -201,8 +192,7 @@ void Server::await_signal() {
 void Server::run() {
     await_signal();
     plain_->run();
-    if (tls_)
-        tls_->run();
+    if (tls_) tls_->run();
     std::vector<std::thread> extra;
     for (unsigned i = 1; i < options_.threads; ++i) extra.emplace_back([this] { ioc_.run(); });
     ioc_.run();

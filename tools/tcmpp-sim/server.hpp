@@ -32,7 +32,7 @@ struct Options {
 class Listener;
 
 class Server {
-  public:
+public:
     // Loads the fault plan (throws PlanError), makes certificates, binds the listeners
     // (throws boost::system::system_error). Nothing runs until run().
     explicit Server(Options options);
@@ -45,7 +45,7 @@ class Server {
     // Serves until SIGTERM/SIGINT; SIGHUP reloads the fault file.
     void run();
 
-  private:
+private:
     void await_signal();
 
     Options options_;

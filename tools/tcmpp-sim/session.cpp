@@ -25,8 +25,7 @@ constexpr std::size_t oversized_body = 16 * 1024 * 1024;
 constexpr std::size_t oversized_header = 1024 * 1024;
 
 std::int64_t unix_now() {
-    return std::chrono::duration_cast<std::chrono::seconds>(sim_now().time_since_epoch())
-        .count();
+    return std::chrono::duration_cast<std::chrono::seconds>(sim_now().time_since_epoch()).count();
 }
 
 bool is_parse_error(const beast::error_code& ec) {
@@ -50,8 +49,7 @@ void HttpSession<Derived>::do_read() {
 
 template <class Derived>
 void HttpSession<Derived>::on_read(beast::error_code ec, std::size_t) {
-    if (ec == http::error::end_of_stream)
-        return derived().do_eof();
+    if (ec == http::error::end_of_stream) return derived().do_eof();
     if (ec == http::error::header_limit)
         return send_error_and_close(http::status::request_header_fields_too_large,
                                     "request header too large");
@@ -59,8 +57,7 @@ void HttpSession<Derived>::on_read(beast::error_code ec, std::size_t) {
         return send_error_and_close(http::status::payload_too_large, "request body too large");
     if (is_parse_error(ec))
         return send_error_and_close(http::status::bad_request, "malformed HTTP request");
-    if (ec)
-        return;  // timeout, reset, TLS error: drop the connection
+    if (ec) return;  // timeout, reset, TLS error: drop the connection
     req_ = parser_->release();
     handle_request();
 }
@@ -147,8 +144,7 @@ void HttpSession<Derived>::apply_fault(const Fault& f) {
 
 template <class Derived>
 void HttpSession<Derived>::on_slow(beast::error_code ec) {
-    if (ec)
-        return;
+    if (ec) return;
     respond();
     do_write();
 }
@@ -159,8 +155,7 @@ void HttpSession<Derived>::do_hang() {
     beast::get_lowest_layer(derived().stream()).expires_after(hang_limit);
     derived().stream().async_read_some(net::buffer(sink_), [self = derived().shared_from_this()](
                                                                beast::error_code ec, std::size_t) {
-        if (!ec)
-            self->do_hang();
+        if (!ec) self->do_hang();
     });
 }
 
@@ -183,10 +178,8 @@ void HttpSession<Derived>::do_write_raw(std::size_t chunks_left) {
 template <class Derived>
 void HttpSession<Derived>::on_write_raw(std::size_t chunks_left, beast::error_code ec,
                                         std::size_t) {
-    if (ec)
-        return;
-    if (chunks_left == 0)
-        return derived().do_eof();
+    if (ec) return;
+    if (chunks_left == 0) return derived().do_eof();
     beast::get_lowest_layer(derived().stream()).expires_after(state_.idle_timeout);
     const std::string_view blob = package_blob();
     net::async_write(derived().stream(), net::buffer(blob.data(), blob.size()),
@@ -196,8 +189,7 @@ void HttpSession<Derived>::on_write_raw(std::size_t chunks_left, beast::error_co
 
 template <class Derived>
 void HttpSession<Derived>::respond() {
-    if (action_ == Action::download)
-        return respond_download();
+    if (action_ == Action::download) return respond_download();
     respond_api();
 }
 
@@ -307,10 +299,8 @@ void HttpSession<Derived>::do_write() {
 
 template <class Derived>
 void HttpSession<Derived>::on_write(bool close, beast::error_code ec, std::size_t) {
-    if (ec)
-        return;
-    if (close)
-        return derived().do_eof();
+    if (ec) return;
+    if (close) return derived().do_eof();
     do_read();
 }
 
@@ -345,8 +335,7 @@ void TlsSession::run() {
 
 void TlsSession::on_handshake(beast::error_code ec) {
     state().stats.tls_handshake(!ec);
-    if (ec)
-        return;
+    if (ec) return;
     do_read();
 }
 

@@ -28,15 +28,15 @@ using tcp = net::ip::tcp;
 
 template <class Derived>
 class HttpSession {
-  public:
+public:
     HttpSession(SimState& state, const std::string& base_url, net::any_io_executor ex)
         : state_(state), base_url_(base_url), timer_(std::move(ex)) {}
 
-  protected:
+protected:
     void do_read();
     SimState& state() { return state_; }
 
-  private:
+private:
     Derived& derived() { return static_cast<Derived&>(*this); }
     auto& socket() { return beast::get_lowest_layer(derived().stream()).socket(); }
 
@@ -70,24 +70,24 @@ class HttpSession {
 
 class PlainSession : public HttpSession<PlainSession>,
                      public std::enable_shared_from_this<PlainSession> {
-  public:
+public:
     PlainSession(tcp::socket&& socket, SimState& state);
     void run();
     beast::tcp_stream& stream() { return stream_; }
     void do_eof();
 
-  private:
+private:
     beast::tcp_stream stream_;
 };
 
 class TlsSession : public HttpSession<TlsSession>, public std::enable_shared_from_this<TlsSession> {
-  public:
+public:
     TlsSession(tcp::socket&& socket, net::ssl::context& ctx, SimState& state);
     void run();
     beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
     void do_eof();
 
-  private:
+private:
     void on_handshake(beast::error_code ec);
 
     beast::ssl_stream<beast::tcp_stream> stream_;

@@ -41,7 +41,7 @@ struct SimState {
         generation_.fetch_add(1, std::memory_order_relaxed);
     }
 
-  private:
+private:
     std::atomic<std::shared_ptr<const FaultPlan>> plan_;
     std::atomic<std::uint64_t> generation_{0};
 };

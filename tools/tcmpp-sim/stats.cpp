@@ -26,8 +26,7 @@ std::string_view to_string(Action a) {
 Action action_from_name(std::string_view name) {
     // "download" and "other" are not API action names.
     for (std::size_t i = 0; i < static_cast<std::size_t>(Action::download); ++i)
-        if (action_names[i] == name)
-            return static_cast<Action>(i);
+        if (action_names[i] == name) return static_cast<Action>(i);
     return Action::other;
 }
 

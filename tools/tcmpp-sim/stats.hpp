@@ -29,7 +29,7 @@ std::string_view to_string(Action a);
 Action action_from_name(std::string_view name);
 
 class Stats {
-  public:
+public:
     Stats();
 
     void connection() { connections_.fetch_add(1, std::memory_order_relaxed); }
@@ -49,7 +49,7 @@ class Stats {
     // The JSON document of README.md "Control endpoints".
     std::string to_json(std::uint64_t plan_generation) const;
 
-  private:
+private:
     static std::size_t index(Action a) { return static_cast<std::size_t>(a); }
 
     struct PerAction {

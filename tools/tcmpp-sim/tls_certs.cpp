@@ -32,29 +32,25 @@ using Ext = std::unique_ptr<X509_EXTENSION, Deleter<X509_EXTENSION_free>>;
 
 [[noreturn]] void fail(const char* what) {
     char reason[256] = "unknown error";
-    if (const unsigned long e = ERR_get_error())
-        ERR_error_string_n(e, reason, sizeof reason);
+    if (const unsigned long e = ERR_get_error()) ERR_error_string_n(e, reason, sizeof reason);
     ERR_clear_error();
     throw std::runtime_error(std::string("tls: ") + what + ": " + reason);
 }
 
 void check(int ok, const char* what) {
-    if (ok <= 0)
-        fail(what);
+    if (ok <= 0) fail(what);
 }
 
 Key new_key() {
     // P-256: the cheapest common server signature, so TLS handshakes stay fast.
     Key k(EVP_EC_gen("P-256"));
-    if (!k)
-        fail("EC key generation");
+    if (!k) fail("EC key generation");
     return k;
 }
 
 Bio mem_bio() {
     Bio bio(BIO_new(BIO_s_mem()));
-    if (!bio)
-        fail("BIO_new");
+    if (!bio) fail("BIO_new");
     return bio;
 }
 
@@ -82,27 +78,23 @@ void add_ext(X509* cert, X509* issuer, int nid, const char* value) {
     X509V3_set_ctx_nodb(&ctx);
     X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
     Ext ext(X509V3_EXT_conf_nid(nullptr, &ctx, nid, value));
-    if (!ext)
-        fail("X509V3_EXT_conf_nid");
+    if (!ext) fail("X509V3_EXT_conf_nid");
     check(X509_add_ext(cert, ext.get(), -1), "X509_add_ext");
 }
 
 // A certificate for `key` named `cn`, issued by `issuer` (nullptr = self-signed).
 Cert make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key, bool is_ca) {
     Cert c(X509_new());
-    if (!c)
-        fail("X509_new");
+    if (!c) fail("X509_new");
     check(X509_set_version(c.get(), X509_VERSION_3), "X509_set_version");
     unsigned char serial[16];
     check(RAND_bytes(serial, sizeof serial), "RAND_bytes");
     serial[0] &= 0x7f;  // positive
     BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
-    if (!bn)
-        fail("BN_bin2bn");
+    if (!bn) fail("BN_bin2bn");
     ASN1_INTEGER* sn = BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(c.get()));
     BN_free(bn);
-    if (!sn)
-        fail("serial number");
+    if (!sn) fail("serial number");
     // Valid from an hour ago (clock skew) for 30 days: throwaway by design.
     if (!X509_gmtime_adj(X509_getm_notBefore(c.get()), -3600) ||
         !X509_gmtime_adj(X509_getm_notAfter(c.get()), 30L * 86400))
@@ -130,10 +122,8 @@ Cert make_cert(EVP_PKEY* key, const char* cn, X509* issuer, EVP_PKEY* issuer_key
         add_ext(c.get(), signer, NID_subject_alt_name,
                 "IP:127.0.0.1,IP:::1,DNS:localhost,DNS:tcmpp.tencentcloudapi.com");
     }
-    if (issuer)
-        add_ext(c.get(), signer, NID_authority_key_identifier, "keyid:always");
-    if (X509_sign(c.get(), issuer_key ? issuer_key : key, EVP_sha256()) <= 0)
-        fail("X509_sign");
+    if (issuer) add_ext(c.get(), signer, NID_authority_key_identifier, "keyid:always");
+    if (X509_sign(c.get(), issuer_key ? issuer_key : key, EVP_sha256()) <= 0) fail("X509_sign");
     return c;
 }
 
