@@ -2,6 +2,7 @@
 // A first run as a new user meets it: the default config path, -c everywhere,
 // "did you mean", and warnings when the contract term is not running.
 
+#include "tests/support/cli_help.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,6 +14,7 @@
 using slawatch::testing::run;
 using slawatch::testing::RunResult;
 using slawatch::testing::slawatch_bin;
+using slawatch::testing::subcommands_in;
 using slawatch::testing::TempDir;
 
 namespace {
@@ -23,25 +25,6 @@ RunResult sw(const std::vector<std::string>& args, const std::vector<std::string
     std::vector<std::string> argv{slawatch_bin()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, {}, std::chrono::seconds(20), env);
-}
-
-// The subcommands of a CLI11 help text.
-std::vector<std::string> subcommands_in(const std::string& help) {
-    std::vector<std::string> out;
-    std::istringstream in(help);
-    std::string line;
-    bool in_list = false;
-    const std::regex row(R"(^  ([a-z][a-z0-9-]*)(\s.*)?$)");
-    while (std::getline(in, line)) {
-        if (line.starts_with("Subcommands:")) {
-            in_list = true;
-            continue;
-        }
-        if (in_list && !line.starts_with("  ")) in_list = false;
-        std::smatch m;
-        if (in_list && std::regex_match(line, m, row)) out.push_back(m[1]);
-    }
-    return out;
 }
 
 // A copy of the example with its term moved: `start` and `months`.

@@ -9,6 +9,7 @@
 // know draws "unknown key 'table.key'").
 
 #include "config/config.hpp"
+#include "tests/support/cli_help.hpp"
 #include "tests/support/process.hpp"
 
 #include <catch2/catch.hpp>
@@ -24,6 +25,7 @@
 namespace fs = std::filesystem;
 using slawatch::testing::read_file;
 using slawatch::testing::run;
+using slawatch::testing::subcommands_in;
 
 namespace {
 
@@ -186,25 +188,6 @@ std::string plain_roff(const std::string& text) {
     for (std::size_t i = 0; i < text.size(); ++i) {
         if (text[i] == '\\' && i + 1 < text.size() && text[i + 1] == '-') continue;
         out += text[i];
-    }
-    return out;
-}
-
-// The subcommands listed in a CLI11 help text.
-std::vector<std::string> subcommands_in(const std::string& help) {
-    std::vector<std::string> out;
-    std::istringstream in(help);
-    std::string line;
-    bool in_list = false;
-    const std::regex row(R"(^  ([a-z][a-z0-9-]*)\s.*|^  ([a-z][a-z0-9-]*)$)");
-    while (std::getline(in, line)) {
-        if (line.starts_with("Subcommands:")) {
-            in_list = true;
-            continue;
-        }
-        if (in_list && !line.starts_with("  ")) in_list = false;
-        std::smatch m;
-        if (in_list && std::regex_match(line, m, row)) out.push_back(m[1].matched ? m[1] : m[2]);
     }
     return out;
 }

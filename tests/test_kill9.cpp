@@ -8,6 +8,7 @@
 // test_replay_ingest.
 #include "config/config.hpp"
 #include "storage/store.hpp"
+#include "tests/support/daemon_rig.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wall_clock.hpp"
 
@@ -30,72 +31,6 @@ using namespace slawatch::testing;
 using namespace std::chrono;
 
 namespace {
-
-struct Rig {
-    TempDir dir;
-    std::uint16_t sim_port = free_port();
-    std::uint16_t metrics_port = free_port();
-    std::unique_ptr<Process> sim;
-
-    std::filesystem::path db() const { return dir / "slawatch.db"; }
-    std::filesystem::path config_file() const { return dir / "slawatch.toml"; }
-
-    void start_sim() {
-        dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
-        dir.write("creds/secret_key", "testsecretkeytestsecretkey000001\n");
-        sim = std::make_unique<Process>(
-            std::vector<std::string>{tcmpp_sim_bin(), "--listen",
-                                     "127.0.0.1:" + std::to_string(sim_port), "--credentials-dir",
-                                     (dir / "creds").string(), "--quiet"},
-            dir.path());
-        REQUIRE(wait_for_port(sim_port, seconds(10)));
-    }
-
-    std::string probe(const std::string& name, const std::string& action,
-                      const std::string& payload) const {
-        return "[[probe]]\nname = \"" + name +
-               "\"\nkind = \"tencentcloud\"\nendpoint = \"http://127.0.0.1:" +
-               std::to_string(sim_port) + "\"\nservice = \"tcmpp\"\naction = \"" + action +
-               "\"\nversion = \"2024-08-01\"\nregion = \"ap-guangzhou\"\npayload = '" + payload +
-               "'\nsecret_id_file = \"" + (dir / "creds/secret_id").string() +
-               "\"\nsecret_key_file = \"" + (dir / "creds/secret_key").string() +
-               "\"\ntimeout = \"2s\"\n\n";
-    }
-
-    void write_config() const {
-        const auto today = now_ms() / 1000;
-        dir.write(
-            "slawatch.toml",
-            "[contract]\nname = \"kill9\"\ntimezone = \"UTC\"\nstart = " + utc_date(today - 86400) +
-                "\nmonths = 2\nmonthly_fee = \"1000.00\"\nuser_id = \"1\"\norder_id = "
-                "\"2\"\n\n[monitor]\nprobes_per_minute = 12\nmin_samples = 3\n\n"
-                "[storage]\npath = \"slawatch.db\"\n\n[evidence]\n"
-                "checkpoint_interval_minutes = 1\n\n[metrics]\nlisten = \"127.0.0.1:" +
-                std::to_string(metrics_port) + "\"\n\n" +
-                probe("management", "DescribeMNPList",
-                      R"({"PlatformId": "T1", "Offset": 0, "Limit": 1})") +
-                probe("release", "DescribeMNPAllStageVersions",
-                      R"({"PlatformId": "T1", "MNPId": "mnp1"})"));
-    }
-
-    std::unique_ptr<Process> start_daemon() const {
-        return std::make_unique<Process>(
-            std::vector<std::string>{slawatch_bin(), "run", "--config", config_file().string(),
-                                     "--log-format", "plain"},
-            dir.path());
-    }
-
-    std::unique_ptr<storage::Store> store() const {
-        auto loaded = config::load(config_file());
-        REQUIRE(loaded);
-        return storage::Store::open(*loaded.config, db(), storage::OpenMode::read_only);
-    }
-
-    std::string integrity() const {
-        auto r = run({"/usr/bin/sqlite3", db().string(), "PRAGMA integrity_check;"});
-        return r.exit_code == 0 ? r.out : "sqlite3 exit " + std::to_string(r.exit_code) + r.err;
-    }
-};
 
 // When daemons ran: [start, end) in ms, to tell which minutes no daemon saw.
 using Spans = std::vector<std::pair<std::int64_t, std::int64_t>>;
@@ -154,8 +89,9 @@ TEST_CASE("R3: kill -9 of the live daemon at random moments loses no finalized m
     const char* env = std::getenv("SLAWATCH_KILLS");
     const int kills = env ? std::max(1, std::atoi(env)) : 20;
     Rig rig;
-    rig.start_sim();
-    rig.write_config();
+    rig.start_sim("");  // a healthy sim: no faults
+    rig.dir.write("slawatch.toml",
+                  rig.config(12, 3, "[evidence]\ncheckpoint_interval_minutes = 1\n\n"));
 
     std::random_device device;
     const auto seed = device();
@@ -177,7 +113,7 @@ TEST_CASE("R3: kill -9 of the live daemon at random moments loses no finalized m
     for (int k = 0; k < kills; ++k) {
         INFO("seed " << seed << ", kill " << k);
         const auto started = now_ms();
-        auto daemon = rig.start_daemon();
+        auto daemon = rig.spawn_daemon();
         if (ledger.first_minute == 0) ledger.first_minute = started / 60'000;
         std::this_thread::sleep_for(milliseconds(alive_ms(rng)));
         daemon->signal(SIGKILL);
@@ -196,7 +132,7 @@ TEST_CASE("R3: kill -9 of the live daemon at random moments loses no finalized m
 
     // A last clean run: it finalizes what the kills left, and shuts down cleanly.
     const auto started = now_ms();
-    auto daemon = rig.start_daemon();
+    auto daemon = rig.spawn_daemon();
     REQUIRE(wait_for_port(rig.metrics_port, seconds(10)));
     const auto target = now_ms() / 60'000;  // every minute before this run's
     const bool done = eventually(

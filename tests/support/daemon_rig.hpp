@@ -100,7 +100,9 @@ struct Rig {
                "\"\ntimeout = \"2s\"\n\n";
     }
 
-    std::string config(int probes_per_minute, int min_samples) const {
+    // `extra`: more sections (e.g. "[evidence]\n...\n\n"), before the probes.
+    std::string config(int probes_per_minute, int min_samples,
+                       const std::string& extra = "") const {
         const auto today = now_ms() / 1000;
         return "[contract]\nname = \"daemon-test\"\ntimezone = \"UTC\"\nstart = " +
                utc_date(today - 86400) +
@@ -110,18 +112,30 @@ struct Rig {
                "\nmin_samples = " + std::to_string(min_samples) + "\n\n[storage]\npath = \"" +
                db_path.string() +
                "\"\n\n[metrics]\nlisten = \"127.0.0.1:" + std::to_string(metrics_port) + "\"\n\n" +
+               extra +
                probe("management", "DescribeMNPList",
                      R"({"PlatformId": "T1", "Offset": 0, "Limit": 1})") +
                probe("release", "DescribeMNPAllStageVersions",
                      R"({"PlatformId": "T1", "MNPId": "mnp1"})");
     }
 
-    void start_daemon() {
-        daemon = std::make_unique<Process>(
+    // `slawatch run` on config_file(), not waited for (a test may kill it while it starts).
+    std::unique_ptr<Process> spawn_daemon() const {
+        return std::make_unique<Process>(
             std::vector<std::string>{slawatch_bin(), "run", "--config", config_file().string(),
                                      "--log-format", "plain"},
             dir.path(), env);
+    }
+
+    void start_daemon() {
+        daemon = spawn_daemon();
         REQUIRE(wait_for_port(metrics_port, std::chrono::seconds(10)));
+    }
+
+    // `PRAGMA integrity_check` through the sqlite3 shell: "ok\n" when intact.
+    std::string integrity() const {
+        auto r = run({"/usr/bin/sqlite3", db().string(), "PRAGMA integrity_check;"});
+        return r.exit_code == 0 ? r.out : "sqlite3 exit " + std::to_string(r.exit_code) + r.err;
     }
 
     std::unique_ptr<storage::Store> store() const {
