@@ -172,6 +172,16 @@ void check_recovered(const Rig& rig, const Trouble& t, int probes_per_minute, co
               << ", store errors " << errors << "\n";
 }
 
+// A healthy sim and the daemon, until its first results are stored.
+void start_storing(Rig& rig, int probes_per_minute) {
+    rig.start_sim("");
+    rig.dir.write("slawatch.toml", rig.config(probes_per_minute, 3));
+    rig.start_daemon();
+    REQUIRE(eventually(
+        [&] { return count_rows(rig.db().string(), "SELECT count(*) FROM probe_result") > 0; },
+        seconds(20)));
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -180,12 +190,7 @@ TEST_CASE(
     "[daemon][integration][reliability]") {
     constexpr int per_minute = 12;
     Rig rig;
-    rig.start_sim("");
-    rig.dir.write("slawatch.toml", rig.config(per_minute, 3));
-    rig.start_daemon();
-    REQUIRE(eventually(
-        [&] { return count_rows(rig.db().string(), "SELECT count(*) FROM probe_result") > 0; },
-        seconds(20)));
+    start_storing(rig, per_minute);
 
     // Another process's write transaction: in WAL mode EXCLUSIVE holds the write lock.
     sqlite3* holder = nullptr;
@@ -218,12 +223,7 @@ TEST_CASE(
         return;
     }
     rig.db_path = fs.path() / "slawatch.db";
-    rig.start_sim("");
-    rig.dir.write("slawatch.toml", rig.config(per_minute, 3));
-    rig.start_daemon();
-    REQUIRE(eventually(
-        [&] { return count_rows(rig.db().string(), "SELECT count(*) FROM probe_result") > 0; },
-        seconds(20)));
+    start_storing(rig, per_minute);
 
     const auto filler = fill(fs.path());
     const auto t = hold_trouble(rig, seconds(40));
@@ -233,8 +233,7 @@ TEST_CASE(
     check_recovered(rig, t, per_minute, "full disk");
     rig.daemon->signal(SIGTERM);
     CHECK(rig.daemon->wait(seconds(20)) == 0);
-    auto check = run({"/usr/bin/sqlite3", rig.db().string(), "PRAGMA integrity_check;"});
-    CHECK(check.out == "ok\n");
+    CHECK(rig.integrity() == "ok\n");
 }
 
 TEST_CASE(
@@ -249,12 +248,7 @@ TEST_CASE(
         return;
     }
     rig.db_path = fs.path() / "slawatch.db";
-    rig.start_sim("");
-    rig.dir.write("slawatch.toml", rig.config(per_minute, 3));
-    rig.start_daemon();
-    REQUIRE(eventually(
-        [&] { return count_rows(rig.db().string(), "SELECT count(*) FROM probe_result") > 0; },
-        seconds(20)));
+    start_storing(rig, per_minute);
 
     REQUIRE(fs.freeze());
     const auto t = hold_trouble(rig, seconds(40));
