@@ -5,6 +5,7 @@
 // no resolver at all gives the same answer. The probe's deadline still bounds it.
 
 #include "probes/probe.hpp"
+#include "tests/support/probe_run.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <catch2/catch.hpp>
@@ -15,19 +16,10 @@
 #include <vector>
 
 using namespace slawatch;
+using slawatch::testing::run_once;
 using namespace std::chrono_literals;
 
 namespace {
-
-sla::Sample run_once(const config::Probe& settings) {
-    boost::asio::io_context io;
-    auto probe = probes::make_probe(io.get_executor(), settings);
-    std::vector<sla::Sample> samples;
-    probe->run([&](sla::Sample s) { samples.push_back(std::move(s)); });
-    io.run();
-    REQUIRE(samples.size() == 1);
-    return samples.front();
-}
 
 const std::string unresolvable = std::string(64, 'a') + ".invalid";
 

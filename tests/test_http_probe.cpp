@@ -3,7 +3,9 @@
 // runs that outlive their Probe.
 
 #include "probes/probe.hpp"
+#include "sla/clock.hpp"
 #include "support/hostile_server.hpp"
+#include "support/probe_run.hpp"
 #include "support/process.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -16,6 +18,7 @@
 using namespace slawatch;
 using namespace std::chrono_literals;
 using slawatch::testing::HostileServer;
+using slawatch::testing::run_once;
 using tcp = boost::asio::ip::tcp;
 
 namespace {
@@ -29,22 +32,6 @@ config::Probe http_probe(const std::string& url, std::chrono::milliseconds timeo
     return p;
 }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
-sla::Sample run_once(const config::Probe& settings) {
-    boost::asio::io_context io;
-    auto probe = probes::make_probe(io.get_executor(), settings);
-    std::vector<sla::Sample> samples;
-    probe->run([&](sla::Sample s) { samples.push_back(std::move(s)); });
-    io.run();
-    REQUIRE(samples.size() == 1);
-    return samples.front();
-}
-
 HostileServer::Behaviour answer(std::string reply) {
     return [reply = std::move(reply)](tcp::socket& s) {
         slawatch::testing::read_request_head(s);
@@ -56,9 +43,9 @@ HostileServer::Behaviour answer(std::string reply) {
 
 TEST_CASE("R2: an http probe's sample carries the wall-clock time it was sent", "[probe][http]") {
     HostileServer server(answer(slawatch::testing::response(200, "OK", "fine")));
-    const auto before = now_ms();
+    const auto before = sla::now_ms();
     const auto s = run_once(http_probe(server.url()));
-    const auto after = now_ms();
+    const auto after = sla::now_ms();
     CHECK(s.outcome == sla::Outcome::ok);
     CHECK(s.http_status == 200);
     CHECK(s.sent_ms >= before);

@@ -1,0 +1,25 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// Test support: one run of a probe made by make_probe, on its own io_context.
+
+#include "probes/probe.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <catch2/catch.hpp>
+
+#include <vector>
+
+namespace slawatch::testing {
+
+// Runs `settings` once to the end; exactly one Sample must come back.
+inline sla::Sample run_once(const config::Probe& settings) {
+    boost::asio::io_context io;
+    auto probe = probes::make_probe(io.get_executor(), settings);
+    std::vector<sla::Sample> samples;
+    probe->run([&](sla::Sample s) { samples.push_back(std::move(s)); });
+    io.run();
+    REQUIRE(samples.size() == 1);
+    return samples.front();
+}
+
+}  // namespace slawatch::testing
