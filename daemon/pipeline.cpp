@@ -159,12 +159,17 @@ void Daemon::apply_retention() {
 // A changed min_samples, policy or maintenance re-derives the minutes so far,
 // a day per job so that writes and finalization go on between the steps.
 void Daemon::start_reconcile() {
-    try {
-        if (store_->derived_under_config()) return;
-    } catch (const std::exception& e) {
-        spdlog::error("storage: cannot read the config fingerprint: {}", e.what());
-    }
     if (reconciling_) return;  // the running steps pick the new config up
+    try {
+        // Nothing to re-derive (the same config, or no minute yet): one step
+        // still records the config, so the CLI prints figures from these minutes.
+        if (store_->derived_under_config()) {
+            store_->reconcile_config_step(rederive_chunk_minutes);
+            return;
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("storage: cannot record the config fingerprint: {}", e.what());
+    }
     reconciling_ = true;
     spdlog::info("config changed: re-deriving the minutes already stored, a day at a time");
     storage_.post("re-deriving minutes", [this] { reconcile_step(); });

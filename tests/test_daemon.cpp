@@ -146,6 +146,13 @@ TEST_CASE("R3: kill -9 and restart: the minutes it was down are unknown and the 
     CHECK(rig.state(gap_minute, "release") == "unknown");
     // Results from before the kill survived (at most the last second is lost).
     CHECK(!rig.store()->results(killed_at - 5'000, killed_at - 1'000).empty());
+    // The CLI prints figures from what the daemon derived: its config is recorded
+    // with the minutes, even on a first start into an empty database.
+    const auto status =
+        run({slawatch_bin(), "status", "--config", rig.config_file().string(), "--format", "json"},
+            {}, seconds(20), rig.env);
+    INFO(status.err);
+    CHECK(status.exit_code == 0);
 
     rig.daemon->signal(SIGTERM);
     REQUIRE(rig.daemon->wait(seconds(15)) == 0);
