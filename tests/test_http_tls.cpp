@@ -4,6 +4,7 @@
 
 #include "probes/http_client.hpp"
 #include "support/hostile_server.hpp"
+#include "support/probe_run.hpp"
 #include "support/process.hpp"
 #include "support/test_certs.hpp"
 
@@ -35,7 +36,6 @@ http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> clien
     REQUIRE(url);
     auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
     req->set(boost::beast::http::field::host, url->host_header);
-    boost::asio::io_context io;
     const auto start = http::Clock::now();
     http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
                       std::move(client),
@@ -44,15 +44,7 @@ http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> clien
                       start + 3s,
                       {},
                       true};
-    http::Response out;
-    int calls = 0;
-    http::async_exchange(io.get_executor(), std::move(ex), [&](http::Response& r) {
-        ++calls;
-        out = std::move(r);
-    });
-    io.run();
-    REQUIRE(calls == 1);
-    return out;
+    return slawatch::testing::exchange_once(std::move(ex));
 }
 
 }  // namespace

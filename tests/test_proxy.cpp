@@ -8,6 +8,7 @@
 #include "probes/proxy.hpp"
 #include "support/connect_proxy.hpp"
 #include "support/hostile_server.hpp"
+#include "support/probe_run.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/field.hpp>
@@ -32,7 +33,6 @@ http::Response fetch(const std::string& url_text, const std::optional<std::strin
     REQUIRE(url);
     auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
     req->set(boost::beast::http::field::host, url->host_header);
-    boost::asio::io_context io;
     const auto start = http::Clock::now();
     http::Exchange ex;
     ex.proxy =
@@ -41,15 +41,7 @@ http::Response fetch(const std::string& url_text, const std::optional<std::strin
     ex.request = std::move(req);
     ex.start = start;
     ex.deadline = start + timeout;
-    http::Response out;
-    int calls = 0;
-    http::async_exchange(io.get_executor(), std::move(ex), [&](http::Response& r) {
-        ++calls;
-        out = std::move(r);
-    });
-    io.run();
-    REQUIRE(calls == 1);
-    return out;
+    return slawatch::testing::exchange_once(std::move(ex));
 }
 
 HostileServer ok_server() {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Test support: one run of a probe made by make_probe, on its own io_context.
+// Test support: one run of a probe made by make_probe, or one HTTP exchange,
+// each on its own io_context.
 
+#include "probes/http_client.hpp"
 #include "probes/probe.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +22,20 @@ inline sla::Sample run_once(const config::Probe& settings) {
     io.run();
     REQUIRE(samples.size() == 1);
     return samples.front();
+}
+
+// Runs one exchange to the end; its callback must run exactly once.
+inline probes::http::Response exchange_once(probes::http::Exchange ex) {
+    boost::asio::io_context io;
+    probes::http::Response out;
+    int calls = 0;
+    probes::http::async_exchange(io.get_executor(), std::move(ex), [&](probes::http::Response& r) {
+        ++calls;
+        out = std::move(r);
+    });
+    io.run();
+    REQUIRE(calls == 1);
+    return out;
 }
 
 }  // namespace slawatch::testing
