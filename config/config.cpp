@@ -56,7 +56,7 @@ constexpr SectionReader section_readers[] = {
     {"storage", read_storage, false},   {"metrics", read_metrics, false},
     {"probe", read_probes, false},      {"maintenance", read_maintenance, false},
     {"alert", read_alerts, false},      {"attribution", read_attribution, false},
-    {"evidence", read_evidence, false},
+    {"evidence", read_evidence, false}, {"vantage", read_vantage, false},
 };
 
 void read_root(const toml::table& root, Context& ctx, Config& out) {
@@ -78,6 +78,7 @@ void read_root(const toml::table& root, Context& ctx, Config& out) {
         ctx.diag.error(key.source(), std::move(message));
     }
     check_probes_present(out, ctx);
+    if (out.vantage.name.empty()) out.vantage.name = default_vantage_name();
 }
 
 }  // namespace

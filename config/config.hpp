@@ -53,6 +53,12 @@ struct Evidence {
     int checkpoint_interval_minutes = 60;  // 1..60; also one at each local day's end
 };
 
+// [vantage]: which vantage point this host is. Every host runs its own daemon
+// and evidence database; `slawatch quorum` combines several by these names.
+struct Vantage {
+    std::string name;  // default: the host name; [A-Za-z0-9._-], 1..64 characters
+};
+
 struct Metrics {
     bool enabled = true;
     std::string listen = "127.0.0.1:9817";
@@ -135,6 +141,7 @@ struct Config {
     Storage storage;
     Metrics metrics;
     Evidence evidence;
+    Vantage vantage;
     std::vector<Probe> probes;
     std::vector<sla::MaintenanceWindow> maintenance;
     std::vector<Alert> alerts;
@@ -144,6 +151,12 @@ struct Config {
 
     const Probe* find_probe(std::string_view name) const;
 };
+
+// The vantage name a host gets when [vantage] name is not set: its host name
+// (cut at the first dot), or "localhost" when it has none that is valid.
+std::string default_vantage_name();
+// True when `name` is a valid [vantage] name.
+bool valid_vantage_name(std::string_view name);
 
 std::string_view to_string(ProbeKind k);
 std::string_view to_string(ProbeRole r);

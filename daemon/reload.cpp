@@ -26,6 +26,9 @@ std::vector<std::string> keep_restart_only(config::Config& fresh, const config::
     if (fresh.metrics.listen != running.metrics.listen) out.push_back("metrics.listen");
     if (fresh.metrics.enabled != running.metrics.enabled) out.push_back("metrics.enabled");
     fresh.metrics = running.metrics;
+    // The database is claimed for one vantage name when it opens.
+    if (fresh.vantage.name != running.vantage.name) out.push_back("vantage.name");
+    fresh.vantage = running.vantage;
     return out;
 }
 

@@ -77,6 +77,8 @@ private:
     std::optional<std::int64_t> find_probe_id(const std::string& name) const;
     std::int64_t error_code_id(const std::string& code);
     std::optional<std::string> meta(std::string_view key) const;
+    std::optional<std::string> vantage() const override;
+    void claim_vantage();
     void set_meta(std::string_view key, std::string_view value);
     std::string config_fingerprint() const;
     sla::EpochMinute raw_floor() const;  // first minute whose raw results are still kept

@@ -68,7 +68,31 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
     }
     std::lock_guard lock(mutex_);
     load_probe_ids();
-    if (mode == OpenMode::read_write) evidence_.initialize();
+    if (mode == OpenMode::read_write) {
+        claim_vantage();
+        evidence_.initialize();
+    }
+}
+
+std::optional<std::string> SqliteStore::vantage() const {
+    return meta("vantage");
+}
+
+// One database, one vantage point: a quorum across hosts counts each database
+// as one independent observer, so a second host must never write into it.
+void SqliteStore::claim_vantage() {
+    const auto& name = config_.vantage.name;
+    if (name.empty()) return;  // a Config built in code, not loaded
+    const auto stored = meta("vantage");
+    if (!stored) {
+        set_meta("vantage", name);
+    } else if (*stored != name) {
+        throw VantageMismatch(fmt::format(
+            "database {} holds the evidence of vantage point '{}', but the config's vantage "
+            "name is '{}': set [vantage] name = \"{}\" (the database is this host's) or use "
+            "another database",
+            db_.name(), *stored, name, *stored));
+    }
 }
 
 void SqliteStore::hold_snapshot() {

@@ -125,6 +125,11 @@ struct StoreError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
+// A writable open of a database that holds another vantage point's evidence.
+struct VantageMismatch : StoreError {
+    using StoreError::StoreError;
+};
+
 // A read-only open of a database that does not exist: "no evidence database at PATH".
 struct MissingDatabase : StoreError {
     using StoreError::StoreError;
@@ -171,6 +176,10 @@ public:
     // The end (exclusive) of the minutes the daemon has finalized, kept in
     // `meta` so that a restart knows where to resume.
     virtual std::optional<sla::EpochMinute> finalized_until() const = 0;
+    // The vantage point whose evidence this database holds (`meta.vantage`,
+    // recorded by the first writer); nullopt in a database no writer of this
+    // version has opened yet.
+    virtual std::optional<std::string> vantage() const = 0;
     virtual void set_finalized_until(sla::EpochMinute end) = 0;
 
     // The figures of one Service Month as of `now` (ms since the epoch).

@@ -251,6 +251,34 @@ secret_key_file = "/key"
     CHECK(c.probes[0].tc.region.empty());
     CHECK(c.probes[0].tc.payload == "{}");
     CHECK(c.maintenance.empty());
+    CHECK(c.vantage.name == config::default_vantage_name());
+    CHECK(config::valid_vantage_name(c.vantage.name));
+}
+
+TEST_CASE("vantage: a name is checked, the default is the host's short name", "[config]") {
+    const std::string base = R"(
+[contract]
+start = 2026-03-17
+months = 1
+monthly_fee = "1000"
+
+[[probe]]
+name = "api"
+kind = "http"
+url = "http://127.0.0.1:1/"
+)";
+    CHECK(load_ok(base + "[vantage]\nname = \"sh-idc.2\"\n").vantage.name == "sh-idc.2");
+    for (const char* bad : {"\"\"", "\"a b\"", "\"x/y\"", "42"}) {
+        auto r = parse(base + "[vantage]\nname = " + bad + "\n", "/etc/slawatch/t.toml");
+        CHECK_FALSE(r.config.has_value());
+        REQUIRE_FALSE(r.errors.empty());
+        CHECK_THAT(r.errors.front(), Catch::Contains("vantage.name"));
+    }
+    auto typo = parse(base + "[vantage]\nnmae = \"a\"\n", "/etc/slawatch/t.toml");
+    CHECK_FALSE(typo.config.has_value());
+    CHECK(config::valid_vantage_name(std::string(64, 'a')));
+    CHECK_FALSE(config::valid_vantage_name(std::string(65, 'a')));
+    CHECK(config::default_vantage_name().find('.') == std::string::npos);
 }
 
 TEST_CASE("R6: months gives the term's end, a month-end start is clamped", "[config]") {

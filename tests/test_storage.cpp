@@ -94,6 +94,27 @@ TEST_CASE("storage: a new database has the current schema version, WAL and the s
     CHECK(db.query_int("SELECT count(*) FROM probe") == 4);
 }
 
+TEST_CASE("storage: a database belongs to the vantage point that first wrote it", "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    auto a = make_config();
+    a.vantage.name = "east";
+    { Store::open(a, path, OpenMode::read_write); }
+    {
+        auto store = Store::open(a, path, OpenMode::read_only);
+        CHECK(store->vantage() == "east");
+    }
+    auto b = make_config();
+    b.vantage.name = "west";
+    CHECK_THROWS_AS(Store::open(b, path, OpenMode::read_write), storage::VantageMismatch);
+    CHECK_THROWS_WITH(Store::open(b, path, OpenMode::read_write),
+                      Catch::Contains("holds the evidence of vantage point 'east'") &&
+                          Catch::Contains("config's vantage name is 'west'"));
+    // Readers never claim: another host may read a shipped copy.
+    CHECK(Store::open(b, path, OpenMode::read_only)->vantage() == "east");
+    CHECK(Store::open(a, path, OpenMode::read_write)->vantage() == "east");
+}
+
 TEST_CASE("storage: a database with a newer schema version is refused", "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "s.db";

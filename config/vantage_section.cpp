@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: Apache-2.0
+// [vantage]: the name of this host's vantage point (stored in the database,
+// a label on every metric, a field of every alert event).
+
+#include "config/section.hpp"
+#include "config/sections.hpp"
+
+#include <unistd.h>
+
+#include <climits>
+
+namespace slawatch::config {
+
+bool valid_vantage_name(std::string_view name) {
+    if (name.empty() || name.size() > 64) return false;
+    return name.find_first_not_of(
+               "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+           std::string_view::npos;
+}
+
+std::string default_vantage_name() {
+    char host[HOST_NAME_MAX + 1] = {};
+    if (gethostname(host, sizeof host - 1) != 0) return "localhost";
+    std::string name(host);
+    // The short name: a vantage label should read "sh-ops-1", not a FQDN.
+    if (const auto dot = name.find('.'); dot != std::string::npos && dot > 0) name.resize(dot);
+    return valid_vantage_name(name) ? name : "localhost";
+}
+
+namespace detail {
+
+void read_vantage(const toml::node& node, Context& ctx, Config& out) {
+    const toml::table* table = table_of(node, "vantage", ctx.diag);
+    if (!table) return;
+    Section s(*table, "vantage", ctx.diag);
+    if (auto name = s.string("name")) {
+        if (valid_vantage_name(*name)) {
+            out.vantage.name = *name;
+        } else {
+            ctx.diag.error(*table->get("name"),
+                           "vantage.name: expected 1 to 64 of A-Z a-z 0-9 . _ -, like "
+                           "\"shanghai-idc\", got '" +
+                               *name + "'");
+        }
+    }
+    s.finish();
+}
+
+}  // namespace detail
+}  // namespace slawatch::config
