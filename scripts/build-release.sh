@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # The build a packager or user makes: CMAKE_BUILD_TYPE=Release (-O3), here
 # with warnings as errors, in its own tree. Builds what gets installed and the
-# test tool (tests and benchmarks are built and run by scripts/test.sh), to
-# catch an optimizer-only warning before a release (kept out of CI for time).
+# test tool, without the tests and benchmarks (scripts/test.sh builds those
+# with the same Release flags and -Werror, in build/, and runs them).
 #   BUILD_DIR=DIR   build somewhere else (default: build-release)
 set -euo pipefail
 cd "$(dirname "$0")/.."
