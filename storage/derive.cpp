@@ -85,20 +85,20 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
     const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
     auto& sel = db_.cached(
-        "SELECT id, probe, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
+        "SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
     sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     while (sel.step()) {
-        const auto it = index_of.find(sel.column_int(1));
-        if (it == index_of.end()) continue;  // a probe no longer configured
         const auto id = sel.column_int(0);
+        const auto it = index_of.find(id & (schema::id_slots - 1));
+        if (it == index_of.end()) continue;  // a probe no longer configured
         const auto ms =
             id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
         const auto offset = sla::minute_of_ms(ms) - from;
-        const auto outcome = sel.column_int(2);
+        const auto outcome = sel.column_int(1);
         if (outcome < 0 || outcome >= sla::outcome_count) continue;
         tallies[static_cast<std::size_t>(offset * n) + it->second].add(
             counted(static_cast<sla::Outcome>(outcome),
-                    sel.is_null(3) ? std::nullopt : std::optional(sel.column_int(3))));
+                    sel.is_null(2) ? std::nullopt : std::optional(sel.column_int(2))));
     }
     sel.reset();
 

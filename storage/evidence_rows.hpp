@@ -15,10 +15,10 @@
 namespace slawatch::storage::evidence_rows {
 
 // The probe_result columns read_leaf() expects, in this order.
+// The probe is id & (id_slots - 1); phases is the blob of phase_encoding.hpp.
 inline constexpr std::string_view columns =
-    "r.id, r.probe, r.outcome, r.http_status, r.error_code, r.request_id, r.dns_us, "
-    "r.connect_us, r.tls_us, r.first_byte_us, r.total_us";
-inline constexpr int column_count = 11;
+    "r.id, r.outcome, r.http_status, r.error_code, r.request_id, r.phases";
+inline constexpr int column_count = 6;
 
 // Probe and error code names by id, read once per operation.
 struct Names {
@@ -30,6 +30,8 @@ struct Names {
 
 // The send time a probe_result id stands for (id = time_ms * id_slots + n).
 sla::EpochMillis time_of_id(std::int64_t id);
+// The probe id a probe_result id stands for.
+std::int64_t probe_of_id(std::int64_t id);
 
 // The leaf of the row whose columns start at `col`; its probe name in `probe`.
 std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
