@@ -84,8 +84,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     // R2: every result counts in the minute in which it was sent.
     std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
     const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
-    auto& sel = db_.cached(
-        "SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
+    auto& sel =
+        db_.cached("SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
     sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     while (sel.step()) {
         const auto id = sel.column_int(0);

@@ -66,8 +66,8 @@ std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
     }
     f.request_id = st.column_blob(col + 4);
     // A malformed blob is an edited row: a leaf that cannot match, not an error.
-    const auto phases = phase_encoding::decode(st.is_null(col + 5) ? std::string_view()
-                                                                   : st.column_blob(col + 5));
+    const auto phases =
+        phase_encoding::decode(st.is_null(col + 5) ? std::string_view() : st.column_blob(col + 5));
     f.phases = phases ? *phases : phase_encoding::Phases{-2, -2, -2, -2, -2};
     if (probe) *probe = f.probe;
     return ev::encode_leaf(f);

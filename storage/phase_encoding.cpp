@@ -6,12 +6,16 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <limits>
 
 namespace slawatch::storage::phase_encoding {
 namespace {
 
-constexpr std::uint16_t absolute_flag = 0x8000;
+constexpr std::size_t phase_count = 5;
+constexpr std::uint8_t all_reached = 0x1f;
+constexpr std::uint8_t absolute_flag = 0x80;
 
 int width_of(std::uint32_t v) {
     int w = 1;
@@ -30,56 +34,57 @@ sla::PhaseTimings timings(const Phases& p) {
 }
 
 std::string encode(const Phases& p) {
-    // Deltas are smaller than the timings (cumulative), unless one goes backwards.
+    std::uint8_t reached = 0;
     bool absolute = false;
     std::int32_t previous = 0;
-    bool any = false;
-    for (const auto v : p) {
-        if (v < 0) continue;
-        any = true;
-        if (v < previous) absolute = true;
-        previous = v;
-    }
-    if (!any) return {};
-
-    std::string out(2, '\0');
-    std::uint16_t header = absolute ? absolute_flag : 0;
-    previous = 0;
-    for (std::size_t k = 0; k < p.size(); ++k) {
+    for (std::size_t k = 0; k < phase_count; ++k) {
         if (p[k] < 0) continue;
-        const auto field = static_cast<std::uint32_t>(absolute ? p[k] : p[k] - previous);
+        reached |= static_cast<std::uint8_t>(1 << k);
+        if (p[k] < previous) absolute = true;  // a difference would be negative
         previous = p[k];
-        const int w = width_of(field);
-        header |= static_cast<std::uint16_t>(w << (3 * k));
-        for (int i = w - 1; i >= 0; --i) out.push_back(static_cast<char>((field >> (8 * i)) & 0xff));
     }
-    out[0] = static_cast<char>(header >> 8);
-    out[1] = static_cast<char>(header & 0xff);
+    if (reached == 0) return {};
+
+    std::array<std::uint32_t, phase_count> fields{};
+    previous = 0;
+    int w = 1;
+    for (std::size_t k = 0; k < phase_count; ++k) {
+        if (p[k] < 0) continue;
+        fields[k] = static_cast<std::uint32_t>(absolute ? p[k] : p[k] - previous);
+        previous = p[k];
+        w = std::max(w, width_of(fields[k]));
+    }
+    std::string out;
+    out.reserve(phase_count * 4 + 1);
+    for (const auto field : fields) {
+        for (int i = w - 1; i >= 0; --i)
+            out.push_back(static_cast<char>((field >> (8 * i)) & 0xff));
+    }
+    if (reached != all_reached || absolute)
+        out.push_back(static_cast<char>(reached | (absolute ? absolute_flag : 0)));
     return out;
 }
 
 std::optional<Phases> decode(std::string_view blob) {
     Phases p{-1, -1, -1, -1, -1};
     if (blob.empty()) return p;
-    if (blob.size() < 2) return std::nullopt;
-    const auto header = static_cast<std::uint16_t>((static_cast<std::uint8_t>(blob[0]) << 8) |
-                                                   static_cast<std::uint8_t>(blob[1]));
-    const bool absolute = (header & absolute_flag) != 0;
-    std::size_t at = 2;
-    std::int64_t previous = 0;
-    for (std::size_t k = 0; k < p.size(); ++k) {
-        const auto w = static_cast<std::size_t>((header >> (3 * k)) & 7);
-        if (w == 0) continue;
-        if (w > 4 || at + w > blob.size()) return std::nullopt;
-        std::uint32_t field = 0;
-        for (std::size_t i = 0; i < w; ++i) field = (field << 8) | static_cast<std::uint8_t>(blob[at + i]);
-        at += w;
-        const std::int64_t v = absolute ? field : previous + field;
-        if (v > INT32_MAX) return std::nullopt;
-        p[k] = static_cast<std::int32_t>(v);
-        previous = v;
+    const auto w = blob.size() / phase_count;
+    if (w < 1 || w > 4 || blob.size() % phase_count > 1) return std::nullopt;
+    std::uint8_t flags = all_reached;
+    if (blob.size() % phase_count == 1) {
+        flags = static_cast<std::uint8_t>(blob.back());
+        if ((flags & all_reached) == 0 || (flags & 0x60) != 0) return std::nullopt;
     }
-    if (at != blob.size() || (header & 0x7fff) == 0) return std::nullopt;
+    std::int64_t sum = 0;
+    for (std::size_t k = 0; k < phase_count; ++k) {
+        std::uint32_t field = 0;
+        for (std::size_t i = 0; i < w; ++i)
+            field = (field << 8) | static_cast<std::uint8_t>(blob[k * w + i]);
+        sum = (flags & absolute_flag) ? field : sum + field;
+        if (!(flags & (1 << k))) continue;
+        if (sum > std::numeric_limits<std::int32_t>::max()) return std::nullopt;
+        p[k] = static_cast<std::int32_t>(sum);
+    }
     return p;
 }
 
@@ -93,11 +98,10 @@ namespace {
 
 void sql_phases(sqlite3_context* ctx, int argc, sqlite3_value** argv) {
     Phases p{-1, -1, -1, -1, -1};
-    for (int k = 0; k < argc && k < 5; ++k) {
+    for (int k = 0; k < argc && k < static_cast<int>(phase_count); ++k) {
         if (sqlite3_value_type(argv[k]) == SQLITE_NULL) continue;
-        const auto v = sqlite3_value_int64(argv[k]);
         // As a leaf reads the old integer columns: the low 32 bits.
-        p[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(v);
+        p[static_cast<std::size_t>(k)] = static_cast<std::int32_t>(sqlite3_value_int64(argv[k]));
     }
     const auto blob = encode(p);
     if (blob.empty())

@@ -4,13 +4,15 @@
 // timings of a result in one small BLOB that the stock sqlite3 shell can
 // still decode (the probe_result_v view does, with substr/hex arithmetic).
 //
-// Layout (docs/schema.md): a 2-byte big-endian header, then one big-endian
-// field per reached phase. Header bits 3k..3k+2 hold the width in bytes
-// (1-4) of phase k's field, 0 when phase k was not reached; k = 0 dns,
-// 1 connect, 2 tls, 3 first byte, 4 total. Each field is the difference to
-// the previous reached phase (the first one's to 0), unless header bit 15
-// is set: then the fields are the timings themselves (a phase that ended
-// before an earlier one, which deltas could not hold unsigned).
+// Layout (docs/schema.md): five big-endian fields of w bytes each (w = 1..4,
+// the fewest that hold every field; w = length / 5), one per phase (dns,
+// connect, tls, first byte, total), then, only when a phase was not reached
+// or one ended before an earlier one, a flags byte: bit k set when phase k
+// was reached, bit 7 set when the fields are the timings themselves. Without
+// bit 7 each field is the difference to the previous reached phase (0 for a
+// phase not reached), so phase k is the sum of fields 0..k: cumulative
+// timings need about a byte less each, and a fixed width keeps every field at
+// a fixed offset, which is what lets plain SQL decode it.
 
 #include "sla/sample.hpp"
 #include "storage/sqlite.hpp"

@@ -206,14 +206,15 @@ INSERT OR IGNORE INTO outcome VALUES (10, 'proxy_error');
 )sql";
 
 // Version 7: compact raw results. The five phase columns become one BLOB
-// (storage/phase_encoding.hpp: 2-byte header of field widths, then the
-// differences between consecutive phases, big-endian) and the probe column
-// goes: it is id & 1023. About a fifth of the table's bytes (docs/schema.md,
-// "Size"). slawatch_phases() is registered by migrate(); the leaves the
-// evidence log recomputes from a row are the same bytes as before.
-// probe_result_v decodes the blob with substr/instr only, so that it works
-// in the stock sqlite3 shell: b holds the bytes 0..255, and the value of a
-// byte is its position in b less one.
+// (storage/phase_encoding.hpp: five fixed-width big-endian differences
+// between consecutive phases, and a flags byte when a phase is missing) and
+// the probe column goes: it is id & 1023. About an eighth of the table's
+// bytes (docs/schema.md, "Size"). slawatch_phases() is registered by
+// migrate(); the leaves the evidence log recomputes from a row are the same
+// bytes as before. probe_result_v decodes the blob with substr/instr only, so
+// that it works in the stock sqlite3 shell: s.b holds the bytes 0..255, so a
+// byte's value is its position in b less one; w = length / 5 is the field
+// width, m the flags (all phases reached and differences when there is none).
 constexpr std::string_view v7_compact_results = R"sql(
 CREATE TABLE probe_result_v7 (
   id INTEGER PRIMARY KEY,
@@ -233,41 +234,78 @@ ALTER TABLE probe_result_v7 RENAME TO probe_result;
 CREATE VIEW probe_result_v AS
 SELECT time_ms, strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
        p.name AS probe, o.name AS outcome, http_status, e.code AS error_code, request_id,
-       CASE WHEN w0 THEN d0 END AS dns_us,
-       CASE WHEN w1 THEN d1 + rel * d0 END AS connect_us,
-       CASE WHEN w2 THEN d2 + rel * (d0 + d1) END AS tls_us,
-       CASE WHEN w3 THEN d3 + rel * (d0 + d1 + d2) END AS first_byte_us,
-       CASE WHEN w4 THEN d4 + rel * (d0 + d1 + d2 + d3) END AS total_us
+       CASE WHEN m & 1 THEN d0 END AS dns_us,
+       CASE WHEN m & 2 THEN d1 + rel * d0 END AS connect_us,
+       CASE WHEN m & 4 THEN d2 + rel * (d0 + d1) END AS tls_us,
+       CASE WHEN m & 8 THEN d3 + rel * (d0 + d1 + d2) END AS first_byte_us,
+       CASE WHEN m & 16 THEN d4 + rel * (d0 + d1 + d2 + d3) END AS total_us
 FROM (
   SELECT *,
-         (w0 > 0) * (instr(b, substr(f, 2 + w0, 1)) - 1)
-           + (w0 > 1) * ((instr(b, substr(f, 2 + w0 - 1, 1)) - 1) << 8)
-           + (w0 > 2) * ((instr(b, substr(f, 2 + w0 - 2, 1)) - 1) << 16)
-           + (w0 > 3) * ((instr(b, substr(f, 2 + w0 - 3, 1)) - 1) << 24) AS d0,
-         (w1 > 0) * (instr(b, substr(f, 2 + w0 + w1, 1)) - 1)
-           + (w1 > 1) * ((instr(b, substr(f, 2 + w0 + w1 - 1, 1)) - 1) << 8)
-           + (w1 > 2) * ((instr(b, substr(f, 2 + w0 + w1 - 2, 1)) - 1) << 16)
-           + (w1 > 3) * ((instr(b, substr(f, 2 + w0 + w1 - 3, 1)) - 1) << 24) AS d1,
-         (w2 > 0) * (instr(b, substr(f, 2 + w0 + w1 + w2, 1)) - 1)
-           + (w2 > 1) * ((instr(b, substr(f, 2 + w0 + w1 + w2 - 1, 1)) - 1) << 8)
-           + (w2 > 2) * ((instr(b, substr(f, 2 + w0 + w1 + w2 - 2, 1)) - 1) << 16)
-           + (w2 > 3) * ((instr(b, substr(f, 2 + w0 + w1 + w2 - 3, 1)) - 1) << 24) AS d2,
-         (w3 > 0) * (instr(b, substr(f, 2 + w0 + w1 + w2 + w3, 1)) - 1)
-           + (w3 > 1) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 - 1, 1)) - 1) << 8)
-           + (w3 > 2) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 - 2, 1)) - 1) << 16)
-           + (w3 > 3) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 - 3, 1)) - 1) << 24) AS d3,
-         (w4 > 0) * (instr(b, substr(f, 2 + w0 + w1 + w2 + w3 + w4, 1)) - 1)
-           + (w4 > 1) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 + w4 - 1, 1)) - 1) << 8)
-           + (w4 > 2) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 + w4 - 2, 1)) - 1) << 16)
-           + (w4 > 3) * ((instr(b, substr(f, 2 + w0 + w1 + w2 + w3 + w4 - 3, 1)) - 1) << 24) AS d4
+         CASE w WHEN 1 THEN (instr(b, substr(f, 1, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 1, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 2, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 1, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 2, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 3, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 1, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 2, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 3, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 4, 1)) - 1)
+         ELSE 0 END AS d0,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 2, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 3, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 4, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 4, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 5, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 6, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 5, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 6, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 7, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 8, 1)) - 1)
+         ELSE 0 END AS d1,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 3, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 5, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 6, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 7, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 8, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 9, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 9, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 10, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 12, 1)) - 1)
+         ELSE 0 END AS d2,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 4, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 7, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 8, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 10, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 12, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 13, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 14, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 15, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 16, 1)) - 1)
+         ELSE 0 END AS d3,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 5, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 9, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 10, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 13, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 14, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 15, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 17, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 18, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 19, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 20, 1)) - 1)
+         ELSE 0 END AS d4
   FROM (
-    SELECT *, h & 7 AS w0, (h >> 3) & 7 AS w1, (h >> 6) & 7 AS w2, (h >> 9) & 7 AS w3,
-           (h >> 12) & 7 AS w4, 1 - (h >> 15) AS rel
+    SELECT *, 1 - (m >> 7) AS rel
     FROM (
       SELECT r.id >> 10 AS time_ms, r.id & 1023 AS probe_id, r.outcome AS outcome_id,
              r.http_status, r.error_code AS error_code_id, r.request_id, r.phases AS f, s.b,
-             ((instr(s.b, substr(r.phases, 1, 1)) - 1) << 8) + instr(s.b, substr(r.phases, 2, 1)) - 1 AS h
-      FROM probe_result r, (SELECT X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF' AS b) s)))
+             length(r.phases) / 5 AS w,
+             CASE length(r.phases) % 5 WHEN 0 THEN 31
+               WHEN 1 THEN instr(s.b, substr(r.phases, -1, 1)) - 1 ELSE 0 END AS m
+      FROM probe_result r,
+           (SELECT X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF' AS b) s)))
 JOIN probe p ON p.id = probe_id
 JOIN outcome o ON o.id = outcome_id
 LEFT JOIN error_code e ON e.id = error_code_id;

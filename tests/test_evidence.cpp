@@ -240,7 +240,8 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
     }
     SECTION("edited, and the whole tree rebuilt by a careful forger") {
         // A blob with only dns_us = 1 (storage/phase_encoding.hpp).
-        db.sql(fmt::format("UPDATE probe_result SET phases = X'000101' WHERE id = {}", id_of(17)));
+        db.sql(fmt::format("UPDATE probe_result SET phases = X'010000000001' WHERE id = {}",
+                           id_of(17)));
         // Every digest and the head are recomputed: only the checkpoint's root still differs.
         db.sql(
             "DELETE FROM evidence_chunk; DELETE FROM evidence_frontier; DELETE FROM "

@@ -137,20 +137,26 @@ TEST_CASE("encoding: the phases blob round-trips every width, gap and order", "[
         REQUIRE(back);
         CHECK(*back == p);
     }
-    // 2-byte header, then a 2-, 2-, 2-, 2- and 1-byte difference.
-    CHECK(pe::encode({1200, 2500, 9000, 41000, 43000}).size() == 2 + 2 + 2 + 2 + 2 + 2);
+    // Five 2-byte differences (the largest, 32000, needs 2), no flags byte.
+    CHECK(pe::encode({1200, 2500, 9000, 41000, 43000}) ==
+          std::string("\x04\xb0\x05\x14\x19\x64\x7d\x00\x07\xd0", 10));
+    // A phase not reached: its field is 0 and a flags byte names the reached ones.
+    CHECK(pe::encode({-1, 80, -1, 90, 300}) == std::string("\x00\x50\x00\x0a\xd2\x1a", 6));
+    // Going backwards: the timings themselves, flagged.
+    CHECK(pe::encode({9, 3, -1, -1, -1}) == std::string("\x09\x03\x00\x00\x00\x83", 6));
     // Any negative timing is "not reached", as the old NULL columns were.
     CHECK(*pe::decode(pe::encode({-7, 10, -1, -1, -1})) == pe::Phases{-1, 10, -1, -1, -1});
 }
 
 TEST_CASE("encoding: a malformed phases blob is refused, not misread", "[encoding]") {
     using namespace std::string_literals;
-    CHECK_FALSE(pe::decode("\x01"s));                  // a header cut short
-    CHECK_FALSE(pe::decode("\x00\x00"s));              // no field at all
-    CHECK_FALSE(pe::decode("\x00\x02\x01"s));          // a 2-byte field with 1 byte
-    CHECK_FALSE(pe::decode("\x00\x01\x01\x02"s));      // a byte too many
-    CHECK_FALSE(pe::decode("\x00\x05\x01\x01\x01\x01\x01"s));  // width 5
-    CHECK_FALSE(pe::decode("\x00\x0c\xff\xff\xff\xff\x00\x00\x00\x01"s));  // sum overflows
+    CHECK_FALSE(pe::decode("\x01\x02\x03"s));                  // fewer than five fields
+    CHECK_FALSE(pe::decode("\x01\x02\x03\x04\x05\x06\x07"s));  // 5 fields and 2 bytes
+    CHECK_FALSE(pe::decode(std::string(25, '\x01')));          // 5-byte fields
+    CHECK_FALSE(pe::decode("\x01\x02\x03\x04\x05\x00"s));      // flags: nothing reached
+    CHECK_FALSE(pe::decode("\x01\x02\x03\x04\x05\x41"s));      // flags: unknown bit
+    // Differences that add up beyond 2^31 - 1.
+    CHECK_FALSE(pe::decode("\x7f\xff\xff\xff\x00\x00\x00\x01\0\0\0\0\0\0\0\0\0\0\0\0"s));
 }
 
 TEST_CASE("encoding: probe_result_v shows the phases as numbers without slawatch's code",
@@ -163,9 +169,9 @@ TEST_CASE("encoding: probe_result_v shows the phases as numbers without slawatch
 
     // A plain connection: no function of slawatch's is registered on it.
     storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
-    CHECK(columns_of(db, "probe_result") ==
-          std::vector<std::string>{"id", "outcome", "http_status", "error_code", "request_id",
-                                   "phases"});
+    CHECK(columns_of(db, "probe_result") == std::vector<std::string>{"id", "outcome", "http_status",
+                                                                     "error_code", "request_id",
+                                                                     "phases"});
     auto st = db.prepare(
         "SELECT time_ms, probe, outcome, http_status, error_code, request_id, dns_us, connect_us, "
         "tls_us, first_byte_us, total_us FROM probe_result_v ORDER BY time_ms");
