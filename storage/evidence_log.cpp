@@ -206,7 +206,8 @@ EvidenceLog::Batch::Batch(EvidenceLog& log) : log_(log), head_(log.read_frontier
         const auto first = static_cast<std::uint64_t>(st.column_int(0));
         const auto blob = st.column_blob(1);
         if (evidence_rows::decode_chunk(first, blob, leaves) && !leaves.empty() &&
-            leaves.size() < evidence_rows::chunk_leaves && first + leaves.size() == head_.size()) {
+            !evidence_rows::chunk_full(leaves.size(), blob.size()) &&
+            first + leaves.size() == head_.size()) {
             chunk_.assign(blob);
             chunk_first_ = first;
             chunk_count_ = leaves.size();
@@ -223,7 +224,7 @@ void EvidenceLog::Batch::add_leaf(std::int64_t result_id, const std::string& pro
 }
 
 void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash) {
-    if (chunk_count_ == evidence_rows::chunk_leaves) flush_chunk();
+    if (evidence_rows::chunk_full(chunk_count_, chunk_.size())) flush_chunk();
     if (chunk_count_ == 0) {
         chunk_first_ = head_.size();
         previous_id_ = 0;

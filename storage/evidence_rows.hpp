@@ -44,7 +44,15 @@ void leaf_of(std::int64_t id, std::string_view probe, const sla::Sample& s, std:
 // Leaves are stored in chunks of consecutive leaves, one evidence_chunk row
 // each: per leaf the result id (zigzag varint of the difference to the
 // previous leaf's, the first one's to 0) and the first digest_bytes of its hash.
+// A chunk ends at chunk_leaves leaves, or before a leaf could take it past
+// chunk_bytes: four such rows fill a 4096-byte page. (256 leaves of 5-8
+// bytes, ~1500 bytes, fit two to a page and left a quarter of it empty.)
 inline constexpr std::size_t chunk_leaves = 256;
+inline constexpr std::size_t chunk_bytes = 990;
+inline constexpr std::size_t max_leaf_bytes = 10 + evidence::digest_bytes;  // varint + digest
+inline constexpr bool chunk_full(std::size_t leaves, std::size_t bytes) {
+    return leaves >= chunk_leaves || bytes + max_leaf_bytes > chunk_bytes;
+}
 
 struct LeafRef {
     std::uint64_t idx = 0;

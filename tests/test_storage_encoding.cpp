@@ -9,6 +9,7 @@
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
+#include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/store_config.hpp"
 
@@ -67,39 +68,6 @@ std::vector<storage::ProbeResult> results(int rounds) {
         }
     }
     return out;
-}
-
-// Rewrites probe_result the way schema 6 kept it (a probe column and one
-// integer column per phase, NULL when not reached) and marks the file as
-// version 6: what an older slawatch left on disk.
-void rewrite_as_version_6(const std::filesystem::path& path) {
-    storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
-    db.exec(R"sql(
-BEGIN;
-CREATE TABLE probe_result_v6 (
-  id INTEGER PRIMARY KEY, probe INTEGER NOT NULL, outcome INTEGER NOT NULL, http_status INTEGER,
-  error_code INTEGER, request_id TEXT, dns_us INTEGER, connect_us INTEGER, tls_us INTEGER,
-  first_byte_us INTEGER, total_us INTEGER);
-INSERT INTO probe_result_v6
-SELECT v.time_ms * 1024 + p.id, p.id, o.id, v.http_status, e.id, v.request_id, v.dns_us,
-       v.connect_us, v.tls_us, v.first_byte_us, v.total_us
-FROM probe_result_v v JOIN probe p ON p.name = v.probe JOIN outcome o ON o.name = v.outcome
-LEFT JOIN error_code e ON e.code = v.error_code;
-DROP VIEW probe_result_v;
-DROP TABLE probe_result;
-ALTER TABLE probe_result_v6 RENAME TO probe_result;
-CREATE VIEW probe_result_v AS
-SELECT r.id >> 10 AS time_ms,
-       strftime('%Y-%m-%dT%H:%M:%fZ', (r.id >> 10) / 1000.0, 'unixepoch') AS time,
-       p.name AS probe, o.name AS outcome, r.http_status, e.code AS error_code, r.request_id,
-       r.dns_us, r.connect_us, r.tls_us, r.first_byte_us, r.total_us
-FROM probe_result r
-JOIN probe p ON p.id = r.probe
-JOIN outcome o ON o.id = r.outcome
-LEFT JOIN error_code e ON e.id = r.error_code;
-PRAGMA user_version = 6;
-COMMIT;
-)sql");
 }
 
 std::vector<std::string> columns_of(storage::sqlite::Database& db, const char* table) {
@@ -217,7 +185,8 @@ TEST_CASE("encoding: a version 6 database migrates; verify stays intact, the rep
         before = store->month_report(month, end_ms);
         checkpoint = store->evidence().checkpoint(end_ms, nullptr);
     }
-    rewrite_as_version_6(path);
+    storage::sqlite::Database(path, storage::sqlite::Database::Mode::read_write)
+        .exec(testing::as_schema_version_6_sql);
     {
         storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
         REQUIRE(db.query_int("PRAGMA user_version") == 6);
