@@ -15,6 +15,13 @@ inline constexpr int current_version = 7;
 // and the rowid orders results by time without a separate time index.
 inline constexpr std::int64_t id_slots = 1024;
 
+// The key of a minute row (schema v7): probe * 2^32 + minute, the rowid, so
+// that one probe's minutes are contiguous and in order as with the former
+// (probe, minute) primary key. Exact for minutes in [-2^31, 2^31).
+inline constexpr std::int64_t minute_key(std::int64_t probe, std::int64_t minute) {
+    return probe * (std::int64_t{1} << 32) + minute;
+}
+
 // Brings the schema up to current_version in one transaction.
 void migrate(sqlite::Database& db);
 

@@ -227,10 +227,12 @@ std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derive
     const {
     // Over every probe's rows: with sparse minutes a control probe's row may
     // have no service row beside it. One indexed lookup per probe.
-    auto& st = db_.cached("SELECT min(minute), max(minute) FROM minute WHERE probe = ?");
+    auto& st = db_.cached(
+        "SELECT min(id) - ?1, max(id) - ?1 FROM minute WHERE id >= ?1 - 2147483648 AND "
+        "id < ?1 + 2147483648");
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> range;
     auto look = [&](std::int64_t id) {
-        st.bind(1, id);
+        st.bind(1, schema::minute_key(id, 0));
         if (st.step() && !st.is_null(0)) {
             const auto lo = st.column_int(0);
             const auto hi = st.column_int(1);

@@ -304,7 +304,7 @@ TEST_CASE("storage: schema 3 migrates results to their identity, keeping one cop
         storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
         const auto a = db.query_int("SELECT id FROM probe WHERE name = 'a'");
         const auto b = db.query_int("SELECT id FROM probe WHERE name = 'b'");
-        db.exec(testing::old_probe_result_sql);
+        db.exec(testing::old_tables_sql);
         db.exec("DELETE FROM probe_result");
         for (int i = 0; i < 6; ++i) {
             const auto ms = m0 * 60'000 + i * 10'000;

@@ -70,6 +70,17 @@ std::vector<storage::ProbeResult> results(int rounds) {
     return out;
 }
 
+// Every minute row as "probe minute v", in key order.
+std::vector<std::string> minute_rows(const std::filesystem::path& path) {
+    storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
+    std::vector<std::string> out;
+    auto st = db.prepare("SELECT probe, minute, v FROM minute ORDER BY probe, minute");
+    while (st.step())
+        out.push_back(std::to_string(st.column_int(0)) + " " + std::to_string(st.column_int(1)) +
+                      " " + std::to_string(st.column_int(2)));
+    return out;
+}
+
 std::vector<std::string> columns_of(storage::sqlite::Database& db, const char* table) {
     std::vector<std::string> out;
     auto st = db.prepare(std::string("SELECT name FROM pragma_table_info('") + table + "')");
@@ -185,12 +196,15 @@ TEST_CASE("encoding: a version 6 database migrates; verify stays intact, the rep
         before = store->month_report(month, end_ms);
         checkpoint = store->evidence().checkpoint(end_ms, nullptr);
     }
+    const auto minutes_before = minute_rows(path);
+    REQUIRE(minutes_before.size() > 30);
     storage::sqlite::Database(path, storage::sqlite::Database::Mode::read_write)
         .exec(testing::as_schema_version_6_sql);
     {
         storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
         REQUIRE(db.query_int("PRAGMA user_version") == 6);
         REQUIRE(columns_of(db, "probe_result").size() == 11);
+        REQUIRE(columns_of(db, "minute") == std::vector<std::string>{"probe", "minute", "v"});
         REQUIRE(db.query_int("SELECT count(*) FROM probe_result WHERE total_us IS NULL") == 60);
     }
     // A reader refuses the old layout until a writer has migrated it.
@@ -201,11 +215,14 @@ TEST_CASE("encoding: a version 6 database migrates; verify stays intact, the rep
         storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_only);
         CHECK(db.query_int("PRAGMA user_version") == storage::schema::current_version);
         CHECK(columns_of(db, "probe_result").size() == 6);
+        // pragma table_info leaves out the virtual columns probe and minute.
+        CHECK(columns_of(db, "minute") == std::vector<std::string>{"id", "v"});
         CHECK(db.query_int("SELECT count(*) FROM probe_result") ==
               static_cast<std::int64_t>(input.size()));
         // Only the results that reached no phase at all have no blob.
         CHECK(db.query_int("SELECT count(*) FROM probe_result WHERE phases IS NULL") == 30);
     }
+    CHECK(minute_rows(path) == minutes_before);
     const auto report = store->evidence().verify();
     INFO(report.problems.size() << " problems");
     CHECK(report.intact());

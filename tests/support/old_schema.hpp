@@ -7,9 +7,10 @@
 
 namespace slawatch::testing {
 
-// probe_result as versions 4 to 6 kept it: a probe column and one integer
-// column per phase (NULL when not reached), rebuilt from probe_result_v.
-inline constexpr const char* old_probe_result_sql = R"sql(
+// probe_result and minute as versions 4 to 6 kept them: a probe column and
+// one integer column per phase (NULL when not reached), rebuilt from
+// probe_result_v; minute keyed by (probe, minute), WITHOUT ROWID.
+inline constexpr const char* old_tables_sql = R"sql(
 CREATE TABLE probe_result_v6 (
   id INTEGER PRIMARY KEY, probe INTEGER NOT NULL, outcome INTEGER NOT NULL, http_status INTEGER,
   error_code INTEGER, request_id TEXT, dns_us INTEGER, connect_us INTEGER, tls_us INTEGER,
@@ -31,11 +32,25 @@ FROM probe_result r
 JOIN probe p ON p.id = r.probe
 JOIN outcome o ON o.id = r.outcome
 LEFT JOIN error_code e ON e.id = r.error_code;
+
+CREATE TABLE minute_v6 (
+  probe INTEGER NOT NULL, minute INTEGER NOT NULL, v INTEGER NOT NULL,
+  PRIMARY KEY (probe, minute)) WITHOUT ROWID;
+INSERT INTO minute_v6 SELECT probe, minute, v FROM minute;
+DROP VIEW minute_v;
+DROP TABLE minute;
+ALTER TABLE minute_v6 RENAME TO minute;
+CREATE VIEW minute_v AS
+SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc, m.minute,
+       p.name AS probe, s.name AS state, (m.v >> 3) & 1023 AS samples, m.v >> 13 AS failures
+FROM minute m
+JOIN probe p ON p.id = m.probe
+JOIN state s ON s.id = (m.v & 7);
 )sql";
 
 // What an older slawatch left on disk: version 6.
 inline const std::string as_schema_version_6_sql =
-    std::string(old_probe_result_sql) + "PRAGMA user_version = 6;";
+    std::string(old_tables_sql) + "PRAGMA user_version = 6;";
 
 // The evidence log's tables (version 5) did not exist in version 2; run on a
 // database whose probe_result already has the old layout.
@@ -46,6 +61,6 @@ inline constexpr const char* without_evidence_log_sql =
     "PRAGMA user_version = 2;";
 
 inline const std::string as_schema_version_2_sql =
-    std::string(old_probe_result_sql) + without_evidence_log_sql;
+    std::string(old_tables_sql) + without_evidence_log_sql;
 
 }  // namespace slawatch::testing
