@@ -88,9 +88,9 @@ std::optional<Phases> decode(std::string_view blob) {
     return p;
 }
 
-Phases read(const sqlite::Statement& st, int col) {
+Phases read(const sqlite::Statement& st, int col, std::int64_t id) {
     const auto p = decode(st.is_null(col) ? std::string_view() : st.column_blob(col));
-    if (!p) throw StoreError("probe_result: malformed phases blob");
+    if (!p) throw StoreError(fmt::format("probe_result row {}: malformed phases blob", id));
     return *p;
 }
 

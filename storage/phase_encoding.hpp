@@ -38,8 +38,8 @@ std::string encode(const Phases& p);
 std::optional<Phases> decode(std::string_view blob);
 
 // The phases of column `col` of the current row (NULL: none reached).
-// Throws StoreError on a malformed blob.
-Phases read(const sqlite::Statement& st, int col);
+// Throws StoreError naming probe_result row `id` on a malformed blob.
+Phases read(const sqlite::Statement& st, int col, std::int64_t id);
 
 // Registers slawatch_phases(dns, connect, tls, first_byte, total) -> BLOB on
 // this connection, for the migration that rewrites the old columns.

@@ -170,7 +170,7 @@ std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochM
         r.sample.http_status = static_cast<int>(st.column_int(3));
         r.sample.error_code = st.column_text(4);
         r.sample.request_id = st.column_text(5);
-        r.sample.phases = phase_encoding::timings(phase_encoding::read(st, 6));
+        r.sample.phases = phase_encoding::timings(phase_encoding::read(st, 6, id));
         out.push_back(std::move(r));
     }
     st.reset();

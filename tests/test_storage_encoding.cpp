@@ -243,3 +243,28 @@ TEST_CASE("encoding: a version 6 database migrates; verify stays intact, the rep
     store->append(more);
     CHECK(store->evidence().verify().intact());
 }
+
+TEST_CASE("encoding: an edited phases blob is an edited result to verify and an error to read",
+          "[encoding][evidence]") {
+    testing::TempDir dir;
+    const auto path = dir / "e.db";
+    const auto config = make_config();
+    const auto input = results(1);
+    {
+        auto store = Store::open(config, path, OpenMode::read_write);
+        store->append(input);
+        (void)store->evidence().checkpoint(t0 + 3'600'000, nullptr);
+    }
+    const auto id = input[3].sample.sent_ms * storage::schema::id_slots + 2;  // probe b
+    storage::sqlite::Database(path, storage::sqlite::Database::Mode::read_write)
+        .exec("UPDATE probe_result SET phases = X'0102' WHERE id = " + std::to_string(id));
+
+    auto store = Store::open(config, path, OpenMode::read_only);
+    const auto report = store->evidence().verify();
+    REQUIRE_FALSE(report.intact());
+    CHECK(report.problems[0].kind == storage::EvidenceProblem::Kind::edited);
+    CHECK(report.problems[0].time_ms == input[3].sample.sent_ms);
+    CHECK_THROWS_WITH(store->results(t0, t0 + 3'600'000),
+                      Catch::Contains("probe_result row " + std::to_string(id)) &&
+                          Catch::Contains("malformed phases blob"));
+}
