@@ -44,6 +44,27 @@ config::Config make_config() {
     return c;
 }
 
+// Phase timings that vary like real ones (a deterministic hash of the row,
+// not constants, so that the bytes a row takes are what a real row takes):
+// DNS 0.3-20 ms, connect +5-60 ms, TLS +10-90 ms, first byte +20-200 ms,
+// total +0.1-5 ms, cumulative microseconds.
+sla::PhaseTimings phases_of(std::int64_t row) {
+    std::uint64_t x = static_cast<std::uint64_t>(row) * 0x9E3779B97F4A7C15ULL + 1;
+    auto next = [&x](std::int32_t lo, std::int32_t hi) {
+        x ^= x >> 31;
+        x *= 0xBF58476D1CE4E5B9ULL;
+        x ^= x >> 29;
+        return lo + static_cast<std::int32_t>(x % static_cast<std::uint64_t>(hi - lo));
+    };
+    sla::PhaseTimings p;
+    p.dns_us = next(300, 20'000);
+    p.connect_us = p.dns_us + next(5'000, 60'000);
+    p.tls_us = p.connect_us + next(10'000, 90'000);
+    p.first_byte_us = p.tls_us + next(20'000, 200'000);
+    p.total_us = p.first_byte_us + next(100, 5'000);
+    return p;
+}
+
 double seconds_since(clk::time_point t) {
     return std::chrono::duration<double>(clk::now() - t).count();
 }
@@ -100,7 +121,7 @@ int main(int argc, char** argv) {
                     r.sample.http_status = fail ? 503 : 200;
                     r.sample.error_code = fail ? "InternalError" : "";
                     r.sample.request_id = "3f1c9a2e-5b7d-4e21-9a0c-" + std::to_string(rows);
-                    r.sample.phases = {1200, 2500, 9000, 41000, 43000 + s * 100};
+                    r.sample.phases = phases_of(rows);
                     batch.push_back(std::move(r));
                     ++rows;
                 }

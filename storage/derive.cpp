@@ -84,28 +84,28 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     // R2: every result counts in the minute in which it was sent.
     std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
     const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
-    auto& sel = db_.cached(
-        "SELECT id, probe, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
+    auto& sel =
+        db_.cached("SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
     sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     while (sel.step()) {
-        const auto it = index_of.find(sel.column_int(1));
-        if (it == index_of.end()) continue;  // a probe no longer configured
         const auto id = sel.column_int(0);
+        const auto it = index_of.find(id & (schema::id_slots - 1));
+        if (it == index_of.end()) continue;  // a probe no longer configured
         const auto ms =
             id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
         const auto offset = sla::minute_of_ms(ms) - from;
-        const auto outcome = sel.column_int(2);
+        const auto outcome = sel.column_int(1);
         if (outcome < 0 || outcome >= sla::outcome_count) continue;
         tallies[static_cast<std::size_t>(offset * n) + it->second].add(
             counted(static_cast<sla::Outcome>(outcome),
-                    sel.is_null(3) ? std::nullopt : std::optional(sel.column_int(3))));
+                    sel.is_null(2) ? std::nullopt : std::optional(sel.column_int(2))));
     }
     sel.reset();
 
     // Replace every row of the range, including those of removed probes.
-    auto& del = db_.cached("DELETE FROM minute WHERE probe = ? AND minute >= ? AND minute < ?");
+    auto& del = db_.cached("DELETE FROM minute WHERE id >= ? AND id < ?");
     for (const auto& [name, id] : probe_ids_) {
-        del.bind(1, id).bind(2, from).bind(3, to).run();
+        del.bind(1, schema::minute_key(id, from)).bind(2, schema::minute_key(id, to)).run();
     }
 
     const int min_samples = config_.monitor.min_samples;
@@ -143,11 +143,11 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     // Written probe by probe, in key order: pages fill sequentially. Sparse:
     // a minute without samples is unknown (R3) whatever the config, so it
     // gets no row and a gap of months costs nothing.
-    auto& ins = db_.cached("INSERT INTO minute (probe, minute, v) VALUES (?, ?, ?)");
+    auto& ins = db_.cached("INSERT INTO minute (id, v) VALUES (?, ?)");
     auto write = [&](std::int64_t probe, sla::EpochMinute m, sla::MinuteState state,
                      std::int64_t samples, std::int64_t failures) {
         if (samples == 0 && state == sla::MinuteState::unknown) return;
-        ins.bind(1, probe).bind(2, m).bind(3, pack(state, samples, failures)).run();
+        ins.bind(1, schema::minute_key(probe, m)).bind(2, pack(state, samples, failures)).run();
     };
     for (std::size_t i = 0; i < probes.size(); ++i) {
         for (std::int64_t m = 0; m < len; ++m) {
@@ -176,15 +176,19 @@ void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) 
     const auto last = zone.local_date(to - 1);
     auto& del = db_.cached("DELETE FROM day_count WHERE probe = ? AND day = ?");
     auto& ins = db_.cached(
-        "INSERT INTO day_count (probe, day, state, minutes) SELECT probe, ?, v & 7, count(*) "
-        "FROM minute WHERE probe = ? AND minute >= ? AND minute < ? GROUP BY v & 7");
+        "INSERT INTO day_count (probe, day, state, minutes) SELECT ?, ?, v & 7, count(*) "
+        "FROM minute WHERE id >= ? AND id < ? GROUP BY v & 7");
     for (auto d = date::sys_days(first); d <= date::sys_days(last); d += date::days(1)) {
         const auto day = d.time_since_epoch().count();
         const auto start = zone.start_of_day(sla::Date(d));
         const auto end = zone.start_of_day(sla::Date(d + date::days(1)));
         for (const auto& [name, id] : probe_ids_) {
             del.bind(1, id).bind(2, day).run();
-            ins.bind(1, day).bind(2, id).bind(3, start).bind(4, end).run();
+            ins.bind(1, id)
+                .bind(2, day)
+                .bind(3, schema::minute_key(id, start))
+                .bind(4, schema::minute_key(id, end))
+                .run();
         }
     }
 }

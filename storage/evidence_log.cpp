@@ -4,6 +4,7 @@
 #include "storage/evidence_log.hpp"
 
 #include "storage/evidence_rows.hpp"
+#include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 
 #include <fmt/format.h>
@@ -36,6 +37,10 @@ sla::EpochMillis time_of_id(std::int64_t id) {
     return id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
 }
 
+std::int64_t probe_of_id(std::int64_t id) {
+    return id & (schema::id_slots - 1);  // two's complement: right for negative ids too
+}
+
 namespace {
 
 std::string_view outcome_name(std::int64_t v) {
@@ -50,18 +55,20 @@ constexpr std::size_t max_request_id = 128;  // as store.cpp keeps it
 std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
                       std::string_view* probe) {
     ev::LeafFields f;
-    f.time_ms = time_of_id(st.column_int(col));
-    f.probe = names.probe(st.column_int(col + 1));
-    f.outcome = outcome_name(st.column_int(col + 2));
-    f.http_status = static_cast<int>(st.column_int(col + 3));
-    if (!st.is_null(col + 4)) {
-        const auto it = names.errors.find(st.column_int(col + 4));
+    const auto id = st.column_int(col);
+    f.time_ms = time_of_id(id);
+    f.probe = names.probe(probe_of_id(id));
+    f.outcome = outcome_name(st.column_int(col + 1));
+    f.http_status = static_cast<int>(st.column_int(col + 2));
+    if (!st.is_null(col + 3)) {
+        const auto it = names.errors.find(st.column_int(col + 3));
         f.error_code = it == names.errors.end() ? std::string_view("?") : it->second;
     }
-    f.request_id = st.column_blob(col + 5);
-    for (int i = 0; i < 5; ++i)
-        f.phases[static_cast<std::size_t>(i)] =
-            st.is_null(col + 6 + i) ? -1 : static_cast<std::int32_t>(st.column_int(col + 6 + i));
+    f.request_id = st.column_blob(col + 4);
+    // A malformed blob is an edited row: a leaf that cannot match, not an error.
+    const auto phases =
+        phase_encoding::decode(st.is_null(col + 5) ? std::string_view() : st.column_blob(col + 5));
+    f.phases = phases ? *phases : phase_encoding::Phases{-2, -2, -2, -2, -2};
     if (probe) *probe = f.probe;
     return ev::encode_leaf(f);
 }
@@ -199,7 +206,8 @@ EvidenceLog::Batch::Batch(EvidenceLog& log) : log_(log), head_(log.read_frontier
         const auto first = static_cast<std::uint64_t>(st.column_int(0));
         const auto blob = st.column_blob(1);
         if (evidence_rows::decode_chunk(first, blob, leaves) && !leaves.empty() &&
-            leaves.size() < evidence_rows::chunk_leaves && first + leaves.size() == head_.size()) {
+            !evidence_rows::chunk_full(leaves.size(), blob.size()) &&
+            first + leaves.size() == head_.size()) {
             chunk_.assign(blob);
             chunk_first_ = first;
             chunk_count_ = leaves.size();
@@ -216,7 +224,7 @@ void EvidenceLog::Batch::add_leaf(std::int64_t result_id, const std::string& pro
 }
 
 void EvidenceLog::Batch::add_hashed(std::int64_t result_id, const ev::Hash& hash) {
-    if (chunk_count_ == evidence_rows::chunk_leaves) flush_chunk();
+    if (evidence_rows::chunk_full(chunk_count_, chunk_.size())) flush_chunk();
     if (chunk_count_ == 0) {
         chunk_first_ = head_.size();
         previous_id_ = 0;
@@ -372,14 +380,14 @@ std::vector<StoredResult> EvidenceLog::stored_results(sla::EpochMillis from,
     while (st.step()) {
         StoredResult r;
         r.id = st.column_int(0);
-        r.probe = names.probe(st.column_int(1));
+        r.probe = names.probe(evidence_rows::probe_of_id(r.id));
         r.sample.sent_ms = evidence_rows::time_of_id(r.id);
-        r.sample.outcome = static_cast<sla::Outcome>(st.column_int(2));
-        r.sample.http_status = static_cast<int>(st.column_int(3));
-        if (!st.is_null(4))
+        r.sample.outcome = static_cast<sla::Outcome>(st.column_int(1));
+        r.sample.http_status = static_cast<int>(st.column_int(2));
+        if (!st.is_null(3))
             r.sample.error_code =
-                names.errors.count(st.column_int(4)) ? names.errors.at(st.column_int(4)) : "?";
-        r.sample.request_id = st.column_text(5);
+                names.errors.count(st.column_int(3)) ? names.errors.at(st.column_int(3)) : "?";
+        r.sample.request_id = st.column_text(4);
         out.push_back(std::move(r));
     }
     st.reset();

@@ -15,10 +15,10 @@
 namespace slawatch::storage::evidence_rows {
 
 // The probe_result columns read_leaf() expects, in this order.
+// The probe is id & (id_slots - 1); phases is the blob of phase_encoding.hpp.
 inline constexpr std::string_view columns =
-    "r.id, r.probe, r.outcome, r.http_status, r.error_code, r.request_id, r.dns_us, "
-    "r.connect_us, r.tls_us, r.first_byte_us, r.total_us";
-inline constexpr int column_count = 11;
+    "r.id, r.outcome, r.http_status, r.error_code, r.request_id, r.phases";
+inline constexpr int column_count = 6;
 
 // Probe and error code names by id, read once per operation.
 struct Names {
@@ -30,6 +30,8 @@ struct Names {
 
 // The send time a probe_result id stands for (id = time_ms * id_slots + n).
 sla::EpochMillis time_of_id(std::int64_t id);
+// The probe id a probe_result id stands for.
+std::int64_t probe_of_id(std::int64_t id);
 
 // The leaf of the row whose columns start at `col`; its probe name in `probe`.
 std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
@@ -42,7 +44,15 @@ void leaf_of(std::int64_t id, std::string_view probe, const sla::Sample& s, std:
 // Leaves are stored in chunks of consecutive leaves, one evidence_chunk row
 // each: per leaf the result id (zigzag varint of the difference to the
 // previous leaf's, the first one's to 0) and the first digest_bytes of its hash.
+// A chunk ends at chunk_leaves leaves, or before a leaf could take it past
+// chunk_bytes: four such rows fill a 4096-byte page. (256 leaves of 5-8
+// bytes, ~1500 bytes, fit two to a page and left a quarter of it empty.)
 inline constexpr std::size_t chunk_leaves = 256;
+inline constexpr std::size_t chunk_bytes = 990;
+inline constexpr std::size_t max_leaf_bytes = 10 + evidence::digest_bytes;  // varint + digest
+inline constexpr bool chunk_full(std::size_t leaves, std::size_t bytes) {
+    return leaves >= chunk_leaves || bytes + max_leaf_bytes > chunk_bytes;
+}
 
 struct LeafRef {
     std::uint64_t idx = 0;

@@ -186,13 +186,13 @@ VerifyReport EvidenceLog::verify() const {
             return true;
         });
         std::sort(ids.begin(), ids.end());
-        auto ins = db_.prepare("SELECT id, probe FROM probe_result ORDER BY id");
+        auto ins = db_.prepare("SELECT id FROM probe_result ORDER BY id");
         int reported = 0;
         while (reported < 100 && ins.step()) {
             const auto id = ins.column_int(0);
             if (std::binary_search(ids.begin(), ids.end(), id)) continue;
             const auto time = evidence_rows::time_of_id(id);
-            const auto probe = names.probe(ins.column_int(1));
+            const auto probe = names.probe(evidence_rows::probe_of_id(id));
             auto* p = problem(Kind::inserted,
                               fmt::format("result sent {} probe {} is not in the evidence log: "
                                           "inserted",

@@ -39,11 +39,11 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
 
     // One row per (probe, outcome, code, minute), with that minute's state.
     auto& st = db_.cached(
-        "SELECT r.probe, r.outcome, r.error_code, r.id >> 10 AS ms, count(*), m.v & 7 "
-        "FROM probe_result r LEFT JOIN minute m ON m.probe = r.probe "
-        "AND m.minute = (r.id >> 10) / 60000 "
+        "SELECT r.id & 1023, r.outcome, r.error_code, r.id >> 10 AS ms, count(*), m.v & 7 "
+        "FROM probe_result r LEFT JOIN minute m "
+        "ON m.id = ((r.id & 1023) << 32) + (r.id >> 10) / 60000 "
         "WHERE r.id >= ? AND r.id < ? AND r.outcome != 0 "
-        "GROUP BY r.probe, r.outcome, r.error_code, (r.id >> 10) / 60000");
+        "GROUP BY r.id & 1023, r.outcome, r.error_code, (r.id >> 10) / 60000");
     st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
     std::map<Key, FailureCount> rows;

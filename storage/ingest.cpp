@@ -4,6 +4,7 @@
 // storing it again is a no-op and a different result under the same
 // identity is a conflict.
 
+#include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -17,10 +18,6 @@ namespace {
 
 constexpr std::size_t max_request_id = 128;
 
-std::optional<std::int64_t> positive(std::int32_t us) {
-    return us >= 0 ? std::optional<std::int64_t>(us) : std::nullopt;
-}
-
 // The request id as it is stored: only failures keep one (it proves nothing
 // a claim needs for a success), cut to max_request_id.
 std::string_view stored_request_id(const sla::Sample& s) {
@@ -32,11 +29,11 @@ std::string_view stored_request_id(const sla::Sample& s) {
 constexpr std::size_t max_pending_minutes = 1 << 14;
 
 constexpr std::string_view insert_sql =
-    "INSERT OR IGNORE INTO probe_result (id, probe, outcome, http_status, error_code, "
-    "request_id, dns_us, connect_us, tls_us, first_byte_us, total_us) VALUES ";
-constexpr std::string_view row_values = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-constexpr int row_params = 11;
-// Rows per multi-row INSERT on the fast path (352 parameters).
+    "INSERT OR IGNORE INTO probe_result (id, outcome, http_status, error_code, request_id, "
+    "phases) VALUES ";
+constexpr std::string_view row_values = "(?, ?, ?, ?, ?, ?)";
+constexpr int row_params = 6;
+// Rows per multi-row INSERT on the fast path (192 parameters).
 constexpr std::size_t rows_per_insert = 32;
 
 const std::string& insert_one_sql() {
@@ -58,18 +55,13 @@ std::int64_t SqliteStore::result_id(const ProbeResult& r) {
 void SqliteStore::bind_result(sqlite::Statement& insert, int first, std::int64_t id,
                               const ProbeResult& r) {
     const auto& s = r.sample;
-    insert.bind(first, id)
-        .bind(first + 1, id & (schema::id_slots - 1))
-        .bind(first + 2, static_cast<int>(s.outcome));
-    if (s.http_status != 0) insert.bind(first + 3, s.http_status);
-    if (!s.error_code.empty()) insert.bind(first + 4, error_code_id(s.error_code));
+    insert.bind(first, id).bind(first + 1, static_cast<int>(s.outcome));
+    if (s.http_status != 0) insert.bind(first + 2, s.http_status);
+    if (!s.error_code.empty()) insert.bind(first + 3, error_code_id(s.error_code));
     const auto request_id = stored_request_id(s);
-    if (!request_id.empty()) insert.bind(first + 5, request_id);
-    insert.bind(first + 6, positive(s.phases.dns_us))
-        .bind(first + 7, positive(s.phases.connect_us))
-        .bind(first + 8, positive(s.phases.tls_us))
-        .bind(first + 9, positive(s.phases.first_byte_us))
-        .bind(first + 10, positive(s.phases.total_us));
+    if (!request_id.empty()) insert.bind(first + 4, request_id);
+    const auto phases = phase_encoding::encode(phase_encoding::of(s.phases));
+    if (!phases.empty()) insert.bind_blob(first + 5, phases);
 }
 
 AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& stored,

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rollup queries: state counts, Service Month figures and minute rows.
 
+#include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
 #include <algorithm>
@@ -41,12 +42,11 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     // The day `to` falls in is partial unless `to` is its first minute.
     auto end_day = zone.local_date(to);
     if (zone.start_of_day(end_day) > to) end_day = sla::add_days(end_day, -1);
-    auto& by_minute = db_.cached(
-        "SELECT v & 7, count(*) FROM minute WHERE probe = ? AND minute >= ? AND minute < ? "
-        "GROUP BY v & 7");
+    auto& by_minute =
+        db_.cached("SELECT v & 7, count(*) FROM minute WHERE id >= ? AND id < ? GROUP BY v & 7");
     auto count_minutes = [&](sla::EpochMinute a, sla::EpochMinute b) {
         if (a >= b) return;
-        by_minute.bind(1, probe).bind(2, a).bind(3, b);
+        by_minute.bind(1, schema::minute_key(probe, a)).bind(2, schema::minute_key(probe, b));
         while (by_minute.step()) {
             const auto s = by_minute.column_int(0);
             if (s >= 0 && s < sla::minute_state_count)
@@ -134,8 +134,8 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
     }
     std::vector<MinuteRow> rows;
     auto& st = db_.cached(
-        "SELECT minute, v & 7, (v >> 3) & 1023, v >> 13 FROM minute WHERE probe = ? "
-        "AND minute >= ? AND minute < ? ORDER BY minute");
+        "SELECT id - ?1, v & 7, (v >> 3) & 1023, v >> 13 FROM minute WHERE id >= ?1 + ?2 "
+        "AND id < ?1 + ?3 ORDER BY id");
     for (const auto& want : wanted) {
         const auto& name = want.first;
         const auto& id = want.second;
@@ -148,7 +148,7 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
             }
         };
         if (id) {
-            st.bind(1, *id).bind(2, from).bind(3, to);
+            st.bind(1, schema::minute_key(*id, 0)).bind(2, from).bind(3, to);
             while (st.step()) {
                 const auto m = st.column_int(0);
                 fill_to(m);

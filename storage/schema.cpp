@@ -3,6 +3,8 @@
 
 #include "storage/schema.hpp"
 
+#include "storage/phase_encoding.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -203,8 +205,134 @@ constexpr std::string_view v6_proxy_error = R"sql(
 INSERT OR IGNORE INTO outcome VALUES (10, 'proxy_error');
 )sql";
 
+// Version 7: compact rows. probe_result: the five phase columns become one
+// BLOB (storage/phase_encoding.hpp: five fixed-width big-endian differences
+// between consecutive phases, and a flags byte when a phase is missing) and
+// the probe column goes: it is id & 1023. minute: the (probe, minute) key of
+// a WITHOUT ROWID table becomes the rowid probe * 2^32 + minute
+// (schema::minute_key), with probe and minute as virtual columns that cost
+// nothing on disk. About an eighth and a sixth of the tables' bytes
+// (docs/schema.md, "Size"). slawatch_phases() is registered by migrate();
+// the leaves the evidence log recomputes from a row are the same bytes as
+// before. probe_result_v decodes the blob with substr/instr only, so that it
+// works in the stock sqlite3 shell: s.b holds the bytes 0..255, so a byte's
+// value is its position in b less one; w = length / 5 is the field width, m
+// the flags (all phases reached and differences when there is none).
+constexpr std::string_view v7_compact_results = R"sql(
+CREATE TABLE probe_result_v7 (
+  id INTEGER PRIMARY KEY,
+  outcome INTEGER NOT NULL,
+  http_status INTEGER,
+  error_code INTEGER,
+  request_id TEXT,
+  phases BLOB
+);
+INSERT INTO probe_result_v7
+SELECT id, outcome, http_status, error_code, request_id,
+       slawatch_phases(dns_us, connect_us, tls_us, first_byte_us, total_us)
+FROM probe_result ORDER BY id;
+DROP VIEW probe_result_v;
+DROP TABLE probe_result;
+ALTER TABLE probe_result_v7 RENAME TO probe_result;
+
+CREATE TABLE minute_v7 (
+  id INTEGER PRIMARY KEY,
+  v INTEGER NOT NULL,
+  probe INTEGER GENERATED ALWAYS AS ((id + 2147483648) >> 32) VIRTUAL,
+  minute INTEGER GENERATED ALWAYS AS (id - (((id + 2147483648) >> 32) << 32)) VIRTUAL
+);
+INSERT INTO minute_v7 (id, v) SELECT (probe << 32) + minute, v FROM minute ORDER BY 1;
+DROP VIEW minute_v;
+DROP TABLE minute;
+ALTER TABLE minute_v7 RENAME TO minute;
+CREATE VIEW minute_v AS
+SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc, m.minute,
+       p.name AS probe, s.name AS state, (m.v >> 3) & 1023 AS samples, m.v >> 13 AS failures
+FROM minute m
+JOIN probe p ON p.id = m.probe
+JOIN state s ON s.id = (m.v & 7);
+CREATE VIEW probe_result_v AS
+SELECT time_ms, strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
+       p.name AS probe, o.name AS outcome, http_status, e.code AS error_code, request_id,
+       CASE WHEN m & 1 THEN d0 END AS dns_us,
+       CASE WHEN m & 2 THEN d1 + rel * d0 END AS connect_us,
+       CASE WHEN m & 4 THEN d2 + rel * (d0 + d1) END AS tls_us,
+       CASE WHEN m & 8 THEN d3 + rel * (d0 + d1 + d2) END AS first_byte_us,
+       CASE WHEN m & 16 THEN d4 + rel * (d0 + d1 + d2 + d3) END AS total_us
+FROM (
+  SELECT *,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 1, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 1, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 2, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 1, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 2, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 3, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 1, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 2, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 3, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 4, 1)) - 1)
+         ELSE 0 END AS d0,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 2, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 3, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 4, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 4, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 5, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 6, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 5, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 6, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 7, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 8, 1)) - 1)
+         ELSE 0 END AS d1,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 3, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 5, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 6, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 7, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 8, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 9, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 9, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 10, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 12, 1)) - 1)
+         ELSE 0 END AS d2,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 4, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 7, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 8, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 10, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 12, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 13, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 14, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 15, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 16, 1)) - 1)
+         ELSE 0 END AS d3,
+         CASE w WHEN 1 THEN (instr(b, substr(f, 5, 1)) - 1)
+              WHEN 2 THEN ((instr(b, substr(f, 9, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 10, 1)) - 1)
+              WHEN 3 THEN ((instr(b, substr(f, 13, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 14, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 15, 1)) - 1)
+              WHEN 4 THEN ((instr(b, substr(f, 17, 1)) - 1) << 24)
+                     + ((instr(b, substr(f, 18, 1)) - 1) << 16)
+                     + ((instr(b, substr(f, 19, 1)) - 1) << 8)
+                     + (instr(b, substr(f, 20, 1)) - 1)
+         ELSE 0 END AS d4
+  FROM (
+    SELECT *, 1 - (m >> 7) AS rel
+    FROM (
+      SELECT r.id >> 10 AS time_ms, r.id & 1023 AS probe_id, r.outcome AS outcome_id,
+             r.http_status, r.error_code AS error_code_id, r.request_id, r.phases AS f, s.b,
+             length(r.phases) / 5 AS w,
+             CASE length(r.phases) % 5 WHEN 0 THEN 31
+               WHEN 1 THEN instr(s.b, substr(r.phases, -1, 1)) - 1 ELSE 0 END AS m
+      FROM probe_result r,
+           (SELECT X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF' AS b) s)))
+JOIN probe p ON p.id = probe_id
+JOIN outcome o ON o.id = outcome_id
+LEFT JOIN error_code e ON e.id = error_code_id;
+)sql";
+
 constexpr std::array<std::string_view, current_version> migrations{
-    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error};
+    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {
@@ -227,6 +355,8 @@ void migrate(sqlite::Database& db) {
     // Read again under the write lock: another process may have migrated.
     const auto version = db.query_int("PRAGMA user_version");
     refuse_newer(db, version);
+    // The v7 rewrite encodes the old phase columns in C++.
+    if (version < current_version) phase_encoding::register_sql_function(db);
     for (auto v = version; v < current_version; ++v) db.exec(migrations[v]);
     db.exec(fmt::format("PRAGMA user_version = {}", current_version));
     tx.commit();

@@ -8,12 +8,19 @@ namespace slawatch::storage::schema {
 
 // The newest schema this binary knows. A database with a newer
 // user_version is refused (an older binary must not write to it).
-inline constexpr int current_version = 6;
+inline constexpr int current_version = 7;
 
 // The stored probe_result.id is time_ms * id_slots + probe id (schema v3),
 // probe ids in [0, id_slots): the identity of a result is its primary key,
 // and the rowid orders results by time without a separate time index.
 inline constexpr std::int64_t id_slots = 1024;
+
+// The key of a minute row (schema v7): probe * 2^32 + minute, the rowid, so
+// that one probe's minutes are contiguous and in order as with the former
+// (probe, minute) primary key. Exact for minutes in [-2^31, 2^31).
+inline constexpr std::int64_t minute_key(std::int64_t probe, std::int64_t minute) {
+    return probe * (std::int64_t{1} << 32) + minute;
+}
 
 // Brings the schema up to current_version in one transaction.
 void migrate(sqlite::Database& db);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store::open and the SQLite store: opening, raw results, meta, maintenance.
 
+#include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -178,14 +179,11 @@ std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochM
     std::lock_guard lock(mutex_);
     std::vector<ProbeResult> out;
     auto& st = db_.cached(
-        "SELECT r.id, p.name, r.outcome, r.http_status, e.code, r.request_id, r.dns_us, "
-        "r.connect_us, r.tls_us, r.first_byte_us, r.total_us FROM probe_result r "
-        "JOIN probe p ON p.id = r.probe LEFT JOIN error_code e ON e.id = r.error_code "
+        "SELECT r.id, p.name, r.outcome, r.http_status, e.code, r.request_id, r.phases "
+        "FROM probe_result r JOIN probe p ON p.id = (r.id & 1023) "
+        "LEFT JOIN error_code e ON e.id = r.error_code "
         "WHERE r.id >= ? AND r.id < ? ORDER BY r.id");
     st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
-    auto opt_int = [&](int c) {
-        return st.is_null(c) ? -1 : static_cast<std::int32_t>(st.column_int(c));
-    };
     while (st.step()) {
         ProbeResult r;
         const auto id = st.column_int(0);
@@ -196,7 +194,7 @@ std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochM
         r.sample.http_status = static_cast<int>(st.column_int(3));
         r.sample.error_code = st.column_text(4);
         r.sample.request_id = st.column_text(5);
-        r.sample.phases = {opt_int(6), opt_int(7), opt_int(8), opt_int(9), opt_int(10)};
+        r.sample.phases = phase_encoding::timings(phase_encoding::read(st, 6, id));
         out.push_back(std::move(r));
     }
     st.reset();
@@ -253,10 +251,12 @@ std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derive
     const {
     // Over every probe's rows: with sparse minutes a control probe's row may
     // have no service row beside it. One indexed lookup per probe.
-    auto& st = db_.cached("SELECT min(minute), max(minute) FROM minute WHERE probe = ?");
+    auto& st = db_.cached(
+        "SELECT min(id) - ?1, max(id) - ?1 FROM minute WHERE id >= ?1 - 2147483648 AND "
+        "id < ?1 + 2147483648");
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> range;
     auto look = [&](std::int64_t id) {
-        st.bind(1, id);
+        st.bind(1, schema::minute_key(id, 0));
         if (st.step() && !st.is_null(0)) {
             const auto lo = st.column_int(0);
             const auto hi = st.column_int(1);

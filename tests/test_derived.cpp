@@ -382,9 +382,10 @@ TEST_CASE("a reading command migrates a version 2 database when no daemon runs",
         sqlite3* h = nullptr;
         REQUIRE(sqlite3_open(w.db.c_str(), &h) == SQLITE_OK);
         REQUIRE(sqlite3_exec(h,
-                             ("INSERT INTO minute (probe, minute, v) SELECT id, 29670000, 2 FROM "
+                             (std::string(testing::old_tables_sql) +
+                              "INSERT INTO minute (probe, minute, v) SELECT id, 29670000, 2 FROM "
                               "probe; " +
-                              std::string(testing::as_schema_version_2_sql))
+                              testing::without_evidence_log_sql)
                                  .c_str(),
                              nullptr, nullptr, nullptr) == SQLITE_OK);
         sqlite3_close(h);

@@ -239,7 +239,9 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
         CHECK(has(r, EvidenceProblem::Kind::tree_mismatch));
     }
     SECTION("edited, and the whole tree rebuilt by a careful forger") {
-        db.sql(fmt::format("UPDATE probe_result SET total_us = 1 WHERE id = {}", id_of(17)));
+        // A blob with only dns_us = 1 (storage/phase_encoding.hpp).
+        db.sql(fmt::format("UPDATE probe_result SET phases = X'010000000001' WHERE id = {}",
+                           id_of(17)));
         // Every digest and the head are recomputed: only the checkpoint's root still differs.
         db.sql(
             "DELETE FROM evidence_chunk; DELETE FROM evidence_frontier; DELETE FROM "
@@ -257,13 +259,13 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
         CHECK(r.problems[0].time_ms == t0 + 50'000);
     }
     SECTION("inserted") {
-        db.sql(fmt::format("INSERT INTO probe_result (id, probe, outcome) VALUES ({}, 1, 5)",
-                           id_of(12) + 1));
+        // Result 12 is probe a's; the same time for probe b is free.
+        db.sql(fmt::format("INSERT INTO probe_result (id, outcome) VALUES ({}, 5)", id_of(12) + 1));
         const auto r = db.verify();
         REQUIRE_FALSE(r.intact());
         CHECK(r.problems[0].kind == EvidenceProblem::Kind::inserted);
         CHECK(r.problems[0].time_ms == t0 + 120'000);
-        CHECK(r.problems[0].probe == "a");
+        CHECK(r.problems[0].probe == "b");
     }
     SECTION("reordered: two results swap their place in the log") {
         db.edit_chunk([](auto& leaves) { std::swap(leaves[3], leaves[4]); });

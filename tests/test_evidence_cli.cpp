@@ -159,8 +159,8 @@ TEST_CASE("evidence cli: verify exits 1 naming the tampered result or checkpoint
         expect = "2026-06-01T02:04:25.000Z (leaf";
     }
     SECTION("an inserted result") {
-        w.sql("INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (" + id_at(7, 1) +
-              ", 1, 5, 503)");
+        w.sql("INSERT INTO probe_result (id, outcome, http_status) VALUES (" + id_at(7, 1) +
+              ", 5, 503)");
         expect = "2026-06-01T02:07:01.000Z probe update_check is not in the evidence log";
     }
     SECTION("a reordered result") {

@@ -195,12 +195,13 @@ TEST_CASE(
     {
         // Back to what version 2 stored: a row for every derived minute.
         storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+        db.exec(testing::old_tables_sql);
         db.exec(fmt::format(
             "WITH RECURSIVE r(minute) AS (SELECT {} UNION ALL SELECT minute + 1 FROM r "
             "WHERE minute < {}) INSERT OR IGNORE INTO minute (probe, minute, v) "
             "SELECT p.id, r.minute, 2 FROM probe p, r WHERE p.name IN ('service', 'a', 'b', 'ctl')",
             m0 - 100, m0 + 2099));
-        db.exec(testing::as_schema_version_2_sql);
+        db.exec(testing::without_evidence_log_sql);
     }
     REQUIRE(count(path, "SELECT count(*) FROM minute") == 4 * 2200);
     CHECK_THROWS_AS(Store::open(config, path, OpenMode::read_only), storage::SchemaOutdated);
