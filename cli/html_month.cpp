@@ -52,6 +52,7 @@ std::string month_page(const MonthPage& p) {
                        figure("contract", c.contract.name), month_line(r), escape(zone.name()));
     out += "<section aria-labelledby=\"h-figures\"><h2 id=\"h-figures\">Figures</h2>\n";
     out += figures_list(c, r, p.capped) + "</section>\n";
+    out += p.more_sections;
     out +=
         "<section aria-labelledby=\"h-calendar\"><h2 id=\"h-calendar\">The month, minute by "
         "minute</h2>\n<p class=\"sub\">Each row is one day of the service's minutes "

@@ -20,6 +20,8 @@ struct MonthPage {
     const std::vector<storage::FailureCount>& failures;
     std::vector<DayMinutes> days;
     std::vector<Incident> incidents;
+    // Sections added after the figures (`quorum`: its vantage points), HTML.
+    std::string more_sections;
 };
 
 std::string month_page(const MonthPage& p);
