@@ -279,3 +279,67 @@ TEST_CASE("quorum: read-only copies on a read-only directory are left untouched"
     for (std::size_t i = 0; i < dbs.size(); ++i) CHECK(read_file(dbs[i]) == bytes[i]);
     REQUIRE(::chmod(shipped.c_str(), 0755) == 0);
 }
+
+TEST_CASE("claim --quorum: each unavailable minute cites the vantage points that saw it down",
+          "[quorum][cli]") {
+    Quorum q;
+    auto claim = [&](std::vector<std::string> args) {
+        args.insert(args.begin(),
+                    {slawatch_bin(), "claim", "--config", q.config, "--month", "2026-06"});
+        return run(args);
+    };
+    const auto r = claim({"--quorum", "2", "--db", q.dbs[0], "--db", q.dbs[1], "--db", q.dbs[2],
+                          "--format", "json"});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    const auto j = json::parse(r.out).as_object();
+    CHECK(j.at("unavailable_minutes").as_int64() == 2);
+    CHECK(j.at("quorum").at("k").as_int64() == 2);
+    const auto& minutes = j.at("unavailable").as_array();
+    REQUIRE(minutes.size() == 2);
+    auto cited_by = [](const json::value& minute) {
+        std::vector<std::string> names;
+        for (const auto& v : minute.at("vantages").as_array()) {
+            names.emplace_back(v.at("vantage").as_string());
+            // The vantage point's own failed calls: six update_check runs.
+            const auto& calls = v.at("evidence").as_array();
+            CHECK(calls.size() == 6);
+            for (const auto& c : calls) {
+                CHECK(c.at("probe").as_string() == "update_check");
+                CHECK(c.at("outcome").as_string() == "http_5xx");
+            }
+        }
+        return names;
+    };
+    CHECK(minutes[0].at("minute").as_string() == "2026-06-01T10:02:00+08:00");
+    CHECK(cited_by(minutes[0]) == std::vector<std::string>{"sh-idc", "bj-cloud"});
+    CHECK(minutes[1].at("minute").as_string() == "2026-06-01T10:03:00+08:00");
+    CHECK(cited_by(minutes[1]) == std::vector<std::string>{"sh-idc", "bj-cloud", "gz-office"});
+    // Each vantage point's proofs: of its own calls in the quorum's minutes only
+    // (sh-idc's down minutes 10:01 and 10:04 are not cited).
+    const auto& evidence = j.at("evidence").as_object();
+    CHECK(evidence.at("sh-idc").at("proofs").as_array().size() == 12);
+    CHECK(evidence.at("bj-cloud").at("proofs").as_array().size() == 12);
+    CHECK(evidence.at("gz-office").at("proofs").as_array().size() == 6);
+    for (const auto& [name, e] : evidence)
+        for (const auto& proof : e.at("proofs").as_array())
+            CHECK_FALSE(proof.at("proof").is_null());
+
+    const auto md = claim({"--quorum", "2", "--db", q.dbs[0], "--db", q.dbs[1], "--db", q.dbs[2]});
+    REQUIRE(md.exit_code == 0);
+    CHECK_THAT(md.out, Catch::Contains("| 2026-06-01T10:02:00+08:00 | sh-idc, bj-cloud |") &&
+                           Catch::Contains("## Vantage point gz-office: its failed calls") &&
+                           Catch::Contains("## Evidence integrity of vantage point bj-cloud"));
+
+    SECTION("several databases without --quorum, html with it, a refused input") {
+        const auto two = claim({"--db", q.dbs[0], "--db", q.dbs[1]});
+        CHECK(two.exit_code == 2);
+        CHECK_THAT(two.err, Catch::Contains("several --db need --quorum K"));
+        const auto html =
+            claim({"--quorum", "2", "--db", q.dbs[0], "--db", q.dbs[1], "--format", "html"});
+        CHECK(html.exit_code == 2);
+        const auto same = claim({"--quorum", "2", "--db", q.dbs[0], "--db", q.dbs[0]});
+        CHECK(same.exit_code == 2);
+        CHECK_THAT(same.err, Catch::Contains("holds vantage point 'sh-idc'"));
+    }
+}
