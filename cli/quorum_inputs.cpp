@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <future>
 #include <map>
 
 namespace slawatch::cli {
@@ -85,11 +86,19 @@ std::vector<VantageInput> open_vantages(const config::Config& config,
         }
         inputs.push_back(std::move(in));
     }
-    // The expensive check last, once every input is known to belong here.
+    // The expensive check last, once every input is known to belong here;
+    // the databases are independent, so one thread each (a store is used by
+    // one thread at a time: each thread has its own).
+    std::vector<std::future<storage::VerifyReport>> reports;
     for (auto& in : inputs) {
+        reports.push_back(std::async(
+            std::launch::async, [store = in.store.get()] { return store->evidence().verify(); }));
+    }
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        auto& in = inputs[i];
         storage::VerifyReport report;
         try {
-            report = in.store->evidence().verify();
+            report = reports[i].get();
         } catch (const storage::StoreError& e) {
             refuse(in.db, std::string("cannot verify its evidence: ") + e.what());
         }
