@@ -169,9 +169,14 @@ html::MonthPage month_page(const QuorumView& v, const ReportFigures& f,
         }
         days.push_back(std::move(day));
     }
-    return {
-        v.config,           f.r, f.capped, f.failures, std::move(days), incidents(std::move(down)),
-        vantage_sections(v)};
+    return {v.config,
+            f.r,
+            f.capped,
+            f.failures,
+            std::move(days),
+            incidents(std::move(down)),
+            vantage_sections(v),
+            false};
 }
 
 void run_quorum(const QuorumOptions& o) {

@@ -68,7 +68,8 @@ void run_report(const ReportOptions& o) {
                                            f.failures,
                                            html::month_minutes(*store, zone, month, now),
                                            incidents(down_minutes(*store, from, to)),
-                                           {}});
+                                           {},
+                                           true});
         } else if (o.format == "csv") {
             std::cout << to_csv(f);
         } else {

@@ -60,6 +60,7 @@ std::string month_page(const MonthPage& p) {
     out += heatmap(p.days, zone) + day_table(p.days) + "</section>\n";
     out += "<section aria-labelledby=\"h-incidents\"><h2 id=\"h-incidents\">Incidents</h2>\n";
     out += incident_table(p.incidents, zone, 6) + "</section>\n";
+    if (!p.per_host) return out + page_end();
     out += "<section aria-labelledby=\"h-probes\"><h2 id=\"h-probes\">Probes</h2>\n";
     out += probe_table(c, r) + "</section>\n";
     out +=

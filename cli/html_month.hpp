@@ -22,6 +22,8 @@ struct MonthPage {
     std::vector<Incident> incidents;
     // Sections added after the figures (`quorum`: its vantage points), HTML.
     std::string more_sections;
+    // The probe and failure tables: one host's own (not `quorum`'s).
+    bool per_host = true;
 };
 
 std::string month_page(const MonthPage& p);

@@ -183,6 +183,8 @@ TEST_CASE("quorum: the combined month equals the figures computed by hand", "[qu
         REQUIRE(html.exit_code == 0);
         CHECK_THAT(html.out, Catch::Contains("data-figure=\"quorum_k\"") &&
                                  Catch::Contains("<td>gz-office</td>"));
+        // Probes and failures by code are each host's own: not on the quorum's page.
+        CHECK_THAT(html.out, !Catch::Contains("id=\"h-probes\""));
     }
 }
 
