@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
 #include "cli/html_month.hpp"
+#include "cli/report_text.hpp"
 #include "cli/store_cli.hpp"
 
 #include <fmt/format.h>
@@ -23,63 +24,7 @@ struct ReportOptions {
     std::string format = "table";
 };
 
-struct Figures {
-    const config::Config& config;
-    sla::MonthReport r;
-    sla::Money capped;                            // R9 after the 12-month cap
-    std::vector<storage::FailureCount> failures;  // R4: why each minute counted
-};
-
-std::string to_json(const Figures& f) {
-    const auto& r = f.r;
-    const auto& m = r.month;
-    std::string probes;
-    for (const auto& p : r.probes) {
-        const auto* probe = f.config.find_probe(p.name);
-        if (!probes.empty()) probes += ", ";
-        probes += fmt::format(
-            "{{\"name\": {}, \"role\": {}, \"down_minutes\": {}, \"up_minutes\": {}, "
-            "\"unknown_minutes\": {}, \"excluded_minutes\": {}}}",
-            json_quote(p.name), json_quote(probe ? config::to_string(probe->role) : "service"),
-            p.counts[sla::MinuteState::down], p.counts[sla::MinuteState::up],
-            p.counts[sla::MinuteState::unknown],
-            p.counts[sla::MinuteState::maintenance] + p.counts[sla::MinuteState::local_network] +
-                p.counts[sla::MinuteState::customer]);
-    }
-    return fmt::format(
-        "{{\n"
-        "  \"contract\": {},\n"
-        "  \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": \"{}\", \"days\": "
-        "{}}},\n"
-        "  \"total_minutes\": {},\n"
-        "  \"elapsed_minutes\": {},\n"
-        "  \"complete\": {},\n"
-        "  \"up_minutes\": {},\n"
-        "  \"unavailable_minutes\": {},\n"
-        "  \"excluded_minutes\": {{\"maintenance\": {}, \"local_network\": {}, \"customer\": "
-        "{}}},\n"
-        "  \"unknown_minutes\": {},\n"
-        "  \"availability_percent\": {},\n"
-        "  \"standard_percent\": {},\n"
-        "  \"standard_met\": {},\n"
-        "  \"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}},\n"
-        "  \"projected\": {{\"available\": {}, \"unavailable_minutes\": {}, \"percent\": {}}},\n"
-        "  \"compensation\": {{\"percent\": {}, \"amount\": \"{}\", \"amount_before_cap\": \"{}\", "
-        "\"fee\": \"{}\", \"currency\": {}}},\n"
-        "  \"claim\": {{\"opens\": \"{}\", \"deadline\": \"{}\"}},\n"
-        "  \"probes\": [{}],\n"
-        "  \"failures_by_code\": {}\n"
-        "}}\n",
-        json_quote(f.config.contract.name), m.index, sla::format_date(m.first),
-        sla::format_date(m.last), m.days(), r.total_minutes, r.elapsed_minutes,
-        r.complete ? "true" : "false", r.up, r.unavailable, r.maintenance, r.local_network,
-        r.customer, r.unknown, r.availability_text, f.config.contract.terms.standard.to_string(),
-        r.standard_met ? "true" : "false", r.budget_minutes, r.unavailable, r.budget_left,
-        r.projected ? "true" : "false", r.projected_unavailable, r.projected_percent,
-        r.compensation_percent, f.capped.to_string(), r.compensation.to_string(), r.fee.to_string(),
-        json_quote(r.currency), sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline),
-        probes, failures_json(f.config, f.failures));
-}
+using Figures = ReportFigures;
 
 std::string to_csv(const Figures& f) {
     const auto& r = f.r;
@@ -99,42 +44,6 @@ std::string to_csv(const Figures& f) {
     return out;
 }
 
-std::string to_table(const Figures& f) {
-    const auto& r = f.r;
-    const auto& m = r.month;
-    std::string out;
-    out += fmt::format("{}: Service Month {} ({} to {}, {} days){}\n", f.config.contract.name,
-                       m.index, sla::format_date(m.first), sla::format_date(m.last), m.days(),
-                       r.complete ? "" : ", still running");
-    out += fmt::format("  total minutes        {}\n", r.total_minutes);
-    if (!r.complete) out += fmt::format("  elapsed minutes      {}\n", r.elapsed_minutes);
-    out += fmt::format("  unavailable minutes  {}\n", r.unavailable);
-    out += fmt::format("  excluded minutes     {} maintenance, {} local network, {} customer\n",
-                       r.maintenance, r.local_network, r.customer);
-    out += fmt::format("  unknown minutes      {} (no evidence: not counted)\n", r.unknown);
-    out += fmt::format("  availability         {} % (standard {} %: {})\n", r.availability_text,
-                       f.config.contract.terms.standard.to_string(),
-                       r.standard_met ? "met" : "NOT met");
-    out += fmt::format("  error budget         {} minutes, {} left\n", r.budget_minutes,
-                       r.budget_left);
-    if (!r.complete) out += "  projected            " + projection_text(r) + "\n";
-    out += fmt::format("  compensation         {} % = {} {} of fee {} {}\n", r.compensation_percent,
-                       f.capped.to_string(), r.currency, r.fee.to_string(), r.currency);
-    out += fmt::format("  claim window         {} to {}\n", sla::format_date(r.claim.opens),
-                       sla::format_date(r.claim.deadline));
-    out += "\n  probe                 role      down   up      unknown  excluded\n";
-    for (const auto& p : r.probes) {
-        const auto* probe = f.config.find_probe(p.name);
-        out += fmt::format(
-            "  {:<21} {:<9} {:<6} {:<7} {:<8} {}\n", p.name,
-            probe ? config::to_string(probe->role) : "", p.counts[sla::MinuteState::down],
-            p.counts[sla::MinuteState::up], p.counts[sla::MinuteState::unknown],
-            p.counts[sla::MinuteState::maintenance] + p.counts[sla::MinuteState::local_network] +
-                p.counts[sla::MinuteState::customer]);
-    }
-    return out + failures_text(f.config, f.failures);
-}
-
 void run_report(const ReportOptions& o) {
     const auto config = load_config(o.store.config);
     const auto month = service_month_arg(config, o.month);
@@ -147,19 +56,24 @@ void run_report(const ReportOptions& o) {
                         store->failures_by_code(zone.start_of_day(month.first),
                                                 zone.start_of_day(sla::add_days(month.last, 1)))};
         if (o.format == "json") {
-            std::cout << to_json(f);
+            std::cout << report_json(f);
         } else if (o.format == "html") {
             // The same figures, plus the month's minutes and incidents to draw.
             const auto from = zone.start_of_day(month.first);
             const auto to =
                 std::min(zone.start_of_day(sla::add_days(month.last, 1)), sla::minute_of_ms(now));
-            std::cout << html::month_page({config, f.r, f.capped, f.failures,
+            std::cout << html::month_page({config,
+                                           f.r,
+                                           f.capped,
+                                           f.failures,
                                            html::month_minutes(*store, zone, month, now),
-                                           incidents(down_minutes(*store, from, to))});
+                                           incidents(down_minutes(*store, from, to)),
+                                           {},
+                                           true});
         } else if (o.format == "csv") {
             std::cout << to_csv(f);
         } else {
-            std::cout << to_table(f);
+            std::cout << report_table(f);
         }
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());

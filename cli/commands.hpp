@@ -24,5 +24,7 @@ void register_probe(CLI::App& app);
 void register_alerts(CLI::App& app);
 // cmd_verify.cpp: the evidence log's integrity
 void register_verify(CLI::App& app);
+// cmd_quorum.cpp: one Service Month across several vantage points
+void register_quorum(CLI::App& app);
 
 }  // namespace slawatch::cli

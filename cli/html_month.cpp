@@ -52,6 +52,7 @@ std::string month_page(const MonthPage& p) {
                        figure("contract", c.contract.name), month_line(r), escape(zone.name()));
     out += "<section aria-labelledby=\"h-figures\"><h2 id=\"h-figures\">Figures</h2>\n";
     out += figures_list(c, r, p.capped) + "</section>\n";
+    out += p.more_sections;
     out +=
         "<section aria-labelledby=\"h-calendar\"><h2 id=\"h-calendar\">The month, minute by "
         "minute</h2>\n<p class=\"sub\">Each row is one day of the service's minutes "
@@ -59,6 +60,7 @@ std::string month_page(const MonthPage& p) {
     out += heatmap(p.days, zone) + day_table(p.days) + "</section>\n";
     out += "<section aria-labelledby=\"h-incidents\"><h2 id=\"h-incidents\">Incidents</h2>\n";
     out += incident_table(p.incidents, zone, 6) + "</section>\n";
+    if (!p.per_host) return out + page_end();
     out += "<section aria-labelledby=\"h-probes\"><h2 id=\"h-probes\">Probes</h2>\n";
     out += probe_table(c, r) + "</section>\n";
     out +=

@@ -20,6 +20,10 @@ struct MonthPage {
     const std::vector<storage::FailureCount>& failures;
     std::vector<DayMinutes> days;
     std::vector<Incident> incidents;
+    // Sections added after the figures (`quorum`: its vantage points), HTML.
+    std::string more_sections;
+    // The probe and failure tables: one host's own (not `quorum`'s).
+    bool per_host = true;
 };
 
 std::string month_page(const MonthPage& p);

@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
     register_probe(app);
     register_alerts(app);
     register_verify(app);
+    register_quorum(app);
 
     try {
         app.parse(argc, argv);

@@ -57,6 +57,8 @@ struct Evidence {
 // and evidence database; `slawatch quorum` combines several by these names.
 struct Vantage {
     std::string name;  // default: the host name; [A-Za-z0-9._-], 1..64 characters
+    // `slawatch quorum` accepts only databases of these vantage points; empty: any.
+    std::vector<std::string> peers;
 };
 
 struct Metrics {

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // [vantage]: the name of this host's vantage point (stored in the database,
-// a label on every metric, a field of every alert event).
+// a label on every metric, a field of every alert event) and the vantage
+// points `slawatch quorum` accepts.
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 
 namespace slawatch::config {
@@ -42,6 +44,28 @@ void read_vantage(const toml::node& node, Context& ctx, Config& out) {
                            "\"shanghai-idc\", got '" +
                                *name + "'");
         }
+    }
+    if (const toml::array* peers = s.array("peers")) {
+        std::vector<std::string> names;
+        for (const toml::node& item : *peers) {
+            const auto* text = item.as_string();
+            if (!text || !valid_vantage_name(text->get())) {
+                ctx.diag.error(item,
+                               "vantage.peers: expected vantage names (1 to 64 of A-Z a-z 0-9 . "
+                               "_ -), like [\"sh-idc\", \"bj-cloud\"]");
+                continue;
+            }
+            if (std::find(names.begin(), names.end(), text->get()) != names.end()) {
+                ctx.diag.error(item, "vantage.peers: '" + text->get() + "' is listed twice");
+                continue;
+            }
+            names.push_back(text->get());
+        }
+        if (peers->empty())
+            ctx.diag.error(*table->get("peers"),
+                           "vantage.peers: needs at least one name (leave it out to accept any)");
+        else if (names.size() == peers->size())
+            out.vantage.peers = std::move(names);
     }
     s.finish();
 }

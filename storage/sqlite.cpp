@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 
@@ -35,6 +36,20 @@ void create_owner_only(const std::filesystem::path& path) {
                                      std::strerror(err)));
 }
 
+// file:PATH?mode=ro&immutable=1, with the characters a URI reserves escaped.
+std::string immutable_uri(const std::filesystem::path& path) {
+    const auto absolute = std::filesystem::absolute(path).string();
+    std::string uri = "file:";
+    for (const unsigned char c : absolute) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+            uri += static_cast<char>(c);
+        } else {
+            uri += fmt::format("%{:02X}", static_cast<unsigned>(c));
+        }
+    }
+    return uri + "?mode=ro&immutable=1";
+}
+
 }  // namespace
 
 Database::Database(const std::filesystem::path& path, Mode mode,
@@ -53,8 +68,12 @@ Database::Database(const std::filesystem::path& path, Mode mode,
         case Mode::memory:
             flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY;
             break;
+        case Mode::immutable:
+            flags |= SQLITE_OPEN_READONLY | SQLITE_OPEN_URI;
+            break;
     }
-    const int rc = sqlite3_open_v2(name_.c_str(), &db_, flags, nullptr);
+    const auto file = mode == Mode::immutable ? immutable_uri(path) : name_;
+    const int rc = sqlite3_open_v2(file.c_str(), &db_, flags, nullptr);
     if (rc != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
         sqlite3_close(db_);

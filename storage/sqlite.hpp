@@ -23,7 +23,9 @@ class Statement;
 
 class Database {
 public:
-    enum class Mode { read_only, read_write, memory };
+    // immutable: a read-only file no process writes, opened without locks or
+    // side files (SQLite URI immutable=1).
+    enum class Mode { read_only, read_write, memory, immutable };
 
     Database(const std::filesystem::path& path, Mode mode,
              std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));

@@ -78,7 +78,9 @@ private:
     std::int64_t error_code_id(const std::string& code);
     std::optional<std::string> meta(std::string_view key) const;
     std::optional<std::string> vantage() const override;
+    std::optional<std::string> contract() const override;
     void claim_vantage();
+    void record_contract();
     void set_meta(std::string_view key, std::string_view value);
     std::string config_fingerprint() const;
     sla::EpochMinute raw_floor() const;  // first minute whose raw results are still kept

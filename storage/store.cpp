@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store::open and the SQLite store: opening, raw results, meta, maintenance.
 
+#include "storage/evidence_tree.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
@@ -23,6 +24,18 @@ Database::Mode database_mode(const fs::path& path, OpenMode mode) {
     std::error_code ec;
     if (!fs::exists(path, ec)) {
         throw MissingDatabase(fmt::format("no evidence database at {}", path.string()));
+    }
+    if (mode == OpenMode::immutable_copy) {
+        // immutable=1 ignores a write-ahead log: what a live writer has not
+        // checkpointed yet would silently be missing.
+        const auto wal = fs::path(path.string() + "-wal");
+        if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) {
+            throw StoreError(fmt::format(
+                "{} has a write-ahead log beside it ({}): it is a live database, not a "
+                "shipped copy; copy it with `sqlite3 {} \".backup COPY\"` and pass the copy",
+                path.string(), wal.string(), path.string()));
+        }
+        return Database::Mode::immutable;
     }
     return Database::Mode::read_only;
 }
@@ -71,8 +84,33 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
     load_probe_ids();
     if (mode == OpenMode::read_write) {
         claim_vantage();
+        record_contract();
         evidence_.initialize();
     }
+}
+
+std::string contract_fingerprint(const config::Contract& c) {
+    // Lengths first, so that no two different contracts give the same text.
+    const auto& t = c.terms;
+    std::string text = "contract-v1";
+    for (const std::string& field : {c.name, c.user_id, c.order_id, sla::format_date(t.start),
+                                     sla::format_date(t.end), std::string(t.zone.name())}) {
+        text += fmt::format(";{}:{}", field.size(), field);
+    }
+    evidence::Hasher hasher;
+    return evidence::to_hex(hasher.plain(text));
+}
+
+std::optional<std::string> SqliteStore::contract() const {
+    std::lock_guard lock(mutex_);
+    return meta("contract");
+}
+
+// Unlike the vantage name, the contract may change under a writer (a renewed
+// term, a corrected order ID): the fingerprint follows the latest writer's.
+void SqliteStore::record_contract() {
+    const auto fingerprint = contract_fingerprint(config_.contract);
+    if (meta("contract") != fingerprint) set_meta("contract", fingerprint);
 }
 
 std::optional<std::string> SqliteStore::vantage() const {

@@ -103,6 +103,11 @@ struct FailureCount {
 enum class OpenMode {
     read_only,   // a missing database is an error (MissingDatabase); never created
     read_write,  // creates the file and migrates the schema
+    // A shipped copy no process writes (`slawatch quorum`): read without locks,
+    // and no -wal, -shm or journal file is created beside it (SQLite
+    // immutable=1), so a copy on a read-only mount can be read. A -wal beside
+    // it (a live database) is refused: its last transactions would be missed.
+    immutable_copy,
 };
 
 // A maintenance window added with `slawatch maintenance add`.
@@ -140,6 +145,11 @@ struct MissingDatabase : StoreError {
 struct SchemaOutdated : StoreError {
     using StoreError::StoreError;
 };
+
+// The identity of a contract: SHA-256 (hex) of its name, user and order IDs,
+// term and time zone. Databases recorded under the same contract carry the
+// same fingerprint, so that `slawatch quorum` combines only those.
+std::string contract_fingerprint(const config::Contract& contract);
 
 class Store {
 public:
@@ -180,6 +190,10 @@ public:
     // recorded by the first writer); nullopt in a database no writer of this
     // version has opened yet.
     virtual std::optional<std::string> vantage() const = 0;
+    // The contract the evidence was recorded for (`meta.contract`, a
+    // contract_fingerprint written by every writer); nullopt in a database no
+    // writer of this version has opened yet.
+    virtual std::optional<std::string> contract() const = 0;
     virtual void set_finalized_until(sla::EpochMinute end) = 0;
 
     // The figures of one Service Month as of `now` (ms since the epoch).

@@ -279,6 +279,22 @@ url = "http://127.0.0.1:1/"
     CHECK(config::valid_vantage_name(std::string(64, 'a')));
     CHECK_FALSE(config::valid_vantage_name(std::string(65, 'a')));
     CHECK(config::default_vantage_name().find('.') == std::string::npos);
+
+    // peers: the vantage points `quorum` accepts; not set, any.
+    CHECK(load_ok(base).vantage.peers.empty());
+    CHECK(load_ok(base + "[vantage]\npeers = [\"sh-idc\", \"bj-cloud\"]\n").vantage.peers ==
+          std::vector<std::string>{"sh-idc", "bj-cloud"});
+    for (const auto& [bad, why] : std::vector<std::pair<std::string, std::string>>{
+             {"[\"a b\"]", "expected vantage names"},
+             {"[\"sh\", 3]", "expected vantage names"},
+             {"[\"sh\", \"sh\"]", "'sh' is listed twice"},
+             {"[]", "needs at least one name"}}) {
+        auto r = parse(base + "[vantage]\npeers = " + bad + "\n", "/etc/slawatch/t.toml");
+        INFO(bad);
+        CHECK_FALSE(r.config.has_value());
+        REQUIRE_FALSE(r.errors.empty());
+        CHECK_THAT(r.errors.front(), Catch::Contains("vantage.peers") && Catch::Contains(why));
+    }
 }
 
 TEST_CASE("R6: months gives the term's end, a month-end start is clamped", "[config]") {

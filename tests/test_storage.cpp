@@ -2,6 +2,7 @@
 // The evidence store on a temporary database: schema, migrations, derivation
 // (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
 
+#include "storage/evidence_log.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
@@ -12,6 +13,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 
 using namespace slawatch;
 using storage::OpenMode;
@@ -113,6 +115,48 @@ TEST_CASE("storage: a database belongs to the vantage point that first wrote it"
     // Readers never claim: another host may read a shipped copy.
     CHECK(Store::open(b, path, OpenMode::read_only)->vantage() == "east");
     CHECK(Store::open(a, path, OpenMode::read_write)->vantage() == "east");
+}
+
+TEST_CASE("storage: writers record the contract's fingerprint; a copy opens immutable",
+          "[storage]") {
+    testing::TempDir dir;
+    const auto path = dir / "s.db";
+    auto a = make_config();
+    a.contract.name = "tcmpp";
+    a.contract.order_id = "1";
+    const auto fa = storage::contract_fingerprint(a.contract);
+    CHECK(fa.size() == 64);
+    { Store::open(a, path, OpenMode::read_write); }
+    CHECK(Store::open(a, path, OpenMode::read_only)->contract() == fa);
+    // Any field of the contract's identity changes it; a writer follows the config.
+    auto b = a;
+    b.contract.order_id = "2";
+    CHECK(storage::contract_fingerprint(b.contract) != fa);
+    auto c = a;
+    c.contract.terms.end = sla::add_days(a.contract.terms.end, 31);
+    CHECK(storage::contract_fingerprint(c.contract) != fa);
+    // Lengths are part of the text: moving a character between fields changes it.
+    auto d = a;
+    d.contract.name = "tcmpp1";
+    d.contract.order_id = "";
+    CHECK(storage::contract_fingerprint(d.contract) != fa);
+    { Store::open(b, path, OpenMode::read_write); }
+
+    // An immutable open reads the file and creates nothing beside it.
+    const auto before = testing::read_file(path);
+    {
+        auto store = Store::open(a, path, OpenMode::immutable_copy);
+        store->hold_snapshot();
+        CHECK(store->contract() == storage::contract_fingerprint(b.contract));
+        CHECK(store->evidence().verify().intact());
+    }
+    CHECK(testing::read_file(path) == before);
+    CHECK_FALSE(std::filesystem::exists(path.string() + "-wal"));
+    CHECK_FALSE(std::filesystem::exists(path.string() + "-shm"));
+    // A live database's write-ahead log would be missed: refused.
+    std::ofstream(path.string() + "-wal") << "frames";
+    CHECK_THROWS_WITH(Store::open(a, path, OpenMode::immutable_copy),
+                      Catch::Contains("write-ahead log beside it"));
 }
 
 TEST_CASE("storage: a database with a newer schema version is refused", "[storage]") {
