@@ -30,15 +30,15 @@ sla::EpochMinute minute_of_id(std::int64_t id) {
 
 }  // namespace
 
-std::optional<sla::EpochMinute> compaction_cutoff(const sla::ContractTerms& terms,
-                                                  int margin_days, sla::EpochMillis now) {
+std::optional<sla::EpochMinute> compaction_cutoff(const sla::ContractTerms& terms, int margin_days,
+                                                  sla::EpochMillis now) {
     const auto today = date::sys_days(terms.zone.local_date(sla::minute_of_ms(now)));
     std::optional<sla::EpochMinute> cutoff;
     for (const auto& m : terms.months()) {
-        const auto deadline = sla::claim_window(m.last, terms.calendar,
-                                                terms.claim_after_business_days,
-                                                terms.claim_within_days)
-                                  .deadline;
+        const auto deadline =
+            sla::claim_window(m.last, terms.calendar, terms.claim_after_business_days,
+                              terms.claim_within_days)
+                .deadline;
         // The deadline day is still open; the margin counts after it.
         if (date::sys_days(deadline) + date::days(margin_days) >= today) break;
         cutoff = terms.zone.start_of_day(sla::add_days(m.last, 1));
@@ -75,9 +75,10 @@ void SqliteStore::add_folded_counts(sla::EpochMinute from, sla::EpochMinute to,
         const auto counts = fold_counts::decode(st.column_blob(3), st.column_int(2));
         if (!counts) {
             st.reset();
-            throw StoreError(fmt::format("the folded counts of probe {} from minute {} are "
-                                         "corrupt; run slawatch verify",
-                                         it->first, first));
+            throw StoreError(
+                fmt::format("the folded counts of probe {} from minute {} are "
+                            "corrupt; run slawatch verify",
+                            it->first, first));
         }
         for (std::size_t i = 0; i < counts->size(); ++i) {
             const auto m = first + static_cast<sla::EpochMinute>(i);
@@ -94,8 +95,8 @@ CompactionResult SqliteStore::compact_step(sla::EpochMillis now) {
     require_writable();
     const auto free_before = db_.query_int("PRAGMA freelist_count");
     auto r = compact_step_locked(now);
-    r.bytes_freed = (db_.query_int("PRAGMA freelist_count") - free_before) *
-                    db_.query_int("PRAGMA page_size");
+    r.bytes_freed =
+        (db_.query_int("PRAGMA freelist_count") - free_before) * db_.query_int("PRAGMA page_size");
     return r;
 }
 
@@ -109,10 +110,11 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
     const auto mark = meta("compacted_until");
     // Before any compaction: from the first result ever stored.
     const sla::EpochMinute progress =
-        mark ? std::int64_t{std::stoll(*mark)} : std::numeric_limits<std::int64_t>::min() / 60'000 / 1024;
+        mark ? std::int64_t{std::stoll(*mark)}
+             : std::numeric_limits<std::int64_t>::min() / 60'000 / 1024;
     auto& next = db_.cached("SELECT min(id) FROM probe_result WHERE id >= ?");
-    next.bind(1, mark ? progress * 60'000 * schema::id_slots
-                      : std::numeric_limits<std::int64_t>::min());
+    next.bind(
+        1, mark ? progress * 60'000 * schema::id_slots : std::numeric_limits<std::int64_t>::min());
     std::optional<sla::EpochMinute> first;
     if (next.step() && !next.is_null(0)) first = minute_of_id(next.column_int(0));
     next.reset();
@@ -134,9 +136,9 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
             ins.bind(1, probe).bind(2, from).bind(3, to - from).bind_blob(4, blob).run();
             const auto fold = db_.last_insert_rowid();
             // The counts are proven like any result: a fold leaf commits to them.
-            leaves.add_fold(fold, evidence::encode_fold_leaf(names.probe(probe), from,
-                                                             static_cast<std::uint32_t>(to - from),
-                                                             blob));
+            leaves.add_fold(
+                fold, evidence::encode_fold_leaf(names.probe(probe), from,
+                                                 static_cast<std::uint32_t>(to - from), blob));
             r.minutes += static_cast<std::int64_t>(minutes.size());
             ++r.folds;
         }
@@ -147,8 +149,10 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
     // Every probe's mark moves on: a result sent before it is never stored again.
     if (to > progress) {
         db_.cached(
-               "INSERT INTO compact_mark (probe, until_minute) SELECT id, ? FROM probe WHERE id > 0 "
-               "ON CONFLICT (probe) DO UPDATE SET until_minute = max(until_minute, excluded.until_minute)")
+               "INSERT INTO compact_mark (probe, until_minute) SELECT id, ? FROM probe WHERE id > "
+               "0 "
+               "ON CONFLICT (probe) DO UPDATE SET until_minute = max(until_minute, "
+               "excluded.until_minute)")
             .bind(1, to)
             .run();
         set_meta("compacted_until", std::to_string(to));

@@ -170,7 +170,7 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
     auto& row = evidence_rows::row_by_id(db_);
     auto& del = evidence_rows::delete_by_id(db_);
     std::map<std::uint64_t, Hole> new_holes;  // level-0 holes of the leaves folded now
-    std::set<std::uint64_t> chunks;            // chunks that lose leaves
+    std::set<std::uint64_t> chunks;           // chunks that lose leaves
     for (const auto& f : found) {
         const auto& l = f.leaf;
         row.bind(1, l.result_id);
@@ -218,8 +218,8 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
 
     // Merge the new holes with the stored ones, a 1024-leaf block at a time.
     auto& del_holes = db_.cached("DELETE FROM evidence_hole WHERE idx >= ? AND idx < ?");
-    auto& ins_hole = db_.cached(
-        "INSERT INTO evidence_hole (idx, level, hash, max_ms) VALUES (?, ?, ?, ?)");
+    auto& ins_hole =
+        db_.cached("INSERT INTO evidence_hole (idx, level, hash, max_ms) VALUES (?, ?, ?, ?)");
     auto& node = db_.cached("SELECT hash FROM evidence_node WHERE idx = ?");
     for (auto it = new_holes.begin(); it != new_holes.end();) {
         const auto block = it->first >> ev::stored_level;
@@ -232,11 +232,12 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
             std::map<std::uint64_t, Hole> merged;
             for (auto h = holes.begin(); h != holes.end(); ++h) {
                 const auto next = std::next(h);
-                if (h->second.level == level && h->first % (2 * span) == 0 &&
-                    next != holes.end() && next->first == h->first + span &&
-                    next->second.level == level && !spans_checkpoint(h->first, h->first + 2 * span)) {
-                    merged[h->first] = Hole{level + 1, hasher_.node(h->second.hash, next->second.hash),
-                                            std::max(h->second.max_ms, next->second.max_ms)};
+                if (h->second.level == level && h->first % (2 * span) == 0 && next != holes.end() &&
+                    next->first == h->first + span && next->second.level == level &&
+                    !spans_checkpoint(h->first, h->first + 2 * span)) {
+                    merged[h->first] =
+                        Hole{level + 1, hasher_.node(h->second.hash, next->second.hash),
+                             std::max(h->second.max_ms, next->second.max_ms)};
                     h = next;
                 } else {
                     merged.insert(*h);

@@ -54,8 +54,8 @@ std::string_view to_string(EvidenceProblem::Kind k);
 
 struct VerifyReport {
     std::uint64_t tree_size = 0;
-    std::uint64_t pruned = 0;  // leaves before this were removed by retention
-    std::int64_t results = 0;  // raw result rows
+    std::uint64_t pruned = 0;         // leaves before this were removed by retention
+    std::int64_t results = 0;         // raw result rows
     std::uint64_t folded_leaves = 0;  // leaves of compacted results, kept as holes
     std::int64_t folds = 0;           // fold leaves checked against `folded`
     std::int64_t checkpoints = 0;

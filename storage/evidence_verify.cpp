@@ -122,8 +122,7 @@ VerifyReport EvidenceLog::verify() const {
         problem(Kind::bad_index,
                 fmt::format("stored subtree hash {} (leaves {} to {}) differs from the "
                             "recomputed one{}",
-                            index, index << ev::stored_level,
-                            ((index + 1) << ev::stored_level) - 1,
+                            index, index << ev::stored_level, ((index + 1) << ev::stored_level) - 1,
                             blocks_with_holes.count(index)
                                 ? ": it holds holes of compacted results, so a hole's hash "
                                   "(evidence_hole), a leaf beside it or the subtree hash was edited"
@@ -142,8 +141,7 @@ VerifyReport EvidenceLog::verify() const {
                                       fmt::format("the hole of compacted leaves {} to {} spans "
                                                   "checkpoint #{} ({} leaves): the stored "
                                                   "holes were altered",
-                                                  start, start + h.span() - 1, c.id,
-                                                  c.tree_size));
+                                                  start, start + h.span() - 1, c.id, c.tree_size));
                     p->checkpoint = c.id;
                 }
             first_time_after_good = first_time_after_good.value_or(h.max_ms);
@@ -161,9 +159,9 @@ VerifyReport EvidenceLog::verify() const {
         const auto leaf = evidence_rows::read_fold_leaf(db_, fold, names, &probe, &first_minute);
         ev::Hash hash{};
         if (!leaf) {
-            auto* p = problem(Kind::missing,
-                              fmt::format("the folded counts #{} (leaf {}) are missing: deleted",
-                                          fold, l.idx));
+            auto* p = problem(
+                Kind::missing,
+                fmt::format("the folded counts #{} (leaf {}) are missing: deleted", fold, l.idx));
             p->leaf = l.idx;
         } else {
             ++rep.folds;

@@ -37,7 +37,8 @@ std::optional<std::vector<int>> decode(std::string_view blob, std::int64_t minut
     for (std::size_t at = 0; at < blob.size(); at += run_bytes) {
         const auto run = get16(blob, at);
         const auto count = static_cast<int>(get16(blob, at + 2));
-        if (run == 0 || counts.size() + run > static_cast<std::size_t>(minutes)) return std::nullopt;
+        if (run == 0 || counts.size() + run > static_cast<std::size_t>(minutes))
+            return std::nullopt;
         counts.insert(counts.end(), run, count);
     }
     if (counts.size() != static_cast<std::size_t>(minutes)) return std::nullopt;

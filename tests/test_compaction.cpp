@@ -135,7 +135,8 @@ void check_proofs(const json::object& claim) {
         std::vector<ev::Hash> path;
         for (const auto& h : p.at("path").as_array())
             path.push_back(*ev::hash_from_hex(json::value_to<std::string>(h)));
-        CHECK(ev::verify_inclusion(hasher, static_cast<std::uint64_t>(p.at("leaf_index").as_int64()),
+        CHECK(ev::verify_inclusion(hasher,
+                                   static_cast<std::uint64_t>(p.at("leaf_index").as_int64()),
                                    static_cast<std::uint64_t>(p.at("tree_size").as_int64()),
                                    hasher.leaf(leaf), path, *root));
     }
@@ -165,6 +166,16 @@ TEST_CASE("compaction: fold counts round-trip and a constant day takes 4 bytes",
     CHECK(fold_counts::decode(blob, 1440) == day);
     CHECK_FALSE(fold_counts::decode(blob, 1439));
     CHECK_FALSE(fold_counts::decode(blob.substr(1), 1440));
+
+    // The example of docs/evidence.md, "Fold leaf encoding, version 2".
+    const auto leaf =
+        ev::encode_fold_leaf("a", 29667840, 1440, fold_counts::encode(std::vector<int>(1440, 6)));
+    CHECK(ev::to_hex(reinterpret_cast<const std::uint8_t*>(leaf.data()), leaf.size()) ==
+          "020161"
+          "0000000001c4b200"
+          "000005a0"
+          "04"
+          "05a00006");
 
     // A hole pushed whole gives the same tree as its leaves one by one.
     ev::Hasher h;
@@ -248,7 +259,8 @@ TEST_CASE("compaction: report, claim, minutes and verify are the same after it; 
     // Idempotent: a second run folds nothing and changes nothing.
     const auto tables = [&] {
         return dump(w.db, "SELECT * FROM folded") + dump(w.db, "SELECT * FROM evidence_hole") +
-               dump(w.db, "SELECT * FROM evidence_chunk") + dump(w.db, "SELECT * FROM compact_mark");
+               dump(w.db, "SELECT * FROM evidence_chunk") +
+               dump(w.db, "SELECT * FROM compact_mark");
     };
     const auto tables_after = tables();
     r = cli(w, {"compact"});
@@ -267,8 +279,8 @@ TEST_CASE("compaction: a re-derivation under another config sees the folded coun
     REQUIRE(cli(compacted, {"compact"}).exit_code == 0);
     REQUIRE(ok_rows(compacted.db) == 0);
     // min_samples 5: minute 120 (4 ok of 6) stays up, and the policy "all" changes the service.
-    const auto text = config_text("all", "").replace(
-        config_text("all", "").find("min_samples = 3"), 15, "min_samples = 5");
+    const auto text = config_text("all", "").replace(config_text("all", "").find("min_samples = 3"),
+                                                     15, "min_samples = 5");
     compacted.dir.write("c.toml", text);
     raw.dir.write("c.toml", text);
     const auto a = cli(compacted, {"report", "--month", "2026-04", "--format", "json"});
@@ -422,8 +434,10 @@ TEST_CASE("compaction: kill -9 mid-run leaves no half-folded day", "[compaction]
         mid_run = mid_run || (left > 0 && left < total);
         // Every minute is whole: its raw results plus its folded count.
         CHECK(inconsistent_minutes(w.db) == 0);
-        CHECK(ok_rows(w.db) + count_rows(w.db, "SELECT coalesce(sum(ok_folded), 0) FROM "
-                                               "folded_minute_v") == total);
+        CHECK(ok_rows(w.db) + count_rows(w.db,
+                                         "SELECT coalesce(sum(ok_folded), 0) FROM "
+                                         "folded_minute_v") ==
+              total);
         CHECK(cli(w, {"verify"}).exit_code == 0);
     }
     CHECK(killed > 0);
