@@ -5,11 +5,14 @@
 // replay into a compacted range counts nothing twice; kill -9 leaves whole
 // days folded or not at all.
 
+#include "storage/evidence_log.hpp"
 #include "storage/evidence_tree.hpp"
 #include "storage/fold_counts.hpp"
+#include "storage/store.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/sqlite_query.hpp"
+#include "tests/support/store_config.hpp"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -189,6 +192,82 @@ TEST_CASE("compaction: fold counts round-trip and a constant day takes 4 bytes",
     for (int i = 8; i < 13; ++i) by_hole.push(h, leaves[static_cast<std::size_t>(i)]);
     CHECK(by_hole.root(h) == by_leaf.root(h));
     CHECK(by_hole.size() == 13);
+}
+
+TEST_CASE(
+    "compaction: proofs against old checkpoints are unchanged; retention drops holes and "
+    "fold leaves",
+    "[compaction][storage]") {
+    using namespace slawatch;
+    TempDir dir;
+    auto config =
+        store_config({{"a", config::ProbeRole::service}, {"b", config::ProbeRole::service}});
+    auto store = storage::Store::open(config, dir / "s.db", storage::OpenMode::read_write);
+    // Three UTC days from 2026-03-20, an hour per append with a checkpoint
+    // after each; probe a fails 6 times in minute 30 of every hour.
+    const std::int64_t first = 20533 * 1440;  // 2026-03-20T00:00Z in minutes
+    for (int hour = 0; hour < 72; ++hour) {
+        std::vector<storage::ProbeResult> batch;
+        for (int m = hour * 60; m < hour * 60 + 60; ++m)
+            for (int run = 0; run < 6; ++run)
+                for (const char* probe : {"a", "b"}) {
+                    storage::ProbeResult r;
+                    r.probe = probe;
+                    r.sample.sent_ms = (first + m) * 60'000 + run * 10'000;
+                    const bool fail = probe[0] == 'a' && m % 60 == 30;
+                    r.sample.outcome = fail ? sla::Outcome::timeout : sla::Outcome::ok;
+                    r.sample.request_id = fail ? fmt::format("req-{}-{}", m, run) : "";
+                    batch.push_back(r);
+                }
+        store->append(batch);
+        store->derive_minutes(first + hour * 60, first + hour * 60 + 60);
+        store->evidence().checkpoint((first + hour * 60 + 60) * 60'000, nullptr);
+    }
+    auto& log = store->evidence();
+    std::vector<std::int64_t> failed;
+    for (const auto& r : log.stored_results(first * 60'000, (first + 3 * 1440) * 60'000))
+        if (r.sample.outcome != sla::Outcome::ok) failed.push_back(r.id);
+    REQUIRE(failed.size() == 72 * 6);
+    const auto old_checkpoint = log.checkpoints(0, (first + 1440 + 1) * 60'000).back();
+    const auto before = log.prove(failed, old_checkpoint);
+    REQUIRE(before.size() == 24 * 6);
+
+    const sla::EpochMillis late = 1790812800000;  // 2026-10-01
+    const auto r = store->compact(late, false);
+    CHECK(r.results == 72 * 60 * 12 - 72 * 6);
+    CHECK(r.folds == 6);
+    auto v = log.verify();
+    CHECK(v.intact());
+    CHECK(v.folds == 6);
+    CHECK(v.folded_leaves == static_cast<std::uint64_t>(r.results));
+    // The same proofs, sibling hashes taken from holes now.
+    const auto after = log.prove(failed, old_checkpoint);
+    REQUIRE(after.size() == before.size());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        CHECK(after[i].leaf_index == before[i].leaf_index);
+        CHECK(after[i].path == before[i].path);
+        CHECK(after[i].leaf_bytes == before[i].leaf_bytes);
+    }
+    CHECK(log.proof_checkpoint()->tree_size + 6 == v.tree_size);  // the fold leaves
+    const auto latest = log.checkpoint(late, nullptr);
+    CHECK(log.prove(failed, latest).size() == failed.size());
+
+    // Retention up to the second day: the first day's holes go, the rest verifies.
+    config.storage.retention_days = 200;
+    store->set_config(config);
+    CHECK(store->apply_retention((first + 1440) * 60'000 + 200LL * 86'400'000) > 0);
+    v = log.verify();
+    CHECK(v.intact());
+    CHECK(v.pruned > 0);
+    CHECK(v.pruned < v.tree_size);
+    CHECK(log.prove(failed, latest).size() == 48 * 6);
+    // Long after: everything goes, the fold leaves with their counts.
+    CHECK(store->apply_retention(late + 400LL * 86'400'000) > 0);
+    v = log.verify();
+    CHECK(v.intact());
+    CHECK(v.pruned == v.tree_size);
+    CHECK(count_rows((dir / "s.db").string(), "SELECT count(*) FROM folded") == 0);
+    CHECK(count_rows((dir / "s.db").string(), "SELECT count(*) FROM evidence_hole") == 0);
 }
 
 TEST_CASE("compaction: report, claim, minutes and verify are the same after it; it is idempotent",
