@@ -146,9 +146,10 @@ private:
     sla::EpochMillis last_finalize_error_ms_ = 0;
     std::chrono::steady_clock::time_point next_retention_ =
         std::chrono::steady_clock::now() + std::chrono::minutes(1);
-    // Compaction runs hourly, a day per storage tick until done (pipeline.cpp).
+    // Compaction runs hourly, a day per storage tick until done (pipeline.cpp),
+    // the first time once the start's own work (resume, re-derivation) is under way.
     std::chrono::steady_clock::time_point next_compaction_ =
-        std::chrono::steady_clock::now() + std::chrono::minutes(2);
+        std::chrono::steady_clock::now() + std::chrono::seconds(15);
     bool compacting_ = false;
     storage::CompactionResult compaction_run_;
     bool resumed_ = false;  // finalized_until_ is known

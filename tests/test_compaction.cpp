@@ -9,6 +9,7 @@
 #include "storage/evidence_tree.hpp"
 #include "storage/fold_counts.hpp"
 #include "storage/store.hpp"
+#include "tests/support/daemon_rig.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/sqlite_query.hpp"
@@ -528,4 +529,52 @@ TEST_CASE("compaction: kill -9 mid-run leaves no half-folded day", "[compaction]
     CHECK(ok_rows(w.db) == 0);
     CHECK(cli(w, {"verify"}).exit_code == 0);
     CHECK(cli(w, {"report", "--month", "2026-04", "--format", "json"}).out == report_before);
+}
+
+TEST_CASE("compaction: the daemon compacts old months on its own, in steps",
+          "[compaction][daemon]") {
+    Rig rig;
+    // A term from 2026-01-01: March's claim deadline (2026-05-30) has long passed.
+    auto text = rig.config(6, 3);
+    const auto start = text.find("start = ");
+    text.replace(start, text.find("\n", text.find("months = ")) - start,
+                 "start = 2026-01-01\nmonths = 36");
+    rig.dir.write("slawatch.toml", text);
+    Csv csv;
+    for (int m = 0; m < 60; ++m) {
+        const auto at = fmt::format("2026-03-10T01:{:02}", m);
+        for (int i = 0; i < 6; ++i) {
+            const auto time = fmt::format("{}:{:02}+08:00", at, i * 10 + 5);
+            const bool fail = m == 30;
+            csv.add(time, "management", fail ? "http_5xx" : "ok", fail ? "503" : "200", "",
+                    fail ? fmt::format("req-{}", i) : "");
+            csv.add(time, "release", "ok", "200");
+        }
+    }
+    const auto db = rig.db().string();
+    const auto replayed = run({slawatch_bin(), "replay", "--config", rig.config_file().string(),
+                               "--input", rig.dir.write("old.csv", csv.text).string()});
+    INFO(replayed.out << replayed.err);
+    REQUIRE(replayed.exit_code == 0);
+    REQUIRE(ok_rows(db) == 714);
+
+    rig.start_sim("");
+    rig.start_daemon();
+    const auto logged = [&] {
+        return rig.daemon->out().find("compaction: folded 714 successful results") !=
+                   std::string::npos ||
+               rig.daemon->err().find("compaction: folded 714 successful results") !=
+                   std::string::npos;
+    };
+    CHECK(eventually(logged, std::chrono::seconds(50)));
+    rig.daemon->signal(SIGTERM);
+    REQUIRE(rig.daemon->wait(std::chrono::seconds(20)));
+    CHECK(count_rows(db,
+                     "SELECT count(*) FROM probe_result WHERE outcome = 0 AND (id >> 10) < "
+                     "1780000000000") == 0);
+    CHECK(count_rows(db, "SELECT count(*) FROM folded") == 2);
+    CHECK(inconsistent_minutes(db) == 0);
+    const auto v = run({slawatch_bin(), "verify", "--config", rig.config_file().string()});
+    INFO(v.out << v.err);
+    CHECK(v.exit_code == 0);
 }
