@@ -335,6 +335,8 @@ TEST_CASE("compaction: report, claim, minutes and verify are the same after it; 
     INFO(v.out);
     CHECK(v.exit_code == 0);
     CHECK(json::parse(v.out).at("intact").as_bool());
+    CHECK(json::parse(v.out).at("folds").as_int64() == 6);
+    CHECK(json::parse(v.out).at("folded_leaves").as_int64() == ok_before);
 
     // Idempotent: a second run folds nothing and changes nothing.
     const auto tables = [&] {
