@@ -112,12 +112,11 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
     const sla::EpochMinute progress =
         mark ? std::int64_t{std::stoll(*mark)}
              : std::numeric_limits<std::int64_t>::min() / 60'000 / 1024;
-    auto& next = db_.cached("SELECT min(id) FROM probe_result WHERE id >= ?");
-    next.bind(
-        1, mark ? progress * 60'000 * schema::id_slots : std::numeric_limits<std::int64_t>::min());
     std::optional<sla::EpochMinute> first;
-    if (next.step() && !next.is_null(0)) first = minute_of_id(next.column_int(0));
-    next.reset();
+    if (const auto id =
+            evidence_rows::first_id_from(db_, mark ? progress * 60'000 * schema::id_slots
+                                                   : std::numeric_limits<std::int64_t>::min()))
+        first = minute_of_id(*id);
 
     // The day to fold: from the first raw result not folded yet, up to the cutoff.
     sla::EpochMinute to = cutoff;

@@ -70,6 +70,24 @@ sqlite::Statement& delete_by_id(sqlite::Database& db) {
     return db.cached("DELETE FROM probe_result WHERE id = ?");
 }
 
+std::int64_t count_ids(sqlite::Database& db, std::int64_t from_id, std::int64_t to_id) {
+    auto& st = db.cached("SELECT count(*) FROM probe_result WHERE id >= ? AND id < ?");
+    st.bind(1, from_id).bind(2, to_id);
+    st.step();
+    const auto n = st.column_int(0);
+    st.reset();
+    return n;
+}
+
+std::optional<std::int64_t> first_id_from(sqlite::Database& db, std::int64_t from_id) {
+    auto& st = db.cached("SELECT min(id) FROM probe_result WHERE id >= ?");
+    st.bind(1, from_id);
+    std::optional<std::int64_t> id;
+    if (st.step() && !st.is_null(0)) id = st.column_int(0);
+    st.reset();
+    return id;
+}
+
 }  // namespace evidence_rows
 
 void EvidenceLog::Batch::add_fold(std::int64_t fold_id, std::string_view leaf_bytes) {
@@ -118,11 +136,7 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
     Folded out;
     const auto lo = from_ms * schema::id_slots;
     const auto hi = to_ms * schema::id_slots;
-    auto& count = db_.cached("SELECT count(*) FROM probe_result WHERE id >= ? AND id < ?");
-    count.bind(1, lo).bind(2, hi);
-    count.step();
-    const auto expected = static_cast<std::size_t>(count.column_int(0));
-    count.reset();
+    const auto expected = static_cast<std::size_t>(evidence_rows::count_ids(db_, lo, hi));
     if (expected == 0) return out;
     const auto pruned = read_frontier("pruned");
     const auto head = read_frontier("head");

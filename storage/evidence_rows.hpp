@@ -89,6 +89,10 @@ std::map<std::uint64_t, Hole> load_holes(sqlite::Database& db, std::uint64_t fro
 
 // The cached statement deleting one probe_result row by id (parameter 1).
 sqlite::Statement& delete_by_id(sqlite::Database& db);
+// How many probe_result rows have an id in [from_id, to_id).
+std::int64_t count_ids(sqlite::Database& db, std::int64_t from_id, std::int64_t to_id);
+// The lowest probe_result id at or above `from_id`, if any.
+std::optional<std::int64_t> first_id_from(sqlite::Database& db, std::int64_t from_id);
 
 // The cached statement reading one probe_result row (columns as above) by id (parameter 1).
 sqlite::Statement& row_by_id(sqlite::Database& db);

@@ -213,7 +213,8 @@ public:
     virtual std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const = 0;
 
     // Stored raw results with sent time in [from, to), in time order. The
-    // request id of a successful result is not kept (empty).
+    // request id of a successful result is not kept (empty); successful
+    // results of compacted minutes are only counts (not returned).
     virtual std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const = 0;
 
     // Deletes raw results older than storage.retention_days before `now`;
