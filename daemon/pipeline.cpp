@@ -163,6 +163,10 @@ void Daemon::apply_retention() {
 void Daemon::compact_step() {
     try {
         const auto r = store_->compact_step(now_ms());
+        if (r.results > 0) {
+            std::lock_guard lock(shared_.mutex);
+            shared_.metrics.add_compacted(static_cast<std::uint64_t>(r.results));
+        }
         auto& run = compaction_run_;
         run.results += r.results;
         run.minutes += r.minutes;

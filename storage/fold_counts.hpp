@@ -14,8 +14,8 @@
 namespace slawatch::storage::fold_counts {
 
 inline constexpr std::size_t run_bytes = 4;
-// A fold covers at most this many minutes (a run length fits 16 bits).
-inline constexpr std::int64_t max_minutes = 65535;
+// A fold covers at most a day (a UTC day, clipped to the compaction cutoff).
+inline constexpr std::int64_t max_minutes = 1440;
 // A minute holds at most this many results (minute.v keeps 10 bits of samples).
 inline constexpr int max_count = 65535;
 
