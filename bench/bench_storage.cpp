@@ -7,7 +7,12 @@
 // `verify` over everything; `noevidence` appends without evidence leaves, to
 // measure what hashing costs.
 //
-//   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db] [evidence|noevidence]
+// `compact` simulates the daemon with compaction instead: an hour of results
+// per transaction with an hourly checkpoint, 0.1 % of runs failing in bursts,
+// compaction steps after each day; it reports bytes per compacted probe-year
+// (all tables), the raw window, and how long compaction takes.
+//
+//   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db] [evidence|noevidence|compact]
 
 #include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
@@ -85,6 +90,133 @@ double table_bytes(storage::sqlite::Database& db, const char* table) {
     return st.step() ? static_cast<double>(st.column_int(0)) : 0.0;
 }
 
+double all_bytes(storage::sqlite::Database& db) {
+    auto st = db.prepare("SELECT sum(pgsize) FROM dbstat");
+    return st.step() ? static_cast<double>(st.column_int(0)) : 0.0;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// The daemon with compaction: see the file comment.
+int bench_compaction(int days, const std::filesystem::path& path) {
+    const auto config = make_config();
+    auto store = storage::Store::open(config, path, storage::OpenMode::read_write);
+    const auto& zone = config.contract.terms.zone;
+    const sla::EpochMinute first = zone.start_of_day(config.contract.terms.start);
+    std::int64_t rows = 0;
+    std::int64_t failed = 0;
+    double compact_cpu = 0;
+    double compact_wall_max = 0;
+    storage::CompactionResult folded;
+    std::vector<storage::ProbeResult> batch;
+    for (int d = 0; d < days; ++d) {
+        for (int h = 0; h < 24; ++h) {
+            batch.clear();
+            for (int m = h * 60; m < h * 60 + 60; ++m) {
+                const auto minute = first + d * 1440LL + m;
+                for (int s = 0; s < 6; ++s) {
+                    for (std::size_t i = 0; i < config.probes.size(); ++i) {
+                        storage::ProbeResult r;
+                        r.probe = config.probes[i].name;
+                        r.sample.sent_ms = minute * 60'000 + s * 10'000 + 37;
+                        // A 5-minute burst every 5000 minutes per probe: 0.1 % of runs.
+                        const bool fail = (minute + static_cast<std::int64_t>(i) * 1000) % 5000 < 5;
+                        r.sample.outcome = fail ? sla::Outcome::http_5xx : sla::Outcome::ok;
+                        r.sample.http_status = fail ? 503 : 200;
+                        r.sample.error_code = fail ? "InternalError" : "";
+                        r.sample.request_id = "3f1c9a2e-5b7d-4e21-9a0c-" + std::to_string(rows);
+                        r.sample.phases = {1200, 2500, 9000, 41000, 43000 + s * 100};
+                        batch.push_back(std::move(r));
+                        ++rows;
+                        failed += fail;
+                    }
+                }
+            }
+            store->append(batch);
+            const auto end = first + d * 1440LL + h * 60 + 60;
+            store->derive_minutes(end - 60, end);
+            store->evidence().checkpoint(end * 60'000, nullptr);
+        }
+        // As the daemon: compaction steps until done, a day each.
+        const auto now = (first + (d + 1) * 1440LL) * 60'000;
+        for (;;) {
+            const auto t = clk::now();
+            const auto c = cpu_seconds();
+            const auto r = store->compact_step(now);
+            compact_cpu += cpu_seconds() - c;
+            compact_wall_max = std::max(compact_wall_max, seconds_since(t));
+            folded.results += r.results;
+            folded.steps += r.steps;
+            if (r.done) break;
+        }
+    }
+    const auto months = config.contract.terms.months();
+    const auto end_ms = (first + days * 1440LL) * 60'000;
+    auto report_ms = [&] {
+        std::vector<double> v;
+        for (int i = 0; i < 21; ++i) {
+            const auto t = clk::now();
+            (void)store->month_report(months[0], end_ms);
+            v.push_back(seconds_since(t) * 1000);
+        }
+        return median(v);
+    };
+    fmt::print(
+        "compaction: {} results ({} failed) over {} days; {} folded in {} day-steps, "
+        "{:.3f} CPU-s per day-step (4 probes), longest step {:.3f} s wall\n",
+        rows, failed, days, folded.results, folded.steps,
+        compact_cpu / std::max<std::int64_t>(1, folded.steps), compact_wall_max);
+    const auto month_report_ms = report_ms();
+    {
+        storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+        db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+        const auto raw = db.query_int("SELECT count(*) FROM probe_result");
+        const auto until = db.query_int("SELECT value FROM meta WHERE key = 'compacted_until'");
+        const auto raw_days = static_cast<double>(first + days * 1440LL - until) / 1440;
+        fmt::print(
+            "at the end of the data: compacted before day {:.0f}, raw window {:.0f} days: "
+            "{} raw rows, probe_result + evidence_chunk {:.1f} MiB, all tables {:.1f} MiB\n",
+            days - raw_days, raw_days, raw,
+            (table_bytes(db, "probe_result") + table_bytes(db, "evidence_chunk")) / 1048576,
+            all_bytes(db) / 1048576);
+    }
+    // A year later everything is compacted: what a compacted year costs.
+    const auto t = clk::now();
+    const auto c = cpu_seconds();
+    const auto rest = store->compact(end_ms + 400LL * 86'400'000, false);
+    fmt::print("the rest: {} results in {} day-steps, {:.2f} s wall, {:.2f} CPU-s\n", rest.results,
+               rest.steps, seconds_since(t), cpu_seconds() - c);
+    fmt::print(
+        "report: one Service Month {:.3f} ms before the last compaction, {:.3f} ms after "
+        "(median of 21)\n",
+        month_report_ms, report_ms());
+    const auto v = store->evidence().verify();
+    fmt::print("verify: {} leaves ({} folded, {} fold leaves), {}\n", v.tree_size, v.folded_leaves,
+               v.folds, v.intact() ? "intact" : "NOT intact");
+    store.reset();
+    storage::sqlite::Database db(path, storage::sqlite::Database::Mode::read_write);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    const double probes = static_cast<double>(config.probes.size());
+    const double years = days / 365.0;
+    fmt::print("compacted, per probe-year (all tables / 4 probes, incl. the service rows):\n");
+    double total = 0;
+    auto st =
+        db.prepare("SELECT name, sum(pgsize) FROM dbstat GROUP BY name ORDER BY sum(pgsize) DESC");
+    while (st.step()) {
+        const auto bytes = static_cast<double>(st.column_int(1));
+        total += bytes;
+        if (bytes >= 64 * 1024)
+            fmt::print("  {:<28} {:8.2f} MB\n", st.column_text(0), bytes / probes / years / 1e6);
+    }
+    fmt::print("  {:<28} {:8.2f} MB (file {:.1f} MB with free pages)\n", "all tables",
+               total / probes / years / 1e6,
+               static_cast<double>(std::filesystem::file_size(path)) / 1e6);
+    return v.intact() ? 0 : 1;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -92,6 +224,7 @@ int main(int argc, char** argv) {
     const std::filesystem::path path = argc > 2 ? argv[2] : "/tmp/bench_storage.db";
     const bool evidence = argc <= 3 || std::string(argv[3]) != "noevidence";
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
+    if (argc > 3 && std::string(argv[3]) == "compact") return bench_compaction(days, path);
 
     const auto config = make_config();
     storage::OpenOptions options;

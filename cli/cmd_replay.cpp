@@ -249,6 +249,13 @@ void run_replay(const ReplayOptions& o) {
             "imported {} results: {} new, {} identical, 0 conflicting; derived {} minutes\n",
             counts.inserted + counts.identical, counts.inserted, counts.identical,
             session->minutes_derived());
+        if (counts.compacted > 0) {
+            out += fmt::format(
+                "skipped {} results sent in minutes already compacted for their probe (their "
+                "successful results are folded into counts; storing them again would count them "
+                "twice)\n",
+                counts.compacted);
+        }
         if (o.skip_outside_term) {
             out += fmt::format("skipped {} rows outside the contract term ({} to {})\n", skipped,
                                sla::format_date(terms.start), sla::format_date(terms.end));

@@ -53,6 +53,11 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
         "  raw results: {}; tree: {} leaves ({} removed by retention, their "
         "frontier kept)\n",
         r.results, r.tree_size, r.pruned);
+    if (r.folded_leaves > 0 || r.folds > 0)
+        out += fmt::format(
+            "  compacted: {} leaves of folded successful results (kept as subtree hashes), {} "
+            "fold leaves recomputed from their counts\n",
+            r.folded_leaves, r.folds);
     out += fmt::format("  checkpoints: {} ({} signed); roots recomputed: {}\n", r.checkpoints,
                        r.signed_checkpoints, r.checked_roots);
     if (r.latest) out += "  latest checkpoint: " + checkpoint_text(*r.latest, zone) + "\n";
@@ -80,12 +85,13 @@ std::string to_json(const storage::VerifyReport& r, const std::string& db,
         problems += (problems.empty() ? "\n    " : ",\n    ") + problem_json(p, zone);
     return fmt::format(
         "{{\n  \"database\": {},\n  \"intact\": {},\n  \"results\": {},\n  \"tree_size\": {},\n"
-        "  \"pruned_leaves\": {},\n  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
+        "  \"pruned_leaves\": {},\n  \"folded_leaves\": {},\n  \"folds\": {},\n"
+        "  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
         "  \"checked_roots\": {},\n  \"key_fingerprints\": [{}],\n"
         "  \"configured_key_fingerprint\": {},\n  \"latest_checkpoint\": {},\n"
         "  \"first_problem\": {},\n  \"problems\": [{}{}]\n}}\n",
         json_quote(db), r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned,
-        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
+        r.folded_leaves, r.folds, r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
         configured ? json_quote(*configured) : "null",
         r.latest ? checkpoint_json(*r.latest, zone) : "null",
         r.problems.empty() ? "null" : problem_json(r.problems.front(), zone), problems,

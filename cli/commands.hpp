@@ -18,6 +18,7 @@ void register_maintenance(CLI::App& app);
 void register_claim(CLI::App& app);
 void register_status(CLI::App& app);
 void register_rederive(CLI::App& app);
+void register_compact(CLI::App& app);
 void register_run(CLI::App& app);
 void register_probe(CLI::App& app);
 // cmd_alerts.cpp: alerts list | alerts test

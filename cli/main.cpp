@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
     register_claim(app);
     register_status(app);
     register_rederive(app);
+    register_compact(app);
     register_run(app);
     register_probe(app);
     register_alerts(app);

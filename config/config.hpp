@@ -43,6 +43,10 @@ struct Storage {
     std::filesystem::path path;  // absolute; relative paths resolved against the config file
     Synchronous synchronous = Synchronous::normal;
     int retention_days = 400;  // raw probe results; minutes are kept forever
+    // Fold successful results into per-minute counts once their Service
+    // Month's claim deadline plus compact_margin_days has passed.
+    bool compact = true;
+    int compact_margin_days = 7;
 };
 
 // [evidence]: the tamper-evident evidence log (docs/evidence.md).

@@ -26,6 +26,9 @@ void read_storage(const toml::node& node, Context& ctx, Config& out) {
         st.synchronous = *sync == "full" ? Synchronous::full : Synchronous::normal;
     if (auto days = s.integer("retention_days", 1, std::numeric_limits<std::int32_t>::max()))
         st.retention_days = static_cast<int>(*days);
+    if (auto compact = s.boolean("compact")) st.compact = *compact;
+    if (auto margin = s.integer("compact_margin_days", 0, 3650))
+        st.compact_margin_days = static_cast<int>(*margin);
 
     s.finish();
 }

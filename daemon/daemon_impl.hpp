@@ -88,6 +88,7 @@ private:
     bool finalize_through(sla::EpochMinute end);
     void record_checkpoint(sla::EpochMinute from, sla::EpochMinute to, bool force = false);
     void apply_retention();
+    void compact_step();
     void start_reconcile();
     void reconcile_step();
     void refresh_month();
@@ -145,6 +146,12 @@ private:
     sla::EpochMillis last_finalize_error_ms_ = 0;
     std::chrono::steady_clock::time_point next_retention_ =
         std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    // Compaction runs hourly, a day per storage tick until done (pipeline.cpp),
+    // the first time once the start's own work (resume, re-derivation) is under way.
+    std::chrono::steady_clock::time_point next_compaction_ =
+        std::chrono::steady_clock::now() + std::chrono::seconds(15);
+    bool compacting_ = false;
+    storage::CompactionResult compaction_run_;
     bool resumed_ = false;  // finalized_until_ is known
     bool reconciling_ = false;
     bool storage_stopping_ = false;

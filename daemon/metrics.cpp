@@ -174,6 +174,9 @@ std::string Metrics::render(const std::string& version) const {
     e.sample("slawatch_result_buffer_dropped_total", "", static_cast<double>(dropped_));
     e.family("slawatch_store_errors_total", "counter", "Failed writes to the store.");
     e.sample("slawatch_store_errors_total", "", static_cast<double>(store_errors_));
+    e.family("slawatch_compacted_results_total", "counter",
+             "Successful probe results folded into per-minute counts by compaction.");
+    e.sample("slawatch_compacted_results_total", "", static_cast<double>(compacted_));
 
     render_process_metrics(e);
     return out;

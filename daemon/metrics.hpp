@@ -76,6 +76,8 @@ public:
         dropped_ = dropped;
         store_errors_ = store_errors;
     }
+    // Successful results folded into per-minute counts by compaction.
+    void add_compacted(std::uint64_t results) { compacted_ += results; }
     // A config reload (SIGHUP) was taken (`ok`) or rejected at `unix_seconds`.
     void set_reload(bool ok, double unix_seconds);
 
@@ -97,6 +99,7 @@ private:
     std::optional<sla::EpochMinute> finalized_until_;
     std::uint64_t dropped_ = 0;
     std::uint64_t store_errors_ = 0;
+    std::uint64_t compacted_ = 0;
     bool reload_ok_ = true;
     double reload_success_seconds_ = 0;
 };

@@ -37,6 +37,7 @@ void Daemon::storage_tick() {
         next_retention_ = std::chrono::steady_clock::now() + 1h;
         apply_retention();
     }
+    if (compacting_ || std::chrono::steady_clock::now() >= next_compaction_) compact_step();
     if (alerts_) {
         auto text = alerts_->render_metrics();
         std::lock_guard lock(shared_.mutex);
@@ -153,6 +154,42 @@ void Daemon::apply_retention() {
                          storage_config_.storage.retention_days);
     } catch (const std::exception& e) {
         spdlog::error("storage: retention cleanup failed: {}", e.what());
+    }
+}
+
+// Successful results of months past their claim deadline become per-minute
+// counts: one UTC day per storage tick (one transaction each), so the store
+// is never held long and a kill leaves whole days folded or not at all.
+void Daemon::compact_step() {
+    try {
+        const auto r = store_->compact_step(now_ms());
+        if (r.results > 0) {
+            std::lock_guard lock(shared_.mutex);
+            shared_.metrics.add_compacted(static_cast<std::uint64_t>(r.results));
+        }
+        auto& run = compaction_run_;
+        run.results += r.results;
+        run.minutes += r.minutes;
+        run.folds += r.folds;
+        run.steps += r.steps;
+        run.bytes_freed += r.bytes_freed;
+        compacting_ = !r.done;
+        if (r.done) {
+            next_compaction_ = std::chrono::steady_clock::now() + std::chrono::hours(1);
+            if (run.results > 0 && r.until)
+                spdlog::info(
+                    "compaction: folded {} successful results sent before {} into the counts of "
+                    "{} probe-minutes ({} days, {} bytes freed); failed results stay raw",
+                    run.results, storage_config_.contract.terms.zone.format_minute(*r.until),
+                    run.minutes, run.steps, run.bytes_freed);
+            run = {};
+        }
+    } catch (const std::exception& e) {
+        compacting_ = false;
+        compaction_run_ = {};
+        next_compaction_ = std::chrono::steady_clock::now() + std::chrono::hours(1);
+        spdlog::error("storage: compaction failed (nothing of the failed day was folded): {}",
+                      e.what());
     }
 }
 

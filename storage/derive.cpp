@@ -101,6 +101,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
                     sel.is_null(2) ? std::nullopt : std::optional(sel.column_int(2))));
     }
     sel.reset();
+    // Compacted successful results count as the samples they were.
+    add_folded_counts(from, to, index_of, tallies);
 
     // Replace every row of the range, including those of removed probes.
     auto& del = db_.cached("DELETE FROM minute WHERE id >= ? AND id < ?");

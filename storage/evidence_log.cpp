@@ -400,16 +400,48 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
     const auto start = pruned.size();
     const auto names = evidence_rows::Names::load(db_);
     auto& row = evidence_rows::row_by_id(db_);
-    auto& del = db_.cached("DELETE FROM probe_result WHERE id = ?");
+    auto& del = evidence_rows::delete_by_id(db_);
     std::int64_t deleted = 0;
     std::vector<evidence_rows::LeafRef> rest;  // the kept tail of the chunk where it stops
     std::uint64_t rest_first = 0;
+    // Holes of compacted results go when their newest result is old.
+    const auto holes = evidence_rows::load_holes(db_, start);
+    auto prune_holes = [&](std::uint64_t to) {
+        while (pruned.size() < to) {
+            const auto it = holes.find(pruned.size());
+            if (it == holes.end() || it->second.max_ms >= cutoff_ms) return false;
+            pruned.push_subtree(hasher_, it->second.hash, it->second.level,
+                                [](int, std::uint64_t, const ev::Hash&) {});
+        }
+        return true;
+    };
+    // A fold leaf goes with its counts when all its minutes are old.
+    auto& fold_end = db_.cached("SELECT first_minute + minutes FROM folded WHERE id = ?");
+    auto& del_fold = db_.cached("DELETE FROM folded WHERE id = ?");
+    auto old_fold = [&](std::int64_t fold) -> std::optional<std::string> {
+        fold_end.bind(1, fold);
+        const bool old = fold_end.step() && fold_end.column_int(0) * 60'000 <= cutoff_ms;
+        fold_end.reset();
+        if (!old) return std::nullopt;
+        return evidence_rows::read_fold_leaf(db_, fold, names);
+    };
+    bool stopped = false;
     // Leaves in order from the old prefix end while their results are old; a
     // missing result or a gap stops it, so that verify still reports it.
     evidence_rows::for_each_chunk(db_, start, [&](std::uint64_t, const auto& leaves) {
         for (std::size_t i = 0; i < leaves.size(); ++i) {
             const auto& l = leaves[i];
-            bool old = l.idx == pruned.size() && evidence_rows::time_of_id(l.result_id) < cutoff_ms;
+            bool old = prune_holes(l.idx) && l.idx == pruned.size();
+            if (old && evidence_rows::is_fold_leaf(l.result_id)) {
+                if (const auto leaf = old_fold(-l.result_id)) {
+                    pruned.push(hasher_, hasher_.leaf(*leaf));
+                    del_fold.bind(1, -l.result_id).run();
+                    continue;
+                }
+                old = false;
+            } else if (old) {
+                old = evidence_rows::time_of_id(l.result_id) < cutoff_ms;
+            }
             if (old) {
                 row.bind(1, l.result_id);
                 old = row.step();
@@ -420,6 +452,7 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
             if (!old) {
                 rest.assign(leaves.begin() + static_cast<std::ptrdiff_t>(i), leaves.end());
                 rest_first = l.idx;
+                stopped = true;
                 return false;
             }
             del.bind(1, l.result_id).run();
@@ -427,9 +460,13 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
         }
         return true;
     });
+    if (!stopped) prune_holes(UINT64_MAX);
     if (pruned.size() == start) return 0;
     write_frontier("pruned", pruned);
     db_.cached("DELETE FROM evidence_chunk WHERE first_idx < ?")
+        .bind(1, static_cast<std::int64_t>(pruned.size()))
+        .run();
+    db_.cached("DELETE FROM evidence_hole WHERE idx < ?")
         .bind(1, static_cast<std::int64_t>(pruned.size()))
         .run();
     if (!rest.empty()) {

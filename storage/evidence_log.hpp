@@ -11,6 +11,7 @@
 #include "storage/sqlite.hpp"
 
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -53,8 +54,10 @@ std::string_view to_string(EvidenceProblem::Kind k);
 
 struct VerifyReport {
     std::uint64_t tree_size = 0;
-    std::uint64_t pruned = 0;  // leaves before this were removed by retention
-    std::int64_t results = 0;  // raw result rows
+    std::uint64_t pruned = 0;         // leaves before this were removed by retention
+    std::int64_t results = 0;         // raw result rows
+    std::uint64_t folded_leaves = 0;  // leaves of compacted results, kept as holes
+    std::int64_t folds = 0;           // fold leaves checked against `folded`
     std::int64_t checkpoints = 0;
     std::int64_t signed_checkpoints = 0;
     std::int64_t checked_roots = 0;     // checkpoints whose root was recomputed
@@ -91,6 +94,8 @@ public:
         explicit Batch(EvidenceLog& log);
         // One call per inserted probe_result row (its id and what was stored).
         void add_leaf(std::int64_t result_id, const std::string& probe, const sla::Sample& s);
+        // The fold leaf (encoding version 2) of `folded` row `fold_id`.
+        void add_fold(std::int64_t fold_id, std::string_view leaf_bytes);
         void commit();
 
     private:
@@ -139,6 +144,20 @@ public:
     // the prefix so the rest still verifies. Call inside a transaction.
     // Returns the number of results deleted.
     std::int64_t prune(sla::EpochMillis cutoff_ms);
+
+    // Compaction (evidence_fold.cpp): folds the successful results sent in
+    // [from_ms, to_ms). Each is checked against its leaf digest (and a
+    // complete 1024-leaf block of folded leaves against its stored subtree
+    // hash), its row deleted, and its leaf replaced by the holes (perfect
+    // subtrees of folded leaves) it completes; failed results stay. Throws
+    // StoreError when the evidence does not match: the caller's transaction
+    // must then be rolled back. Call inside a transaction.
+    struct Folded {
+        // Per probe id: the folded results per minute.
+        std::map<std::int64_t, std::map<sla::EpochMinute, int>> counts;
+        std::int64_t results = 0;
+    };
+    Folded fold_ok_results(sla::EpochMillis from_ms, sla::EpochMillis to_ms);
 
 private:
     evidence::Frontier read_frontier(std::string_view kind) const;

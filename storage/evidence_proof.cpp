@@ -61,6 +61,16 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
                 stored[static_cast<std::uint64_t>(st.column_int(0))] = *h;
     }
 
+    // Perfect subtrees of compacted leaves: known hashes, and ranges no leaf can be read in.
+    const auto holes = evidence_rows::load_holes(db_, pruned.size());
+    auto overlaps_hole = [&](std::uint64_t a, std::uint64_t b) {
+        auto it = holes.upper_bound(a);
+        if (it != holes.end() && it->first < b) return true;
+        if (it == holes.begin()) return false;
+        --it;
+        return it->first + it->second.span() > a;
+    };
+
     auto& row = evidence_rows::row_by_id(db_);
     auto leaves = [&](std::uint64_t a, std::uint64_t b, std::vector<std::string>* bytes) {
         std::vector<ev::Hash> hashes;
@@ -68,6 +78,13 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
             for (const auto& l : chunk) {
                 if (l.idx >= b) return false;
                 if (l.idx != a + hashes.size()) return false;
+                if (evidence_rows::is_fold_leaf(l.result_id)) {
+                    auto leaf = evidence_rows::read_fold_leaf(db_, -l.result_id, names);
+                    if (!leaf) return false;
+                    hashes.push_back(hasher_.leaf(*leaf));
+                    if (bytes) bytes->push_back(std::move(*leaf));
+                    continue;
+                }
                 row.bind(1, l.result_id);
                 const bool found = row.step();
                 if (found) {
@@ -99,13 +116,15 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
         std::optional<ev::Hash> known;
         if (perfect) {
             known = pruned.node_at(a, level);
+            if (auto it = holes.find(a); !known && it != holes.end() && it->second.level == level)
+                known = it->second.hash;
             if (!known && level == ev::stored_level)
                 if (auto it = stored.find(a >> ev::stored_level); it != stored.end())
                     known = it->second;
         }
         if (known) {
             h = *known;
-        } else if (a >= pruned.size() && size <= ev::stored_span) {
+        } else if (a >= pruned.size() && size <= ev::stored_span && !overlaps_hole(a, b)) {
             h = mth(hasher_, leaves(a, b, nullptr));
         } else if (size == 1) {
             throw StoreError(fmt::format("leaf {} was removed by retention", a));

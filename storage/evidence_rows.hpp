@@ -7,6 +7,8 @@
 
 #include <array>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -70,6 +72,37 @@ bool decode_chunk(std::uint64_t first_idx, std::string_view blob, std::vector<Le
 void for_each_chunk(
     sqlite::Database& db, std::uint64_t from,
     const std::function<bool(std::uint64_t first_idx, const std::vector<LeafRef>& leaves)>& fn);
+
+// --- Compaction (evidence_fold.cpp) ---
+
+// A fold leaf's chunk id is the negative of its `folded.id`.
+inline bool is_fold_leaf(std::int64_t chunk_id) {
+    return chunk_id < 0;
+}
+
+// The fold leaf (encoding version 2) of `folded` row `fold_id`, its probe in
+// `probe`; nullopt when the row is gone or its counts are malformed.
+std::optional<std::string> read_fold_leaf(sqlite::Database& db, std::int64_t fold_id,
+                                          const Names& names, std::string* probe = nullptr,
+                                          std::int64_t* first_minute = nullptr);
+
+// A perfect subtree of folded leaves [idx, idx + 2^level) (evidence_hole).
+struct Hole {
+    int level = 0;
+    evidence::Hash hash{};
+    std::int64_t max_ms = 0;  // the newest send time among its results
+    std::uint64_t span() const { return std::uint64_t{1} << level; }
+};
+// The holes with idx in [from, to), by idx. Throws StoreError on a malformed row.
+std::map<std::uint64_t, Hole> load_holes(sqlite::Database& db, std::uint64_t from,
+                                         std::uint64_t to = UINT64_MAX >> 1);
+
+// The cached statement deleting one probe_result row by id (parameter 1).
+sqlite::Statement& delete_by_id(sqlite::Database& db);
+// How many probe_result rows have an id in [from_id, to_id).
+std::int64_t count_ids(sqlite::Database& db, std::int64_t from_id, std::int64_t to_id);
+// The lowest probe_result id at or above `from_id`, if any.
+std::optional<std::int64_t> first_id_from(sqlite::Database& db, std::int64_t from_id);
 
 // The cached statement reading one probe_result row (columns as above) by id (parameter 1).
 sqlite::Statement& row_by_id(sqlite::Database& db);

@@ -98,6 +98,20 @@ std::string encode_leaf(const LeafFields& f) {
     return out;
 }
 
+std::string encode_fold_leaf(std::string_view probe, std::int64_t first_minute,
+                             std::uint32_t minutes, std::string_view counts) {
+    std::string out(1 + varint_size(probe.size()) + probe.size() + 8 + 4 +
+                        varint_size(counts.size()) + counts.size(),
+                    '\0');
+    char* p = out.data();
+    *p++ = static_cast<char>(fold_leaf_version);
+    p = put_text(p, probe);
+    p = put_be(p, static_cast<std::uint64_t>(first_minute), 8);
+    p = put_be(p, minutes, 4);
+    put_text(p, counts);
+    return out;
+}
+
 std::optional<DecodedLeaf> decode_leaf(std::string_view bytes) {
     Reader r{bytes};
     if (r.be(1) != leaf_version) return std::nullopt;

@@ -50,6 +50,14 @@ struct DecodedLeaf {
 };
 std::optional<DecodedLeaf> decode_leaf(std::string_view bytes);
 
+// Leaf encoding version 2: a fold leaf, appended when compaction folds the
+// successful results of a probe over [first_minute, first_minute + minutes)
+// into per-minute counts (docs/evidence.md, "Fold leaf"). `counts` is the
+// run-length blob stored in `folded.counts`.
+inline constexpr std::uint8_t fold_leaf_version = 2;
+std::string encode_fold_leaf(std::string_view probe, std::int64_t first_minute,
+                             std::uint32_t minutes, std::string_view counts);
+
 // SHA-256 with a context reused across calls (hashing millions of leaves).
 class Hasher {
 public:
@@ -105,6 +113,27 @@ public:
         nodes_.push_back(carry);
         ++size_;
     }
+    // Appends a whole perfect subtree of 2^level leaves with root `hash` (a
+    // hole of folded leaves); size() must be a multiple of 2^level. on_node is
+    // called for the levels above `level` it completes, and for `level` itself.
+    template <class F>
+    void push_subtree(Hasher& h, const Hash& hash, int level, F&& on_node) {
+        const auto span = std::uint64_t{1} << level;
+        Hash carry = hash;
+        std::uint64_t index = size_ >> level;
+        on_node(level, index, carry);
+        // Each 1 bit of size_ from `level` up is a subtree of the same size to merge with.
+        for (auto s = size_ >> level; s & 1; s >>= 1) {
+            carry = h.node(nodes_.back(), carry);
+            nodes_.pop_back();
+            ++level;
+            index >>= 1;
+            on_node(level, index, carry);
+        }
+        nodes_.push_back(carry);
+        size_ += span;
+    }
+
     // RFC 9162 MTH of the first size() leaves (SHA-256("") when empty).
     Hash root(Hasher& h) const;
 

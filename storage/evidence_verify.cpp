@@ -110,17 +110,79 @@ VerifyReport EvidenceLog::verify() const {
 
     std::int64_t matched = 0;
     auto& row = evidence_rows::row_by_id(db_);
+    const auto holes = evidence_rows::load_holes(db_, pruned.size());
+    std::set<std::uint64_t> blocks_with_holes;
+    for (const auto& [idx, h] : holes) blocks_with_holes.insert(idx >> ev::stored_level);
+    std::size_t holes_used = 0;
+    std::set<std::int64_t> folds_seen;
     auto on_node = [&](int level, std::uint64_t index, const ev::Hash& h) {
         if (level != ev::stored_level) return;
         const auto it = stored_nodes.find(index);
         if (it != stored_nodes.end() && it->second == h) return;
-        problem(
-            Kind::bad_index,
-            fmt::format("stored subtree hash {} (leaves {} to {}) differs from the "
-                        "recomputed one",
-                        index, index << ev::stored_level, ((index + 1) << ev::stored_level) - 1));
+        problem(Kind::bad_index,
+                fmt::format("stored subtree hash {} (leaves {} to {}) differs from the "
+                            "recomputed one{}",
+                            index, index << ev::stored_level, ((index + 1) << ev::stored_level) - 1,
+                            blocks_with_holes.count(index)
+                                ? ": it holds holes of compacted results, so a hole's hash "
+                                  "(evidence_hole), a leaf beside it or the subtree hash was edited"
+                                : ""));
+    };
+    // The holes of compacted results from the tree's edge up to leaf `to`.
+    auto fill_holes = [&](std::uint64_t to) {
+        while (f.size() < to) {
+            const auto it = holes.find(f.size());
+            if (it == holes.end()) return;
+            const auto& h = it->second;
+            const auto start = f.size();
+            for (const auto& c : cps)
+                if (c.tree_size > start && c.tree_size < start + h.span()) {
+                    auto* p = problem(Kind::bad_index,
+                                      fmt::format("the hole of compacted leaves {} to {} spans "
+                                                  "checkpoint #{} ({} leaves): the stored "
+                                                  "holes were altered",
+                                                  start, start + h.span() - 1, c.id, c.tree_size));
+                    p->checkpoint = c.id;
+                }
+            first_time_after_good = first_time_after_good.value_or(h.max_ms);
+            f.push_subtree(hasher_, h.hash, h.level, on_node);
+            rep.folded_leaves += h.span();
+            ++holes_used;
+            check_roots();
+        }
+    };
+    auto on_fold = [&](const evidence_rows::LeafRef& l) {
+        const auto fold = -l.result_id;
+        folds_seen.insert(fold);
+        std::string probe;
+        std::int64_t first_minute = 0;
+        const auto leaf = evidence_rows::read_fold_leaf(db_, fold, names, &probe, &first_minute);
+        ev::Hash hash{};
+        if (!leaf) {
+            auto* p = problem(
+                Kind::missing,
+                fmt::format("the folded counts #{} (leaf {}) are missing: deleted", fold, l.idx));
+            p->leaf = l.idx;
+        } else {
+            ++rep.folds;
+            hash = hasher_.leaf(*leaf);
+            if (!std::equal(l.digest.begin(), l.digest.end(),
+                            reinterpret_cast<const char*>(hash.data()))) {
+                auto* p = problem(
+                    Kind::edited,
+                    fmt::format("the folded counts #{} of probe {} from {} (leaf {}) no longer "
+                                "match what was recorded: a count was edited",
+                                fold, probe, when(first_minute * 60'000), l.idx));
+                p->leaf = l.idx;
+                p->time_ms = first_minute * 60'000;
+                p->probe = probe;
+            }
+        }
+        f.push(hasher_, hash, on_node);
+        check_roots();
     };
     auto on_leaf = [&](const evidence_rows::LeafRef& l) {
+        if (evidence_rows::is_fold_leaf(l.result_id)) return on_fold(l);
         const auto time = evidence_rows::time_of_id(l.result_id);
         if (!first_time_after_good) first_time_after_good = time;
         ev::Hash hash{};
@@ -152,6 +214,7 @@ VerifyReport EvidenceLog::verify() const {
         check_roots();
     };
     evidence_rows::for_each_chunk(db_, pruned.size(), [&](std::uint64_t first, const auto& leaves) {
+        fill_holes(leaves.front().idx);
         if (leaves.front().idx != f.size()) {
             auto* p = problem(Kind::bad_index,
                               fmt::format("leaves from {} are stored where leaf {} belongs: "
@@ -162,6 +225,26 @@ VerifyReport EvidenceLog::verify() const {
         for (const auto& l : leaves) on_leaf(l);
         return true;
     });
+    fill_holes(UINT64_MAX);
+    if (holes_used != holes.size())
+        problem(Kind::bad_index,
+                fmt::format("{} of the {} holes of compacted leaves are not where the tree's "
+                            "leaves end: the stored holes were altered",
+                            holes.size() - holes_used, holes.size()));
+    {
+        // Folded counts that are no leaf: inserted behind the log's back.
+        auto st = db_.prepare("SELECT id, first_minute FROM folded ORDER BY id");
+        int reported = 0;
+        while (reported < 100 && st.step()) {
+            if (folds_seen.count(st.column_int(0))) continue;
+            auto* p = problem(Kind::inserted,
+                              fmt::format("the folded counts #{} from {} are not in the evidence "
+                                          "log: inserted",
+                                          st.column_int(0), when(st.column_int(1) * 60'000)));
+            p->time_ms = st.column_int(1) * 60'000;
+            ++reported;
+        }
+    }
     rep.tree_size = f.size();
     for (; ci < cps.size(); ++ci) {
         auto* p =

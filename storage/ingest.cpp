@@ -68,6 +68,8 @@ AppendStatus SqliteStore::insert_result(const ProbeResult& r, ProbeResult& store
                                         EvidenceLog::Batch& leaves) {
     const auto& s = r.sample;
     const std::int64_t id = result_id(r);
+    // Its minute's successful results are folded: storing it would count it twice.
+    if (is_compacted(id)) return AppendStatus::compacted;
     auto& insert = db_.cached(insert_one_sql());
     bind_result(insert, 1, id, r);
     insert.run();
@@ -110,6 +112,7 @@ std::int64_t SqliteStore::insert_new_results(std::span<const ProbeResult> result
     auto lowest = std::numeric_limits<std::int64_t>::max();
     for (std::size_t i = 0; i < results.size(); ++i) {
         ids[i] = result_id(results[i]);
+        if (is_compacted(ids[i])) return 0;  // the slow path skips it
         lowest = std::min(lowest, ids[i]);
     }
     auto& max = db_.cached("SELECT max(id) FROM probe_result");
@@ -162,6 +165,7 @@ AppendCounts SqliteStore::append_results(std::span<const ProbeResult> results,
     if (results.empty()) return counts;
     try {
         sqlite::Transaction tx(db_);
+        load_compact_marks();
         auto leaves = evidence_.batch();
         ProbeResult stored;
         for (std::size_t i = 0; i < results.size(); ++i) {
@@ -175,6 +179,9 @@ AppendCounts SqliteStore::append_results(std::span<const ProbeResult> results,
                 case AppendStatus::conflicting:
                     ++counts.conflicting;
                     if (conflicts) conflicts->push_back({i, stored});
+                    break;
+                case AppendStatus::compacted:
+                    ++counts.compacted;
                     break;
             }
         }
@@ -226,7 +233,9 @@ std::int64_t SqliteStore::derive_minute_set(std::vector<sla::EpochMinute>& minut
 class SqliteImport final : public Import {
 public:
     explicit SqliteImport(SqliteStore& store)
-        : store_(store), lock_(store.mutex_), tx_(init(store)), leaves_(store.evidence_.batch()) {}
+        : store_(store), lock_(store.mutex_), tx_(init(store)), leaves_(store.evidence_.batch()) {
+        store_.load_compact_marks();
+    }
 
     ~SqliteImport() override {
         if (!committed_) {
@@ -278,6 +287,9 @@ public:
                     break;
                 case AppendStatus::conflicting:
                     ++counts_.conflicting;
+                    break;
+                case AppendStatus::compacted:
+                    ++counts_.compacted;
                     break;
             }
         }

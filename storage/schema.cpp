@@ -331,8 +331,71 @@ JOIN outcome o ON o.id = outcome_id
 LEFT JOIN error_code e ON e.id = error_code_id;
 )sql";
 
+// Version 8 (compaction): successful results older than their Service
+// Month's claim deadline are folded into per-minute counts; the evidence
+// tree keeps the hashes of the subtrees of folded leaves ("holes") and one
+// fold leaf per folded row (docs/evidence.md).
+constexpr std::string_view v8_compaction = R"sql(
+-- Folded successful results: per probe and range of minutes, the run-length
+-- counts (fold_counts.hpp). Its fold leaf is the chunk leaf with id -id.
+CREATE TABLE folded (
+  id INTEGER PRIMARY KEY,
+  probe INTEGER NOT NULL,
+  first_minute INTEGER NOT NULL,
+  minutes INTEGER NOT NULL,
+  counts BLOB NOT NULL
+);
+CREATE INDEX folded_minute ON folded (first_minute);
+-- Maximal perfect subtrees (at most 1024 leaves) of folded leaves: leaves
+-- [idx, idx + 2^level), their hash, and the newest send time among them.
+CREATE TABLE evidence_hole (
+  idx INTEGER PRIMARY KEY,
+  level INTEGER NOT NULL,
+  hash BLOB NOT NULL,
+  max_ms INTEGER NOT NULL
+);
+-- Per probe: its successful results sent before until_minute are folded.
+CREATE TABLE compact_mark (probe INTEGER PRIMARY KEY, until_minute INTEGER NOT NULL);
+-- The folded counts, a row per minute with a count (runs are 4 bytes: the
+-- run's length in minutes and the count, 16-bit big-endian each).
+CREATE VIEW folded_minute_v AS
+WITH RECURSIVE
+  runs(fold, probe, x, r, start, len, cnt) AS (
+    SELECT id, probe, hex(counts), 0, first_minute,
+           (instr('0123456789ABCDEF', substr(hex(counts), 1, 1)) - 1) * 4096 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 2, 1)) - 1) * 256 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 3, 1)) - 1) * 16 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 4, 1)) - 1),
+           (instr('0123456789ABCDEF', substr(hex(counts), 5, 1)) - 1) * 4096 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 6, 1)) - 1) * 256 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 7, 1)) - 1) * 16 +
+           (instr('0123456789ABCDEF', substr(hex(counts), 8, 1)) - 1)
+    FROM folded WHERE length(counts) >= 4
+    UNION ALL
+    SELECT fold, probe, x, r + 1, start + len,
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 9, 1)) - 1) * 4096 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 10, 1)) - 1) * 256 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 11, 1)) - 1) * 16 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 12, 1)) - 1),
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 13, 1)) - 1) * 4096 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 14, 1)) - 1) * 256 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 15, 1)) - 1) * 16 +
+           (instr('0123456789ABCDEF', substr(x, 8 * r + 16, 1)) - 1)
+    FROM runs WHERE 8 * (r + 1) < length(x)
+  ),
+  mins(fold, probe, minute, left, cnt) AS (
+    SELECT fold, probe, start, len - 1, cnt FROM runs WHERE cnt > 0
+    UNION ALL
+    SELECT fold, probe, minute + 1, left - 1, cnt FROM mins WHERE left > 0
+  )
+SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc, m.minute,
+       p.name AS probe, m.cnt AS ok_folded, m.fold
+FROM mins m JOIN probe p ON p.id = m.probe;
+)sql";
+
 constexpr std::array<std::string_view, current_version> migrations{
-    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results};
+    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results,
+    v8_compaction};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

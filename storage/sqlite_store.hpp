@@ -2,6 +2,7 @@
 #pragma once
 // The SQLite implementation of Store (internal to the storage module).
 
+#include "sla/classifier.hpp"
 #include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
@@ -66,6 +67,8 @@ public:
     sqlite::Database& database() override { return db_; }
     void set_busy_timeout(std::chrono::milliseconds timeout) override;
     bool reconcile_config_step(sla::EpochMinute max_minutes) override;
+    CompactionResult compact_step(sla::EpochMillis now) override;
+    CompactionResult compact(sla::EpochMillis now, bool dry_run) override;
 
 private:
     friend class SqliteImport;
@@ -104,6 +107,16 @@ private:
     // rollup of their days; returns how many distinct minutes it derived.
     std::int64_t derive_minute_set(std::vector<sla::EpochMinute>& minutes);
 
+    // compaction.cpp: the minute (per probe id) before which results are
+    // compacted; loaded by load_compact_marks() at each write.
+    void load_compact_marks();
+    bool is_compacted(std::int64_t result_id) const;
+    CompactionResult compact_step_locked(sla::EpochMillis now);
+    // Adds the folded counts of [from, to) to `tallies` (n probes a minute).
+    void add_folded_counts(sla::EpochMinute from, sla::EpochMinute to,
+                           const std::unordered_map<std::int64_t, std::size_t>& index_of,
+                           std::vector<sla::MinuteTally>& tallies);
+
     // derive.cpp
     void derive_locked(sla::EpochMinute from, sla::EpochMinute to);
     void derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
@@ -127,6 +140,7 @@ private:
     bool snapshot_ = false;  // a read transaction is open (hold_snapshot)
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
+    std::unordered_map<std::int64_t, sla::EpochMinute> compact_marks_;
     EvidenceLog evidence_{db_, mutex_};  // after db_ and mutex_: it uses both
     bool evidence_leaves_ = true;
     // reconcile_config_step(): the minutes still to re-derive, [next, end).

@@ -9,6 +9,7 @@
 #include "config/config.hpp"
 #include "sla/month_report.hpp"
 #include "sla/sample.hpp"
+#include "storage/compaction.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -39,12 +40,16 @@ struct ProbeResult {
 // error code and request id is `identical` and stored once; with any of
 // those different it is `conflicting` and the stored result is kept.
 // Latencies are not part of the comparison: the stored ones are kept.
-enum class AppendStatus { inserted, identical, conflicting };
+// A result sent in a minute whose successful results of its probe were
+// already compacted (folded into counts) is `compacted`: not stored, so that
+// nothing is counted twice (a replay of an old file after compaction).
+enum class AppendStatus { inserted, identical, conflicting, compacted };
 
 struct AppendCounts {
     std::int64_t inserted = 0;
     std::int64_t identical = 0;
     std::int64_t conflicting = 0;
+    std::int64_t compacted = 0;  // skipped: its minute is compacted for its probe
 };
 
 // A result that has the identity of a stored one but another outcome.
@@ -231,7 +236,8 @@ public:
     virtual std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const = 0;
 
     // Stored raw results with sent time in [from, to), in time order. The
-    // request id of a successful result is not kept (empty).
+    // request id of a successful result is not kept (empty); successful
+    // results of compacted minutes are only counts (not returned).
     virtual std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const = 0;
 
     // Deletes raw results older than storage.retention_days before `now`;
@@ -281,6 +287,16 @@ public:
     // new fingerprint is stored (derived_under_config() is false until then;
     // a crash in between starts over, derivation is idempotent).
     virtual bool reconcile_config_step(sla::EpochMinute max_minutes) = 0;
+
+    // Compaction (storage/compaction.hpp): folds the successful results of
+    // one UTC day (all probes) older than compaction_cutoff() into per-minute
+    // counts, in its own transaction, the evidence checked and kept provable
+    // (docs/evidence.md). Does nothing when storage.compact is false.
+    // Idempotent; `done` once nothing is left.
+    virtual CompactionResult compact_step(sla::EpochMillis now) = 0;
+    // Every step up to the cutoff. dry_run: all of them in one transaction,
+    // rolled back, so the figures are exact and nothing changes.
+    virtual CompactionResult compact(sla::EpochMillis now, bool dry_run) = 0;
 };
 
 }  // namespace slawatch::storage

@@ -61,6 +61,7 @@ std::string rendered() {
     m.set_claim_months(terms, {report(terms, "2026-04", 43'150, 50, 43'200)});
     m.set_finalized_until(1'780'000'020 / 60);
     m.set_writer(2, 3);
+    m.add_compacted(34'000);
     m.set_reload(false, 1'780'000'030);
     return m.render("1.2.3");
 }
@@ -148,6 +149,7 @@ TEST_CASE("probe success, last success, phases without a total and state seconds
     CHECK(value_of(text, R"(slawatch_state_seconds_total{probe="service",state="up"})") == 60.0);
     CHECK(value_of(text, "slawatch_config_last_reload_successful") == 0.0);
     CHECK(value_of(text, "slawatch_result_buffer_dropped_total") == 2.0);
+    CHECK(value_of(text, "slawatch_compacted_results_total") == 34'000.0);
     CHECK(value_of(text, "process_resident_memory_bytes") > 0.0);
     CHECK(value_of(text, "process_open_fds") > 0.0);
     CHECK(value_of(text, "process_start_time_seconds") > 1.6e9);

@@ -48,13 +48,20 @@ JOIN probe p ON p.id = m.probe
 JOIN state s ON s.id = (m.v & 7);
 )sql";
 
+// Compaction's tables (version 8) did not exist before it.
+inline constexpr const char* without_compaction_sql =
+    "DROP VIEW IF EXISTS folded_minute_v; DROP TABLE IF EXISTS folded; "
+    "DROP TABLE IF EXISTS evidence_hole; DROP TABLE IF EXISTS compact_mark; ";
+
 // What an older slawatch left on disk: version 6.
 inline const std::string as_schema_version_6_sql =
-    std::string(old_tables_sql) + "PRAGMA user_version = 6;";
+    std::string(old_tables_sql) + without_compaction_sql + "PRAGMA user_version = 6;";
 
-// The evidence log's tables (version 5) did not exist in version 2; run on a
+// The evidence log's tables (version 5), and compaction's (8), did not exist in version 2; run on a
 // database whose probe_result already has the old layout.
 inline constexpr const char* without_evidence_log_sql =
+    "DROP VIEW IF EXISTS folded_minute_v; DROP TABLE IF EXISTS folded; "
+    "DROP TABLE IF EXISTS evidence_hole; DROP TABLE IF EXISTS compact_mark; "
     "DROP VIEW IF EXISTS evidence_checkpoint_v; DROP TABLE IF EXISTS evidence_chunk; "
     "DROP TABLE IF EXISTS evidence_node; DROP TABLE IF EXISTS evidence_frontier; "
     "DROP TABLE IF EXISTS evidence_checkpoint; DROP TABLE IF EXISTS evidence_key; "
