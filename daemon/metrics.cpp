@@ -108,10 +108,10 @@ void Metrics::set_vantage(const std::string& name) {
 }
 
 void Metrics::record_minute(const std::string& probe, sla::EpochMinute minute,
-                            sla::MinuteState state) {
+                            sla::MinuteState state, const std::string& month) {
     ++minutes_[probe][static_cast<std::size_t>(state)];
-    if (probe == "service" && (!service_minute_ || service_minute_->first <= minute))
-        service_minute_ = {minute, state};
+    if (probe == "service" && (!service_minute_ || service_minute_->minute <= minute))
+        service_minute_ = ServiceMinute{minute, state, month};
 }
 
 void Metrics::set_month(const sla::ContractTerms& terms, const sla::MonthReport& current) {
@@ -183,17 +183,22 @@ std::string Metrics::render(const std::string& version) const {
     // One-hot, stamped with the minute's start: every vantage point's sample
     // for minute M sits at the same instant, so PromQL evaluated at M (or
     // `offset` back to it) compares the same minute across vantage points,
-    // however late each one finalized it (docs/vantage.md).
+    // however late each one finalized it. `month` is the minute's own Service
+    // Month, so month sums never take a minute from the month before
+    // (docs/vantage.md).
     if (service_minute_) {
         e.family("slawatch_service_minute_state", "gauge",
                  "1 for the service state of the last finalized minute, 0 for the other "
-                 "states; the sample's timestamp is the minute's start.");
-        const auto [minute, state] = *service_minute_;
+                 "states; the sample's timestamp is the minute's start, label month its "
+                 "Service Month.");
+        const auto& m = *service_minute_;
+        const auto month =
+            m.month.empty() ? std::string() : fmt::format("month=\"{}\",", escape_label(m.month));
         for (int st = 0; st < sla::minute_state_count; ++st)
-            e.sample_at(
-                "slawatch_service_minute_state",
-                fmt::format("state=\"{}\"", sla::to_string(static_cast<sla::MinuteState>(st))),
-                static_cast<int>(state) == st ? 1 : 0, minute * 60'000);
+            e.sample_at("slawatch_service_minute_state",
+                        fmt::format("{}state=\"{}\"", month,
+                                    sla::to_string(static_cast<sla::MinuteState>(st))),
+                        static_cast<int>(m.state) == st ? 1 : 0, m.minute * 60'000);
     }
 
     render_month(e);

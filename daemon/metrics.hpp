@@ -76,7 +76,9 @@ public:
     // The rendered constant labels, for families rendered elsewhere.
     const std::string& constant_labels() const { return constant_labels_; }
     // Counts one finalized minute row ("service" for the service row).
-    void record_minute(const std::string& probe, sla::EpochMinute minute, sla::MinuteState state);
+    // `month` is the Service Month ("YYYY-MM") the minute lies in, "" outside the term.
+    void record_minute(const std::string& probe, sla::EpochMinute minute, sla::MinuteState state,
+                       const std::string& month = {});
     // The running Service Month (none outside the term).
     void set_month(const sla::ContractTerms& terms, const sla::MonthReport& current);
     void clear_month() { month_.reset(); }
@@ -106,7 +108,12 @@ private:
     std::map<std::string, std::array<std::uint64_t, sla::minute_state_count>> minutes_;
     // The service state of the latest finalized minute: the quorum rules line
     // vantage points up by this minute (docs/vantage.md).
-    std::optional<std::pair<sla::EpochMinute, sla::MinuteState>> service_minute_;
+    struct ServiceMinute {
+        sla::EpochMinute minute = 0;
+        sla::MinuteState state = sla::MinuteState::unknown;
+        std::string month;
+    };
+    std::optional<ServiceMinute> service_minute_;
     std::string constant_labels_;
     std::optional<MonthGauges> month_;
     std::vector<MonthGauges> claims_;  // ended months, oldest first

@@ -13,9 +13,16 @@ namespace slawatch::daemon {
 // Storage thread: one log line per state change of a probe or of the service.
 void Daemon::on_minute(const storage::MinuteRow& row) {
     std::string last;
+    std::string month;
+    if (row.probe == "service") {
+        // The minute's own Service Month: the quorum rules sum a month by it.
+        const auto& terms = storage_config_.contract.terms;
+        if (auto m = sla::service_month_of(terms.months(), terms.zone.local_date(row.minute)))
+            month = sla::format_year_month(m->calendar_month());
+    }
     {
         std::lock_guard lock(shared_.mutex);
-        shared_.metrics.record_minute(row.probe, row.minute, row.state);
+        shared_.metrics.record_minute(row.probe, row.minute, row.state, month);
         if (row.failures > 0)
             if (auto f = shared_.last_failure.find(row.probe); f != shared_.last_failure.end())
                 last = ", last failure: " + f->second;

@@ -74,8 +74,8 @@ std::string rendered() {
     m.record_result("management", sample(1'780'000'002'000, sla::Outcome::timeout));
     m.record_result("release", sample(1'780'000'001'000, sla::Outcome::ok));
     // Minute 29,666,999 (up) then 29,667,000 (down): the later one is the last.
-    m.record_minute("service", 29'667'000, sla::MinuteState::down);
-    m.record_minute("service", 29'666'999, sla::MinuteState::up);
+    m.record_minute("service", 29'667'000, sla::MinuteState::down, "2026-05");
+    m.record_minute("service", 29'666'999, sla::MinuteState::up, "2026-05");
     m.record_minute("management", 29'667'000, sla::MinuteState::down);
     // May 2026 (31 days): 100 of its first 10,000 minutes down.
     m.set_month(terms, report(terms, "2026-05", 9'000, 100, 10'000));
@@ -198,19 +198,23 @@ TEST_CASE("the last finalized minute's service state, stamped with the minute's 
           "[metrics]") {
     const auto text = rendered();
     // One-hot over all six states: down is 1, the others 0.
-    CHECK(value_of(text, R"(slawatch_service_minute_state{state="down"})") == 1.0);
+    CHECK(value_of(text, R"(slawatch_service_minute_state{month="2026-05",state="down"})") == 1.0);
     for (const char* other : {"up", "unknown", "maintenance", "local_network", "customer"})
-        CHECK(value_of(text, fmt::format(R"(slawatch_service_minute_state{{state="{}"}})",
-                                         other)) == 0.0);
+        CHECK(value_of(text,
+                       fmt::format(R"(slawatch_service_minute_state{{month="2026-05",state="{}"}})",
+                                   other)) == 0.0);
     // The sample's timestamp is minute 29,667,000's start in milliseconds, not the
     // scrape's time: vantage points that finalize it at different times still align.
-    CHECK(line_of(text, R"(slawatch_service_minute_state{state="down"})") ==
-          R"(slawatch_service_minute_state{vantage="sh-office",state="down"} 1 1780020000000)");
+    // Its Service Month is a label: a month's sum never takes a minute of another.
+    CHECK(
+        line_of(text, R"(slawatch_service_minute_state{month="2026-05",state="down"})") ==
+        R"(slawatch_service_minute_state{vantage="sh-office",month="2026-05",state="down"} 1 1780020000000)");
     // The counter per state stays as it was: 60 s per finalized minute.
     CHECK(value_of(text, R"(slawatch_state_seconds_total{probe="service",state="up"})") == 60.0);
 }
 
-TEST_CASE("no minute finalized yet: no service minute state, no vantage-less series", "[metrics]") {
+TEST_CASE("no minute finalized yet: no service minute state; outside the term no month label",
+          "[metrics]") {
     daemon::Metrics m;
     m.set_vantage("idc-2");
     const auto text = m.render("1.2.3");
@@ -219,4 +223,9 @@ TEST_CASE("no minute finalized yet: no service minute state, no vantage-less ser
           std::string::npos);
     const auto lint = run({"/usr/bin/promtool", "check", "metrics"}, text);
     CHECK(lint.exit_code == 0);
+    m.record_minute("service", 29'667'000, sla::MinuteState::unknown);
+    CHECK(
+        m.render("1.2.3").find(
+            R"(slawatch_service_minute_state{vantage="idc-2",state="unknown"} 1 1780020000000)") !=
+        std::string::npos);
 }
