@@ -74,9 +74,9 @@ void run_status(const StatusOptions& o) {
             : std::string("100.00");
     if (o.format == "json") {
         std::cout << fmt::format(
-            "{{\"contract\": {}, \"vantage\": {}, \"service_month\": {{\"index\": {}, \"start\": "
-            "\"{}\", \"end\": "
-            "\"{}\", \"days\": {}}}, \"total_minutes\": {}, \"elapsed_minutes\": {}, "
+            "{{\"contract\": {}, \"vantage\": {}, \"service_month\": {{\"index\": {}, "
+            "\"start\": \"{}\", \"end\": \"{}\", \"days\": {}}}, \"total_minutes\": {}, "
+            "\"elapsed_minutes\": {}, "
             "\"unavailable_minutes\": {}, \"excluded_minutes\": {{\"maintenance\": {}, "
             "\"local_network\": {}, \"customer\": {}}}, \"unknown_minutes\": {}, "
             "\"coverage_percent\": {}, \"availability_percent\": {}, \"standard_met\": {}, "
