@@ -31,6 +31,7 @@ constexpr sla::EpochMinute max_span = 1440;
 DetectorOptions detector_options(const config::Config& config) {
     DetectorOptions o;
     o.contract = config.contract.name;
+    o.vantage = config.vantage.name;
     o.zone = config.contract.terms.zone;
     if (!config.alerts.empty()) {
         o.budget_thresholds.clear();
@@ -171,7 +172,7 @@ void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
 }
 
 std::string Alerting::render_metrics() const {
-    return dispatcher_->render_metrics();
+    return dispatcher_->render_metrics(config_.vantage.name);
 }
 
 void Alerting::stop() {

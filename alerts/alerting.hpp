@@ -32,7 +32,8 @@ bool wants(const config::Alert& alert, const Event& event);
 
 // The evidence_checkpoint event of a signed checkpoint (checkpoint_event.cpp).
 Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key_pem,
-                       const sla::TimeZone& zone, std::string_view contract);
+                       const sla::TimeZone& zone, std::string_view contract,
+                       std::string_view vantage);
 
 class Alerting {
 public:

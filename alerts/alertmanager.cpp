@@ -45,6 +45,9 @@ std::optional<AmAlert> alertmanager_alert(const json::object& e, const config::A
     const std::string time = text(e, "time");
     // slawatch's own labels first: a hook's `labels` never replaces them.
     std::map<std::string, std::string> labels{{"contract", text(e, "contract")}};
+    // Several hosts alert on one contract: the vantage point keeps their alerts
+    // apart (events stored before the field existed have none).
+    if (e.contains("vantage")) labels["vantage"] = text(e, "vantage");
     std::string starts = time;
     std::string ends;
     bool open = false;

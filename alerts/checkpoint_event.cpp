@@ -9,12 +9,13 @@
 namespace slawatch::alerts {
 
 Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key_pem,
-                       const sla::TimeZone& zone, std::string_view contract) {
+                       const sla::TimeZone& zone, std::string_view contract,
+                       std::string_view vantage) {
     namespace ev = storage::evidence;
     const auto root = ev::to_hex(c.root);
     auto e =
         make_event(EventType::evidence_checkpoint, fmt::format("evidence_checkpoint:{}", c.time_ms),
-                   c.time_ms, zone, contract,
+                   c.time_ms, zone, contract, vantage,
                    fmt::format("evidence checkpoint #{}: {} results, root {}, signed by key {}",
                                c.id, c.tree_size, root.substr(0, 16), c.key_fpr.substr(0, 16)));
     auto& b = e.body;
@@ -35,7 +36,7 @@ void Alerting::on_checkpoint(const storage::Checkpoint& c, std::string_view publ
     if (c.signature.empty()) return;  // only signed checkpoints prove anything off the host
     try {
         enqueue({checkpoint_event(c, public_key_pem, config_.contract.terms.zone,
-                                  config_.contract.name)},
+                                  config_.contract.name, config_.vantage.name)},
                 now);
         for (const auto& line : tentative_log_) spdlog::info("{}", line);
     } catch (const std::exception& e) {

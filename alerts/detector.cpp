@@ -109,7 +109,7 @@ private:
     }
 
     Event event(EventType type, std::string id, std::string summary) const {
-        return make_event(type, std::move(id), in_.now, opt_.zone, opt_.contract,
+        return make_event(type, std::move(id), in_.now, opt_.zone, opt_.contract, opt_.vantage,
                           std::move(summary));
     }
 

@@ -19,6 +19,7 @@ namespace slawatch::alerts {
 
 struct DetectorOptions {
     std::string contract;  // its name, carried in every event
+    std::string vantage;   // this host's vantage point, carried in every event
     sla::TimeZone zone;    // the contract's: months, days and times in messages
     std::vector<int> budget_thresholds{50, 75, 100};   // percent of the error budget
     std::vector<int> reminder_days{7, 1};              // days before a claim deadline

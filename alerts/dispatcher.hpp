@@ -29,8 +29,9 @@ public:
     void poke();
     void stop();
 
-    // slawatch_alert_deliveries_total{hook,result}, slawatch_alert_pending{hook}.
-    std::string render_metrics() const;
+    // slawatch_alert_deliveries_total{vantage,hook,result},
+    // slawatch_alert_pending{vantage,hook}, slawatch_alert_hook_failing{vantage,hook}.
+    std::string render_metrics(std::string_view vantage) const;
 
 private:
     struct HookState {

@@ -40,7 +40,8 @@ std::string Event::json() const {
 }
 
 Event make_event(EventType type, std::string id, sla::EpochMillis time_ms,
-                 const sla::TimeZone& zone, std::string_view contract, std::string summary) {
+                 const sla::TimeZone& zone, std::string_view contract, std::string_view vantage,
+                 std::string summary) {
     Event e;
     e.id = std::move(id);
     e.type = type;
@@ -49,6 +50,7 @@ Event make_event(EventType type, std::string id, sla::EpochMillis time_ms,
     e.body["type"] = to_string(type);
     e.body["time"] = zone.format_millis(time_ms);
     e.body["contract"] = contract;
+    e.body["vantage"] = vantage;
     e.body["summary"] = std::move(summary);
     return e;
 }

@@ -41,14 +41,17 @@ struct Event {
     std::string id;  // deterministic from type + subject: "budget:2026-06:75"
     EventType type = EventType::test;
     sla::EpochMillis time_ms = 0;  // when it was detected
-    // The JSON sent to hooks: id, type, time, contract, summary, then figures.
+    // The JSON sent to hooks: id, type, time, contract, vantage, summary, then figures.
     boost::json::object body;
 
     std::string json() const;
 };
 
 // An event with the common fields set; the caller adds the figures to `body`.
+// `vantage` is the host's vantage point: several hosts alert on the same
+// contract, and a receiver must tell which one saw what.
 Event make_event(EventType type, std::string id, sla::EpochMillis time_ms,
-                 const sla::TimeZone& zone, std::string_view contract, std::string summary);
+                 const sla::TimeZone& zone, std::string_view contract, std::string_view vantage,
+                 std::string summary);
 
 }  // namespace slawatch::alerts

@@ -113,7 +113,7 @@ void run_test(const TestOptions& o) {
     const auto now = now_ms();
     auto event = alerts::make_event(
         alerts::EventType::test, fmt::format("test:{}", now), now, config.contract.terms.zone,
-        config.contract.name,
+        config.contract.name, config.vantage.name,
         fmt::format("test event from `slawatch alerts test` for alert {}", it->name));
     alerts::Delivery d;
     d.id = event.id;

@@ -56,9 +56,12 @@ void run_status(const StatusOptions& o) {
     auto store = open_store_for_figures(config, o.store);
     sla::MonthReport r;
     std::optional<sla::EpochMinute> finalized;
+    std::string vantage;
     try {
         r = store->month_report(*month, now);
         finalized = store->finalized_until();
+        // The database's own vantage point: whose evidence these figures are.
+        vantage = store->vantage().value_or(config.vantage.name);
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
     }
@@ -71,27 +74,30 @@ void run_status(const StatusOptions& o) {
             : std::string("100.00");
     if (o.format == "json") {
         std::cout << fmt::format(
-            "{{\"contract\": {}, \"service_month\": {{\"index\": {}, \"start\": \"{}\", \"end\": "
-            "\"{}\", \"days\": {}}}, \"total_minutes\": {}, \"elapsed_minutes\": {}, "
+            "{{\"contract\": {}, \"vantage\": {}, \"service_month\": {{\"index\": {}, "
+            "\"start\": \"{}\", \"end\": \"{}\", \"days\": {}}}, \"total_minutes\": {}, "
+            "\"elapsed_minutes\": {}, "
             "\"unavailable_minutes\": {}, \"excluded_minutes\": {{\"maintenance\": {}, "
             "\"local_network\": {}, \"customer\": {}}}, \"unknown_minutes\": {}, "
             "\"coverage_percent\": {}, \"availability_percent\": {}, \"standard_met\": {}, "
             "\"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}}, "
             "\"projected\": {{\"available\": {}, \"unavailable_minutes\": {}, \"percent\": {}}}, "
             "\"last_finalized_minute\": {}, \"finalizing\": {}, \"warning\": {}}}\n",
-            json_quote(config.contract.name), month->index, sla::format_date(month->first),
-            sla::format_date(month->last), month->days(), r.total_minutes, r.elapsed_minutes,
-            r.unavailable, r.maintenance, r.local_network, r.customer, r.unknown, coverage,
-            r.availability_text, r.standard_met ? "true" : "false", r.budget_minutes, r.unavailable,
-            r.budget_left, r.projected ? "true" : "false", r.projected_unavailable,
-            r.projected_percent, finalized ? json_quote(last_final) : "null",
-            stalled ? "false" : "true", stalled ? json_quote(*stalled) : "null");
+            json_quote(config.contract.name), json_quote(vantage), month->index,
+            sla::format_date(month->first), sla::format_date(month->last), month->days(),
+            r.total_minutes, r.elapsed_minutes, r.unavailable, r.maintenance, r.local_network,
+            r.customer, r.unknown, coverage, r.availability_text, r.standard_met ? "true" : "false",
+            r.budget_minutes, r.unavailable, r.budget_left, r.projected ? "true" : "false",
+            r.projected_unavailable, r.projected_percent,
+            finalized ? json_quote(last_final) : "null", stalled ? "false" : "true",
+            stalled ? json_quote(*stalled) : "null");
         return;
     }
     std::string out;
     out += fmt::format("{}: Service Month {} ({} to {}), {} of {} minutes elapsed\n",
                        config.contract.name, month->index, sla::format_date(month->first),
                        sla::format_date(month->last), r.elapsed_minutes, r.total_minutes);
+    out += fmt::format("  vantage point  {}\n", vantage);
     out += fmt::format("  availability   {} % so far (standard {} %: {})\n", r.availability_text,
                        terms.standard.to_string(), r.standard_met ? "met" : "NOT met");
     out += fmt::format("  error budget   {} of {} minutes used, {} left\n", r.unavailable,

@@ -12,6 +12,11 @@ include(GNUInstallDirs)
 set(SLAWATCH_UNIT_DIR "lib/systemd/system" CACHE STRING "Where the systemd unit goes, below the prefix")
 
 install(FILES systemd/slawatch.service DESTINATION ${SLAWATCH_UNIT_DIR})
+# Shipping the evidence database to the quorum host (docs/vantage.md): a
+# oneshot and its hourly timer, the script they run and its settings.
+install(FILES systemd/slawatch-ship.service systemd/slawatch-ship.timer
+        DESTINATION ${SLAWATCH_UNIT_DIR})
+install(PROGRAMS systemd/slawatch-ship DESTINATION lib/slawatch)
 install(FILES systemd/slawatch.sysusers DESTINATION lib/sysusers.d RENAME slawatch.conf)
 install(FILES systemd/slawatch.tmpfiles DESTINATION lib/tmpfiles.d RENAME slawatch.conf)
 
@@ -31,6 +36,9 @@ if(EXISTS ${slawatch_example_config})
       set(slawatch_etc \"\${CMAKE_INSTALL_PREFIX}/etc\")
     endif()
     file(INSTALL \"${slawatch_example_config}\" DESTINATION \"\${slawatch_etc}/slawatch\"
+         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
+    file(INSTALL \"${PROJECT_SOURCE_DIR}/systemd/slawatch-ship.conf\"
+         DESTINATION \"\${slawatch_etc}/slawatch\" RENAME ship.conf
          PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   ")
 else()
@@ -113,6 +121,9 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # systemd-sysusers/-tmpfiles and deb-systemd-helper/-invoke (init-system-helpers)
 # in the maintainer scripts; tzdata for the contract time zones.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, init-system-helpers (>= 1.54), tzdata")
+# sqlite3: slawatch-ship.service copies the database with it (VACUUM INTO);
+# rsync or ssh for its upload command are the operator's choice.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sqlite3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
   ${PROJECT_SOURCE_DIR}/packaging/debian/postinst

@@ -39,14 +39,33 @@ void Exposition::family(std::string_view name, std::string_view type, std::strin
     fmt::format_to(std::back_inserter(out_), "# HELP {0} {1}\n# TYPE {0} {2}\n", name, help, type);
 }
 
-void Exposition::sample(std::string_view name, std::string_view labels, double value) {
-    if (labels.empty())
-        fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
-    else
-        fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, labels, value);
+std::string Exposition::joined(std::string_view labels) const {
+    if (constant_.empty()) return std::string(labels);
+    if (labels.empty()) return std::string(constant_);
+    return fmt::format("{},{}", constant_, labels);
 }
 
-void Exposition::histogram(std::string_view name, std::string_view labels, const Histogram& h) {
+void Exposition::sample(std::string_view name, std::string_view labels, double value) {
+    const auto all = joined(labels);
+    if (all.empty())
+        fmt::format_to(std::back_inserter(out_), "{} {}\n", name, value);
+    else
+        fmt::format_to(std::back_inserter(out_), "{}{{{}}} {}\n", name, all, value);
+}
+
+void Exposition::sample_at(std::string_view name, std::string_view labels, double value,
+                           std::int64_t timestamp_ms) {
+    const auto all = joined(labels);
+    if (all.empty())
+        fmt::format_to(std::back_inserter(out_), "{} {} {}\n", name, value, timestamp_ms);
+    else
+        fmt::format_to(std::back_inserter(out_), "{}{{{}}} {} {}\n", name, all, value,
+                       timestamp_ms);
+}
+
+void Exposition::histogram(std::string_view name, std::string_view plain_labels,
+                           const Histogram& h) {
+    const auto labels = joined(plain_labels);
     const std::string sep = labels.empty() ? "" : ",";
     std::uint64_t cumulative = 0;
     for (std::size_t b = 0; b < phase_buckets.size(); ++b) {
@@ -84,8 +103,15 @@ void Metrics::record_result(const std::string& probe, const sla::Sample& s) {
     if (s.phases.total_us >= 0) p.duration.observe(static_cast<double>(s.phases.total_us) / 1e6);
 }
 
-void Metrics::record_minute(const std::string& probe, sla::MinuteState state) {
+void Metrics::set_vantage(const std::string& name) {
+    constant_labels_ = fmt::format("vantage=\"{}\"", escape_label(name));
+}
+
+void Metrics::record_minute(const std::string& probe, sla::EpochMinute minute,
+                            sla::MinuteState state, const std::string& month) {
     ++minutes_[probe][static_cast<std::size_t>(state)];
+    if (probe == "service" && (!service_minute_ || service_minute_->minute <= minute))
+        service_minute_ = ServiceMinute{minute, state, month};
 }
 
 void Metrics::set_month(const sla::ContractTerms& terms, const sla::MonthReport& current) {
@@ -105,7 +131,7 @@ void Metrics::set_reload(bool ok, double unix_seconds) {
 
 std::string Metrics::render(const std::string& version) const {
     std::string out;
-    Exposition e(out);
+    Exposition e(out, constant_labels_);
 
     e.family("slawatch_build_info", "gauge", "slawatch version.");
     e.sample("slawatch_build_info", fmt::format("version=\"{}\"", escape_label(version)), 1);
@@ -153,6 +179,27 @@ std::string Metrics::render(const std::string& version) const {
                      fmt::format("probe=\"{}\",state=\"{}\"", escape_label(name),
                                  sla::to_string(static_cast<sla::MinuteState>(st))),
                      60.0 * static_cast<double>(counts[static_cast<std::size_t>(st)]));
+
+    // One-hot, stamped with the minute's start: every vantage point's sample
+    // for minute M sits at the same instant, so PromQL evaluated at M (or
+    // `offset` back to it) compares the same minute across vantage points,
+    // however late each one finalized it. `month` is the minute's own Service
+    // Month, so month sums never take a minute from the month before
+    // (docs/vantage.md).
+    if (service_minute_) {
+        e.family("slawatch_service_minute_state", "gauge",
+                 "1 for the service state of the last finalized minute, 0 for the other "
+                 "states; the sample's timestamp is the minute's start, label month its "
+                 "Service Month.");
+        const auto& m = *service_minute_;
+        const auto month =
+            m.month.empty() ? std::string() : fmt::format("month=\"{}\",", escape_label(m.month));
+        for (int st = 0; st < sla::minute_state_count; ++st)
+            e.sample_at("slawatch_service_minute_state",
+                        fmt::format("{}state=\"{}\"", month,
+                                    sla::to_string(static_cast<sla::MinuteState>(st))),
+                        static_cast<int>(m.state) == st ? 1 : 0, m.minute * 60'000);
+    }
 
     render_month(e);
 

@@ -33,16 +33,24 @@ struct Histogram {
 };
 
 // Appends metric families to a string; HELP and TYPE once per family.
+// `constant` labels (already rendered, e.g. R"(vantage="sh-1")") lead every
+// sample's label set, so each series says which vantage point it is from.
 class Exposition {
 public:
-    explicit Exposition(std::string& out) : out_(out) {}
+    explicit Exposition(std::string& out, std::string_view constant = {})
+        : out_(out), constant_(constant) {}
     void family(std::string_view name, std::string_view type, std::string_view help);
     // `labels` is already rendered, e.g. R"(probe="a")", or empty.
     void sample(std::string_view name, std::string_view labels, double value);
+    // A sample with an explicit timestamp (Unix milliseconds): the instant it is about.
+    void sample_at(std::string_view name, std::string_view labels, double value,
+                   std::int64_t timestamp_ms);
     void histogram(std::string_view name, std::string_view labels, const Histogram& h);
 
 private:
+    std::string joined(std::string_view labels) const;
     std::string& out_;
+    std::string_view constant_;
 };
 
 // The figures of one Service Month as gauges (month_metrics.cpp).
@@ -63,8 +71,14 @@ public:
 
     // Counts one probe run and its phase durations.
     void record_result(const std::string& probe, const sla::Sample& sample);
+    // The vantage point every series is labelled with (`vantage="<name>"`).
+    void set_vantage(const std::string& name);
+    // The rendered constant labels, for families rendered elsewhere.
+    const std::string& constant_labels() const { return constant_labels_; }
     // Counts one finalized minute row ("service" for the service row).
-    void record_minute(const std::string& probe, sla::MinuteState state);
+    // `month` is the Service Month ("YYYY-MM") the minute lies in, "" outside the term.
+    void record_minute(const std::string& probe, sla::EpochMinute minute, sla::MinuteState state,
+                       const std::string& month = {});
     // The running Service Month (none outside the term).
     void set_month(const sla::ContractTerms& terms, const sla::MonthReport& current);
     void clear_month() { month_.reset(); }
@@ -94,6 +108,15 @@ private:
     void render_month(Exposition& e) const;
     std::map<std::string, ProbeCounters> probes_;
     std::map<std::string, std::array<std::uint64_t, sla::minute_state_count>> minutes_;
+    // The service state of the latest finalized minute: the quorum rules line
+    // vantage points up by this minute (docs/vantage.md).
+    struct ServiceMinute {
+        sla::EpochMinute minute = 0;
+        sla::MinuteState state = sla::MinuteState::unknown;
+        std::string month;
+    };
+    std::optional<ServiceMinute> service_minute_;
+    std::string constant_labels_;
     std::optional<MonthGauges> month_;
     std::vector<MonthGauges> claims_;  // ended months, oldest first
     std::optional<sla::EpochMinute> finalized_until_;
@@ -107,7 +130,8 @@ private:
 // A label value escaped for the exposition format (\\, \", \n).
 std::string escape_label(std::string_view value);
 
-// process_* metrics from /proc/self (process_metrics.cpp), as client libraries export them.
+// process_* metrics from /proc/self (process_metrics.cpp), as client libraries
+// export them; they carry the exposition's constant labels too.
 void render_process_metrics(Exposition& e);
 
 }  // namespace slawatch::daemon

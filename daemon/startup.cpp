@@ -56,6 +56,10 @@ void Daemon::start() {
     } catch (const std::exception& e) {
         throw StartError(1, fmt::format("alerts: {}", e.what()));
     }
+    {
+        std::lock_guard lock(shared_.mutex);
+        shared_.metrics.set_vantage(config_.vantage.name);
+    }
     max_timeout_ = max_timeout(config_);
     policy_.max_timeout = max_timeout_;
     storage_tick_ = std::make_unique<boost::asio::steady_timer>(storage_.executor());
@@ -67,11 +71,13 @@ void Daemon::start() {
     next_tick_ = std::chrono::steady_clock::now();
     do_tick();
 
-    spdlog::info("slawatch {} running: {} probes, {} runs a minute each, database {}{}",
-                 options_.version, config_.probes.size(), config_.monitor.probes_per_minute,
-                 options_.db_path.string(),
-                 server_ ? fmt::format(", metrics on http://{}/metrics", config_.metrics.listen)
-                         : std::string());
+    spdlog::info(
+        "slawatch {} running as vantage point {}: {} probes, {} runs a minute each, "
+        "database {}{}",
+        options_.version, config_.vantage.name, config_.probes.size(),
+        config_.monitor.probes_per_minute, options_.db_path.string(),
+        server_ ? fmt::format(", metrics on http://{}/metrics", config_.metrics.listen)
+                : std::string());
     notify::ready();
 }
 

@@ -13,9 +13,16 @@ namespace slawatch::daemon {
 // Storage thread: one log line per state change of a probe or of the service.
 void Daemon::on_minute(const storage::MinuteRow& row) {
     std::string last;
+    std::string month;
+    if (row.probe == "service") {
+        // The minute's own Service Month: the quorum rules sum a month by it.
+        const auto& terms = storage_config_.contract.terms;
+        if (auto m = sla::service_month_of(terms.months(), terms.zone.local_date(row.minute)))
+            month = sla::format_year_month(m->calendar_month());
+    }
     {
         std::lock_guard lock(shared_.mutex);
-        shared_.metrics.record_minute(row.probe, row.state);
+        shared_.metrics.record_minute(row.probe, row.minute, row.state, month);
         if (row.failures > 0)
             if (auto f = shared_.last_failure.find(row.probe); f != shared_.last_failure.end())
                 last = ", last failure: " + f->second;
@@ -85,25 +92,28 @@ HttpReply Daemon::serve(const std::string& target) {
 std::string Daemon::storage_metrics() const {
     const auto w = writer_.counts();
     const auto busy = storage_.busy_for();
-    return fmt::format(
-        "# HELP slawatch_result_buffer_results Probe results waiting to be written to the store.\n"
-        "# TYPE slawatch_result_buffer_results gauge\n"
-        "slawatch_result_buffer_results {}\n"
-        "# HELP slawatch_result_buffer_capacity Probe results the buffer holds before it drops "
-        "the oldest.\n"
-        "# TYPE slawatch_result_buffer_capacity gauge\n"
-        "slawatch_result_buffer_capacity {}\n"
-        "# HELP slawatch_result_buffer_peak_results The most probe results ever buffered.\n"
-        "# TYPE slawatch_result_buffer_peak_results gauge\n"
-        "slawatch_result_buffer_peak_results {}\n"
-        "# HELP slawatch_results_written_total Probe results written to the store.\n"
-        "# TYPE slawatch_results_written_total counter\n"
-        "slawatch_results_written_total {}\n"
-        "# HELP slawatch_storage_busy_seconds How long the storage job running now has run "
-        "(0 when idle).\n"
-        "# TYPE slawatch_storage_busy_seconds gauge\n"
-        "slawatch_storage_busy_seconds {:.3f}\n",
-        w.buffered, w.capacity, w.peak, w.written, static_cast<double>(busy.count()) / 1000.0);
+    std::string constant;
+    {
+        std::lock_guard lock(shared_.mutex);
+        constant = shared_.metrics.constant_labels();
+    }
+    std::string out;
+    Exposition e(out, constant);
+    e.family("slawatch_result_buffer_results", "gauge",
+             "Probe results waiting to be written to the store.");
+    e.sample("slawatch_result_buffer_results", "", static_cast<double>(w.buffered));
+    e.family("slawatch_result_buffer_capacity", "gauge",
+             "Probe results the buffer holds before it drops the oldest.");
+    e.sample("slawatch_result_buffer_capacity", "", static_cast<double>(w.capacity));
+    e.family("slawatch_result_buffer_peak_results", "gauge",
+             "The most probe results ever buffered.");
+    e.sample("slawatch_result_buffer_peak_results", "", static_cast<double>(w.peak));
+    e.family("slawatch_results_written_total", "counter", "Probe results written to the store.");
+    e.sample("slawatch_results_written_total", "", static_cast<double>(w.written));
+    e.family("slawatch_storage_busy_seconds", "gauge",
+             "How long the storage job running now has run (0 when idle).");
+    e.sample("slawatch_storage_busy_seconds", "", static_cast<double>(busy.count()) / 1000.0);
+    return out;
 }
 
 }  // namespace slawatch::daemon

@@ -35,6 +35,11 @@ need "postrm"                   ' postrm( |$)'                           "$info"
 need "conffiles"                ' conffiles( |$)'                        "$info"
 need "the binary"               ' \./usr/bin/slawatch$'              "$contents"
 need "the unit"                 ' \./usr/lib/systemd/system/slawatch\.service$' "$contents"
+need "the ship service"         ' \./usr/lib/systemd/system/slawatch-ship\.service$' "$contents"
+need "the ship timer"           ' \./usr/lib/systemd/system/slawatch-ship\.timer$' "$contents"
+need "the ship script"          '^-rwxr-xr-x .* \./usr/lib/slawatch/slawatch-ship$' "$contents"
+need "the ship settings"        ' \./etc/slawatch/ship\.conf$'                "$contents"
+need "Recommends: sqlite3"      '^ *Recommends:.*sqlite3'            "$info"
 need "sysusers.d"               ' \./usr/lib/sysusers\.d/slawatch\.conf$'       "$contents"
 need "tmpfiles.d"               ' \./usr/lib/tmpfiles\.d/slawatch\.conf$'       "$contents"
 need "slawatch(1)"              ' \./usr/share/man/man1/slawatch\.1\.gz$'       "$contents"
@@ -43,6 +48,8 @@ need "the example config"       ' \./etc/slawatch/slawatch\.toml$'             "
 need "the copyright file"       ' \./usr/share/doc/slawatch/copyright$'        "$contents"
 need "changelog.Debian.gz"      ' \./usr/share/doc/slawatch/changelog\.Debian\.gz$' "$contents"
 need "the Prometheus rules"     ' \./usr/share/slawatch/prometheus/rules/slawatch\.rules\.yml$' "$contents"
+need "the quorum rules"         ' \./usr/share/slawatch/prometheus/rules/slawatch-quorum\.rules\.yml$' "$contents"
+need "the Prometheus examples"  ' \./usr/share/slawatch/prometheus/examples/global-federation\.yml$' "$contents"
 need "the rules' unit tests"    ' \./usr/share/slawatch/prometheus/tests/burn_rate\.test\.yml$' "$contents"
 need "the Grafana dashboard"    ' \./usr/share/slawatch/grafana/slawatch-dashboard\.json$' "$contents"
 if grep -q 'tcmpp-sim' <<<"$contents"; then
@@ -51,6 +58,7 @@ if grep -q 'tcmpp-sim' <<<"$contents"; then
 fi
 conffiles=$(dpkg-deb --ctrl-tarfile "$deb" | tar -xO ./conffiles)
 need "conffile /etc/slawatch/slawatch.toml" '^/etc/slawatch/slawatch\.toml$' "$conffiles"
+need "conffile /etc/slawatch/ship.conf" '^/etc/slawatch/ship\.conf$' "$conffiles"
 
 # Every tag lintian has for a binary package; an override is shipped in the
 # package (usr/share/lintian/overrides/slawatch), each with a comment why.

@@ -123,6 +123,12 @@ check "/etc/slawatch/credentials 700 root" mode_is /etc/slawatch/credentials 700
 check "empty secret_id 600 root" sh -c "[ ! -s /etc/slawatch/credentials/secret_id ] && stat -c %a /etc/slawatch/credentials/secret_id | grep -qx 600"
 check "empty secret_key 600 root" sh -c "[ ! -s /etc/slawatch/credentials/secret_key ] && stat -c %a /etc/slawatch/credentials/secret_key | grep -qx 600"
 check "not enabled on a first install" test ! -e "$wants" -a ! -L "$wants"
+check "the ship service 644 root" mode_is /usr/lib/systemd/system/slawatch-ship.service 644 root:root
+check "the ship timer 644 root" mode_is /usr/lib/systemd/system/slawatch-ship.timer 644 root:root
+check "the ship script 755 root" mode_is /usr/lib/slawatch/slawatch-ship 755 root:root
+check "ship.conf is a conffile" sh -c "dpkg-query -W -f='\${Conffiles}' slawatch | grep -q ' /etc/slawatch/ship.conf '"
+check "the ship timer not enabled on a first install" \
+    test ! -e /etc/systemd/system/timers.target.wants/slawatch-ship.timer
 check "enable state tracked (deb-systemd-helper)" test -f "$state"
 check "the config loads (check-config as slawatch)" \
     runuser -u slawatch -- /usr/bin/slawatch check-config --config /etc/slawatch/slawatch.toml

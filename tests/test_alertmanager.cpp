@@ -24,6 +24,7 @@ const sla::TimeZone shanghai = *sla::TimeZone::locate("Asia/Shanghai");
 alerts::DetectorOptions options() {
     alerts::DetectorOptions o;
     o.contract = "prod";
+    o.vantage = "idc-2";
     o.zone = shanghai;
     return o;
 }
@@ -86,12 +87,21 @@ TEST_CASE("alertmanager: an incident is one alert from opening to resolution",
     CHECK(label(*a, "alertname") == "SlawatchIncident");  // a hook label never replaces it
     CHECK(label(*a, "team") == "ops");
     CHECK(label(*a, "contract") == "prod");
+    // Several hosts send the same incident: the vantage point keeps them apart.
+    CHECK(label(*a, "vantage") == "idc-2");
     CHECK(label(*a, "severity") == "critical");
     CHECK(label(*a, "incident_start") == shanghai.format_minute(m0));
     CHECK(field(*a, "startsAt") == shanghai.format_minute(m0));
     // Open: it ends by itself three resend intervals after the last send.
     CHECK(field(*a, "endsAt") == sla::TimeZone().format_millis(now + 180'000));
     CHECK(a->alert.at("annotations").at("summary").as_string().starts_with("TCMPP unavailable"));
+
+    // An event stored before events named their vantage point maps without the label.
+    auto older = opened[0].body;
+    older.erase("vantage");
+    const auto without = alerts::alertmanager_alert(older, hook(), now);
+    REQUIRE(without);
+    CHECK(without->alert.at("labels").as_object().if_contains("vantage") == nullptr);
 
     // A re-send later, e.g. after a restart, is the same alert.
     auto again = alerts::alertmanager_alert(opened[0].body, hook(), now + 3'600'000);

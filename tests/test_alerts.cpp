@@ -38,6 +38,7 @@ sla::ContractTerms june_terms() {
 alerts::DetectorOptions options() {
     alerts::DetectorOptions o;
     o.contract = "test";
+    o.vantage = "office-line";
     o.zone = june_terms().zone;
     return o;
 }
@@ -120,6 +121,31 @@ TEST_CASE("alerts: an incident opens at the first down minute and resolves at th
     CHECK(b.at("outcomes").at("timeout").as_int64() == 6);
     CHECK(b.at("outcomes").at("http_5xx").as_int64() == 6);
     CHECK(!state.incident_start);
+}
+
+TEST_CASE("alerts: every event names the vantage point that saw it", "[alerts][detector]") {
+    alerts::DetectorState state;
+    const auto m0 = june_minute(100);
+    alerts::DetectorInput in;
+    in.now = (m0 + 2) * 60'000;
+    add_minute(in, m0, S::down);
+    add_minute(in, m0 + 1, S::up);
+    const auto events = alerts::detect(options(), state, in);
+    REQUIRE(events.size() == 2);
+    for (const auto& e : events) {
+        INFO(e.json());
+        CHECK(e.body.at("vantage").as_string() == "office-line");
+        // After contract, before summary, as docs/alerts.md lists the common fields.
+        CHECK(e.json().find(R"("contract":"test","vantage":"office-line","summary")") !=
+              std::string::npos);
+    }
+    // The daemon's options take the name from [vantage] (default: the host's short name).
+    auto named = config::parse(base_config + "\n[vantage]\nname = \"idc-2\"\n", "t.toml");
+    REQUIRE(named);
+    CHECK(alerts::detector_options(*named.config).vantage == "idc-2");
+    auto unnamed = config::parse(base_config, "t.toml");
+    REQUIRE(unnamed);
+    CHECK(alerts::detector_options(*unnamed.config).vantage == config::default_vantage_name());
 }
 
 TEST_CASE("alerts: after a restart the open incident is known from the stored ids, not re-emitted",
@@ -338,7 +364,8 @@ TEST_CASE("alerts: the outbox stores an event once per hook, dedupes by id, retr
     alerts::Outbox outbox(db, false);
 
     const auto zone = june_terms().zone;
-    auto e = alerts::make_event(EventType::budget, "budget:2026-06:50", 1000, zone, "c", "half");
+    auto e =
+        alerts::make_event(EventType::budget, "budget:2026-06:50", 1000, zone, "c", "v", "half");
     CHECK(outbox.enqueue(e, {"a", "b"}, 1000));
     CHECK_FALSE(outbox.enqueue(e, {"a", "b"}, 2000));  // a restart emitting it again
     CHECK(outbox.event_ids_since(0) == std::vector<std::string>{"budget:2026-06:50"});
@@ -374,7 +401,8 @@ TEST_CASE("alerts: the outbox stores an event once per hook, dedupes by id, retr
         storage::ProbeResult r{"update_check", {}};
         r.sample.sent_ms = 5000;
         store->append(std::span<const storage::ProbeResult>(&r, 1));
-        auto e2 = alerts::make_event(EventType::budget, "budget:2026-06:75", 6000, zone, "c", "s");
+        auto e2 =
+            alerts::make_event(EventType::budget, "budget:2026-06:75", 6000, zone, "c", "v", "s");
         CHECK(outbox.enqueue(e2, {"a"}, 6000));
     }
 
@@ -399,8 +427,9 @@ TEST_CASE("alerts: a hook gets its events in order even while the first one back
     const auto zone = june_terms().zone;
     alerts::Backoff b{std::chrono::milliseconds(1000), std::chrono::milliseconds(60'000), 0};
     // Ids that sort against the order they happened in, stored in one millisecond.
-    auto opened = alerts::make_event(EventType::incident_opened, "z-opened", 1000, zone, "c", "o");
-    auto budget = alerts::make_event(EventType::budget, "a-budget", 1000, zone, "c", "b");
+    auto opened =
+        alerts::make_event(EventType::incident_opened, "z-opened", 1000, zone, "c", "v", "o");
+    auto budget = alerts::make_event(EventType::budget, "a-budget", 1000, zone, "c", "v", "b");
     REQUIRE(outbox.enqueue(opened, {"chat", "log"}, 1000));
     REQUIRE(outbox.enqueue(budget, {"chat", "log"}, 1000));
     CHECK(outbox.due("log", 1000, 10).front().id == "z-opened");
@@ -415,8 +444,8 @@ TEST_CASE("alerts: a hook gets its events in order even while the first one back
         now = *outbox.next_due({"chat"});
     }
     // resolved arrives fresh (due at once) while opened waits 16 s for its retry.
-    auto resolved =
-        alerts::make_event(EventType::incident_resolved, "m-resolved", now - 5000, zone, "c", "r");
+    auto resolved = alerts::make_event(EventType::incident_resolved, "m-resolved", now - 5000, zone,
+                                       "c", "v", "r");
     REQUIRE(outbox.enqueue(resolved, {"chat"}, now - 5000));
     CHECK(outbox.due("chat", now - 5000, 10).empty());
     CHECK(outbox.next_due({"chat"}) == now);
@@ -496,17 +525,17 @@ reminder_days = [3]
     CHECK(o.reminder_days == std::vector<int>{7, 1, 3});
     const auto zone = june_terms().zone;
     auto budget = [&](int t) {
-        auto e = alerts::make_event(EventType::budget, "b", 0, zone, "c", "s");
+        auto e = alerts::make_event(EventType::budget, "b", 0, zone, "c", "v", "s");
         e.body["threshold_percent"] = t;
         return e;
     };
     CHECK(alerts::wants(c.alerts[0], budget(100)));
     CHECK_FALSE(alerts::wants(c.alerts[0], budget(50)));
     CHECK(alerts::wants(c.alerts[1], budget(50)));
-    auto resolved = alerts::make_event(EventType::incident_resolved, "r", 0, zone, "c", "s");
+    auto resolved = alerts::make_event(EventType::incident_resolved, "r", 0, zone, "c", "v", "s");
     CHECK_FALSE(alerts::wants(c.alerts[0], resolved));
     CHECK(alerts::wants(c.alerts[1], resolved));
-    auto reminder = alerts::make_event(EventType::claim_window, "x", 0, zone, "c", "s");
+    auto reminder = alerts::make_event(EventType::claim_window, "x", 0, zone, "c", "v", "s");
     reminder.body["reminder_days"] = 3;
     CHECK(alerts::wants(c.alerts[1], reminder));
     reminder.body["reminder_days"] = 7;

@@ -38,7 +38,7 @@ std::vector<std::string> exposition_problems(const std::string& text) {
     static const std::regex type(
         R"(# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped))");
     static const std::regex sample(
-        R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")*\})? ([-+]?[0-9.eE+-]+|\+Inf|-Inf|NaN))");
+        R"(([a-zA-Z_:][a-zA-Z0-9_:]*)(\{([a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")(,[a-zA-Z_][a-zA-Z0-9_]*="([^"\\\n]|\\.)*")*\})? ([-+]?[0-9.eE+-]+|\+Inf|-Inf|NaN)( -?[0-9]+)?)");
     std::map<std::string, std::string> types;
     std::istringstream in(text);
     std::string line;
@@ -183,6 +183,18 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
         },
         seconds(10)));
 
+    // The vantage point: in the start-up log line, and in `status` (text and JSON).
+    CHECK(rig.daemon->err().find("running as vantage point daemon-rig") != std::string::npos);
+    const auto status_text = run({slawatch_bin(), "status", "--config", rig.config_file().string()},
+                                 {}, seconds(20), rig.env);
+    INFO(status_text.out << status_text.err);
+    CHECK(status_text.out.find("\n  vantage point  daemon-rig\n") != std::string::npos);
+    const auto status_json =
+        run({slawatch_bin(), "status", "--config", rig.config_file().string(), "--format", "json"},
+            {}, seconds(20), rig.env);
+    INFO(status_json.out << status_json.err);
+    CHECK(status_json.out.find(R"({"contract": "daemon-test", "vantage": "daemon-rig", )") == 0);
+
     // A broken config: the reload is rejected with the reason, probing goes on.
     rig.dir.write("slawatch.toml", "[contract\nname = 1\n");
     rig.daemon->signal(SIGHUP);
@@ -220,9 +232,12 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
           "# TYPE slawatch_month_availability_ratio gauge",
           "# TYPE slawatch_month_error_budget_remaining_seconds gauge",
           "# TYPE slawatch_month_error_budget_seconds gauge", "# TYPE slawatch_probe_success gauge",
-          "slawatch_config_last_reload_successful 1", "# TYPE process_cpu_seconds_total counter",
+          R"(slawatch_config_last_reload_successful{vantage="daemon-rig"} 1)",
+          "# TYPE process_cpu_seconds_total counter",
           "# TYPE slawatch_result_buffer_dropped_total counter",
-          "# TYPE slawatch_store_errors_total counter", "slawatch_build_info{version="})
+          "# TYPE slawatch_store_errors_total counter",
+          R"(slawatch_build_info{vantage="daemon-rig",version=)",
+          R"(process_open_fds{vantage="daemon-rig"} )"})
         CHECK(text.find(family) != std::string::npos);
     CHECK(text.find("secret") == std::string::npos);
     CHECK(rig.daemon->err().find("testsecretkey") == std::string::npos);

@@ -32,7 +32,8 @@ namespace {
 const fs::path source_dir{SLAWATCH_SOURCE_DIR};
 
 // Where a key lives: the loader's table path ("", "contract", "contract.tier",
-// "monitor", "storage", "metrics", "probe", "maintenance", "attribution") and,
+// "monitor", "storage", "metrics", "probe", "maintenance", "attribution",
+// "evidence", "vantage") and,
 // for probes, the kind.
 struct Place {
     std::string table;
@@ -48,9 +49,9 @@ const std::vector<std::string> probe_kinds{"http", "tencentcloud", "download"};
 
 std::vector<Place> all_places() {
     std::vector<Place> out{
-        {"", ""},        {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
-        {"storage", ""}, {"metrics", ""},  {"maintenance", ""},   {"attribution", ""},
-        {"evidence", ""}};
+        {"", ""},         {"contract", ""}, {"contract.tier", ""}, {"monitor", ""},
+        {"storage", ""},  {"metrics", ""},  {"maintenance", ""},   {"attribution", ""},
+        {"evidence", ""}, {"vantage", ""}};
     for (const auto& k : probe_kinds) out.push_back({"probe", k});
     return out;
 }
@@ -64,6 +65,7 @@ std::string config_with(const Place& place, const std::string& key) {
         {"storage", {"path = \"x.db\""}},
         {"metrics", {"enabled = false"}},
         {"evidence", {}},
+        {"vantage", {}},
         {"maintenance",
          {"start = 2026-06-10T02:00:00+08:00", "end = 2026-06-10T04:00:00+08:00",
           "announced = 2026-06-03T10:00:00+08:00"}},
@@ -107,6 +109,7 @@ std::string config_with(const Place& place, const std::string& key) {
     section("storage", "[storage]");
     section("metrics", "[metrics]");
     section("evidence", "[evidence]");
+    section("vantage", "[vantage]");
     section("probe", "[[probe]]");
     section("maintenance", "[[maintenance]]");
     section("attribution", "[attribution]");

@@ -69,8 +69,8 @@ TEST_CASE("evidence daemon: the checkpointer records when due, signed with the c
                                               cp->signature));
     CHECK(store->evidence().checkpoints(0, 10'000).size() == 1);
 
-    const auto e =
-        alerts::checkpoint_event(*cp, checkpointer.signer()->public_key_pem(), shanghai, "test");
+    const auto e = alerts::checkpoint_event(*cp, checkpointer.signer()->public_key_pem(), shanghai,
+                                            "test", "v");
     CHECK(e.type == alerts::EventType::evidence_checkpoint);
     CHECK(e.body.at("signature").as_string() == signature_hex(*cp));
     CHECK(e.body.at("message").as_string() == cp->message());

@@ -107,6 +107,43 @@ TEST_CASE("the installed unit passes systemd-analyze verify and scores 2.0 or lo
     CHECK(security.exit_code == 0);
 }
 
+TEST_CASE("slawatch-ship: its units pass systemd-analyze verify, sandboxed as the daemon",
+          "[install]") {
+    const fs::path root = staged().root();
+    REQUIRE(fs::exists("/usr/bin/systemd-analyze"));
+    const fs::path script = root / "usr/lib/slawatch/slawatch-ship";
+    REQUIRE(fs::is_regular_file(script));
+    CHECK((fs::status(script).permissions() & fs::perms::owner_exec) != fs::perms::none);
+    CHECK(read_file(root / "etc/slawatch/ship.conf") ==
+          read_file(fs::path(SLAWATCH_SOURCE_DIR) / "systemd/slawatch-ship.conf"));
+
+    // Both units side by side: verify finds the timer's service beside it.
+    TempDir work;
+    std::string service = read_file(root / "usr/lib/systemd/system/slawatch-ship.service");
+    CHECK(service.find("User=slawatch") != std::string::npos);
+    CHECK(service.find("Type=oneshot") != std::string::npos);
+    CHECK(service.find("EnvironmentFile=/etc/slawatch/ship.conf") != std::string::npos);
+    const std::string from = "ExecStart=/usr/lib/slawatch/slawatch-ship";
+    const auto at = service.find(from);
+    REQUIRE(at != std::string::npos);
+    service.replace(at, from.size(), "ExecStart=" + script.string());
+    const fs::path service_copy = work.write("slawatch-ship.service", service);
+    const std::string timer = read_file(root / "usr/lib/systemd/system/slawatch-ship.timer");
+    CHECK(timer.find("OnCalendar=hourly") != std::string::npos);
+    const fs::path timer_copy = work.write("slawatch-ship.timer", timer);
+
+    const auto verify =
+        run({"/usr/bin/systemd-analyze", "verify", service_copy.string(), timer_copy.string()});
+    INFO(verify.out << verify.err);
+    CHECK(verify.exit_code == 0);
+    CHECK(verify.err.empty());
+    // The same exposure bound as the daemon's unit.
+    const auto security = run({"/usr/bin/systemd-analyze", "security", "--offline=true",
+                               "--threshold=20", service_copy.string()});
+    INFO(security.out << security.err);
+    CHECK(security.exit_code == 0);
+}
+
 TEST_CASE("the example config is installed as /etc/slawatch/slawatch.toml", "[install]") {
     const fs::path installed = staged().root() / "etc/slawatch/slawatch.toml";
     REQUIRE(fs::is_regular_file(installed));
@@ -120,7 +157,7 @@ TEST_CASE("the man pages and the operator's docs are installed", "[install]") {
     CHECK(fs::is_regular_file(root / "usr/share/man/man5/slawatch.toml.5.gz"));
     for (const char* doc :
          {"README.md", "install.md", "configuration.md", "operations.md", "contract-rules.md",
-          "interface.md", "systemd.md", "metrics.md", "prometheus.md"})
+          "interface.md", "systemd.md", "metrics.md", "prometheus.md", "vantage.md"})
         CHECK(fs::is_regular_file(root / "usr/share/doc/slawatch" / doc));
 }
 
@@ -128,9 +165,12 @@ TEST_CASE("the Prometheus rules, their tests and the Grafana dashboard are insta
           "[install]") {
     const fs::path share = staged().root() / "usr/share/slawatch";
     const fs::path source(SLAWATCH_SOURCE_DIR);
-    for (const char* f : {"prometheus/rules/slawatch.rules.yml",
-                          "prometheus/tests/burn_rate.test.yml", "prometheus/tests/month.test.yml",
-                          "prometheus/tests/claim.test.yml", "grafana/slawatch-dashboard.json"}) {
+    for (const char* f :
+         {"prometheus/rules/slawatch.rules.yml", "prometheus/tests/burn_rate.test.yml",
+          "prometheus/tests/month.test.yml", "prometheus/tests/claim.test.yml",
+          "prometheus/rules/slawatch-quorum.rules.yml", "prometheus/tests/quorum.test.yml",
+          "prometheus/examples/site-prometheus.yml", "prometheus/examples/global-federation.yml",
+          "grafana/slawatch-dashboard.json"}) {
         INFO(f);
         REQUIRE(fs::is_regular_file(share / f));
         CHECK(read_file(share / f) == read_file(source / f));
@@ -154,11 +194,10 @@ TEST_CASE("the Debian copyright file and changelog are installed", "[install]") 
 
 TEST_CASE("nothing is installed outside the expected places, and no test tool", "[install]") {
     const std::vector<std::string> allowed{
-        "usr/bin/slawatch",        "usr/lib/systemd/system/",
-        "usr/lib/sysusers.d/",     "usr/lib/tmpfiles.d/",
-        "usr/share/man/man1/",     "usr/share/man/man5/",
-        "usr/share/doc/slawatch/", "usr/share/lintian/overrides/slawatch",
-        "etc/slawatch/",           "usr/share/slawatch/"};
+        "usr/bin/slawatch",    "usr/lib/systemd/system/", "usr/lib/slawatch/slawatch-ship",
+        "usr/lib/sysusers.d/", "usr/lib/tmpfiles.d/",     "usr/share/man/man1/",
+        "usr/share/man/man5/", "usr/share/doc/slawatch/", "usr/share/lintian/overrides/slawatch",
+        "etc/slawatch/",       "usr/share/slawatch/"};
     const auto files = files_below(staged().root());
     REQUIRE_FALSE(files.empty());
     for (const auto& f : files) {

@@ -8,6 +8,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/store_config.hpp"
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <filesystem>
@@ -18,11 +19,29 @@ using slawatch::testing::run;
 
 namespace {
 
-std::optional<double> value_of(const std::string& text, const std::string& series) {
+// The value of `series` written without its leading vantage label: `name` or
+// `name{labels}` becomes `name{vantage="sh-office",labels}`.
+std::string with_vantage(const std::string& series) {
+    const auto brace = series.find('{');
+    if (brace == std::string::npos) return series + R"({vantage="sh-office"})";
+    return series.substr(0, brace + 1) + R"(vantage="sh-office",)" + series.substr(brace + 1);
+}
+
+std::optional<double> value_of(const std::string& text, const std::string& plain_series) {
+    const auto series = with_vantage(plain_series);
     std::istringstream in(text);
     for (std::string line; std::getline(in, line);)
         if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
     return std::nullopt;
+}
+
+// The whole sample line of `series` (with its vantage label), or "".
+std::string line_of(const std::string& text, const std::string& plain_series) {
+    const auto series = with_vantage(plain_series);
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (line.starts_with(series + " ")) return line;
+    return {};
 }
 
 sla::ServiceMonth month_of(const sla::ContractTerms& terms, const char* ym) {
@@ -50,12 +69,14 @@ std::string rendered() {
     const auto config = testing::store_config({});
     const auto& terms = config.contract.terms;
     daemon::Metrics m;
+    m.set_vantage("sh-office");
     m.record_result("management", sample(1'780'000'000'000, sla::Outcome::ok));
     m.record_result("management", sample(1'780'000'002'000, sla::Outcome::timeout));
     m.record_result("release", sample(1'780'000'001'000, sla::Outcome::ok));
-    m.record_minute("service", sla::MinuteState::up);
-    m.record_minute("service", sla::MinuteState::down);
-    m.record_minute("management", sla::MinuteState::down);
+    // Minute 29,666,999 (up) then 29,667,000 (down): the later one is the last.
+    m.record_minute("service", 29'667'000, sla::MinuteState::down, "2026-05");
+    m.record_minute("service", 29'666'999, sla::MinuteState::up, "2026-05");
+    m.record_minute("management", 29'667'000, sla::MinuteState::down);
     // May 2026 (31 days): 100 of its first 10,000 minutes down.
     m.set_month(terms, report(terms, "2026-05", 9'000, 100, 10'000));
     m.set_claim_months(terms, {report(terms, "2026-04", 43'150, 50, 43'200)});
@@ -153,4 +174,60 @@ TEST_CASE("probe success, last success, phases without a total and state seconds
     CHECK(value_of(text, "process_resident_memory_bytes") > 0.0);
     CHECK(value_of(text, "process_open_fds") > 0.0);
     CHECK(value_of(text, "process_start_time_seconds") > 1.6e9);
+}
+
+TEST_CASE("every series carries the vantage point, process_* and histograms too", "[metrics]") {
+    const auto text = rendered();
+    std::istringstream in(text);
+    int samples = 0;
+    for (std::string line; std::getline(in, line);) {
+        if (line.empty() || line.starts_with("#")) continue;
+        ++samples;
+        INFO(line);
+        // The first label of every sample, so a global view can select one host's series.
+        const auto brace = line.find('{');
+        REQUIRE(brace != std::string::npos);
+        CHECK(line.compare(brace, 20, R"({vantage="sh-office")") == 0);
+    }
+    CHECK(samples > 50);
+    CHECK(value_of(text, "process_open_fds") > 0.0);
+    CHECK(value_of(text, R"(slawatch_probe_duration_seconds_bucket{probe="release",le="+Inf"})") ==
+          1.0);
+    CHECK(value_of(text, "slawatch_month_length_seconds") == 31 * 86400.0);
+}
+
+TEST_CASE("the last finalized minute's service state, stamped with the minute's start",
+          "[metrics]") {
+    const auto text = rendered();
+    // One-hot over all six states: down is 1, the others 0.
+    CHECK(value_of(text, R"(slawatch_service_minute_state{month="2026-05",state="down"})") == 1.0);
+    for (const char* other : {"up", "unknown", "maintenance", "local_network", "customer"})
+        CHECK(value_of(text,
+                       fmt::format(R"(slawatch_service_minute_state{{month="2026-05",state="{}"}})",
+                                   other)) == 0.0);
+    // The sample's timestamp is minute 29,667,000's start in milliseconds, not the
+    // scrape's time: vantage points that finalize it at different times still align.
+    // Its Service Month is a label: a month's sum never takes a minute of another.
+    CHECK(
+        line_of(text, R"(slawatch_service_minute_state{month="2026-05",state="down"})") ==
+        R"(slawatch_service_minute_state{vantage="sh-office",month="2026-05",state="down"} 1 1780020000000)");
+    // The counter per state stays as it was: 60 s per finalized minute.
+    CHECK(value_of(text, R"(slawatch_state_seconds_total{probe="service",state="up"})") == 60.0);
+}
+
+TEST_CASE("no minute finalized yet: no service minute state; outside the term no month label",
+          "[metrics]") {
+    daemon::Metrics m;
+    m.set_vantage("idc-2");
+    const auto text = m.render("1.2.3");
+    CHECK(text.find("slawatch_service_minute_state") == std::string::npos);
+    CHECK(text.find(R"(slawatch_build_info{vantage="idc-2",version="1.2.3"} 1)") !=
+          std::string::npos);
+    const auto lint = run({"/usr/bin/promtool", "check", "metrics"}, text);
+    CHECK(lint.exit_code == 0);
+    m.record_minute("service", 29'667'000, sla::MinuteState::unknown);
+    CHECK(
+        m.render("1.2.3").find(
+            R"(slawatch_service_minute_state{vantage="idc-2",state="unknown"} 1 1780020000000)") !=
+        std::string::npos);
 }

@@ -53,12 +53,30 @@ inline std::pair<int, std::string> http_get(std::uint16_t port, const std::strin
     return {std::stoi(resp.substr(9, 3)), resp.substr(head_end + 4)};
 }
 
-// The value of one sample line, e.g. metric_value(text, "slawatch_x{a=\"b\"}").
+// A sample line without its leading vantage label: `x{vantage="v",a="b"} 1`
+// becomes `x{a="b"} 1` and `x{vantage="v"} 1` becomes `x 1`.
+inline std::string without_vantage(std::string line) {
+    const std::string_view label = "{vantage=\"";
+    const auto at = line.find(label);
+    if (at == std::string::npos) return line;
+    const auto close = line.find('"', at + label.size());
+    if (close == std::string::npos || close + 1 >= line.size()) return line;
+    if (line[close + 1] == ',')
+        line.erase(at + 1, close + 1 - at);
+    else if (line[close + 1] == '}')
+        line.erase(at, close + 2 - at);
+    return line;
+}
+
+// The value of one sample line, e.g. metric_value(text, "slawatch_x{a=\"b\"}"):
+// `series` leaves out the vantage label that every series carries first.
 inline std::optional<double> metric_value(const std::string& text, const std::string& series) {
     std::istringstream in(text);
     std::string line;
-    while (std::getline(in, line))
+    while (std::getline(in, line)) {
+        line = without_vantage(line);
         if (line.starts_with(series + " ")) return std::stod(line.substr(series.size() + 1));
+    }
     return std::nullopt;
 }
 
@@ -110,8 +128,12 @@ struct Rig {
                "[monitor]\nprobes_per_minute = " +
                std::to_string(probes_per_minute) +
                "\nmin_samples = " + std::to_string(min_samples) + "\n\n[storage]\npath = \"" +
-               db_path.string() +
-               "\"\n\n[metrics]\nlisten = \"127.0.0.1:" + std::to_string(metrics_port) + "\"\n\n" +
+               db_path.string() + "\"\n\n" +
+               // A test that names its own vantage point passes [vantage] in `extra`.
+               (extra.find("[vantage]") == std::string::npos
+                    ? std::string("[vantage]\nname = \"daemon-rig\"\n\n")
+                    : std::string()) +
+               "[metrics]\nlisten = \"127.0.0.1:" + std::to_string(metrics_port) + "\"\n\n" +
                extra +
                probe("management", "DescribeMNPList",
                      R"({"PlatformId": "T1", "Offset": 0, "Limit": 1})") +
