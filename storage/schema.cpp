@@ -394,8 +394,7 @@ FROM mins m JOIN probe p ON p.id = m.probe;
 )sql";
 
 constexpr std::array<std::string_view, current_version> migrations{
-    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results,
-    v8_compaction};
+    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results, v8_compaction};
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {

@@ -456,9 +456,10 @@ TEST_CASE("compaction: verify finds an edited folded count and an edited hole ha
 TEST_CASE("compaction: an edited result is refused and nothing is folded", "[compaction][cli]") {
     World w;
     REQUIRE(w.replay(term_csv({"2026-04-20"}, 30)).exit_code == 0);
-    exec_sql(w.db,
-             "UPDATE probe_result SET http_status = 201 WHERE id = (SELECT max(id) FROM probe_result "
-             "WHERE outcome = 0)");
+    exec_sql(
+        w.db,
+        "UPDATE probe_result SET http_status = 201 WHERE id = (SELECT max(id) FROM probe_result "
+        "WHERE outcome = 0)");
     const auto ok = ok_rows(w.db);
     const auto r = cli(w, {"compact"});
     INFO(r.out << r.err);
