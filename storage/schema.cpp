@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace slawatch::storage::schema {
@@ -251,7 +252,28 @@ SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc,
 FROM minute m
 JOIN probe p ON p.id = m.probe
 JOIN state s ON s.id = (m.v & 7);
-CREATE VIEW probe_result_v AS
+)sql";
+
+// probe_result_v as version 7 creates it. SQLite has no function to read a
+// byte of a blob, so the view finds each byte in `b`, a blob of the bytes
+// 0..255, where byte x stands at position x + 1; field k of the w-byte
+// fields is bytes k * w + 1 ... (k + 1) * w, big-endian.
+std::string phases_view_sql() {
+    std::string fields;
+    for (int k = 0; k < 5; ++k) {
+        fields += k ? ",\n         CASE w" : "         CASE w";
+        for (int w = 1; w <= 4; ++w) {
+            fields += fmt::format(" WHEN {} THEN ", w);
+            for (int i = 0; i < w; ++i) {
+                fields += fmt::format("{}((instr(b, substr(f, {}, 1)) - 1) << {})", i ? " + " : "",
+                                      k * w + i + 1, 8 * (w - 1 - i));
+            }
+        }
+        fields += fmt::format(" ELSE 0 END AS d{}", k);
+    }
+    std::string bytes;
+    for (int x = 0; x < 256; ++x) bytes += fmt::format("{:02X}", x);
+    return fmt::format(R"sql(CREATE VIEW probe_result_v AS
 SELECT time_ms, strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
        p.name AS probe, o.name AS outcome, http_status, e.code AS error_code, request_id,
        CASE WHEN m & 1 THEN d0 END AS dns_us,
@@ -261,61 +283,7 @@ SELECT time_ms, strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS
        CASE WHEN m & 16 THEN d4 + rel * (d0 + d1 + d2 + d3) END AS total_us
 FROM (
   SELECT *,
-         CASE w WHEN 1 THEN (instr(b, substr(f, 1, 1)) - 1)
-              WHEN 2 THEN ((instr(b, substr(f, 1, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 2, 1)) - 1)
-              WHEN 3 THEN ((instr(b, substr(f, 1, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 2, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 3, 1)) - 1)
-              WHEN 4 THEN ((instr(b, substr(f, 1, 1)) - 1) << 24)
-                     + ((instr(b, substr(f, 2, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 3, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 4, 1)) - 1)
-         ELSE 0 END AS d0,
-         CASE w WHEN 1 THEN (instr(b, substr(f, 2, 1)) - 1)
-              WHEN 2 THEN ((instr(b, substr(f, 3, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 4, 1)) - 1)
-              WHEN 3 THEN ((instr(b, substr(f, 4, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 5, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 6, 1)) - 1)
-              WHEN 4 THEN ((instr(b, substr(f, 5, 1)) - 1) << 24)
-                     + ((instr(b, substr(f, 6, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 7, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 8, 1)) - 1)
-         ELSE 0 END AS d1,
-         CASE w WHEN 1 THEN (instr(b, substr(f, 3, 1)) - 1)
-              WHEN 2 THEN ((instr(b, substr(f, 5, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 6, 1)) - 1)
-              WHEN 3 THEN ((instr(b, substr(f, 7, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 8, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 9, 1)) - 1)
-              WHEN 4 THEN ((instr(b, substr(f, 9, 1)) - 1) << 24)
-                     + ((instr(b, substr(f, 10, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 12, 1)) - 1)
-         ELSE 0 END AS d2,
-         CASE w WHEN 1 THEN (instr(b, substr(f, 4, 1)) - 1)
-              WHEN 2 THEN ((instr(b, substr(f, 7, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 8, 1)) - 1)
-              WHEN 3 THEN ((instr(b, substr(f, 10, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 11, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 12, 1)) - 1)
-              WHEN 4 THEN ((instr(b, substr(f, 13, 1)) - 1) << 24)
-                     + ((instr(b, substr(f, 14, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 15, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 16, 1)) - 1)
-         ELSE 0 END AS d3,
-         CASE w WHEN 1 THEN (instr(b, substr(f, 5, 1)) - 1)
-              WHEN 2 THEN ((instr(b, substr(f, 9, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 10, 1)) - 1)
-              WHEN 3 THEN ((instr(b, substr(f, 13, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 14, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 15, 1)) - 1)
-              WHEN 4 THEN ((instr(b, substr(f, 17, 1)) - 1) << 24)
-                     + ((instr(b, substr(f, 18, 1)) - 1) << 16)
-                     + ((instr(b, substr(f, 19, 1)) - 1) << 8)
-                     + (instr(b, substr(f, 20, 1)) - 1)
-         ELSE 0 END AS d4
+{fields}
   FROM (
     SELECT *, 1 - (m >> 7) AS rel
     FROM (
@@ -325,11 +293,13 @@ FROM (
              CASE length(r.phases) % 5 WHEN 0 THEN 31
                WHEN 1 THEN instr(s.b, substr(r.phases, -1, 1)) - 1 ELSE 0 END AS m
       FROM probe_result r,
-           (SELECT X'000102030405060708090A0B0C0D0E0F101112131415161718191A1B1C1D1E1F202122232425262728292A2B2C2D2E2F303132333435363738393A3B3C3D3E3F404142434445464748494A4B4C4D4E4F505152535455565758595A5B5C5D5E5F606162636465666768696A6B6C6D6E6F707172737475767778797A7B7C7D7E7F808182838485868788898A8B8C8D8E8F909192939495969798999A9B9C9D9E9FA0A1A2A3A4A5A6A7A8A9AAABACADAEAFB0B1B2B3B4B5B6B7B8B9BABBBCBDBEBFC0C1C2C3C4C5C6C7C8C9CACBCCCDCECFD0D1D2D3D4D5D6D7D8D9DADBDCDDDEDFE0E1E2E3E4E5E6E7E8E9EAEBECEDEEEFF0F1F2F3F4F5F6F7F8F9FAFBFCFDFEFF' AS b) s)))
+           (SELECT X'{bytes}' AS b) s)))
 JOIN probe p ON p.id = probe_id
 JOIN outcome o ON o.id = outcome_id
 LEFT JOIN error_code e ON e.id = error_code_id;
-)sql";
+)sql",
+                       fmt::arg("fields", fields), fmt::arg("bytes", bytes));
+}
 
 // Version 8 (compaction): successful results older than their Service
 // Month's claim deadline are folded into per-minute counts; the evidence
@@ -393,8 +363,19 @@ SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc,
 FROM mins m JOIN probe p ON p.id = m.probe;
 )sql";
 
-constexpr std::array<std::string_view, current_version> migrations{
-    v1, v2, v3, v4_result_identity, v5_evidence, v6_proxy_error, v7_compact_results, v8_compaction};
+// The SQL that brings version i to i + 1, built once.
+const std::array<std::string, current_version>& migrations() {
+    static const std::array<std::string, current_version> all{
+        std::string(v1),
+        std::string(v2),
+        std::string(v3),
+        std::string(v4_result_identity),
+        std::string(v5_evidence),
+        std::string(v6_proxy_error),
+        std::string(v7_compact_results) + phases_view_sql(),
+        std::string(v8_compaction)};
+    return all;
+}
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {
@@ -419,7 +400,7 @@ void migrate(sqlite::Database& db) {
     refuse_newer(db, version);
     // The v7 rewrite encodes the old phase columns in C++.
     if (version < current_version) phase_encoding::register_sql_function(db);
-    for (auto v = version; v < current_version; ++v) db.exec(migrations[v]);
+    for (auto v = version; v < current_version; ++v) db.exec(migrations()[v]);
     db.exec(fmt::format("PRAGMA user_version = {}", current_version));
     tx.commit();
 }
