@@ -4,12 +4,15 @@
 // cached: a database already built with the same days is reused). Times,
 // separately, what `slawatch quorum` does: verifying each input's evidence
 // log, and combining one Service Month (the last, whose 12-month cap looks
-// at every earlier month) at K = 2.
+// at every earlier month) at K = 2. With `compact`, each database is first
+// copied and compacted as the daemon would a year later (every month past its
+// claim deadline), so the same figures show what compaction saves `quorum`.
 //
-//   bench_quorum [DAYS=365] [DIR=/tmp/bench_quorum]
+//   bench_quorum [DAYS=365] [DIR=/tmp/bench_quorum] [compact]
 
 #include "cli/quorum_month.hpp"
 #include "storage/evidence_log.hpp"
+#include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 
 #include <fmt/format.h>
@@ -106,6 +109,7 @@ void build(const std::filesystem::path& path, int v, int days) {
 int main(int argc, char** argv) {
     const int days = argc > 1 ? std::stoi(argv[1]) : 365;
     const std::filesystem::path dir = argc > 2 ? argv[2] : "/tmp/bench_quorum";
+    const bool compacted = argc > 3 && std::string(argv[3]) == "compact";
     std::filesystem::create_directories(dir);
     const auto config = make_config("claimant");
 
@@ -118,10 +122,28 @@ int main(int argc, char** argv) {
             build(path, v, days);
             fmt::print("built {} in {:.1f} s\n", path.string(), seconds_since(t));
         }
+        auto db = path;
+        if (compacted) {
+            db = dir / fmt::format("{}-{}d-compacted.db", name, days);
+            if (!std::filesystem::exists(db)) {
+                std::filesystem::copy_file(path, db);
+                const auto t = clk::now();
+                auto store =
+                    storage::Store::open(make_config(name), db, storage::OpenMode::read_write);
+                // A year after the term: every month is past its claim deadline.
+                const auto r = store->compact(sla::EpochMillis{1'830'000'000'000}, false);
+                store->evidence().checkpoint(sla::EpochMillis{1'830'000'000'000}, nullptr);
+                store.reset();
+                storage::sqlite::Database(db, storage::sqlite::Database::Mode::read_write)
+                    .exec("PRAGMA wal_checkpoint(TRUNCATE)");
+                fmt::print("compacted {}: {} results folded in {:.1f} s\n", db.string(), r.results,
+                           seconds_since(t));
+            }
+        }
         cli::VantageInput in;
         in.name = name;
-        in.db = path;
-        in.store = storage::Store::open(config, path, storage::OpenMode::immutable_copy);
+        in.db = db;
+        in.store = storage::Store::open(config, db, storage::OpenMode::immutable_copy);
         in.store->hold_snapshot();
         inputs.push_back(std::move(in));
     }
