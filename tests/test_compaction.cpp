@@ -47,17 +47,6 @@ RunResult cli(World& w, std::vector<std::string> args, const std::string& clock 
     return run(args, {}, std::chrono::seconds(120), {clock});
 }
 
-void exec_sql(const std::string& db, const std::string& sql) {
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-    char* err = nullptr;
-    const auto rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &err);
-    INFO((err ? err : ""));
-    sqlite3_free(err);
-    sqlite3_close(h);
-    REQUIRE(rc == SQLITE_OK);
-}
-
 // Every row of `sql`, as text, for comparing tables before and after.
 std::string dump(const std::string& db, const std::string& sql) {
     sqlite3* h = nullptr;

@@ -4,6 +4,7 @@
 // openssl scripts exactly as docs/evidence.md prints them (R11).
 
 #include "tests/support/process.hpp"
+#include "tests/support/sqlite_query.hpp"
 
 #include <fmt/format.h>
 #include <signal.h>
@@ -97,16 +98,7 @@ struct World {
         const auto r = slawatch({"replay", "--input", dir.write("in.csv", csv(minutes)).string()});
         REQUIRE(r.exit_code == 0);
     }
-    void sql(const std::string& text) {
-        sqlite3* h = nullptr;
-        REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-        char* error = nullptr;
-        const int rc = sqlite3_exec(h, text.c_str(), nullptr, nullptr, &error);
-        INFO((error ? error : ""));
-        sqlite3_free(error);
-        sqlite3_close(h);
-        REQUIRE(rc == SQLITE_OK);
-    }
+    void sql(const std::string& text) { exec_sql(db, text); }
 };
 
 // The id (an SQL expression) of the update_check run at 2026-06-01T10:MM:SS+08:00:

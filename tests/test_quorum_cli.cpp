@@ -5,6 +5,7 @@
 // inputs left byte for byte as they were.
 
 #include "tests/support/replay_world.hpp"
+#include "tests/support/sqlite_query.hpp"
 
 #include <sys/stat.h>
 #include <boost/json.hpp>
@@ -25,17 +26,6 @@ std::string vantage_config(const std::string& name, const std::string& more = ""
     const std::string ids = "order_id = \"20260317000001\"";
     text.replace(text.find(ids), ids.size(), "order_id = \"" + order + "\"");
     return text;
-}
-
-void run_sql(const std::string& db, const std::string& text) {
-    sqlite3* h = nullptr;
-    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
-    char* error = nullptr;
-    const int rc = sqlite3_exec(h, text.c_str(), nullptr, nullptr, &error);
-    INFO((error ? error : ""));
-    sqlite3_free(error);
-    sqlite3_close(h);
-    REQUIRE(rc == SQLITE_OK);
 }
 
 // Minutes 2026-06-01T10:00 .. 10:05 (+08:00) as each vantage point saw them:
@@ -91,7 +81,7 @@ struct Quorum {
         INFO(r.err);
         REQUIRE(r.exit_code == 0);
         const auto copy = (dir / (name + ".db")).string();
-        run_sql(live, "VACUUM INTO '" + copy + "'");
+        exec_sql(live, "VACUUM INTO '" + copy + "'");
         return copy;
     }
 
@@ -219,15 +209,15 @@ TEST_CASE("quorum: inputs that are no independent vantage point of this contract
                 "vantage point 'hk-cloud' recorded its evidence for another contract");
     }
     SECTION("a database whose evidence was tampered with") {
-        run_sql(q.dbs[1],
-                "UPDATE probe_result SET http_status = 200 WHERE id = (SELECT max(id) FROM "
-                "probe_result WHERE outcome <> 0)");
+        exec_sql(q.dbs[1],
+                 "UPDATE probe_result SET http_status = 200 WHERE id = (SELECT max(id) FROM "
+                 "probe_result WHERE outcome <> 0)");
         refused(q.quorum(2), q.dbs[1], "the evidence of vantage point 'bj-cloud' does not verify");
     }
     SECTION("a database without a vantage name or a contract fingerprint") {
-        run_sql(q.dbs[2], "DELETE FROM meta WHERE key = 'vantage'");
+        exec_sql(q.dbs[2], "DELETE FROM meta WHERE key = 'vantage'");
         refused(q.quorum(2), q.dbs[2], "records no vantage name");
-        run_sql(q.dbs[1], "DELETE FROM meta WHERE key = 'contract'");
+        exec_sql(q.dbs[1], "DELETE FROM meta WHERE key = 'contract'");
         refused(q.quorum(2, {q.dbs[0], q.dbs[1]}, "json"), q.dbs[1],
                 "records no contract fingerprint");
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// Reads one integer from a database file the way an operator's sqlite3 would:
-// read-only, beside whatever process writes it.
+// A database file the way an operator's sqlite3 would use it: one integer
+// read read-only beside whatever process writes it, or statements run on it
+// (a test's edits: tampering, old layouts).
 
 #include <sqlite3.h>
 #include <catch2/catch.hpp>
@@ -22,6 +23,18 @@ inline std::int64_t count_rows(const std::string& db, const char* sql) {
     sqlite3_finalize(st);
     sqlite3_close(h);
     return n;
+}
+
+// Runs `sql` (one or more statements) on the file, read-write.
+inline void exec_sql(const std::string& db, const std::string& sql) {
+    sqlite3* h = nullptr;
+    REQUIRE(sqlite3_open(db.c_str(), &h) == SQLITE_OK);
+    char* error = nullptr;
+    const int rc = sqlite3_exec(h, sql.c_str(), nullptr, nullptr, &error);
+    INFO((error ? error : ""));
+    sqlite3_free(error);
+    sqlite3_close(h);
+    REQUIRE(rc == SQLITE_OK);
 }
 
 }  // namespace slawatch::testing
