@@ -136,8 +136,10 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
             f.probability = *p;
         } else if (k == "status") {
             only_for(node, k, FaultKind::http_5xx);
-            const auto s = node.value<std::int64_t>();
-            if (!node.is_integer() || *s < 500 || *s > 599)
+            // Only an integer node is read as one: toml++ converts a float
+            // such as 5e95 to int64 unchecked (undefined behaviour).
+            const auto s = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
+            if (!s || *s < 500 || *s > 599)
                 r.fail(node.source(), "'status' must be an integer in 500..599");
             f.status = static_cast<unsigned>(*s);
         } else if (k == "code") {
