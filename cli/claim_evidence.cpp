@@ -115,8 +115,9 @@ namespace {
 std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& zone) {
     return fmt::format(
         "{{\"id\": {}, \"time\": \"{}\", \"time_ms\": {}, \"tree_size\": {}, \"root\": \"{}\", "
-        "\"signature\": {}, \"key_fingerprint\": {}, \"message\": {}}}",
+        "\"log_id\": {}, \"signature\": {}, \"key_fingerprint\": {}, \"message\": {}}}",
         c.id, zone.format_millis(c.time_ms), c.time_ms, c.tree_size, ev::to_hex(c.root),
+        c.log_id.empty() ? "null" : json_quote(c.log_id),
         c.signature.empty() ? "null" : "\"" + hex(c.signature) + "\"",
         c.key_fpr.empty() ? "null" : json_quote(c.key_fpr), json_quote(c.message()));
 }

@@ -58,11 +58,12 @@ std::string quorum_markdown(const QuorumPackage& p) {
         p.q.k, p.vantages.size());
     out +=
         "| vantage point | its own unavailable minutes | its own unknown minutes | "
-        "availability % |\n|---|---|---|---|\n";
+        "availability % | evidence |\n|---|---|---|---|---|\n";
     for (std::size_t i = 0; i < p.vantages.size(); ++i) {
         const auto& r = p.q.vantage_reports[i];
-        out += fmt::format("| {} | {} | {} | {} |\n", p.vantages[i].input.name, r.unavailable,
-                           r.unknown, r.availability_text);
+        out +=
+            fmt::format("| {} | {} | {} | {} | {} |\n", p.vantages[i].input.name, r.unavailable,
+                        r.unknown, r.availability_text, vantage_evidence_text(p.vantages[i].input));
     }
     const auto down = quorum_down(p.q);
     out += fmt::format("\n## Unavailable minutes ({})\n\n", down.size());
@@ -108,9 +109,9 @@ std::string quorum_json(const QuorumPackage& p) {
                                 evidence_json(v.evidence, zone));
         vantages += fmt::format(
             "{}\n      {{\"name\": {}, \"db\": {}, \"unavailable_minutes\": {}, "
-            "\"unknown_minutes\": {}, \"availability_percent\": {}}}",
+            "\"unknown_minutes\": {}, \"availability_percent\": {}, {}}}",
             i == 0 ? "" : ",", json_quote(v.input.name), json_quote(v.input.db.string()),
-            r.unavailable, r.unknown, r.availability_text);
+            r.unavailable, r.unknown, r.availability_text, vantage_evidence_fields(v.input));
     }
     return claim_json(
         p.config, p.q.report, p.q.capped, minutes, "[]", "{" + evidence + "\n  }",
@@ -120,21 +121,23 @@ std::string quorum_json(const QuorumPackage& p) {
 }  // namespace
 
 std::string quorum_claim(const config::Config& config, const sla::ServiceMonth& month,
-                         const std::vector<std::string>& dbs, int k, std::string_view format) {
+                         const std::vector<std::string>& dbs, const QuorumInputOptions& options,
+                         std::string_view format) {
+    const auto k = options.k;
     if (format == "html")
         throw CommandError(exit_usage,
                            "slawatch: claim --quorum writes markdown or json; --format html is "
                            "not available with --quorum");
-    const auto inputs = open_vantages(config, dbs, k);
     const auto& zone = config.contract.terms.zone;
     const auto now = now_ms();
+    const auto inputs = open_vantages(config, dbs, options, now);
     try {
         const auto q = quorum_month(config, inputs, k, month, now);
         QuorumPackage p{config, q, {}};
         const auto month_end = zone.start_of_day(sla::add_days(month.last, 1));
         for (std::size_t i = 0; i < inputs.size(); ++i) {
             VantageCitations v{inputs[i], {}, {}};
-            for (auto& m : down_minutes(*inputs[i].store, q.from, q.to)) {
+            for (auto& m : down_minutes(*inputs[i].figures, q.from, q.to)) {
                 if (q.combined[static_cast<std::size_t>(m.minute - q.from)] ==
                     sla::MinuteState::down)
                     v.minutes.push_back(std::move(m));

@@ -5,6 +5,7 @@
 // names the vantage points that saw it down; each of them cites its own
 // failed calls with inclusion proofs against its own evidence log.
 
+#include "cli/quorum_inputs.hpp"
 #include "config/config.hpp"
 #include "sla/service_month.hpp"
 
@@ -17,6 +18,7 @@ namespace slawatch::cli {
 // The package as Markdown, or JSON when `format` is "json"; CommandError
 // (exit 2) for a refused input (open_vantages) or `format` "html".
 std::string quorum_claim(const config::Config& config, const sla::ServiceMonth& month,
-                         const std::vector<std::string>& dbs, int k, std::string_view format);
+                         const std::vector<std::string>& dbs, const QuorumInputOptions& options,
+                         std::string_view format);
 
 }  // namespace slawatch::cli

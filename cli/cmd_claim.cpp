@@ -8,6 +8,7 @@
 #include "cli/claim_text.hpp"
 #include "cli/commands.hpp"
 #include "cli/evidence.hpp"
+#include "cli/evidence_status.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
 #include "cli/first_run.hpp"
@@ -22,7 +23,7 @@ namespace {
 struct ClaimOptions {
     StoreOptions store;
     std::vector<std::string> dbs;  // --db: one, or with --quorum two or more
-    int k = 0;                     // --quorum K; 0: one database
+    QuorumInputOptions quorum;     // --quorum K (0: one database), --allow-unsigned
     std::string month;
     std::string format = "markdown";
     std::string output;
@@ -35,6 +36,7 @@ struct Package {
     std::vector<DownMinute> minutes;
     ClaimEvidence evidence;                       // claim_evidence.hpp
     std::vector<storage::FailureCount> failures;  // R4: why each minute counted
+    const storage::EvidenceStatus& verified;      // what the figures rest on
 };
 
 std::string to_markdown(const Package& p) {
@@ -42,7 +44,9 @@ std::string to_markdown(const Package& p) {
     std::string out = summary_markdown(p.config, p.r, p.amount);
     out += fmt::format("## Unavailable minutes ({})\n\n", p.minutes.size());
     out += p.minutes.empty() ? "None.\n" : minutes_markdown(p.minutes, zone);
-    return out + failures_markdown(p.config, p.failures) + evidence_markdown(p.evidence, zone);
+    out += failures_markdown(p.config, p.failures) + evidence_markdown(p.evidence, zone);
+    return out + "\nThe figures above are derived from this evidence alone, after it verified:\n" +
+           evidence_status_text(p.verified, zone, "- ");
 }
 
 std::string to_json(const Package& p) {
@@ -53,7 +57,8 @@ std::string to_json(const Package& p) {
                                zone.format_minute(m.minute), minute_fields_json(m, zone, "    "));
     }
     return claim_json(p.config, p.r, p.amount, minutes, failures_json(p.config, p.failures),
-                      evidence_json(p.evidence, zone), "");
+                      evidence_json(p.evidence, zone),
+                      ",\n  \"verified_evidence\": " + evidence_status_json(p.verified, zone));
 }
 
 void run_claim(const ClaimOptions& o) {
@@ -67,15 +72,17 @@ void run_claim(const ClaimOptions& o) {
                                                    config.file.string(), missing));
     }
     const auto month = service_month_arg(config, o.month);
-    if (o.k != 0) return write_output(quorum_claim(config, month, o.dbs, o.k, o.format), o.output);
+    if (o.quorum.k != 0)
+        return write_output(quorum_claim(config, month, o.dbs, o.quorum, o.format), o.output);
     if (o.dbs.size() > 1)
         throw CommandError(exit_usage,
                            "slawatch: several --db need --quorum K (the claim across vantage "
                            "points); one database needs none");
     StoreOptions store_options{o.store.config, o.dbs.empty() ? std::string() : o.dbs.front()};
     const auto& zone = config.contract.terms.zone;
-    auto store = open_store_for_figures(config, store_options);
     const auto now = now_ms();
+    const auto opened = open_verified_store(config, store_options, now);
+    const auto& store = opened.figures;
     try {
         const auto from = zone.start_of_day(month.first);
         const auto to =
@@ -85,8 +92,9 @@ void run_claim(const ClaimOptions& o) {
                   capped_compensation(*store, config, month, now),
                   down_minutes(*store, from, to),
                   {},
-                  store->failures_by_code(from, to)};
-        p.evidence = claim_evidence(*store, p.minutes, from * 60'000,
+                  store->failures_by_code(from, to),
+                  store->status()};
+        p.evidence = claim_evidence(*opened.store, p.minutes, from * 60'000,
                                     zone.start_of_day(sla::add_days(month.last, 1)) * 60'000);
         if (o.format == "html") {
             write_output(html::claim_page({config, p.r, p.amount, p.minutes, p.evidence, p.failures,
@@ -110,10 +118,13 @@ void register_claim(CLI::App& app) {
     cmd->add_option("--db", options->dbs,
                     "Database file (default: storage.path of the config); with --quorum, one "
                     "vantage point's shipped copy, repeated for each");
-    cmd->add_option("--quorum", options->k,
+    cmd->add_option("--quorum", options->quorum.k,
                     "K: the claim across the vantage points of the --db files; a minute is "
                     "unavailable when at least K of them saw it down")
         ->check(CLI::PositiveNumber);
+    cmd->add_flag("--allow-unsigned", options->quorum.allow_unsigned,
+                  "With --quorum: count a database with no signed checkpoint (marked unsigned); "
+                  "without it such a database is refused");
     cmd->add_option("--month", options->month, "Calendar month YYYY-MM (contract time zone)")
         ->required();
     cmd->add_option("--format", options->format, "markdown, json or html (not with --quorum)")

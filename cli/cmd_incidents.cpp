@@ -49,7 +49,8 @@ void run_incidents(const IncidentsOptions& o) {
     } else {
         throw CommandError(exit_usage, "give --month YYYY-MM or both --from and --to");
     }
-    auto store = open_store_for_figures(config, o.store);
+    const auto opened = open_verified_store(config, o.store, now_ms());
+    const auto& store = opened.figures;
     std::vector<Incident> found;
     try {
         found = incidents(down_minutes(*store, from, to));

@@ -42,7 +42,8 @@ void run_minutes(const MinutesOptions& o) {
         names.push_back("service");
         for (const auto& p : config.probes) names.push_back(p.name);
     }
-    auto store = open_store_for_figures(config, o.store);
+    const auto opened = open_verified_store(config, o.store, now_ms());
+    const auto& store = opened.figures;
     std::vector<storage::MinuteRow> stored;
     try {
         stored = store->minutes(

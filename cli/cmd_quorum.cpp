@@ -25,7 +25,7 @@ namespace {
 struct QuorumOptions {
     std::string config;
     std::string month;
-    int k = 0;
+    QuorumInputOptions inputs;
     std::vector<std::string> dbs;
     std::string format = "text";
 };
@@ -45,9 +45,11 @@ std::string vantages_json(const QuorumView& v) {
         const auto& r = v.q.vantage_reports[i];
         out += fmt::format(
             "{}\n      {{\"name\": {}, \"db\": {}, \"unavailable_minutes\": {}, "
-            "\"unknown_minutes\": {}, \"availability_percent\": {}, \"verified_leaves\": {}}}",
+            "\"unknown_minutes\": {}, \"availability_percent\": {}, \"verified_leaves\": {}, "
+            "{}}}",
             i == 0 ? "" : ",", json_quote(v.inputs[i].name), json_quote(v.inputs[i].db.string()),
-            r.unavailable, r.unknown, r.availability_text, v.inputs[i].verified_leaves);
+            r.unavailable, r.unknown, r.availability_text, v.inputs[i].verified_leaves(),
+            vantage_evidence_fields(v.inputs[i]));
     }
     return out;
 }
@@ -88,6 +90,8 @@ std::string to_text(const QuorumView& v, const ReportFigures& f) {
         out += fmt::format("  {:<21} {:<12} {:<8} {:<13} {}\n", v.inputs[i].name, r.unavailable,
                            r.unknown, r.availability_text + " %", v.inputs[i].db.string());
     }
+    for (const auto& in : v.inputs)
+        out += fmt::format("  {:<21} evidence {}\n", in.name, vantage_evidence_text(in));
     out += fmt::format(
         "\n  disagreements: {} minute{} where the vantage points that observed "
         "it saw different states\n",
@@ -114,15 +118,15 @@ std::string vantage_sections(const QuorumView& v) {
         "down; each row is that host's own figures.</p>\n"
         "<table class=\"vantages\">\n<thead><tr><th>vantage point</th><th>database</th>"
         "<th class=\"num\">unavailable</th><th class=\"num\">unknown</th>"
-        "<th class=\"num\">availability %</th></tr></thead>\n<tbody>\n",
+        "<th class=\"num\">availability %</th><th>evidence</th></tr></thead>\n<tbody>\n",
         html::figure("quorum_k", v.q.k), v.inputs.size());
     for (std::size_t i = 0; i < v.inputs.size(); ++i) {
         const auto& r = v.q.vantage_reports[i];
         out += fmt::format(
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-            "<td class=\"num\">{}</td></tr>\n",
+            "<td class=\"num\">{}</td><td>{}</td></tr>\n",
             html::escape(v.inputs[i].name), html::escape(v.inputs[i].db.string()), r.unavailable,
-            r.unknown, r.availability_text);
+            r.unknown, r.availability_text, html::escape(vantage_evidence_text(v.inputs[i])));
     }
     out += "</tbody>\n</table>\n";
     out += fmt::format(
@@ -182,10 +186,10 @@ html::MonthPage month_page(const QuorumView& v, const ReportFigures& f,
 void run_quorum(const QuorumOptions& o) {
     const auto config = load_config(o.config);
     const auto month = service_month_arg(config, o.month);
-    const auto inputs = open_vantages(config, o.dbs, o.k);
     const auto now = now_ms();
+    const auto inputs = open_vantages(config, o.dbs, o.inputs, now);
     try {
-        const auto q = quorum_month(config, inputs, o.k, month, now);
+        const auto q = quorum_month(config, inputs, o.inputs.k, month, now);
         const QuorumView v{config, inputs, q};
         const ReportFigures f{config, q.report, q.capped, {}};
         if (o.format == "json") {
@@ -211,13 +215,17 @@ void register_quorum(CLI::App& app) {
     add_config_option(*cmd, options->config);
     cmd->add_option("--month", options->month, "Calendar month YYYY-MM (contract time zone)")
         ->required();
-    add_quorum_options(*cmd, options->dbs, options->k);
+    add_quorum_options(*cmd, options->dbs, options->inputs);
     cmd->add_option("--format", options->format, "text, json or html")
         ->check(CLI::IsMember({"text", "json", "html"}));
     cmd->footer(
         "Each --db is one vantage point's evidence database: a copy shipped from its host\n"
         "(sqlite3 DB \".backup COPY\" or VACUUM INTO), read without being changed. Each is\n"
-        "verified like `slawatch verify` first. Per minute: down when at least K vantage\n"
+        "verified like `slawatch verify` first, and its minutes are re-derived from the\n"
+        "verified results under this config (its stored minute rows are never read);\n"
+        "results after its newest signed checkpoint are left out. A database without a\n"
+        "signed checkpoint is refused unless --allow-unsigned; one evidence log counts\n"
+        "once, whatever vantage name it carries. Per minute: down when at least K vantage\n"
         "points saw it down (an announced maintenance window of this config still excuses\n"
         "it); else up when at least K saw it up or excluded it (maintenance, customer);\n"
         "else unknown. A vantage point whose state is unknown or local_network proves\n"

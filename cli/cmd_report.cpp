@@ -4,6 +4,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/evidence.hpp"
+#include "cli/evidence_status.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/failure_codes.hpp"
 #include "cli/html_month.hpp"
@@ -47,16 +48,19 @@ std::string to_csv(const Figures& f) {
 void run_report(const ReportOptions& o) {
     const auto config = load_config(o.store.config);
     const auto month = service_month_arg(config, o.month);
-    auto store = open_store_for_figures(config, o.store);
     const auto now = now_ms();
+    const auto opened = open_verified_store(config, o.store, now);
+    const auto& store = opened.figures;
     try {
         const auto& zone = config.contract.terms.zone;
         const Figures f{config, store->month_report(month, now),
                         capped_compensation(*store, config, month, now),
                         store->failures_by_code(zone.start_of_day(month.first),
                                                 zone.start_of_day(sla::add_days(month.last, 1)))};
+        const auto& evidence = store->status();
         if (o.format == "json") {
-            std::cout << report_json(f);
+            std::cout << report_json(f,
+                                     ",\n  \"evidence\": " + evidence_status_json(evidence, zone));
         } else if (o.format == "html") {
             // The same figures, plus the month's minutes and incidents to draw.
             const auto from = zone.start_of_day(month.first);
@@ -73,7 +77,7 @@ void run_report(const ReportOptions& o) {
         } else if (o.format == "csv") {
             std::cout << to_csv(f);
         } else {
-            std::cout << report_table(f);
+            std::cout << report_table(f) << evidence_status_text(evidence, zone);
         }
     } catch (const storage::StoreError& e) {
         throw CommandError(exit_failure, std::string("slawatch: ") + e.what());

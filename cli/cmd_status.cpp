@@ -3,6 +3,7 @@
 
 #include "alerts/outbox.hpp"
 #include "cli/commands.hpp"
+#include "cli/evidence_status.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/first_run.hpp"
 #include "cli/store_cli.hpp"
@@ -53,12 +54,15 @@ void run_status(const StatusOptions& o) {
                         term_warning(config, now).value_or(""), sla::format_date(today),
                         sla::format_date(terms.start), sla::format_date(terms.end)));
     }
-    auto store = open_store_for_figures(config, o.store);
+    // The month so far: results not yet under a signed checkpoint count, and
+    // the output says how many (the daemon signs at least hourly).
+    const auto opened = open_verified_store(config, o.store, now, UnsignedTail::counted);
+    const auto& store = opened.store;
     sla::MonthReport r;
     std::optional<sla::EpochMinute> finalized;
     std::string vantage;
     try {
-        r = store->month_report(*month, now);
+        r = opened.figures->month_report(*month, now);
         finalized = store->finalized_until();
         // The database's own vantage point: whose evidence these figures are.
         vantage = store->vantage().value_or(config.vantage.name);
@@ -82,7 +86,8 @@ void run_status(const StatusOptions& o) {
             "\"coverage_percent\": {}, \"availability_percent\": {}, \"standard_met\": {}, "
             "\"budget\": {{\"minutes\": {}, \"used\": {}, \"left\": {}}}, "
             "\"projected\": {{\"available\": {}, \"unavailable_minutes\": {}, \"percent\": {}}}, "
-            "\"last_finalized_minute\": {}, \"finalizing\": {}, \"warning\": {}}}\n",
+            "\"last_finalized_minute\": {}, \"finalizing\": {}, \"warning\": {}, "
+            "\"evidence\": {}}}\n",
             json_quote(config.contract.name), json_quote(vantage), month->index,
             sla::format_date(month->first), sla::format_date(month->last), month->days(),
             r.total_minutes, r.elapsed_minutes, r.unavailable, r.maintenance, r.local_network,
@@ -90,7 +95,8 @@ void run_status(const StatusOptions& o) {
             r.budget_minutes, r.unavailable, r.budget_left, r.projected ? "true" : "false",
             r.projected_unavailable, r.projected_percent,
             finalized ? json_quote(last_final) : "null", stalled ? "false" : "true",
-            stalled ? json_quote(*stalled) : "null");
+            stalled ? json_quote(*stalled) : "null",
+            evidence_status_json(opened.figures->status(), terms.zone));
         return;
     }
     std::string out;
@@ -108,6 +114,7 @@ void run_status(const StatusOptions& o) {
     out += fmt::format("  coverage       {} % ({} unknown minutes)\n", coverage, r.unknown);
     out += fmt::format("  finalized to   {}\n", finalized ? last_final : "nothing yet");
     if (stalled) out += "  WARNING        " + *stalled + "\n";
+    out += evidence_status_text(opened.figures->status(), terms.zone, "  ");
     // A hook that keeps failing shows here (docs/alerts.md).
     if (!config.alerts.empty()) {
         try {

@@ -32,9 +32,10 @@ std::string checkpoint_text(const storage::Checkpoint& c, const sla::TimeZone& z
 std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& zone) {
     return fmt::format(
         "{{\"id\": {}, \"time\": \"{}\", \"time_ms\": {}, \"tree_size\": {}, \"root\": \"{}\", "
-        "\"signed\": {}, \"key_fingerprint\": {}}}",
+        "\"log_id\": {}, \"signed\": {}, \"key_fingerprint\": {}}}",
         c.id, zone.format_millis(c.time_ms), c.time_ms, c.tree_size, ev::to_hex(c.root),
-        c.signature.empty() ? "false" : "true", c.key_fpr.empty() ? "null" : json_quote(c.key_fpr));
+        c.log_id.empty() ? "null" : json_quote(c.log_id), c.signature.empty() ? "false" : "true",
+        c.key_fpr.empty() ? "null" : json_quote(c.key_fpr));
 }
 
 std::string problem_json(const storage::EvidenceProblem& p, const sla::TimeZone& zone) {
@@ -48,7 +49,8 @@ std::string problem_json(const storage::EvidenceProblem& p, const sla::TimeZone&
 
 std::string to_text(const storage::VerifyReport& r, const std::string& db,
                     const std::optional<std::string>& configured, const sla::TimeZone& zone) {
-    std::string out = fmt::format("evidence log of {}\n", db);
+    std::string out =
+        fmt::format("evidence log {} of {}\n", r.log_id.empty() ? "(no id yet)" : r.log_id, db);
     out += fmt::format(
         "  raw results: {}; tree: {} leaves ({} removed by retention, their "
         "frontier kept)\n",
@@ -84,14 +86,16 @@ std::string to_json(const storage::VerifyReport& r, const std::string& db,
     for (const auto& p : r.problems)
         problems += (problems.empty() ? "\n    " : ",\n    ") + problem_json(p, zone);
     return fmt::format(
-        "{{\n  \"database\": {},\n  \"intact\": {},\n  \"results\": {},\n  \"tree_size\": {},\n"
+        "{{\n  \"database\": {},\n  \"log_id\": {},\n  \"intact\": {},\n  \"results\": {},\n"
+        "  \"tree_size\": {},\n"
         "  \"pruned_leaves\": {},\n  \"folded_leaves\": {},\n  \"folds\": {},\n"
         "  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
         "  \"checked_roots\": {},\n  \"key_fingerprints\": [{}],\n"
         "  \"configured_key_fingerprint\": {},\n  \"latest_checkpoint\": {},\n"
         "  \"first_problem\": {},\n  \"problems\": [{}{}]\n}}\n",
-        json_quote(db), r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned,
-        r.folded_leaves, r.folds, r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
+        json_quote(db), r.log_id.empty() ? "null" : json_quote(r.log_id),
+        r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned, r.folded_leaves, r.folds,
+        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
         configured ? json_quote(*configured) : "null",
         r.latest ? checkpoint_json(*r.latest, zone) : "null",
         r.problems.empty() ? "null" : problem_json(r.problems.front(), zone), problems,

@@ -8,7 +8,7 @@
 
 namespace slawatch::cli {
 
-std::vector<DownMinute> down_minutes(const storage::Store& store, sla::EpochMinute from,
+std::vector<DownMinute> down_minutes(const storage::Figures& store, sla::EpochMinute from,
                                      sla::EpochMinute to) {
     std::vector<DownMinute> out;
     // Only down service minutes are unavailable.

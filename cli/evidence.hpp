@@ -28,7 +28,7 @@ struct Incident {
     std::vector<DownMinute> minutes;
 };
 
-std::vector<DownMinute> down_minutes(const storage::Store& store, sla::EpochMinute from,
+std::vector<DownMinute> down_minutes(const storage::Figures& store, sla::EpochMinute from,
                                      sla::EpochMinute to);
 
 std::vector<Incident> incidents(std::vector<DownMinute> minutes);

@@ -42,7 +42,7 @@ std::string day_label(const Counts& c) {
 
 }  // namespace
 
-std::vector<DayMinutes> month_minutes(const storage::Store& store, const sla::TimeZone& zone,
+std::vector<DayMinutes> month_minutes(const storage::Figures& store, const sla::TimeZone& zone,
                                       const sla::ServiceMonth& month, sla::EpochMillis now) {
     const auto now_minute = sla::minute_of_ms(now);
     std::vector<DayMinutes> days;

@@ -24,7 +24,7 @@ struct DayMinutes {
 // The service row of every minute of `month`: stored states as `minutes`
 // prints them (absent rows are unknown, R3), minutes at or after `now` not
 // yet elapsed.
-std::vector<DayMinutes> month_minutes(const storage::Store& store, const sla::TimeZone& zone,
+std::vector<DayMinutes> month_minutes(const storage::Figures& store, const sla::TimeZone& zone,
                                       const sla::ServiceMonth& month, sla::EpochMillis now);
 
 // The legend, the hour axis and one row per day.

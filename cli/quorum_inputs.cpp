@@ -6,12 +6,17 @@
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
 #include "storage/evidence_log.hpp"
+#include "storage/evidence_signing.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <future>
+#include <limits>
 #include <map>
+#include <optional>
+#include <set>
 
 namespace slawatch::cli {
 namespace {
@@ -34,6 +39,7 @@ VantageInput open_one(const config::Config& config, const std::string& path) {
                    "with this version's `slawatch run` or `replay` on its own host, then ship a "
                    "new copy");
         }
+        if (vantage->empty()) refuse(in.db, "records an empty vantage name");
         in.name = *vantage;
         if (const auto& peers = config.vantage.peers;
             !peers.empty() && std::find(peers.begin(), peers.end(), in.name) == peers.end()) {
@@ -60,11 +66,113 @@ VantageInput open_one(const config::Config& config, const std::string& path) {
     return in;
 }
 
+// The key a peer is pinned to, as a fingerprint; nullopt when it is not pinned.
+std::optional<std::string> pinned_fingerprint(const config::Config& config,
+                                              const std::string& name) {
+    const auto it = config.vantage.peer_keys.find(name);
+    if (it == config.vantage.peer_keys.end()) return std::nullopt;
+    const auto& key = it->second;
+    if (key.size() == 64) {
+        std::string fpr = key;
+        for (auto& c : fpr) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        return fpr;
+    }
+    const auto raw = storage::evidence::public_key_from_pem(key);
+    if (!raw) {
+        throw CommandError(exit_usage,
+                           fmt::format("{}: [vantage.peers] {}: not an Ed25519 public key",
+                                       config.file.string(), name));
+    }
+    return storage::evidence::fingerprint(*raw);
+}
+
+// Signed, and by the pinned key when there is one.
+void check_signature(const config::Config& config, const VantageInput& in, bool allow_unsigned) {
+    const auto& ev = in.evidence();
+    const auto pin = pinned_fingerprint(config, in.name);
+    if (pin) {
+        if (!ev.is_signed())
+            refuse(in.db, fmt::format("vantage point '{}' is pinned to key {} in {}, but its "
+                                      "evidence has no signed checkpoint",
+                                      in.name, pin->substr(0, 16), config.file.string()));
+        for (const auto& fpr : ev.verify.key_fprs)
+            if (fpr != *pin)
+                refuse(in.db, fmt::format("vantage point '{}' is pinned to key {} in {}, but its "
+                                          "checkpoints are signed with key {}",
+                                          in.name, pin->substr(0, 16), config.file.string(),
+                                          fpr.substr(0, 16)));
+        return;
+    }
+    if (!ev.is_signed() && !allow_unsigned)
+        refuse(in.db,
+               fmt::format("vantage point '{}' has no signed checkpoint: its evidence proves "
+                           "nothing to anyone but its writer (set [evidence] signing_key_file on "
+                           "that host), or pass --allow-unsigned to count it, marked unsigned",
+                           in.name));
+}
+
+// Leaves hold the send time in ms and the phase latencies in µs, so two
+// hosts' logs never begin alike; a few minutes of them tell copies apart even
+// where replayed results carry no latencies.
+constexpr std::size_t first_leaves_compared = 64;
+
+// One evidence log counts once, whatever name it travels under: the same log
+// id, the same first leaves or any same checkpoint means the same log.
+void check_distinct_logs(const std::vector<VantageInput>& inputs) {
+    struct Identity {
+        std::string log_id;
+        std::vector<storage::EvidenceLog::LeafIdentity> first_leaves;
+        std::set<std::pair<std::uint64_t, std::string>> checkpoints;  // size, root
+    };
+    std::vector<Identity> ids;
+    for (const auto& in : inputs) {
+        Identity id;
+        const auto& v = in.evidence().verify;
+        id.log_id = v.log_id;
+        id.first_leaves = in.store->evidence().leaves(v.pruned, first_leaves_compared);
+        for (const auto& c :
+             in.store->evidence().checkpoints(std::numeric_limits<sla::EpochMillis>::min(),
+                                              std::numeric_limits<sla::EpochMillis>::max()))
+            if (c.tree_size > 0)
+                id.checkpoints.emplace(c.tree_size, storage::evidence::to_hex(c.root));
+        ids.push_back(std::move(id));
+    }
+    for (std::size_t b = 1; b < inputs.size(); ++b) {
+        for (std::size_t a = 0; a < b; ++a) {
+            std::string why;
+            if (!ids[a].log_id.empty() && ids[a].log_id == ids[b].log_id) {
+                why = fmt::format("the same evidence log (id {})", ids[a].log_id);
+            } else if (!ids[a].first_leaves.empty() && ids[a].first_leaves == ids[b].first_leaves) {
+                why = fmt::format(
+                    "the same evidence (its first {} leaves, from leaf {}, are "
+                    "identical)",
+                    ids[a].first_leaves.size(), ids[a].first_leaves.front().index);
+            } else {
+                for (const auto& c : ids[a].checkpoints) {
+                    if (!ids[b].checkpoints.count(c)) continue;
+                    why = fmt::format(
+                        "the same evidence (a checkpoint of {} leaves with the "
+                        "same root)",
+                        c.first);
+                    break;
+                }
+            }
+            if (why.empty()) continue;
+            refuse(inputs[b].db,
+                   fmt::format("holds {} as {} (vantage point '{}' there, '{}' here): one host's "
+                               "evidence counts once, whatever name it is shipped under",
+                               why, inputs[a].db.string(), inputs[a].name, inputs[b].name));
+        }
+    }
+}
+
 }  // namespace
 
 std::vector<VantageInput> open_vantages(const config::Config& config,
-                                        const std::vector<std::string>& dbs, int k) {
+                                        const std::vector<std::string>& dbs,
+                                        const QuorumInputOptions& options, sla::EpochMillis now) {
     const auto n = static_cast<int>(dbs.size());
+    const auto k = options.k;
     if (n < 2) {
         throw CommandError(exit_usage,
                            "slawatch: a quorum needs the databases of at least 2 vantage points "
@@ -86,43 +194,82 @@ std::vector<VantageInput> open_vantages(const config::Config& config,
         }
         inputs.push_back(std::move(in));
     }
-    // The expensive check last, once every input is known to belong here;
-    // the databases are independent, so one thread each (a store is used by
-    // one thread at a time: each thread has its own).
-    std::vector<std::future<storage::VerifyReport>> reports;
+    // The expensive part last, once every input is known to belong here:
+    // verify each input's evidence and re-derive its minutes from it. The
+    // databases are independent, so one thread each (a store is used by one
+    // thread at a time: each thread has its own).
+    storage::FigureOptions fo;
+    fo.now = now;
+    fo.exclude_unsigned_tail = true;
+    fo.recorded_probes_only = true;
+    std::vector<std::future<std::unique_ptr<storage::VerifiedFigures>>> figures;
     for (auto& in : inputs) {
-        reports.push_back(std::async(
-            std::launch::async, [store = in.store.get()] { return store->evidence().verify(); }));
+        figures.push_back(std::async(std::launch::async, [store = in.store.get(), fo] {
+            return store->verified_figures(fo);
+        }));
     }
     for (std::size_t i = 0; i < inputs.size(); ++i) {
         auto& in = inputs[i];
-        storage::VerifyReport report;
         try {
-            report = reports[i].get();
+            in.figures = figures[i].get();
+        } catch (const storage::UnverifiedEvidence& e) {
+            const auto& r = e.report;
+            refuse(in.db,
+                   fmt::format("the evidence of vantage point '{}' does not verify ({} problem{}; "
+                               "run `slawatch verify` on it): {}",
+                               in.name, r.problems.size(), r.problems.size() == 1 ? "" : "s",
+                               r.problems.front().message));
         } catch (const storage::StoreError& e) {
             refuse(in.db, std::string("cannot verify its evidence: ") + e.what());
         }
-        if (!report.intact()) {
-            refuse(
-                in.db,
-                fmt::format("the evidence of vantage point '{}' does not verify ({} problem{}; "
-                            "run `slawatch verify` on it): {}",
-                            in.name, report.problems.size(), report.problems.size() == 1 ? "" : "s",
-                            report.problems.front().message));
-        }
-        in.verified_leaves = report.tree_size;
     }
+    for (const auto& in : inputs) {
+        const auto& unlisted = in.evidence().unlisted_probes;
+        if (unlisted.empty()) continue;
+        refuse(in.db,
+               fmt::format("vantage point '{}' has results of probe{} {} that the [[probe]] list "
+                           "of {} does not name: add {} with {} role (service or control; the "
+                           "target is not used here), so that its minutes are classified as on "
+                           "its host",
+                           in.name, unlisted.size() == 1 ? "" : "s", fmt::join(unlisted, ", "),
+                           config.file.string(), unlisted.size() == 1 ? "it" : "each",
+                           unlisted.size() == 1 ? "its" : "their"));
+    }
+    check_distinct_logs(inputs);
+    for (const auto& in : inputs) check_signature(config, in, options.allow_unsigned);
     return inputs;
 }
 
-void add_quorum_options(CLI::App& cmd, std::vector<std::string>& dbs, int& k) {
+std::string vantage_evidence_fields(const VantageInput& in) {
+    const auto& ev = in.evidence();
+    return fmt::format(
+        "\"signed\": {}, \"key_fingerprint\": {}, \"signed_leaves\": {}, \"unsigned_tail\": {}",
+        ev.is_signed() ? "true" : "false",
+        ev.is_signed() ? json_quote(ev.key_fingerprint()) : "null", ev.signed_leaves,
+        ev.unsigned_tail);
+}
+
+std::string vantage_evidence_text(const VantageInput& in) {
+    const auto& ev = in.evidence();
+    if (!ev.is_signed())
+        return fmt::format("UNSIGNED ({} results, counted by --allow-unsigned)", ev.unsigned_tail);
+    auto out = fmt::format("signed by key {}", ev.key_fingerprint().substr(0, 16));
+    if (ev.unsigned_tail > 0)
+        out += fmt::format(", {} later results not signed yet: left out", ev.unsigned_tail);
+    return out;
+}
+
+void add_quorum_options(CLI::App& cmd, std::vector<std::string>& dbs, QuorumInputOptions& options) {
     cmd.add_option("--db", dbs,
                    "Evidence database of one vantage point, a shipped copy (repeat: at least 2)")
         ->required();
-    cmd.add_option("--quorum", k,
+    cmd.add_option("--quorum", options.k,
                    "K: a minute is down when at least K vantage points saw it down (1..number "
                    "of databases)")
         ->required();
+    cmd.add_flag("--allow-unsigned", options.allow_unsigned,
+                 "Count a database with no signed checkpoint (marked unsigned in the output); "
+                 "without it such a database is refused");
 }
 
 }  // namespace slawatch::cli

@@ -29,7 +29,7 @@ Span elapsed_span(const sla::ContractTerms& terms, const sla::ServiceMonth& mont
     return {start, to, elapsed};
 }
 
-std::vector<sla::MinuteState> service_states(const storage::Store& store, const Span& span) {
+std::vector<sla::MinuteState> service_states(const storage::Figures& store, const Span& span) {
     // Store::minutes lists every minute of the service row (absent: unknown).
     std::vector<sla::MinuteState> out(static_cast<std::size_t>(span.to - span.from),
                                       sla::MinuteState::unknown);
@@ -53,7 +53,7 @@ struct Combined {
 Combined combine(const config::Config& config, const std::vector<VantageInput>& inputs, int k,
                  const Span& span) {
     Combined c;
-    for (const auto& in : inputs) c.states.push_back(service_states(*in.store, span));
+    for (const auto& in : inputs) c.states.push_back(service_states(*in.figures, span));
     const auto n = static_cast<std::size_t>(span.to - span.from);
     c.combined.resize(n);
     std::vector<sla::MinuteState> votes(inputs.size());
@@ -75,7 +75,7 @@ sla::MonthCompensation earlier_month(const config::Config& config,
     const auto span = elapsed_span(terms, month, now);
     std::int64_t down = 0;
     for (const auto& in : inputs)
-        down += in.store->count_states("service", span.from, span.to)[sla::MinuteState::down];
+        down += in.figures->count_states("service", span.from, span.to)[sla::MinuteState::down];
     sla::StateCounts counts;
     if (sla::compensation_percent(terms.tiers, terms.standard, down / k, month.total_minutes()) >
         0) {

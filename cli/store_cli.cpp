@@ -84,85 +84,49 @@ std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> rederive(
     return store->derived_range();
 }
 
-namespace {
-
-std::string stale_message(const config::Config& config, const std::filesystem::path& db,
-                          bool outdated) {
-    if (outdated) {
-        return fmt::format(
-            "slawatch: {} has an older schema and must be migrated before figures "
-            "are printed from it.\n",
-            db.string());
-    }
-    return fmt::format(
-        "slawatch: the minutes in {} were derived under another configuration "
-        "than {}; no figure is printed from them.\n",
-        db.string(), config.file.string());
-}
-
-}  // namespace
-
-std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& config,
-                                                       const StoreOptions& options) {
+VerifiedStore open_verified_store(const config::Config& config, const StoreOptions& options,
+                                  sla::EpochMillis now, UnsignedTail tail) {
     const auto db = db_path(config, options);
     require_database(db);
+    VerifiedStore out;
     for (int attempt = 0;; ++attempt) {
-        std::unique_ptr<storage::Store> store;
-        bool current = false;
-        bool outdated = false;
         try {
-            store = storage::Store::open(config, db, storage::OpenMode::read_only);
-            // The check and every figure read below see the same snapshot.
-            store->hold_snapshot();
-            current = store->derived_under_config();
-        } catch (const storage::SchemaOutdated&) {
-            outdated = true;  // the re-derivation below migrates it
+            out.store = storage::Store::open(config, db, storage::OpenMode::read_only);
+            break;
+        } catch (const storage::SchemaOutdated& e) {
+            // Read-only commands write only here, and only when no daemon does.
+            if (attempt > 0) throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+            try {
+                rederive(config, db, "slawatch (migrating the schema)");
+            } catch (const storage::WriterLockBusy& busy) {
+                throw CommandError(
+                    exit_usage,
+                    fmt::format("slawatch: {}; {}: restart the daemon with this version, which "
+                                "migrates it, then run this again",
+                                e.what(), busy.what()));
+            } catch (const storage::StoreError& failed) {
+                throw CommandError(exit_usage,
+                                   std::string("slawatch: ") + e.what() + ": " + failed.what());
+            }
         } catch (const storage::MissingDatabase& e) {
             throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
         } catch (const storage::StoreError& e) {
             throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
         }
-        if (current) return store;
-        store.reset();
-        if (attempt > 0) {
-            // Another writer derived under yet another config meanwhile.
-            throw CommandError(exit_usage, stale_message(config, db, outdated) +
-                                               "  Another writer changed them while this command "
-                                               "re-derived; try again.");
-        }
-        // Read-only commands write only here, and only when no daemon does.
-        try {
-            if (rederive(config, db, "slawatch (re-deriving minutes)")) {
-                std::cerr << fmt::format(
-                    "slawatch: the configuration changed since the minutes "
-                    "were derived; re-derived them under {}\n",
-                    config.file.string());
-            }
-        } catch (const storage::WriterLockBusy& e) {
-            const auto pid = e.holder.pid > 0 ? std::to_string(e.holder.pid) : std::string("PID");
-            const auto how =
-                e.holder.role == "slawatch run"
-                    ? fmt::format(
-                          ", which re-derives them under its own config when it starts "
-                          "or reloads (systemctl reload slawatch, or kill -HUP {});\n"
-                          "  or stop it and run `slawatch rederive --config {} --db {}`.",
-                          pid, config.file.string(), db.string())
-                    : fmt::format(
-                          "; try again when it has finished, or run `slawatch rederive "
-                          "--config {} --db {}` then.",
-                          config.file.string(), db.string());
-            throw CommandError(exit_usage,
-                               stale_message(config, db, outdated) + "  " + e.what() + how);
-        } catch (const storage::StoreError& e) {
-            throw CommandError(
-                exit_usage,
-                stale_message(config, db, outdated) +
-                    fmt::format("  Re-derive them with `slawatch rederive --config {} --db {}` "
-                                "(or restart the daemon) as a user who may write the database; "
-                                "this one could not: {}",
-                                config.file.string(), db.string(), e.what()));
-        }
     }
+    try {
+        // The verification and every figure read after it see one snapshot.
+        out.store->hold_snapshot();
+        storage::FigureOptions fo;
+        fo.now = now;
+        fo.exclude_unsigned_tail = tail == UnsignedTail::left_out;
+        out.figures = out.store->verified_figures(fo);
+    } catch (const storage::UnverifiedEvidence& e) {
+        throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
+    } catch (const storage::StoreError& e) {
+        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+    }
+    return out;
 }
 
 sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text) {
@@ -199,13 +163,13 @@ std::string projection_text(const sla::MonthReport& r) {
                        r.projected_unavailable, r.projected_percent);
 }
 
-sla::Money capped_compensation(const storage::Store& store, const config::Config& config,
+sla::Money capped_compensation(const storage::Figures& figures, const config::Config& config,
                                const sla::ServiceMonth& month, sla::EpochMillis now) {
     // R9 / SLA 5.1: the cap looks back over the months before this one.
     std::vector<sla::MonthCompensation> months;
     for (const auto& m : config.contract.terms.months()) {
         if (m.index > month.index) break;
-        const auto r = store.month_report(m, now);
+        const auto r = figures.month_report(m, now);
         months.push_back({m.calendar_month(), r.fee, r.compensation_percent, r.compensation});
     }
     sla::apply_liability_cap(months);

@@ -8,6 +8,7 @@
 #include "sla/clock.hpp"
 #include "sla/month_report.hpp"
 #include "storage/store.hpp"
+#include "storage/verified_figures.hpp"
 #include "storage/writer_lock.hpp"
 
 #include <CLI/CLI.hpp>
@@ -52,14 +53,25 @@ storage::WriterLock acquire_writer_lock(const config::Config& config, const Stor
 std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> rederive(
     const config::Config& config, const std::filesystem::path& db, std::string_view role);
 
-// A read-only store for a command that prints figures (report, claim,
-// minutes, status, incidents): its minutes and rollups were derived under
-// `config`, and every read sees one snapshot. What was derived under another
-// config is re-derived first when no daemon holds the database; otherwise
-// CommandError(2) saying how to re-derive. A figure derived under another
-// config is never printed.
-std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& config,
-                                                       const StoreOptions& options);
+// Whether results after the newest signed checkpoint count (FigureOptions).
+enum class UnsignedTail {
+    left_out,  // figures that may leave this host: report, claim, minutes, incidents, quorum
+    counted,   // the month so far on the host itself (status), said so in its output
+};
+
+// A read-only store and the figures people are shown: re-derived in memory,
+// under `config`, from the evidence that verify() checks in the same snapshot
+// (storage/verified_figures.hpp); the stored minute rows are never read.
+struct VerifiedStore {
+    std::unique_ptr<storage::Store> store;
+    std::unique_ptr<storage::VerifiedFigures> figures;
+};
+
+// Evidence that does not verify is CommandError(2) naming the database and
+// the first problem; other storage failures CommandError(1). An older schema
+// is migrated first when no daemon holds the database.
+VerifiedStore open_verified_store(const config::Config& config, const StoreOptions& options,
+                                  sla::EpochMillis now, UnsignedTail tail = UnsignedTail::left_out);
 
 // The Service Month lying in YYYY-MM, or CommandError(2).
 sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text);
@@ -76,7 +88,7 @@ std::string projection_text(const sla::MonthReport& r);
 
 // R9: the month's compensation after the 12-month liability cap, computed
 // over the term's months up to and including `month`.
-sla::Money capped_compensation(const storage::Store& store, const config::Config& config,
+sla::Money capped_compensation(const storage::Figures& figures, const config::Config& config,
                                const sla::ServiceMonth& month, sla::EpochMillis now);
 
 // "text" as a JSON string literal, quotes included.

@@ -63,6 +63,10 @@ struct Vantage {
     std::string name;  // default: the host name; [A-Za-z0-9._-], 1..64 characters
     // `slawatch quorum` accepts only databases of these vantage points; empty: any.
     std::vector<std::string> peers;
+    // Pinned signing keys ([vantage.peers] name = "KEY"): the key's SHA-256
+    // fingerprint as `slawatch verify` prints it (64 hex digits), or its PEM
+    // public key. A database of a pinned peer must be signed with that key.
+    std::map<std::string, std::string> peer_keys;
 };
 
 struct Metrics {
@@ -163,6 +167,8 @@ struct Config {
 std::string default_vantage_name();
 // True when `name` is a valid [vantage] name.
 bool valid_vantage_name(std::string_view name);
+// True when `key` can pin a peer's signing key: 64 hex digits or a PEM public key.
+bool valid_pinned_key(std::string_view key);
 
 std::string_view to_string(ProbeKind k);
 std::string_view to_string(ProbeRole r);

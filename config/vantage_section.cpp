@@ -29,6 +29,15 @@ std::string default_vantage_name() {
     return valid_vantage_name(name) ? name : "localhost";
 }
 
+bool valid_pinned_key(std::string_view key) {
+    if (key.size() == 64 &&
+        key.find_first_not_of("0123456789abcdefABCDEF") == std::string_view::npos)
+        return true;
+    // A PEM public key; whether it is an Ed25519 one is checked where it is used.
+    return key.find("-----BEGIN PUBLIC KEY-----") != std::string_view::npos &&
+           key.find("-----END PUBLIC KEY-----") != std::string_view::npos;
+}
+
 namespace detail {
 
 void read_vantage(const toml::node& node, Context& ctx, Config& out) {
@@ -45,7 +54,33 @@ void read_vantage(const toml::node& node, Context& ctx, Config& out) {
                                *name + "'");
         }
     }
-    if (const toml::array* peers = s.array("peers")) {
+    if (const toml::node* node = table->get("peers"); node && node->is_table()) {
+        // name = "KEY": an allow-list that also pins each peer's signing key.
+        s.accept("peers");
+        const auto& pins = *node->as_table();
+        for (const auto& [key, value] : pins) {
+            const std::string name(key.str());
+            const auto* text = value.as_string();
+            if (!valid_vantage_name(name)) {
+                ctx.diag.error(value,
+                               "vantage.peers: expected vantage names (1 to 64 of A-Z a-z 0-9 . "
+                               "_ -) as keys, like sh-idc = \"<key>\"");
+                continue;
+            }
+            if (!text || !valid_pinned_key(text->get())) {
+                ctx.diag.error(value, "vantage.peers." + name +
+                                          ": expected the peer's signing key: its fingerprint as "
+                                          "`slawatch verify` prints it (64 hex digits) or its "
+                                          "PEM public key");
+                continue;
+            }
+            out.vantage.peers.push_back(name);
+            out.vantage.peer_keys[name] = text->get();
+        }
+        if (pins.empty())
+            ctx.diag.error(*node,
+                           "vantage.peers: needs at least one name (leave it out to accept any)");
+    } else if (const toml::array* peers = s.array("peers")) {
         std::vector<std::string> names;
         for (const toml::node& item : *peers) {
             const auto* text = item.as_string();

@@ -61,7 +61,7 @@ bool SqliteStore::is_compacted(std::int64_t result_id) const {
 
 void SqliteStore::add_folded_counts(sla::EpochMinute from, sla::EpochMinute to,
                                     const std::unordered_map<std::int64_t, std::size_t>& index_of,
-                                    std::vector<sla::MinuteTally>& tallies) {
+                                    std::vector<sla::MinuteTally>& tallies) const {
     // A fold covers at most max_minutes: those starting that much before `from` may reach into it.
     auto& st = db_.cached(
         "SELECT probe, first_minute, minutes, counts FROM folded WHERE first_minute > ? AND "

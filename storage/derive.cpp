@@ -4,6 +4,7 @@
 
 #include "sla/classifier.hpp"
 #include "sla/maintenance.hpp"
+#include "storage/minute_table.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -17,13 +18,6 @@ namespace {
 
 // Days are derived one at a time so that re-deriving a year stays small in memory.
 constexpr sla::EpochMinute chunk_minutes = 1440;
-
-// minute.v = state | samples << 3 | failures << 13 (schema.cpp, minute_v).
-std::int64_t pack(sla::MinuteState state, std::int64_t samples, std::int64_t failures) {
-    samples = std::min<std::int64_t>(samples, 1023);
-    failures = std::min(failures, samples);
-    return static_cast<std::int64_t>(state) | samples << 3 | failures << 13;
-}
 
 std::uint64_t fnv1a(std::string_view text) {
     std::uint64_t h = 14695981039346656037ull;
@@ -67,22 +61,17 @@ void SqliteStore::derive_locked(sla::EpochMinute from, sla::EpochMinute to) {
     update_day_counts(from, to);
 }
 
-void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
-                               const std::vector<sla::MaintenanceWindow>& windows) {
-    const auto& probes = config_.probes;
-    const auto n = static_cast<std::int64_t>(probes.size());
-    const auto len = to - from;
-
+std::vector<sla::MinuteTally> SqliteStore::tally_chunk(
+    sla::EpochMinute from, sla::EpochMinute to, const std::vector<std::optional<std::int64_t>>& ids,
+    const std::unordered_set<std::int64_t>* dark) const {
+    const auto n = static_cast<std::int64_t>(ids.size());
     // Probe database ids -> index into the configured probes.
     std::unordered_map<std::int64_t, std::size_t> index_of;
-    std::vector<std::int64_t> ids(probes.size());
-    for (std::size_t i = 0; i < probes.size(); ++i) {
-        ids[i] = probe_id(probes[i].name);
-        index_of[ids[i]] = i;
-    }
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        if (ids[i]) index_of[*ids[i]] = i;
 
     // R2: every result counts in the minute in which it was sent.
-    std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * len));
+    std::vector<sla::MinuteTally> tallies(static_cast<std::size_t>(n * (to - from)));
     const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
     auto& sel =
         db_.cached("SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
@@ -103,24 +92,37 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     sel.reset();
     // Compacted successful results count as the samples they were.
     add_folded_counts(from, to, index_of, tallies);
-
-    // Replace every row of the range, including those of removed probes.
-    auto& del = db_.cached("DELETE FROM minute WHERE id >= ? AND id < ?");
-    for (const auto& [name, id] : probe_ids_) {
-        del.bind(1, schema::minute_key(id, from)).bind(2, schema::minute_key(id, to)).run();
+    // Probe minutes the caller may not count have no samples at all (R3).
+    if (dark && !dark->empty()) {
+        for (std::size_t i = 0; i < ids.size(); ++i) {
+            if (!ids[i]) continue;
+            for (auto m = from; m < to; ++m)
+                if (dark->count(schema::minute_key(*ids[i], m)))
+                    tallies[static_cast<std::size_t>((m - from) * n) + i] = {};
+        }
     }
+    return tallies;
+}
 
+void SqliteStore::classify_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                                 std::span<const config::ProbeRole> roles,
+                                 const std::vector<sla::MinuteTally>& tallies,
+                                 const std::vector<sla::MaintenanceWindow>& windows,
+                                 std::vector<sla::MinuteState>& probe_states,
+                                 std::vector<sla::MinuteState>& service_rows) const {
+    const auto n = static_cast<std::int64_t>(roles.size());
+    const auto len = to - from;
     const int min_samples = config_.monitor.min_samples;
-    std::vector<sla::MinuteState> states(probes.size());
+    std::vector<sla::MinuteState> states(roles.size());
     std::vector<sla::MinuteState> controls;
     std::vector<sla::MinuteState> services;
-    std::vector<sla::MinuteState> service_rows(static_cast<std::size_t>(len));
-    std::vector<sla::MinuteState> probe_states(static_cast<std::size_t>(n * len));
+    service_rows.assign(static_cast<std::size_t>(len), sla::MinuteState::unknown);
+    probe_states.assign(static_cast<std::size_t>(n * len), sla::MinuteState::unknown);
     for (std::int64_t m = 0; m < len; ++m) {
         const auto* tally = &tallies[static_cast<std::size_t>(m * n)];
         controls.clear();
-        for (std::size_t i = 0; i < probes.size(); ++i) {
-            if (probes[i].role == config::ProbeRole::control) {
+        for (std::size_t i = 0; i < roles.size(); ++i) {
+            if (roles[i] == config::ProbeRole::control) {
                 states[i] = sla::classify_control(tally[i], min_samples);
                 controls.push_back(states[i]);
             }
@@ -129,8 +131,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
         const bool maintenance = sla::any_excuses(windows, from + m);
         const bool local_down = sla::local_network_down(controls);
         services.clear();
-        for (std::size_t i = 0; i < probes.size(); ++i) {
-            if (probes[i].role == config::ProbeRole::service) {
+        for (std::size_t i = 0; i < roles.size(); ++i) {
+            if (roles[i] == config::ProbeRole::service) {
                 states[i] = sla::classify_service(tally[i], min_samples, maintenance, local_down);
                 services.push_back(states[i]);
             }
@@ -141,6 +143,30 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
         std::copy(states.begin(), states.end(),
                   probe_states.begin() + static_cast<std::ptrdiff_t>(m * n));
     }
+}
+
+void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                               const std::vector<sla::MaintenanceWindow>& windows) {
+    const auto& probes = config_.probes;
+    const auto n = static_cast<std::int64_t>(probes.size());
+    const auto len = to - from;
+    std::vector<std::optional<std::int64_t>> ids(probes.size());
+    std::vector<config::ProbeRole> roles(probes.size());
+    for (std::size_t i = 0; i < probes.size(); ++i) {
+        ids[i] = probe_id(probes[i].name);
+        roles[i] = probes[i].role;
+    }
+
+    const auto tallies = tally_chunk(from, to, ids, nullptr);
+    std::vector<sla::MinuteState> probe_states;
+    std::vector<sla::MinuteState> service_rows;
+    classify_chunk(from, to, roles, tallies, windows, probe_states, service_rows);
+
+    // Replace every row of the range, including those of removed probes.
+    auto& del = db_.cached("DELETE FROM minute WHERE id >= ? AND id < ?");
+    for (const auto& [name, id] : probe_ids_) {
+        del.bind(1, schema::minute_key(id, from)).bind(2, schema::minute_key(id, to)).run();
+    }
 
     // Written probe by probe, in key order: pages fill sequentially. Sparse:
     // a minute without samples is unknown (R3) whatever the config, so it
@@ -149,27 +175,36 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     auto write = [&](std::int64_t probe, sla::EpochMinute m, sla::MinuteState state,
                      std::int64_t samples, std::int64_t failures) {
         if (samples == 0 && state == sla::MinuteState::unknown) return;
-        ins.bind(1, schema::minute_key(probe, m)).bind(2, pack(state, samples, failures)).run();
+        ins.bind(1, schema::minute_key(probe, m))
+            .bind(2, pack_minute(state, samples, failures))
+            .run();
     };
     for (std::size_t i = 0; i < probes.size(); ++i) {
         for (std::int64_t m = 0; m < len; ++m) {
             const auto k = static_cast<std::size_t>(m * n) + i;
             const auto& t = tallies[k];
-            write(ids[i], from + m, probe_states[k], t.samples, t.failures);
+            write(*ids[i], from + m, probe_states[k], t.samples, t.failures);
         }
     }
     for (std::int64_t m = 0; m < len; ++m) {
-        // The service row's samples and failures sum those of the service probes.
-        std::int64_t samples = 0;
-        std::int64_t failures = 0;
-        for (std::size_t i = 0; i < probes.size(); ++i) {
-            if (probes[i].role != config::ProbeRole::service) continue;
-            const auto& t = tallies[static_cast<std::size_t>(m * n) + i];
-            samples += t.samples;
-            failures += t.failures;
-        }
+        const auto [samples, failures] = service_samples(roles, tallies, m);
         write(0, from + m, service_rows[static_cast<std::size_t>(m)], samples, failures);
     }
+}
+
+std::pair<std::int64_t, std::int64_t> SqliteStore::service_samples(
+    std::span<const config::ProbeRole> roles, const std::vector<sla::MinuteTally>& tallies,
+    std::int64_t offset) {
+    // The service row's samples and failures sum those of the service probes.
+    std::int64_t samples = 0;
+    std::int64_t failures = 0;
+    for (std::size_t i = 0; i < roles.size(); ++i) {
+        if (roles[i] != config::ProbeRole::service) continue;
+        const auto& t = tallies[static_cast<std::size_t>(offset) * roles.size() + i];
+        samples += t.samples;
+        failures += t.failures;
+    }
+    return {samples, failures};
 }
 
 void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) {

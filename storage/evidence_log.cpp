@@ -152,8 +152,13 @@ sqlite::Statement& row_by_id(sqlite::Database& db) {
 }  // namespace evidence_rows
 
 std::string Checkpoint::message() const {
-    return fmt::format("slawatch evidence checkpoint v1\ntree_size {}\nroot {}\ntime_ms {}\n",
-                       tree_size, ev::to_hex(root), time_ms);
+    if (log_id.empty()) {
+        return fmt::format("slawatch evidence checkpoint v1\ntree_size {}\nroot {}\ntime_ms {}\n",
+                           tree_size, ev::to_hex(root), time_ms);
+    }
+    return fmt::format(
+        "slawatch evidence checkpoint v2\nlog_id {}\ntree_size {}\nroot {}\ntime_ms {}\n", log_id,
+        tree_size, ev::to_hex(root), time_ms);
 }
 
 std::string_view to_string(EvidenceProblem::Kind k) {
@@ -173,6 +178,8 @@ std::string_view to_string(EvidenceProblem::Kind k) {
             return "bad_signature";
         case K::bad_index:
             return "bad_index";
+        case K::wrong_log:
+            return "wrong_log";
     }
     return "?";
 }
@@ -265,6 +272,13 @@ void EvidenceLog::initialize() {
     has.step();
     const bool exists = has.column_int(0) > 0;
     has.reset();
+    if (log_id().empty()) {
+        // One log, one identity, fixed at its first write: checkpoints bind
+        // it, so a copy renamed to another vantage point is still this log.
+        db_.cached("INSERT INTO meta (key, value) VALUES ('log_id', ?)")
+            .bind(1, ev::new_log_id())
+            .run();
+    }
     if (exists) return;
     sqlite::Transaction tx(db_);
     // Results stored before the evidence log existed become its first leaves.
@@ -286,6 +300,7 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
     c.tree_size = head.size();
     c.root = head.root(hasher_);
     c.time_ms = now;
+    c.log_id = log_id();
     if (signer) {
         c.signature = signer->sign(c.message());
         c.key_fpr = signer->fingerprint();
@@ -298,12 +313,13 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
             .run();
     }
     auto& st = db_.cached(
-        "INSERT INTO evidence_checkpoint (tree_size, root, time_ms, signature, key_fpr) "
-        "VALUES (?, ?, ?, ?, ?)");
+        "INSERT INTO evidence_checkpoint (tree_size, root, time_ms, signature, key_fpr, log_id) "
+        "VALUES (?, ?, ?, ?, ?, ?)");
     st.bind(1, static_cast<std::int64_t>(c.tree_size))
         .bind_blob(2, {reinterpret_cast<const char*>(c.root.data()), c.root.size()})
         .bind(3, c.time_ms);
     if (signer) st.bind_blob(4, c.signature).bind(5, c.key_fpr);
+    if (!c.log_id.empty()) st.bind(6, c.log_id);
     st.run();
     c.id = db_.last_insert_rowid();
     tx.commit();
@@ -313,7 +329,7 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
 namespace {
 
 constexpr std::string_view checkpoint_columns =
-    "id, tree_size, root, time_ms, signature, key_fpr FROM evidence_checkpoint";
+    "id, tree_size, root, time_ms, signature, key_fpr, log_id FROM evidence_checkpoint";
 
 Checkpoint read_checkpoint(const sqlite::Statement& st) {
     Checkpoint c;
@@ -323,10 +339,62 @@ Checkpoint read_checkpoint(const sqlite::Statement& st) {
     c.time_ms = st.column_int(3);
     c.signature = std::string(st.column_blob(4));
     c.key_fpr = st.column_text(5);
+    c.log_id = st.column_text(6);
     return c;
 }
 
 }  // namespace
+
+std::string EvidenceLog::log_id() const {
+    std::lock_guard lock(mutex_);
+    auto& st = db_.cached("SELECT value FROM meta WHERE key = 'log_id'");
+    std::string id = st.step() ? st.column_text(0) : std::string();
+    st.reset();
+    return id;
+}
+
+std::vector<EvidenceLog::LeafIdentity> EvidenceLog::leaves(std::uint64_t index,
+                                                           std::size_t n) const {
+    std::lock_guard lock(mutex_);
+    std::vector<LeafIdentity> out;
+    if (n == 0) return out;
+    evidence_rows::for_each_chunk(db_, index, [&](std::uint64_t, const auto& leaves) {
+        for (const auto& l : leaves) {
+            if (l.idx < index) continue;
+            out.push_back({l.idx, l.result_id,
+                           ev::to_hex(reinterpret_cast<const std::uint8_t*>(l.digest.data()),
+                                      l.digest.size())});
+            if (out.size() == n) return false;
+        }
+        return true;
+    });
+    return out;
+}
+
+void EvidenceLog::minutes_of_leaves(std::uint64_t index,
+                                    std::unordered_set<std::int64_t>& keys) const {
+    std::lock_guard lock(mutex_);
+    auto& fold = db_.cached("SELECT probe, first_minute, minutes FROM folded WHERE id = ?");
+    evidence_rows::for_each_chunk(db_, index, [&](std::uint64_t, const auto& leaves) {
+        for (const auto& l : leaves) {
+            if (l.idx < index) continue;
+            if (!evidence_rows::is_fold_leaf(l.result_id)) {
+                keys.insert(
+                    schema::minute_key(evidence_rows::probe_of_id(l.result_id),
+                                       sla::minute_of_ms(evidence_rows::time_of_id(l.result_id))));
+                continue;
+            }
+            fold.bind(1, -l.result_id);
+            if (fold.step()) {
+                const auto first = fold.column_int(1);
+                for (std::int64_t m = 0; m < fold.column_int(2); ++m)
+                    keys.insert(schema::minute_key(fold.column_int(0), first + m));
+            }
+            fold.reset();
+        }
+        return true;
+    });
+}
 
 std::vector<Checkpoint> EvidenceLog::checkpoints(sla::EpochMillis from_ms,
                                                  sla::EpochMillis to_ms) const {

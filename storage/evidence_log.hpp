@@ -15,6 +15,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace slawatch::storage {
@@ -26,8 +28,12 @@ struct Checkpoint {
     sla::EpochMillis time_ms = 0;
     std::string signature;  // 64 bytes, or empty when unsigned
     std::string key_fpr;    // hex SHA-256 of the signer's raw public key, or empty
+    // The evidence log's identity (meta.log_id) bound into the signed bytes;
+    // empty in checkpoints recorded before logs had one (message v1).
+    std::string log_id;
 
-    // The exact bytes that are signed (docs/evidence.md).
+    // The exact bytes that are signed (docs/evidence.md): version 2 with the
+    // log id, version 1 for the checkpoints recorded before it.
     std::string message() const;
 };
 
@@ -41,6 +47,7 @@ struct EvidenceProblem {
         bad_checkpoint,  // a checkpoint beyond the tree, or with an unknown key
         bad_signature,   // a checkpoint's signature does not verify
         bad_index,       // the stored tree structure was altered
+        wrong_log,       // a checkpoint names another evidence log than this database's
     };
     Kind kind = Kind::edited;
     std::optional<sla::EpochMillis> time_ms;  // the result's send time, when known
@@ -62,6 +69,7 @@ struct VerifyReport {
     std::int64_t signed_checkpoints = 0;
     std::int64_t checked_roots = 0;     // checkpoints whose root was recomputed
     std::vector<std::string> key_fprs;  // keys that signed checkpoints
+    std::string log_id;                 // meta.log_id, "" before logs had one
     std::optional<Checkpoint> latest;
     std::vector<EvidenceProblem> problems;
 
@@ -114,8 +122,27 @@ public:
     Batch batch() { return Batch(*this); }
 
     // Read-write open: a database without a tree yet (new, or migrated from
-    // schema 2) makes its existing results the first leaves, in id order.
+    // schema 2) makes its existing results the first leaves, in id order; a
+    // log without an identity gets one (a random 128-bit log id in meta).
     void initialize();
+
+    // The log's identity: 32 hex digits, or "" in a database no writer of
+    // this version has opened yet.
+    std::string log_id() const;
+
+    // Up to `n` leaves from `index` on, each as its index, result id (a fold
+    // leaf's is the negative of its folded row) and digest in hex.
+    struct LeafIdentity {
+        std::uint64_t index = 0;
+        std::int64_t result_id = 0;
+        std::string digest;
+        bool operator==(const LeafIdentity&) const = default;
+    };
+    std::vector<LeafIdentity> leaves(std::uint64_t index, std::size_t n) const;
+
+    // minute_key(probe id, minute) of every probe minute that leaves from
+    // `index` on hold results of (a fold leaf: every minute it folded).
+    void minutes_of_leaves(std::uint64_t index, std::unordered_set<std::int64_t>& keys) const;
 
     // Records a checkpoint of the whole tree as of `now`, signed when
     // `signer` is given. In its own transaction.

@@ -8,6 +8,7 @@
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -102,6 +103,25 @@ std::string public_key_pem(const PublicKey& public_key) {
     char* data = nullptr;
     const long n = BIO_get_mem_data(bio.get(), &data);
     return std::string(data, static_cast<std::size_t>(n));
+}
+
+std::optional<PublicKey> public_key_from_pem(std::string_view pem) {
+    std::unique_ptr<BIO, BioFree> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
+    if (!bio) return std::nullopt;
+    PkeyPtr pkey(PEM_read_bio_PUBKEY(bio.get(), nullptr, nullptr, nullptr));
+    if (!pkey || EVP_PKEY_get_id(pkey.get()) != EVP_PKEY_ED25519) return std::nullopt;
+    PublicKey key{};
+    std::size_t len = key.size();
+    if (EVP_PKEY_get_raw_public_key(pkey.get(), key.data(), &len) != 1 || len != key.size())
+        return std::nullopt;
+    return key;
+}
+
+std::string new_log_id() {
+    std::array<std::uint8_t, 16> id{};
+    if (RAND_bytes(id.data(), static_cast<int>(id.size())) != 1)
+        throw std::runtime_error("no randomness for a new evidence log id");
+    return to_hex(id.data(), id.size());
 }
 
 std::optional<std::filesystem::path> signing_key_path(const std::string& configured) {

@@ -52,6 +52,13 @@ std::string fingerprint(const PublicKey& public_key);
 // The SubjectPublicKeyInfo PEM of a raw Ed25519 public key.
 std::string public_key_pem(const PublicKey& public_key);
 
+// The raw Ed25519 key of a SubjectPublicKeyInfo PEM (what public_key_pem
+// writes); nullopt for anything else.
+std::optional<PublicKey> public_key_from_pem(std::string_view pem);
+
+// A new evidence log's identity: 128 random bits (OpenSSL's CSPRNG), as 32 hex digits.
+std::string new_log_id();
+
 // The key file to use: `configured` when set, else the systemd credential
 // $CREDENTIALS_DIRECTORY/evidence_signing_key when it exists, else none.
 std::optional<std::filesystem::path> signing_key_path(const std::string& configured);

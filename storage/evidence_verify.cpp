@@ -23,8 +23,8 @@ namespace {
 std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
     std::vector<Checkpoint> out;
     auto st = db.prepare(
-        "SELECT id, tree_size, root, time_ms, signature, key_fpr FROM evidence_checkpoint "
-        "ORDER BY tree_size, id");
+        "SELECT id, tree_size, root, time_ms, signature, key_fpr, log_id FROM "
+        "evidence_checkpoint ORDER BY tree_size, id");
     while (st.step()) {
         Checkpoint c;
         c.id = st.column_int(0);
@@ -33,6 +33,7 @@ std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
         c.time_ms = st.column_int(3);
         c.signature = std::string(st.column_blob(4));
         c.key_fpr = st.column_text(5);
+        c.log_id = st.column_text(6);
         out.push_back(std::move(c));
     }
     return out;
@@ -284,6 +285,20 @@ VerifyReport EvidenceLog::verify() const {
             p->probe = std::string(probe);
             ++reported;
         }
+    }
+
+    // A checkpoint binds the log it was taken of (message v2): one naming
+    // another log was copied in from elsewhere, or this log's id was changed.
+    rep.log_id = log_id();
+    for (const auto& c : cps) {
+        if (c.log_id.empty() || c.log_id == rep.log_id) continue;
+        auto* p = problem(Kind::wrong_log,
+                          fmt::format("checkpoint #{} ({}, {} leaves) is of evidence log {}, but "
+                                      "this database's log is {}: its identity was changed, or "
+                                      "the checkpoint comes from another log",
+                                      c.id, when(c.time_ms), c.tree_size, c.log_id,
+                                      rep.log_id.empty() ? "unnamed" : rep.log_id));
+        p->checkpoint = c.id;
     }
 
     std::set<std::string> fprs;

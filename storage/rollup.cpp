@@ -20,13 +20,6 @@ sla::StateCounts with_absent_unknown(sla::StateCounts counts, std::int64_t minut
     return counts;
 }
 
-// A DST month can hold more UTC minutes than days x 1440 (R7); never count
-// more minutes than have elapsed: the excess comes off the unknown ones.
-void trim_to(sla::StateCounts& counts, std::int64_t elapsed) {
-    auto& unknown = counts[sla::MinuteState::unknown];
-    unknown -= std::clamp<std::int64_t>(counts.total() - elapsed, 0, unknown);
-}
-
 }  // namespace
 
 sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::EpochMinute from,
@@ -83,31 +76,7 @@ sla::StateCounts SqliteStore::count_states(const std::string& probe, sla::EpochM
 sla::MonthReport SqliteStore::month_report(const sla::ServiceMonth& month,
                                            sla::EpochMillis now) const {
     std::lock_guard lock(mutex_);
-    const auto& terms = config_.contract.terms;
-    const auto start = terms.zone.start_of_day(month.first);
-    const auto end = terms.zone.start_of_day(sla::add_days(month.last, 1));
-    const auto now_minute = sla::minute_of_ms(now);
-
-    // Rows at or after `now` (replayed future data) are not counted yet.
-    const auto counted_end = std::clamp(now_minute, start, end);
-    const auto elapsed =
-        now_minute >= end ? month.total_minutes()
-                          : std::clamp<std::int64_t>(now_minute - start, 0, month.total_minutes());
-
-    auto service = count_states_locked(0, start, counted_end);
-    trim_to(service, elapsed);
-    auto report = sla::make_month_report(terms, month, service, elapsed);
-    for (const auto& p : config_.probes) {
-        sla::ProbeFigures figures{p.name, {}};
-        if (const auto id = find_probe_id(p.name)) {
-            figures.counts = count_states_locked(*id, start, counted_end);
-        } else {
-            figures.counts[sla::MinuteState::unknown] = counted_end - start;
-        }
-        trim_to(figures.counts, elapsed);
-        report.probes.push_back(std::move(figures));
-    }
-    return report;
+    return month_report_of(*this, config_, month, now);
 }
 
 std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMinute to,

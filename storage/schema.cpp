@@ -363,6 +363,13 @@ SELECT strftime('%Y-%m-%dT%H:%M:00Z', m.minute * 60, 'unixepoch') AS minute_utc,
 FROM mins m JOIN probe p ON p.id = m.probe;
 )sql";
 
+// Each evidence log has an identity (meta.log_id, 128 random bits), and a
+// checkpoint recorded from now on binds it into its signed bytes (message v2).
+// NULL in the checkpoints recorded before: they keep their v1 bytes.
+constexpr std::string_view v9_log_identity = R"sql(
+ALTER TABLE evidence_checkpoint ADD COLUMN log_id TEXT;
+)sql";
+
 // The SQL that brings version i to i + 1, built once.
 const std::array<std::string, current_version>& migrations() {
     static const std::array<std::string, current_version> all{
@@ -373,7 +380,8 @@ const std::array<std::string, current_version>& migrations() {
         std::string(v5_evidence),
         std::string(v6_proxy_error),
         std::string(v7_compact_results) + phases_view_sql(),
-        std::string(v8_compaction)};
+        std::string(v8_compaction),
+        std::string(v9_log_identity)};
     return all;
 }
 

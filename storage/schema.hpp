@@ -8,7 +8,7 @@ namespace slawatch::storage::schema {
 
 // The newest schema this binary knows. A database with a newer
 // user_version is refused (an older binary must not write to it).
-inline constexpr int current_version = 8;
+inline constexpr int current_version = 9;
 
 // The stored probe_result.id is time_ms * id_slots + probe id (schema v3),
 // probe ids in [0, id_slots): the identity of a result is its primary key,

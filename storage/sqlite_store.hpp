@@ -8,7 +8,9 @@
 #include "storage/store.hpp"
 
 #include <mutex>
+#include <span>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace slawatch::storage {
 
@@ -69,9 +71,11 @@ public:
     bool reconcile_config_step(sla::EpochMinute max_minutes) override;
     CompactionResult compact_step(sla::EpochMillis now) override;
     CompactionResult compact(sla::EpochMillis now, bool dry_run) override;
+    std::unique_ptr<VerifiedFigures> verified_figures(const FigureOptions& options) override;
 
 private:
     friend class SqliteImport;
+    friend class VerifiedFigures;
 
     // Everything below expects mutex_ held.
     void require_writable() const;
@@ -115,12 +119,30 @@ private:
     // Adds the folded counts of [from, to) to `tallies` (n probes a minute).
     void add_folded_counts(sla::EpochMinute from, sla::EpochMinute to,
                            const std::unordered_map<std::int64_t, std::size_t>& index_of,
-                           std::vector<sla::MinuteTally>& tallies);
+                           std::vector<sla::MinuteTally>& tallies) const;
 
     // derive.cpp
     void derive_locked(sla::EpochMinute from, sla::EpochMinute to);
     void derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
                       const std::vector<sla::MaintenanceWindow>& windows);
+    // R2: the tallies of [from, to), one per configured probe (config order;
+    // ids[i] its database id, none when it has no results) a minute: raw
+    // results and folded counts. A probe minute in `dark` is left empty.
+    std::vector<sla::MinuteTally> tally_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                                              const std::vector<std::optional<std::int64_t>>& ids,
+                                              const std::unordered_set<std::int64_t>* dark) const;
+    // R3-R5: the probe states (n a minute, roles[i] the role of probe i) and
+    // service rows of the tallies.
+    void classify_chunk(sla::EpochMinute from, sla::EpochMinute to,
+                        std::span<const config::ProbeRole> roles,
+                        const std::vector<sla::MinuteTally>& tallies,
+                        const std::vector<sla::MaintenanceWindow>& windows,
+                        std::vector<sla::MinuteState>& probe_states,
+                        std::vector<sla::MinuteState>& service_rows) const;
+    // The service row's samples and failures in minute `offset` of tallies.
+    static std::pair<std::int64_t, std::int64_t> service_samples(
+        std::span<const config::ProbeRole> roles, const std::vector<sla::MinuteTally>& tallies,
+        std::int64_t offset);
     void update_day_counts(sla::EpochMinute from, sla::EpochMinute to);
     void rederive_derived(sla::EpochMinute from, sla::EpochMinute to);
     bool reconcile_step_locked(const std::string& fingerprint, sla::EpochMinute max_minutes);

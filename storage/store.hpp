@@ -10,6 +10,7 @@
 #include "sla/month_report.hpp"
 #include "sla/sample.hpp"
 #include "storage/compaction.hpp"
+#include "storage/figures.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -24,16 +25,12 @@
 
 namespace slawatch::storage {
 
-class EvidenceLog;  // storage/evidence_log.hpp
+class EvidenceLog;      // storage/evidence_log.hpp
+class VerifiedFigures;  // storage/verified_figures.hpp
+struct FigureOptions;   // storage/verified_figures.hpp
 namespace sqlite {
 class Database;  // storage/sqlite.hpp
 }
-
-// One probe run, as the daemon and replay hand it over.
-struct ProbeResult {
-    std::string probe;  // a configured probe name
-    sla::Sample sample;
-};
 
 // What appending one result did. A result is identified by its probe and
 // send time (ms): the same identity with the same outcome, HTTP status,
@@ -82,27 +79,6 @@ public:
     virtual const AppendCounts& counts() const = 0;
     // Distinct minutes derived so far (a minute derived twice counts twice).
     virtual std::int64_t minutes_derived() const = 0;
-};
-
-// One derived minute row; probe == "service" for the service-level row.
-struct MinuteRow {
-    sla::EpochMinute minute = 0;
-    std::string probe;
-    sla::MinuteState state = sla::MinuteState::unknown;
-    int samples = 0;
-    int failures = 0;
-};
-
-// Failed results of one probe with one outcome and error code, over a range
-// (`report` and `claim` list them so a reader sees why each minute counted).
-struct FailureCount {
-    std::string probe;
-    sla::Outcome outcome = sla::Outcome::api_error;  // as counted: after [attribution]
-    std::string error_code;                          // "" when the failure had none
-    std::int64_t failures = 0;                       // probe results
-    std::int64_t minutes = 0;                        // minutes with at least one of them
-    std::int64_t down_minutes = 0;                   // of those, minutes the probe was down
-    std::int64_t customer_minutes = 0;               // of those, minutes excluded as customer
 };
 
 enum class OpenMode {
@@ -156,7 +132,10 @@ struct SchemaOutdated : StoreError {
 // same fingerprint, so that `slawatch quorum` combines only those.
 std::string contract_fingerprint(const config::Contract& contract);
 
-class Store {
+// The evidence store: what the daemon writes and every command reads. Its
+// figures come from the stored minute rows it derived itself (the daemon's
+// own view); commands that print figures for people use verified_figures().
+class Store : public Figures {
 public:
     virtual ~Store() = default;
 
@@ -201,17 +180,6 @@ public:
     virtual std::optional<std::string> contract() const = 0;
     virtual void set_finalized_until(sla::EpochMinute end) = 0;
 
-    // The figures of one Service Month as of `now` (ms since the epoch).
-    virtual sla::MonthReport month_report(const sla::ServiceMonth& month,
-                                          sla::EpochMillis now) const = 0;
-
-    // Minute rows in [from, to), optionally of one probe ("service" for the
-    // service row), ordered by minute then probe. Every minute of the service
-    // row and of each configured probe is there: one with no stored row is
-    // `unknown` with 0 samples (sparse storage).
-    virtual std::vector<MinuteRow> minutes(sla::EpochMinute from, sla::EpochMinute to,
-                                           std::optional<std::string> probe) const = 0;
-
     // --- Additions (not in the first pinned version) ---
 
     // When anything classification depends on changed since the last
@@ -235,11 +203,6 @@ public:
     // The first and last minute with a stored row (any probe), if any.
     virtual std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> derived_range() const = 0;
 
-    // Stored raw results with sent time in [from, to), in time order. The
-    // request id of a successful result is not kept (empty); successful
-    // results of compacted minutes are only counts (not returned).
-    virtual std::vector<ProbeResult> results(sla::EpochMillis from, sla::EpochMillis to) const = 0;
-
     // Deletes raw results older than storage.retention_days before `now`;
     // minutes are kept forever. Returns the number of rows deleted.
     virtual std::int64_t apply_retention(sla::EpochMillis now) = 0;
@@ -252,21 +215,10 @@ public:
     virtual std::vector<MaintenanceRecord> list_maintenance() const = 0;
     virtual bool remove_maintenance(std::int64_t id) = 0;
 
-    // Minute rows of one probe ("service" for the service row) counted by
-    // state in [from, to), from the rollup where whole days allow; minutes
-    // without a row count as unknown (by absence), so the counts add up to
-    // to - from.
-    virtual sla::StateCounts count_states(const std::string& probe, sla::EpochMinute from,
-                                          sla::EpochMinute to) const = 0;
-
     // The tamper-evident evidence log over the raw results (docs/evidence.md):
     // checkpoints, verify, inclusion proofs.
     virtual EvidenceLog& evidence() = 0;
     virtual const EvidenceLog& evidence() const = 0;
-    // Failed results sent in [from, to) per probe, outcome (as counted, R4)
-    // and error code, most failures first. Only raw results still kept count.
-    virtual std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
-                                                       sla::EpochMinute to) const = 0;
 
     // Runs `work` in one write transaction (BEGIN IMMEDIATE): what it writes
     // through this store and through database() commits together, or not at
@@ -297,6 +249,13 @@ public:
     // Every step up to the cutoff. dry_run: all of them in one transaction,
     // rolled back, so the figures are exact and nothing changes.
     virtual CompactionResult compact(sla::EpochMillis now, bool dry_run) = 0;
+
+    // The figures people are shown (verified_figures.hpp): verifies the
+    // evidence log in this store's snapshot (hold_snapshot() first) and
+    // re-derives every minute in memory from the verified results and folded
+    // counts alone, under this store's config. Throws UnverifiedEvidence when
+    // the evidence does not verify.
+    virtual std::unique_ptr<VerifiedFigures> verified_figures(const FigureOptions& options) = 0;
 };
 
 }  // namespace slawatch::storage

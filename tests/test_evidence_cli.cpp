@@ -194,7 +194,8 @@ TEST_CASE("evidence cli: R11 a proof from claim verifies with the documented ope
                   json::value_to<std::string>(cp.at("root")),
                   std::to_string(cp.at("time_ms").as_int64()),
                   json::value_to<std::string>(cp.at("signature")),
-                  json::value_to<std::string>(ev.at("public_key"))});
+                  json::value_to<std::string>(ev.at("public_key")),
+                  json::value_to<std::string>(cp.at("log_id"))});
     INFO(s.out << s.err);
     CHECK(s.exit_code == 0);
     CHECK(s.out.find("key fingerprint: " + json::value_to<std::string>(ev.at(
@@ -299,6 +300,7 @@ events = ["evidence_checkpoint"]
     sqlite3_close(h);
     CHECK(body.at("key_fingerprint") == report.at("configured_key_fingerprint"));
     CHECK(json::value_to<std::string>(body.at("message"))
-              .starts_with("slawatch evidence checkpoint v1\ntree_size "));
+              .starts_with("slawatch evidence checkpoint v2\nlog_id " +
+                           json::value_to<std::string>(report.at("log_id")) + "\ntree_size "));
     CHECK(json::value_to<std::string>(body.at("signature")).size() == 128);
 }

@@ -4,6 +4,7 @@
 // figures against ones computed by hand, every refused input, and read-only
 // inputs left byte for byte as they were.
 
+#include "tests/support/quorum_world.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/sqlite_query.hpp"
 
@@ -19,83 +20,6 @@ namespace json = boost::json;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string vantage_config(const std::string& name, const std::string& more = "",
-                           const std::string& order = "20260317000001") {
-    auto text = config_text("any", "[vantage]\nname = \"" + name + "\"\n" + more);
-    const std::string ids = "order_id = \"20260317000001\"";
-    text.replace(text.find(ids), ids.size(), "order_id = \"" + order + "\"");
-    return text;
-}
-
-// Minutes 2026-06-01T10:00 .. 10:05 (+08:00) as each vantage point saw them:
-//   10:00 all up              -> up
-//   10:01 sh-idc down only    -> up at K = 2 (one network's fault proves nothing)
-//   10:02 sh-idc, bj-cloud    -> down at K = 2
-//   10:03 all three down      -> down
-//   10:04 sh-idc down, the two others dark (local_network) -> unknown at K = 2
-//   10:05 sh-idc, gz-office up, bj-cloud dark             -> up
-enum class Saw { up, down, dark };
-const std::vector<std::pair<std::string, std::vector<Saw>>> plan{
-    {"sh-idc", {Saw::up, Saw::down, Saw::down, Saw::down, Saw::down, Saw::up}},
-    {"bj-cloud", {Saw::up, Saw::up, Saw::down, Saw::down, Saw::dark, Saw::dark}},
-    {"gz-office", {Saw::up, Saw::up, Saw::up, Saw::down, Saw::dark, Saw::up}},
-};
-
-Csv vantage_csv(const std::vector<Saw>& saw) {
-    Csv csv;
-    for (std::size_t m = 0; m < saw.size(); ++m) {
-        const auto at = fmt::format("2026-06-01T10:{:02}", m);
-        if (saw[m] == Saw::dark) {
-            // The host's own network: its control probe fails with the rest.
-            csv.minute(at, "update_check", 6, "connect_error", "");
-            csv.minute(at, "release", 6, "connect_error", "");
-            csv.minute(at, "ref", 6, "connect_error", "");
-        } else {
-            csv.minute(at, "update_check", saw[m] == Saw::down ? 6 : 0);
-            healthy_others(csv, at);
-        }
-    }
-    return csv;
-}
-
-struct Quorum {
-    TempDir dir;
-    std::vector<std::string> dbs;  // shipped copies, in plan order
-    std::string config;            // the shared contract's, at the claimant's
-
-    explicit Quorum(const std::string& config_more = "") {
-        for (const auto& [name, saw] : plan) dbs.push_back(build(name, vantage_config(name), saw));
-        config = dir.write("quorum.toml", vantage_config("hq", config_more)).string();
-    }
-
-    // Replays `saw` into NAME/live.db and returns a copy of it, NAME.db.
-    std::string build(const std::string& name, const std::string& config_text,
-                      const std::vector<Saw>& saw) {
-        fs::create_directories(dir / name);
-        const auto cfg = dir.write(name + "/c.toml", config_text).string();
-        const auto live = (dir / name / "live.db").string();
-        const auto in = dir.write(name + "/in.csv", vantage_csv(saw).text).string();
-        const auto r =
-            run({slawatch_bin(), "replay", "--config", cfg, "--db", live, "--input", in});
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
-        const auto copy = (dir / (name + ".db")).string();
-        exec_sql(live, "VACUUM INTO '" + copy + "'");
-        return copy;
-    }
-
-    RunResult quorum(int k, const std::vector<std::string>& dbs_, const std::string& format,
-                     const std::string& cfg = "") {
-        std::vector<std::string> args{
-            slawatch_bin(), "quorum",  "--config", cfg.empty() ? config : cfg,
-            "--month",      "2026-06", "--quorum", std::to_string(k),
-            "--format",     format};
-        for (const auto& db : dbs_) args.insert(args.end(), {"--db", db});
-        return run(args);
-    }
-    RunResult quorum(int k, const std::string& format = "json") { return quorum(k, dbs, format); }
-};
 
 // The Service Month lying in June 2026: the term's last, 2026-06-01 to 2026-06-16.
 constexpr std::int64_t month_minutes = 16 * 1440;

@@ -48,7 +48,8 @@ Figures figures(World& w) {
     const auto m = w.slawatch(
         {"minutes", "--from", "2026-06-01T00:00:00+08:00", "--to", "2026-06-01T00:10:00+08:00"});
     REQUIRE(m.exit_code == 0);
-    return {w.report("2026-06"), m.out, count_rows(w.db, "SELECT count(*) FROM probe_result")};
+    return {figures_only(w.report("2026-06")), m.out,
+            count_rows(w.db, "SELECT count(*) FROM probe_result")};
 }
 
 std::string integrity(const std::string& db) {

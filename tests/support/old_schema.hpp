@@ -53,9 +53,15 @@ inline constexpr const char* without_compaction_sql =
     "DROP VIEW IF EXISTS folded_minute_v; DROP TABLE IF EXISTS folded; "
     "DROP TABLE IF EXISTS evidence_hole; DROP TABLE IF EXISTS compact_mark; ";
 
+// The evidence log's identity (version 9) did not exist before it: no log id,
+// and checkpoints with the version 1 message.
+inline constexpr const char* without_log_identity_sql =
+    "ALTER TABLE evidence_checkpoint DROP COLUMN log_id; DELETE FROM meta WHERE key = 'log_id'; ";
+
 // What an older slawatch left on disk: version 6.
 inline const std::string as_schema_version_6_sql =
-    std::string(old_tables_sql) + without_compaction_sql + "PRAGMA user_version = 6;";
+    std::string(old_tables_sql) + without_compaction_sql + without_log_identity_sql +
+    "PRAGMA user_version = 6;";
 
 // The evidence log's tables (version 5), and compaction's (8), did not exist in version 2; run on a
 // database whose probe_result already has the old layout.

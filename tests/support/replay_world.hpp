@@ -113,6 +113,16 @@ struct World {
     }
 };
 
+// `report --format json` without its "evidence" member (what the figures rest
+// on: the log's id and leaf counts), to compare the figures of two databases
+// or of one before and after compaction added fold leaves.
+inline std::string figures_only(std::string report_json) {
+    const auto at = report_json.find(",\n  \"evidence\": {");
+    if (at == std::string::npos) return report_json;
+    const auto end = report_json.find('}', at);
+    return report_json.erase(at, end + 1 - at);
+}
+
 // Both other probes up in that minute.
 inline void healthy_others(Csv& csv, const std::string& at) {
     csv.minute(at, "release", 0);

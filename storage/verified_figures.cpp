@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: Apache-2.0
+// Figures re-derived in memory from verified evidence (verified_figures.hpp).
+
+#include "storage/verified_figures.hpp"
+
+#include "storage/schema.hpp"
+#include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <limits>
+#include <map>
+#include <tuple>
+
+namespace slawatch::storage {
+namespace {
+
+// Minutes are derived a day at a time, as derive.cpp does.
+constexpr sla::EpochMinute chunk_minutes = 1440;
+
+std::string unverified_message(const std::string& db, const VerifyReport& r) {
+    return fmt::format(
+        "{}: its evidence does not verify ({} problem{}; run `slawatch verify --db {}`): {}; no "
+        "figure is printed from it",
+        db, r.problems.size(), r.problems.size() == 1 ? "" : "s", db, r.problems.front().message);
+}
+
+}  // namespace
+
+const std::string& EvidenceStatus::key_fingerprint() const {
+    static const std::string none;
+    return signed_at ? signed_at->key_fpr : none;
+}
+
+std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptions& options) {
+    std::lock_guard lock(mutex_);
+    EvidenceStatus status;
+    status.verify = evidence_.verify();
+    if (!status.verify.intact())
+        throw UnverifiedEvidence(unverified_message(db_.name(), status.verify), status.verify);
+    status.log_id = status.verify.log_id;
+
+    // The newest signed checkpoint covers the most leaves: every one of them
+    // was just checked against its root, and its signature against its key.
+    for (auto& c : evidence_.checkpoints(std::numeric_limits<sla::EpochMillis>::min(),
+                                         std::numeric_limits<sla::EpochMillis>::max())) {
+        if (c.signature.empty()) continue;
+        if (!status.signed_at || c.tree_size > status.signed_at->tree_size ||
+            (c.tree_size == status.signed_at->tree_size && c.id > status.signed_at->id))
+            status.signed_at = std::move(c);
+    }
+    status.signed_leaves = status.signed_at ? status.signed_at->tree_size : 0;
+    status.unsigned_tail =
+        status.verify.tree_size - std::min(status.verify.tree_size, status.signed_leaves);
+    status.tail_counted = !status.signed_at || !options.exclude_unsigned_tail;
+    std::unordered_set<std::int64_t> dark;
+    if (!status.tail_counted && status.unsigned_tail > 0)
+        evidence_.minutes_of_leaves(status.signed_leaves, dark);
+    status.dark_minutes = static_cast<std::int64_t>(dark.size());
+
+    // The span: the contract's term, up to the minutes that have ended (and
+    // that the daemon, when one writes here, has finalized: later ones may
+    // still be missing results in flight).
+    const auto& terms = config_.contract.terms;
+    const auto term_from = terms.zone.start_of_day(terms.start);
+    auto to = std::min(terms.zone.start_of_day(sla::add_days(terms.end, 1)),
+                       sla::minute_of_ms(options.now));
+    if (const auto f = finalized_until()) to = std::min(to, *f);
+    auto from = term_from;
+    {
+        // Nothing to derive before the first result or fold.
+        auto& first = db_.cached(
+            "SELECT min(m) FROM (SELECT min(id) / 61440000 - 1 AS m FROM probe_result "
+            "UNION ALL SELECT min(first_minute) FROM folded)");
+        if (first.step() && !first.is_null(0)) from = std::max(from, first.column_int(0));
+        first.reset();
+    }
+    from = std::min(from, std::max(term_from, to));
+
+    std::vector<std::string> rows{"service"};
+    std::vector<std::optional<std::int64_t>> ids;
+    std::vector<config::ProbeRole> roles;
+    for (const auto& p : config_.probes) {
+        const auto id = find_probe_id(p.name);
+        if (options.recorded_probes_only && !id) continue;
+        rows.push_back(p.name);
+        ids.push_back(id);
+        roles.push_back(p.role);
+    }
+    for (const auto& [name, id] : probe_ids_) {
+        if (name == "service" || config_.find_probe(name)) continue;
+        auto& any = db_.cached(
+            "SELECT EXISTS (SELECT 1 FROM probe_result WHERE id & 1023 = ?1) OR EXISTS (SELECT 1 "
+            "FROM folded WHERE probe = ?1)");
+        any.bind(1, id);
+        if (any.step() && any.column_int(0)) status.unlisted_probes.push_back(name);
+        any.reset();
+    }
+    std::sort(status.unlisted_probes.begin(), status.unlisted_probes.end());
+    MinuteTable table(from, to, rows);
+    const auto windows = all_windows();
+    const auto n = static_cast<std::int64_t>(roles.size());
+    std::vector<sla::MinuteState> probe_states;
+    std::vector<sla::MinuteState> service_rows;
+    for (auto start = from; start < to; start += chunk_minutes) {
+        const auto end = std::min(to, start + chunk_minutes);
+        const auto tallies = tally_chunk(start, end, ids, &dark);
+        classify_chunk(start, end, roles, tallies, windows, probe_states, service_rows);
+        for (std::int64_t m = 0; m < end - start; ++m) {
+            const auto [samples, failures] = service_samples(roles, tallies, m);
+            table.set(0, start + m, service_rows[static_cast<std::size_t>(m)], samples, failures);
+            for (std::int64_t i = 0; i < n; ++i) {
+                const auto k = static_cast<std::size_t>(m * n + i);
+                table.set(static_cast<std::size_t>(i + 1), start + m, probe_states[k],
+                          tallies[k].samples, tallies[k].failures);
+            }
+        }
+    }
+    return std::make_unique<VerifiedFigures>(*this, config_, std::move(table), std::move(dark),
+                                             std::move(status));
+}
+
+VerifiedFigures::VerifiedFigures(const SqliteStore& store, const config::Config& config,
+                                 MinuteTable table, std::unordered_set<std::int64_t> dark,
+                                 EvidenceStatus status)
+    : store_(store),
+      config_(config),
+      table_(std::move(table)),
+      dark_(std::move(dark)),
+      status_(std::move(status)) {}
+
+bool VerifiedFigures::dark(const std::string& probe, sla::EpochMinute minute) const {
+    if (dark_.empty()) return false;
+    const auto id = store_.find_probe_id(probe);
+    return id && dark_.count(schema::minute_key(*id, minute));
+}
+
+sla::MonthReport VerifiedFigures::month_report(const sla::ServiceMonth& month,
+                                               sla::EpochMillis now) const {
+    return month_report_of(*this, config_, month, now);
+}
+
+sla::StateCounts VerifiedFigures::count_states(const std::string& probe, sla::EpochMinute from,
+                                               sla::EpochMinute to) const {
+    const auto row = table_.row_of(probe);
+    if (!row) return {};
+    return table_.count(*row, from, to);
+}
+
+std::vector<MinuteRow> VerifiedFigures::minutes(sla::EpochMinute from, sla::EpochMinute to,
+                                                std::optional<std::string> probe) const {
+    std::vector<std::size_t> wanted;
+    if (probe) {
+        if (const auto row = table_.row_of(*probe)) wanted.push_back(*row);
+    } else {
+        for (std::size_t i = 0; i < table_.rows().size(); ++i) wanted.push_back(i);
+    }
+    std::vector<MinuteRow> out;
+    if (from >= to) return out;
+    out.reserve(static_cast<std::size_t>(to - from) * wanted.size());
+    // Ordered by minute, then the service row first and the probes in config order.
+    for (auto m = from; m < to; ++m) {
+        for (const auto row : wanted) {
+            const auto cell = table_.at(row, m);
+            out.push_back({m, table_.rows()[row], cell.state, cell.samples, cell.failures});
+        }
+    }
+    return out;
+}
+
+std::vector<FailureCount> VerifiedFigures::failures_by_code(sla::EpochMinute from,
+                                                            sla::EpochMinute to) const {
+    std::lock_guard lock(store_.mutex_);
+    std::vector<FailureCount> out;
+    if (from >= to) return out;
+    const CountedOutcomes counted = store_.counted_outcomes();
+    std::unordered_map<std::int64_t, std::size_t> row_of_id;
+    for (const auto& p : config_.probes)
+        if (const auto id = store_.find_probe_id(p.name)) row_of_id[*id] = *table_.row_of(p.name);
+
+    // One row per (probe, outcome, code, minute); the minute's state comes
+    // from the verified table, never from the stored minute rows.
+    auto& st = store_.db_.cached(
+        "SELECT id & 1023, outcome, error_code, (id >> 10) / 60000, count(*) FROM probe_result "
+        "WHERE id >= ? AND id < ? AND outcome != 0 "
+        "GROUP BY id & 1023, outcome, error_code, (id >> 10) / 60000");
+    st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
+    using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
+    std::map<Key, FailureCount> rows;
+    while (st.step()) {
+        const auto probe_id = st.column_int(0);
+        const auto row = row_of_id.find(probe_id);
+        const auto recorded = st.column_int(1);
+        const auto minute = st.column_int(3);
+        if (row == row_of_id.end() || recorded < 0 || recorded >= sla::outcome_count) continue;
+        if (!dark_.empty() && dark_.count(schema::minute_key(probe_id, minute))) continue;
+        const std::optional<std::int64_t> code_id =
+            st.is_null(2) ? std::nullopt : std::optional(st.column_int(2));
+        const auto outcome = counted(static_cast<sla::Outcome>(recorded), code_id);
+        if (outcome == sla::Outcome::ok) continue;
+        std::string code = code_id ? counted.code_of(*code_id) : std::string();
+        const auto& name = table_.rows()[row->second];
+        auto& r = rows[Key{name, static_cast<int>(outcome), code}];
+        r.probe = name;
+        r.outcome = outcome;
+        r.error_code = std::move(code);
+        r.failures += st.column_int(4);
+        ++r.minutes;
+        const auto state = table_.at(row->second, minute).state;
+        if (state == sla::MinuteState::down) ++r.down_minutes;
+        if (state == sla::MinuteState::customer) ++r.customer_minutes;
+    }
+    st.reset();
+    out.reserve(rows.size());
+    for (auto& [key, r] : rows) out.push_back(std::move(r));
+    // Most failures first; ties by probe, then code.
+    std::stable_sort(out.begin(), out.end(), [](const FailureCount& a, const FailureCount& b) {
+        return a.failures > b.failures;
+    });
+    return out;
+}
+
+std::vector<ProbeResult> VerifiedFigures::results(sla::EpochMillis from,
+                                                  sla::EpochMillis to) const {
+    auto out = store_.results(from, to);
+    if (!dark_.empty())
+        std::erase_if(out, [&](const ProbeResult& r) {
+            return dark(r.probe, sla::minute_of_ms(r.sample.sent_ms));
+        });
+    return out;
+}
+
+}  // namespace slawatch::storage
