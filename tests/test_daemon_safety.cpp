@@ -237,9 +237,12 @@ TEST_CASE(
     rig.start_sim("[[fault]]\nkind = \"http_5xx\"\nfrom = " + utc(M * 60) +
                   "\nuntil = " + utc((M + 1) * 60) + "\n");
     rig.dir.write("slawatch.toml", rig.config(6, 3));
-    const auto csv = rig.dir.write("ahead.csv", "time,probe,outcome,http_status\n" +
-                                                    utc(M * 60 + 30) + ",management,ok,200\n" +
-                                                    utc(M * 60 + 30) + ",release,ok,200\n");
+    // 30.123 s into M: never the send time of one of the daemon's own runs.
+    auto at = utc(M * 60 + 30);
+    at.insert(at.size() - 1, ".123");
+    const auto csv =
+        rig.dir.write("ahead.csv", "time,probe,outcome,http_status\n" + at +
+                                       ",management,ok,200\n" + at + ",release,ok,200\n");
     auto r = run(
         {slawatch_bin(), "replay", "--input", csv.string(), "--config", rig.config_file().string()},
         {}, seconds(60), early.env());
