@@ -74,6 +74,7 @@ private:
     void open_store();
     void start_storage();
     void resume();
+    void report_future_results();
 
     // --- daemon.cpp: the probe loop
     void on_result(const std::string& name, sla::EpochMillis planned, sla::Sample s);

@@ -153,12 +153,30 @@ void Daemon::start_storage() {
     do_storage_tick();
 }
 
+// Nothing else writes while the daemon runs, so a result stored for a time
+// still to come was written before it was sent: by a replay from a clock
+// ahead of this one (within its 2 minutes), or this clock was set back. It
+// will count in its minute like the daemon's own: said once, loudly.
+void Daemon::report_future_results() {
+    const auto now = now_ms();
+    const auto ahead = store_->results(now + 1, now + 3'600'000);
+    if (ahead.empty()) return;
+    const auto& zone = storage_config_.contract.terms.zone;
+    spdlog::error(
+        "storage: the database holds {} results sent after this clock's {} (the latest: {} at "
+        "{}); they were written before they were sent (a replay from a clock ahead of this one, "
+        "or this clock was set back) and count in their minutes",
+        ahead.size(), zone.format_millis(now), ahead.back().probe,
+        zone.format_millis(ahead.back().sample.sent_ms));
+}
+
 // Crash rule: minutes between the last finalized one and now were not
 // watched (or not finished): derive them; with no results they are unknown.
 // Retried by the storage tick until it succeeds (a locked database).
 void Daemon::resume() {
     try {
         const auto current = sla::minute_of_ms(now_ms());
+        report_future_results();
         const auto stored = store_->finalized_until();
         // A first start records where watching began, so a crash before the
         // first finalized minute still leaves the gap to derive on restart.

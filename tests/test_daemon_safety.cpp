@@ -124,7 +124,7 @@ TEST_CASE("daemon safety: the daemon's appends drop results from the future", "[
 }
 
 TEST_CASE(
-    "daemon safety: a database deleted under the daemon stops it; a restart refuses to "
+    "daemon safety: a database deleted under the daemon stops it, and a restart refuses to "
     "start over without --new-database",
     "[daemon][integration]") {
     Rig rig;
@@ -266,6 +266,32 @@ TEST_CASE(
     REQUIRE(r.exit_code == 0);
     CHECK(rig.state(M, "management") == "up");
     CHECK(rig.state(M, "service") == "up");
+}
+
+TEST_CASE(
+    "daemon safety: the daemon says so when it starts in front of results already stored "
+    "for a time still to come",
+    "[daemon][integration]") {
+    Rig rig;
+    rig.start_sim("");
+    rig.dir.write("slawatch.toml", rig.config(6, 3));
+    // Within replay's 2 minutes: imported, and it will count in its minute.
+    auto at = utc(now_ms() / 1000 + 90);
+    at.insert(at.size() - 1, ".123");
+    const auto csv = rig.dir.write("near.csv", "time,probe,outcome\n" + at + ",management,ok\n");
+    auto r = run({slawatch_bin(), "replay", "--input", csv.string(), "--config",
+                  rig.config_file().string()});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    rig.start_daemon();
+    REQUIRE(eventually(
+        [&] {
+            return rig.daemon->err().find("results sent after this clock") != std::string::npos;
+        },
+        seconds(10)));
+    CHECK(rig.daemon->err().find("the database holds 1 results") != std::string::npos);
+    rig.daemon->signal(SIGTERM);
+    CHECK(rig.daemon->wait(seconds(15)) == 0);
 }
 
 TEST_CASE("daemon safety: claim --output writes 0600 whatever the umask, also over a file",
