@@ -19,6 +19,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <iostream>
 #include <string>
 #include <vector>
 
@@ -149,6 +150,7 @@ TEST_CASE(
     CHECK(read_file(marker_file).find("testsecretkey") == std::string::npos);
 
     fs::remove(rig.db());
+    const auto deleted_at = steady_clock::now();
     std::string body;
     REQUIRE(eventually(
         [&] {
@@ -157,11 +159,16 @@ TEST_CASE(
             return status == 503;
         },
         seconds(10)));
+    const auto noticed_at = steady_clock::now();
     INFO(rig.daemon->err());
     CHECK(body.find("database lost") != std::string::npos);
     CHECK(body.find("was deleted while open") != std::string::npos);
     CHECK(body.find(rig.db().string()) != std::string::npos);
     REQUIRE(rig.daemon->wait(seconds(60)) == 1);
+    std::cout << "safety: database deleted: /healthz 503 after "
+              << duration_cast<milliseconds>(noticed_at - deleted_at).count()
+              << " ms, exit 1 after "
+              << duration_cast<milliseconds>(steady_clock::now() - deleted_at).count() << " ms\n";
     CHECK(count_of(rig.daemon->err(), "was deleted while open") == 1);
     CHECK_FALSE(fs::exists(rig.db()));
 
