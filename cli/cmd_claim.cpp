@@ -129,7 +129,8 @@ void register_claim(CLI::App& app) {
         ->required();
     cmd->add_option("--format", options->format, "markdown, json or html (not with --quorum)")
         ->check(CLI::IsMember({"markdown", "json", "html"}));
-    cmd->add_option("--output", options->output, "Write to this file instead of stdout");
+    cmd->add_option("--output", options->output,
+                    "Write to this file (mode 0600) instead of stdout");
     cmd->callback([options] { run_claim(*options); });
 }
 

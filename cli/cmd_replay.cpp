@@ -8,6 +8,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/replay_csv.hpp"
 #include "cli/store_cli.hpp"
+#include "sla/clock.hpp"
 
 #include <fmt/format.h>
 
@@ -179,6 +180,8 @@ void run_replay(const ReplayOptions& o) {
     const auto& terms = config.contract.terms;
     const sla::EpochMillis term_from = terms.zone.start_of_day(terms.start) * 60'000;
     const sla::EpochMillis term_to = terms.zone.start_of_day(sla::add_days(terms.end, 1)) * 60'000;
+    // No results from the future: one would decide a minute before it is watched.
+    const sla::EpochMillis latest_sent = sla::now_ms() + sla::max_result_lead_ms;
     const auto signer = load_signer(config);  // evidence: a bad key fails before importing
     const auto lock = acquire_writer_lock(config, o.store, "slawatch replay");
     auto store = open_store(config, o.store, storage::OpenMode::read_write);
@@ -222,6 +225,14 @@ void run_replay(const ReplayOptions& o) {
                         "such rows",
                         terms.zone.format_millis(r.sample.sent_ms), sla::format_date(terms.start),
                         sla::format_date(terms.end)));
+                }
+                if (r.sample.sent_ms > latest_sent) {
+                    throw BadLine(fmt::format(
+                        "{} is in the future: more than {} s after this clock ({}); a result "
+                        "is imported only once it was sent (is the recording machine's clock "
+                        "ahead?)",
+                        terms.zone.format_millis(r.sample.sent_ms), sla::max_result_lead_ms / 1000,
+                        terms.zone.format_millis(latest_sent - sla::max_result_lead_ms)));
                 }
                 lines[n++] = reader.line_number();
                 if (n == batch.size()) flush();
@@ -281,7 +292,8 @@ void register_replay(CLI::App& app) {
                   "Count and skip rows outside the contract term instead of failing");
     cmd->footer(
         "All or nothing: on a bad line or a conflicting result nothing is imported and the error "
-        "names the line. A result already stored (same probe and time) is not stored again.");
+        "names the line. A result already stored (same probe and time) is not stored again. A "
+        "result sent more than 2 minutes after the clock is refused (exit 2).");
     cmd->callback([options] { run_replay(*options); });
 }
 

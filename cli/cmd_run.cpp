@@ -13,6 +13,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <sys/prctl.h>
+
 #include <filesystem>
 #include <memory>
 
@@ -23,9 +25,14 @@ struct RunOptions {
     std::string config;
     std::string db;
     std::string log_format = "journal";
+    bool new_database = false;
 };
 
 void run_daemon(const RunOptions& o) {
+    // Before any secret is read (API keys, the signing key): no core dump and no
+    // ptrace by other processes of this user can copy them out of memory.
+    if (::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+        throw CommandError(exit_failure, "slawatch run: cannot make the process non-dumpable");
     daemon::LogFormat format{};
     if (!daemon::parse_log_format(o.log_format, format))
         throw CommandError(exit_usage, "--log-format must be journal or plain");
@@ -39,6 +46,7 @@ void run_daemon(const RunOptions& o) {
     }
     daemon::Options options;
     options.version = SLAWATCH_VERSION;
+    options.new_database = o.new_database;
     options.db_path = o.db.empty() ? loaded.config->storage.path : std::filesystem::absolute(o.db);
     if (!o.db.empty()) loaded.config->storage.path = options.db_path;
 
@@ -62,9 +70,14 @@ void register_run(CLI::App& app) {
     cmd->add_option("--log-format", opts->log_format,
                     "journal (no timestamps; systemd adds them) or plain")
         ->check(CLI::IsMember({"journal", "plain"}));
+    cmd->add_flag("--new-database", opts->new_database,
+                  "Create a new, empty database although the marker <db>.identity says one was "
+                  "there before (it was deleted or moved); rewrites the marker");
     cmd->footer(
         "Signals: SIGTERM/SIGINT stop after the runs in flight end (exit 0); SIGHUP reloads the "
-        "config (a bad one is rejected and the old one keeps running).");
+        "config (a bad one is rejected and the old one keeps running). Exit 1 when the "
+        "database file is deleted or replaced while running; exit 2 when it is missing at start "
+        "but its marker <db>.identity is there (see --new-database).");
     cmd->callback([opts] { run_daemon(*opts); });
 }
 

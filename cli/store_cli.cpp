@@ -10,8 +10,13 @@
 
 #include <fmt/format.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
-#include <fstream>
+#include <cstring>
 #include <iostream>
 
 namespace slawatch::cli {
@@ -211,10 +216,27 @@ void write_output(const std::string& text, const std::string& file) {
         std::cout << text << std::flush;
         return;
     }
-    std::ofstream out(file, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.close();
-    if (!out) throw CommandError(exit_failure, "slawatch: cannot write " + file);
+    // 0600 whatever the umask: a claim names the customer, its figures and evidence.
+    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
+        throw CommandError(
+            exit_failure, fmt::format("slawatch: cannot write {}: {}", file, std::strerror(errno)));
+    struct stat st {};
+    bool ok = ::fstat(fd, &st) == 0;
+    // An existing file is tightened, then truncated; a device or pipe is written as it is.
+    if (ok && S_ISREG(st.st_mode))
+        ok = ((st.st_mode & 07777) == 0600 || ::fchmod(fd, 0600) == 0) && ::ftruncate(fd, 0) == 0;
+    for (std::size_t done = 0; ok && done < text.size();) {
+        const auto n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        ok = n > 0;
+        if (ok) done += static_cast<std::size_t>(n);
+    }
+    const int e = errno;
+    if (::close(fd) != 0) ok = false;
+    if (!ok)
+        throw CommandError(exit_failure,
+                           fmt::format("slawatch: cannot write {}: {}", file, std::strerror(e)));
 }
 
 }  // namespace slawatch::cli

@@ -94,7 +94,8 @@ sla::Money capped_compensation(const storage::Figures& figures, const config::Co
 // "text" as a JSON string literal, quotes included.
 std::string json_quote(std::string_view text);
 
-// Writes `text` to `file`, or to stdout when `file` is empty or "-".
+// Writes `text` to `file`, or to stdout when `file` is empty or "-". The file
+// is created 0600; an existing regular file is set to 0600 and truncated.
 void write_output(const std::string& text, const std::string& file);
 
 }  // namespace slawatch::cli

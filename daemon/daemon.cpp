@@ -97,7 +97,8 @@ void Daemon::on_tick(boost::system::error_code ec) {
     if (ec) return;
     watch_storage();
     if (stopping_ && !finishing_ &&
-        (scheduler_->in_flight() == 0 || std::chrono::steady_clock::now() >= stop_deadline_)) {
+        (scheduler_->in_flight() == 0 || std::chrono::steady_clock::now() >= stop_deadline_) &&
+        std::chrono::steady_clock::now() >= linger_until_) {
         // Every run has ended (or outlived its deadline): the storage thread writes and finalizes.
         finishing_ = true;
         storage_.post("stopping", [this] { finish_storage(); });
@@ -127,10 +128,23 @@ void Daemon::watch_storage() {
 // deadline, then the storage thread flushes and finalizes (finish_storage()).
 void Daemon::on_stop(int sig) {
     if (stopping_) return;
-    stopping_ = true;
-    notify::stopping();
     spdlog::info("stopping on {}: waiting for {} probe runs in flight",
                  sig == SIGINT ? "SIGINT" : "SIGTERM", scheduler_->in_flight());
+    begin_stop();
+}
+
+// Posted by the storage thread when the database is lost: the same orderly
+// stop (nothing more is written), exit 1, /healthz saying why meanwhile.
+void Daemon::on_store_lost() {
+    exit_code_ = 1;
+    linger_until_ = std::chrono::steady_clock::now() + store_lost_linger;
+    if (stopping_) return;
+    begin_stop();
+}
+
+void Daemon::begin_stop() {
+    stopping_ = true;
+    notify::stopping();
     scheduler_->stop();
     stop_deadline_ = std::chrono::steady_clock::now() + max_timeout_ + 1s;
     tick_.cancel();

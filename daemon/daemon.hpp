@@ -15,6 +15,9 @@ namespace slawatch::daemon {
 struct Options {
     std::filesystem::path db_path;  // the database (the config's storage.path or --db)
     std::string version = "0";
+    // Start even though the database marker names a database that is gone
+    // (a new, empty one is created and the marker rewritten).
+    bool new_database = false;
 };
 
 // A failure to start, with the exit code it stands for (1 runtime, 2 config).

@@ -26,6 +26,7 @@
 #include "daemon/result_writer.hpp"
 #include "daemon/scheduler.hpp"
 #include "daemon/storage_thread.hpp"
+#include "daemon/store_watch.hpp"
 #include "probes/probe.hpp"
 #include "storage/store.hpp"
 #include "storage/writer_lock.hpp"
@@ -52,6 +53,9 @@ inline constexpr std::chrono::milliseconds daemon_busy_timeout{250};
 inline constexpr std::chrono::seconds storage_stall_after{5};
 // Re-derivation after a config change goes a day of minutes at a time.
 inline constexpr sla::EpochMinute rederive_chunk_minutes = 1440;
+// After its database is lost the daemon answers /healthz with the reason this
+// long before it exits, so that a health check polling every few seconds sees why.
+inline constexpr std::chrono::seconds store_lost_linger{10};
 
 std::chrono::milliseconds max_timeout(const config::Config& c);
 // Throws ProbeSetupError (an unreadable secret file, a bad CA file, ...).
@@ -67,8 +71,10 @@ public:
 private:
     // --- startup.cpp
     void start();
+    void open_store();
     void start_storage();
     void resume();
+    void report_future_results();
 
     // --- daemon.cpp: the probe loop
     void on_result(const std::string& name, sla::EpochMillis planned, sla::Sample s);
@@ -76,6 +82,8 @@ private:
     void on_tick(boost::system::error_code ec);
     void watch_storage();
     void on_stop(int sig);
+    void on_store_lost();
+    void begin_stop();
     void finish_on_loop();
 
     // --- pipeline.cpp: the storage thread
@@ -95,6 +103,9 @@ private:
     void refresh_claim_months(sla::EpochMillis now);
     void finish_storage();
     void append(std::span<const storage::ProbeResult> results);
+    // False (once: logged, /healthz, stop) when the database path no longer
+    // names the open file; nothing is written or signed after that.
+    bool store_still_there();
 
     // --- state_log.cpp
     void on_minute(const storage::MinuteRow& row);
@@ -109,6 +120,8 @@ private:
 
     Options options_;
     std::optional<storage::WriterLock> lock_;  // declared first: released last
+    // Closed after the Store (a closed descriptor would drop SQLite's locks).
+    std::optional<StoreWatch> watch_;
 
     // The probe loop's own.
     config::Config config_;
@@ -126,6 +139,7 @@ private:
         std::map<std::string, std::string> last_failure;  // probe -> "http_5xx 503"
         std::string alert_metrics;                        // rendered on the storage thread
         bool store_ok = true;
+        std::string store_lost;  // why the database is lost; empty while it is not
     };
     mutable Shared shared_;
 
@@ -155,6 +169,7 @@ private:
     bool resumed_ = false;  // finalized_until_ is known
     bool reconciling_ = false;
     bool storage_stopping_ = false;
+    bool store_lost_ = false;
 
     // The probe loop's own (continued).
     std::shared_ptr<Scheduler> scheduler_;
@@ -163,6 +178,7 @@ private:
     boost::asio::steady_timer tick_;
     std::chrono::steady_clock::time_point next_tick_;
     std::chrono::steady_clock::time_point stop_deadline_;
+    std::chrono::steady_clock::time_point linger_until_;  // a lost database: /healthz says why
     std::chrono::milliseconds max_timeout_{1000};
     std::chrono::milliseconds stall_logged_{0};  // the stall last logged, 0 when none
     bool stopping_ = false;

@@ -31,6 +31,7 @@ void Daemon::storage_tick() {
     // Read before flushing: every result of a run no longer pending is in the writer by then.
     const auto pending = earliest_pending_.load(std::memory_order_acquire);
     flush();
+    if (store_lost_) return;
     if (!resumed_) resume();
     if (resumed_) try_finalize(pending);
     if (std::chrono::steady_clock::now() >= next_retention_) {
@@ -47,6 +48,7 @@ void Daemon::storage_tick() {
 
 void Daemon::flush() {
     flush_queued_ = false;
+    if (!store_still_there()) return;
     const bool was_healthy = writer_.healthy();
     writer_.flush();
     if (auto error = writer_.error_report(now_ms()))
@@ -58,9 +60,36 @@ void Daemon::flush() {
         spdlog::info("storage: writing again ({} results dropped in total)", writer_.dropped());
 }
 
+// Cheap (fstat and stat): run before every write, so at least every second.
+bool Daemon::store_still_there() {
+    if (store_lost_) return false;
+    if (!watch_) return true;
+    auto reason = watch_->lost();
+    if (!reason) return true;
+    store_lost_ = true;
+    spdlog::error("storage: {}; stopping: nothing more is written or signed into the lost file",
+                  *reason);
+    {
+        std::lock_guard lock(shared_.mutex);
+        shared_.store_ok = false;
+        shared_.store_lost = std::move(*reason);
+    }
+    boost::asio::post(io_, [this] { on_store_lost(); });
+    return false;
+}
+
 // Appends are idempotent; a second, different result of one probe in
 // one millisecond cannot be stored and is reported, not fatal.
 void Daemon::append(std::span<const storage::ProbeResult> results) {
+    // A result from further ahead than any clock skew would decide a minute not yet watched.
+    std::vector<storage::ProbeResult> kept;
+    const auto now = now_ms();
+    if (const auto future = count_future_results(results, now); future > 0) {
+        kept = without_future_results(results, now);
+        spdlog::error("storage: refused {} probe results sent more than {} s after this clock",
+                      future, sla::max_result_lead_ms / 1000);
+        results = kept;
+    }
     std::vector<storage::AppendConflict> conflicts;
     store_->append_results(results, &conflicts);
     for (const auto& c : conflicts) {
@@ -73,7 +102,7 @@ void Daemon::append(std::span<const storage::ProbeResult> results) {
 
 void Daemon::try_finalize(sla::EpochMinute pending) {
     // Minutes are derived from stored results only: wait while some are unwritten.
-    if (!writer_.healthy()) return;
+    if (store_lost_ || !writer_.healthy()) return;
     const auto end = finalizable_until(finalized_until_, now_ms(), policy_,
                                        [pending](sla::EpochMinute m) { return m >= pending; });
     finalize_until(end);
@@ -136,6 +165,8 @@ bool Daemon::finalize_through(sla::EpochMinute end) {
 // Evidence log: hourly and at each local day's end (checkpointer.hpp).
 // `force`: one now whether due or not (a clean stop).
 void Daemon::record_checkpoint(sla::EpochMinute from, sla::EpochMinute to, bool force) {
+    // Never a signature over a file nobody will read again.
+    if (!store_still_there()) return;
     try {
         auto c = force ? store_->evidence().checkpoint(now_ms(), checkpointer_->signer())
                        : checkpointer_->on_finalized(*store_, from, to, now_ms());
@@ -213,7 +244,8 @@ void Daemon::start_reconcile() {
 }
 
 void Daemon::reconcile_step() {
-    if (storage_stopping_) return;  // a restart starts over: derivation is idempotent
+    if (storage_stopping_ || store_lost_)
+        return;  // a restart starts over: derivation is idempotent
     try {
         if (!store_->reconcile_config_step(rederive_chunk_minutes)) {
             storage_.post("re-deriving minutes", [this] { reconcile_step(); });
@@ -285,10 +317,12 @@ void Daemon::finish_storage() {
     flush();
     if (writer_.buffered() > 0)
         spdlog::error("stopping: {} probe results could not be stored", writer_.buffered());
-    const auto current = sla::minute_of_ms(now_ms());
-    if (!resumed_) resume();
-    if (resumed_ && writer_.healthy() && current > finalized_until_) finalize_until(current);
-    record_checkpoint(finalized_until_, finalized_until_, true);
+    if (!store_lost_) {
+        const auto current = sla::minute_of_ms(now_ms());
+        if (!resumed_) resume();
+        if (resumed_ && writer_.healthy() && current > finalized_until_) finalize_until(current);
+        record_checkpoint(finalized_until_, finalized_until_, true);
+    }
     if (alerts_) alerts_->stop();
     spdlog::info("stopped; minutes finalized until {}",
                  storage_config_.contract.terms.zone.format_minute(finalized_until_));

@@ -6,6 +6,26 @@
 
 namespace slawatch::daemon {
 
+namespace {
+bool from_future(const storage::ProbeResult& r, sla::EpochMillis now_ms) {
+    return r.sample.sent_ms > now_ms + sla::max_result_lead_ms;
+}
+}  // namespace
+
+std::size_t count_future_results(std::span<const storage::ProbeResult> results,
+                                 sla::EpochMillis now_ms) {
+    return static_cast<std::size_t>(std::count_if(
+        results.begin(), results.end(), [&](const auto& r) { return from_future(r, now_ms); }));
+}
+
+std::vector<storage::ProbeResult> without_future_results(
+    std::span<const storage::ProbeResult> results, sla::EpochMillis now_ms) {
+    std::vector<storage::ProbeResult> out;
+    std::copy_if(results.begin(), results.end(), std::back_inserter(out),
+                 [&](const auto& r) { return !from_future(r, now_ms); });
+    return out;
+}
+
 ResultWriter::ResultWriter(Sink sink, std::size_t batch_rows, std::size_t max_buffered)
     : sink_(std::move(sink)),
       batch_rows_(std::max<std::size_t>(1, batch_rows)),

@@ -7,6 +7,7 @@
 // bounded buffer, the oldest dropped beyond the bound, and flush() retries
 // later; it never throws.
 
+#include "sla/clock.hpp"
 #include "storage/store.hpp"
 
 #include <cstdint>
@@ -30,6 +31,14 @@ struct WriterCounts {
     std::uint64_t errors = 0;
     bool healthy = true;
 };
+
+// Results sent more than sla::max_result_lead_ms after `now_ms`: none of the
+// daemon's own, but one would decide a minute before anyone watched it.
+std::size_t count_future_results(std::span<const storage::ProbeResult> results,
+                                 sla::EpochMillis now_ms);
+// `results` without those.
+std::vector<storage::ProbeResult> without_future_results(
+    std::span<const storage::ProbeResult> results, sla::EpochMillis now_ms);
 
 class ResultWriter {
 public:

@@ -75,6 +75,12 @@ HttpReply Daemon::serve(const std::string& target) {
     }
     if (target == "/healthz") {
         // Answering at all proves the probe loop runs; the store must work too.
+        {
+            std::lock_guard lock(shared_.mutex);
+            if (!shared_.store_lost.empty())
+                return {503, "text/plain; charset=utf-8",
+                        "database lost: " + shared_.store_lost + "\n"};
+        }
         if (storage_.busy_for() >= storage_stall_after)
             return {503, "text/plain; charset=utf-8", "storage blocked\n"};
         bool store_ok = false;

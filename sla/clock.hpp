@@ -22,6 +22,11 @@ inline constexpr const char* test_clock_offset_env = "SLAWATCH_TEST_CLOCK_OFFSET
 // Milliseconds since the epoch on this process's clock.
 EpochMillis now_ms();
 
+// How far ahead of the clock a result's send time may be when it is written
+// (replay, the daemon's appends): clocks of two machines differ a little; a
+// result from further ahead would decide a minute nobody has watched yet.
+inline constexpr EpochMillis max_result_lead_ms = 120'000;
+
 // The offset added to the system clock (0 unless a test set one).
 EpochMillis clock_offset_ms();
 void set_clock_offset_ms(EpochMillis offset);

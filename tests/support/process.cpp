@@ -219,6 +219,7 @@ std::optional<int> Process::wait(milliseconds timeout) {
         pid_t r = waitpid(pid_, &status, WNOHANG);
         if (r == pid_) {
             exit_code_ = decode_status(status);
+            core_dumped_ = WIFSIGNALED(status) && WCOREDUMP(status);
             return exit_code_;
         }
         if (r < 0) return std::nullopt;

@@ -66,12 +66,15 @@ public:
     // Exit code (128 + signal when killed), or nullopt if still running after `timeout`.
     std::optional<int> wait(std::chrono::milliseconds timeout);
     bool running();
+    // Whether the process, once waited for, was killed by a signal and dumped core.
+    bool core_dumped() const { return core_dumped_; }
     std::string out() const;
     std::string err() const;
 
 private:
     pid_t pid_ = -1;
     std::optional<int> exit_code_;
+    bool core_dumped_ = false;
     std::filesystem::path out_file_;
     std::filesystem::path err_file_;
 };
