@@ -164,8 +164,8 @@ void register_backup(CLI::App& app) {
         ->required();
     cmd->footer(
         "The copy is one snapshot (VACUUM INTO in a read transaction) and is checked as "
-        "`slawatch verify` checks a database before it replaces FILE.\n"
-        "Exit 0 written and intact; 1 the copy failed or fails verification (FILE is "
+        "`slawatch verify` checks a database before it replaces the output.\n"
+        "Exit 0 written and intact; 1 the copy failed or fails verification (the output is "
         "unchanged); 2 bad config, no database or a bad --output.");
     cmd->callback([options] { run_backup(*options); });
 }
