@@ -48,15 +48,19 @@ packages=(systemd systemd-sysv)
 while read -r name; do packages+=("$name"); done < <(
     dpkg-deb -f "$deb" Depends | tr ',|' '\n\n' | sed 's/(.*//; s/ //g' | grep -v '^$')
 while read -r lib; do
-    owner=$(dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true)
+    owner=$({ dpkg -S "$(readlink -f "$lib")" 2>/dev/null || dpkg -S "$lib" 2>/dev/null || true; } |
+        head -n 1)
     [ -n "$owner" ] && packages+=("${owner%%:*}")
 done < <(ldd "$sim" | awk '$3 ~ /^\// {print $3}')
 mapfile -t packages < <(printf '%s\n' "${packages[@]}" | sort -u)
 key=$(printf '%s\n' "$suite" "$mirror" "${packages[@]}" | sha256sum | cut -c1-16)
 rootfs=$cache/rootfs-$key
+mkdir -p "$cache"
+# One builder at a time (CI runs of several branches share the cache).
+exec 9>"$cache/.lock"
+flock 9
 if [ ! -d "$rootfs" ]; then
     say "building the rootfs $rootfs (mmdebstrap $suite: ${packages[*]})"
-    mkdir -p "$cache"
     rm -rf "$rootfs.partial"
     include=$(
         IFS=,
@@ -66,6 +70,11 @@ if [ ! -d "$rootfs" ]; then
         die "mmdebstrap failed"
     mv "$rootfs.partial" "$rootfs"
 fi
+# Other package lists' trees unused for two weeks go; this one is fresh.
+touch "$rootfs"
+find "$cache" -mindepth 1 -maxdepth 1 -name 'rootfs-*' ! -name "rootfs-$key" -mtime +14 \
+    -exec rm -rf {} + 2>/dev/null || true
+flock -u 9
 say "rootfs $rootfs (setup $((SECONDS - started)) s)"
 
 # --- boot -------------------------------------------------------------------------
