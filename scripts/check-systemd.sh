@@ -298,7 +298,7 @@ check "enabled" test "$(inside systemctl is-enabled slawatch.service)" = enabled
 check "/metrics answers inside" eventually 10 metric_is 9817 "slawatch_build_info{version=\"${v1%-*}\"}" 1
 check "LoadCredential= secrets reach the tencentcloud probe (tcmpp-sim accepts its signature)" \
     eventually 20 metric_is 9817 'slawatch_probe_success{probe="management"}' 1
-check "the credentials are in /run/credentials/slawatch.service only" \
+check "the credentials are in /run/credentials/slawatch.service/" \
     inside test -f /run/credentials/slawatch.service/secret_key
 no_secret_in_journal() { ! inside journalctl -q --no-pager -o cat | grep -qF -e "$secret_id" -e "$secret_key"; }
 check "no secret in the journal" no_secret_in_journal
