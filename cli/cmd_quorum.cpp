@@ -216,7 +216,7 @@ void register_quorum(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json", "html"}));
     cmd->footer(
         "Each --db is one vantage point's evidence database: a copy shipped from its host\n"
-        "(sqlite3 DB \".backup COPY\" or VACUUM INTO), read without being changed. Each is\n"
+        "(slawatch backup, sqlite3 .backup or VACUUM INTO), read without being changed. Each is\n"
         "verified like `slawatch verify` first. Per minute: down when at least K vantage\n"
         "points saw it down (an announced maintenance window of this config still excuses\n"
         "it); else up when at least K saw it up or excluded it (maintenance, customer);\n"
