@@ -14,8 +14,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <set>
+#include <thread>
 #include <vector>
 
 namespace fs = std::filesystem;
@@ -131,6 +133,45 @@ TEST_CASE("backup: a consistent copy while the writer holds changes in its WAL, 
     CHECK(count_rows(copy.string(), "SELECT count(*) FROM probe_result") == 12);
     REQUIRE(backup(config, db, copy).exit_code == 0);
     CHECK(count_rows(copy.string(), "SELECT count(*) FROM probe_result") == 18);
+}
+
+TEST_CASE("backup: intact copies while a writer commits all the time", "[ship][backup]") {
+    TempDir dir;
+    const auto db = dir / "slawatch.db";
+    const auto config = write_config(dir, db);
+    std::atomic<bool> stop{false};
+    std::atomic<int> minutes{0};
+    {
+        auto store =
+            storage::Store::open(vantage_config("busy"), db, storage::OpenMode::read_write);
+        store->append(minute_of(in_term, 0));
+    }
+    // The daemon's stand-in: a transaction of six results after another.
+    std::thread writer([&] {
+        auto store =
+            storage::Store::open(vantage_config("busy"), db, storage::OpenMode::read_write);
+        for (int m = 1; !stop && m < 5000; ++m) {
+            store->append(minute_of(in_term + m, m % 3));
+            minutes = m;
+        }
+    });
+    std::vector<testing::RunResult> runs;
+    for (int i = 0; i < 3; ++i) runs.push_back(backup(config, db, dir / "copy.db"));
+    const int written_before_last = minutes;
+    stop = true;
+    writer.join();
+    for (const auto& r : runs) {
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
+        CHECK(r.out.find("intact") != std::string::npos);
+    }
+    // Whole transactions only: a multiple of six results, none torn.
+    const auto copied = count_rows((dir / "copy.db").string(), "SELECT count(*) FROM probe_result");
+    INFO(copied << " results copied, " << written_before_last << " minutes written meanwhile");
+    CHECK(written_before_last > 0);  // the copies were made while it wrote
+    CHECK(copied % 6 == 0);
+    CHECK(copied >= 6 * 1);
+    CHECK(copied <= 6 * (written_before_last + 1));
 }
 
 TEST_CASE("backup: tampered evidence is not copied, the previous copy stays", "[ship][backup]") {
