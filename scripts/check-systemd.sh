@@ -394,6 +394,13 @@ check "reload of slawatch@a applies its config" \
 without_release() { [ -z "$(metric "$1" 'slawatch_probe_success{probe="release"}')" ]; }
 check "... slawatch@b untouched: same process ..." active_as slawatch@b.service "$pid_b"
 check "... without a's new probe" without_release 9822
+pid_a=$(mainpid slawatch@a.service)
+echo 'not = = toml' | put /etc/slawatch/b.toml 644
+inside systemctl reload slawatch@b.service || true
+check "reload of slawatch@b with a bad config: b rejects it ..." \
+    eventually 10 metric_is 9822 slawatch_config_last_reload_successful 0
+a_untouched() { metric_is 9821 slawatch_config_last_reload_successful 1 && active_as slawatch@a.service "$1"; }
+check "... a's last reload stays the good one, same process" a_untouched "$pid_a"
 check "slawatch-ship@a.service succeeds" inside systemctl start slawatch-ship@a.service
 check "... its copy of a's database verifies" inside runuser -u slawatch -- slawatch verify \
     --config /etc/slawatch/a.toml --db /var/lib/slawatch/a/ship/slawatch-ci-a.db
