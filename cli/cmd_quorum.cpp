@@ -220,9 +220,9 @@ void register_quorum(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json", "html"}));
     cmd->footer(
         "Each --db is one vantage point's evidence database: a copy shipped from its host\n"
-        "(sqlite3 DB \".backup COPY\" or VACUUM INTO), read without being changed. Each is\n"
-        "verified like `slawatch verify` first, and its minutes are re-derived from the\n"
-        "verified results under this config (its stored minute rows are never read);\n"
+        "(slawatch backup, sqlite3 .backup or VACUUM INTO), read without being changed.\n"
+        "Each is verified like `slawatch verify` first, and its minutes are re-derived from\n"
+        "the verified results under this config (its stored minute rows are never read);\n"
         "results after its newest signed checkpoint are left out. A database without a\n"
         "signed checkpoint is refused unless --allow-unsigned; one evidence log counts\n"
         "once, whatever vantage name it carries. Per minute: down when at least K vantage\n"

@@ -27,5 +27,7 @@ void register_alerts(CLI::App& app);
 void register_verify(CLI::App& app);
 // cmd_quorum.cpp: one Service Month across several vantage points
 void register_quorum(CLI::App& app);
+// cmd_backup.cpp: a consistent, verified copy of the database
+void register_backup(CLI::App& app);
 
 }  // namespace slawatch::cli

@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
     register_alerts(app);
     register_verify(app);
     register_quorum(app);
+    register_backup(app);
 
     try {
         app.parse(argc, argv);

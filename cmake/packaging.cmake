@@ -12,6 +12,9 @@ include(GNUInstallDirs)
 set(SLAWATCH_UNIT_DIR "lib/systemd/system" CACHE STRING "Where the systemd unit goes, below the prefix")
 
 install(FILES systemd/slawatch.service DESTINATION ${SLAWATCH_UNIT_DIR})
+# One daemon (and ship timer) per contract: slawatch@NAME (docs/systemd.md).
+install(FILES systemd/slawatch@.service systemd/slawatch-ship@.service systemd/slawatch-ship@.timer
+        DESTINATION ${SLAWATCH_UNIT_DIR})
 # Shipping the evidence database to the quorum host (docs/vantage.md): a
 # oneshot and its hourly timer, the script they run and its settings.
 install(FILES systemd/slawatch-ship.service systemd/slawatch-ship.timer
@@ -121,9 +124,11 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # systemd-sysusers/-tmpfiles and deb-systemd-helper/-invoke (init-system-helpers)
 # in the maintainer scripts; tzdata for the contract time zones.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "systemd, init-system-helpers (>= 1.54), tzdata")
-# sqlite3: slawatch-ship.service copies the database with it (VACUUM INTO);
-# rsync or ssh for its upload command are the operator's choice.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "sqlite3")
+# slawatch-ship.service copies the database with `slawatch backup` and
+# reloads use the shell's kill builtin: neither needs another package. rsync
+# or ssh for the ship upload command are the operator's choice; the sqlite3
+# shell helps inspecting the database by hand.
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "sqlite3")
 set(CPACK_DEBIAN_PACKAGE_CONTROL_EXTRA
   ${PROJECT_SOURCE_DIR}/packaging/debian/conffiles
   ${PROJECT_SOURCE_DIR}/packaging/debian/postinst

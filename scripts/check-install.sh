@@ -126,6 +126,9 @@ check "not enabled on a first install" test ! -e "$wants" -a ! -L "$wants"
 check "the ship service 644 root" mode_is /usr/lib/systemd/system/slawatch-ship.service 644 root:root
 check "the ship timer 644 root" mode_is /usr/lib/systemd/system/slawatch-ship.timer 644 root:root
 check "the ship script 755 root" mode_is /usr/lib/slawatch/slawatch-ship 755 root:root
+for unit in slawatch@.service slawatch-ship@.service slawatch-ship@.timer; do
+    check "the template $unit 644 root" mode_is "/usr/lib/systemd/system/$unit" 644 root:root
+done
 check "ship.conf is a conffile" sh -c "dpkg-query -W -f='\${Conffiles}' slawatch | grep -q ' /etc/slawatch/ship.conf '"
 check "the ship timer not enabled on a first install" \
     test ! -e /etc/systemd/system/timers.target.wants/slawatch-ship.timer

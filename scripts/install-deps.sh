@@ -19,6 +19,8 @@ packages=(
   chromium
   # packaging and unit checks; lintian checks the .deb (scripts/check-deb.sh)
   dpkg-dev file systemd lintian
+  # the units and the .deb under a real systemd as PID 1 of a container (scripts/check-systemd.sh)
+  systemd-container mmdebstrap
   # fuzzing (scripts/fuzz.sh: clang's libFuzzer, ASan, UBSan) and the format check
   clang libfuzzer-14-dev clang-format
   # benchmarks: the peer we measure against

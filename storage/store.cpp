@@ -32,7 +32,8 @@ Database::Mode database_mode(const fs::path& path, OpenMode mode) {
         if (fs::exists(wal, ec) && fs::file_size(wal, ec) > 0) {
             throw StoreError(fmt::format(
                 "{} has a write-ahead log beside it ({}): it is a live database, not a "
-                "shipped copy; copy it with `sqlite3 {} \".backup COPY\"` and pass the copy",
+                "shipped copy; copy it with `slawatch backup --db {} --output COPY` and pass the "
+                "copy",
                 path.string(), wal.string(), path.string()));
         }
         return Database::Mode::immutable;

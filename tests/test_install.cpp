@@ -144,6 +144,86 @@ TEST_CASE("slawatch-ship: its units pass systemd-analyze verify, sandboxed as th
     CHECK(security.exit_code == 0);
 }
 
+namespace {
+
+// `text` with every `from` replaced by `to`.
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+    for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
+}
+
+// The unit's lines from "# Hardening" (or "ProtectSystem=") on: the sandbox.
+std::string sandbox_of(const std::string& unit) {
+    auto at = unit.find("# Hardening");
+    if (at == std::string::npos) at = unit.find("ProtectSystem=");
+    return at == std::string::npos ? std::string() : unit.substr(at);
+}
+
+}  // namespace
+
+TEST_CASE("slawatch@.service and slawatch-ship@: verify, score as the plain units, same sandbox",
+          "[install]") {
+    const fs::path root = staged().root();
+    const fs::path units = root / "usr/lib/systemd/system";
+    REQUIRE(fs::exists("/usr/bin/systemd-analyze"));
+    const std::string daemon = read_file(units / "slawatch@.service");
+    const std::string ship = read_file(units / "slawatch-ship@.service");
+    const std::string timer = read_file(units / "slawatch-ship@.timer");
+    CHECK(daemon.find("ExecStart=/usr/bin/slawatch run --config /etc/slawatch/%i.toml\n") !=
+          std::string::npos);
+    CHECK(daemon.find("StateDirectory=slawatch/%i\n") != std::string::npos);
+    CHECK(daemon.find("LoadCredential=secret_id:/etc/slawatch/credentials/%i/secret_id\n") !=
+          std::string::npos);
+    CHECK(daemon.find("LoadCredential=secret_key:/etc/slawatch/credentials/%i/secret_key\n") !=
+          std::string::npos);
+    CHECK(ship.find("SLAWATCH_SHIP_CONFIG=/etc/slawatch/%i.toml") != std::string::npos);
+    CHECK(ship.find("StateDirectory=slawatch/%i\n") != std::string::npos);
+    // The templates must not drift from the plain units' sandbox.
+    CHECK(sandbox_of(daemon) == sandbox_of(read_file(units / "slawatch.service")));
+    CHECK(sandbox_of(ship) == sandbox_of(read_file(units / "slawatch-ship.service")));
+    CHECK(timer.find("OnCalendar=hourly") != std::string::npos);
+
+    // verify loads an instance: the file named slawatch@ci.service is the
+    // template with %i = ci. ExecStart= points at the staged binaries.
+    TempDir work;
+    const auto daemon_copy = work.write(
+        "slawatch@ci.service", replace_all(daemon, "ExecStart=/usr/bin/slawatch",
+                                           "ExecStart=" + (root / "usr/bin/slawatch").string()));
+    const auto ship_copy =
+        work.write("slawatch-ship@ci.service",
+                   replace_all(ship, "ExecStart=/usr/lib/slawatch/slawatch-ship",
+                               "ExecStart=" + (root / "usr/lib/slawatch/slawatch-ship").string()));
+    const auto timer_copy = work.write("slawatch-ship@ci.timer", timer);
+    const auto verify = run({"/usr/bin/env", "MANPATH=" + (root / "usr/share/man").string(),
+                             "/usr/bin/systemd-analyze", "verify", daemon_copy.string(),
+                             ship_copy.string(), timer_copy.string()});
+    INFO(verify.out << verify.err);
+    CHECK(verify.exit_code == 0);
+    CHECK(verify.err.empty());
+    for (const auto& copy : {daemon_copy, ship_copy}) {
+        const auto security = run({"/usr/bin/systemd-analyze", "security", "--offline=true",
+                                   "--threshold=20", copy.string()});
+        INFO(copy << security.out << security.err);
+        CHECK(security.exit_code == 0);
+    }
+}
+
+TEST_CASE("every unit: no core dumps, and a reload that needs no package beyond Essential",
+          "[install]") {
+    const fs::path units = staged().root() / "usr/lib/systemd/system";
+    for (const char* name : {"slawatch.service", "slawatch@.service", "slawatch-ship.service",
+                             "slawatch-ship@.service"}) {
+        INFO(name);
+        const std::string unit = read_file(units / name);
+        CHECK(unit.find("\nLimitCORE=0\n") != std::string::npos);
+        // /bin/kill is procps: neither Essential nor a dependency of the package.
+        CHECK(unit.find("=/bin/kill") == std::string::npos);
+        if (unit.find("ExecReload=") != std::string::npos)
+            CHECK(unit.find("ExecReload=/bin/sh -c 'kill -HUP $MAINPID'\n") != std::string::npos);
+    }
+}
+
 TEST_CASE("the example config is installed as /etc/slawatch/slawatch.toml", "[install]") {
     const fs::path installed = staged().root() / "etc/slawatch/slawatch.toml";
     REQUIRE(fs::is_regular_file(installed));
