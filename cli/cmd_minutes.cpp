@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -70,7 +71,7 @@ void run_minutes(const MinutesOptions& o) {
                     first ? "" : ",", zone.format_minute(m), json_quote(name),
                     sla::to_string(row.state), row.samples, row.failures);
             } else {
-                out += fmt::format("{},{},{},{},{}\n", zone.format_minute(m), name,
+                out += fmt::format("{},{},{},{},{}\n", zone.format_minute(m), text::csv_field(name),
                                    sla::to_string(row.state), row.samples, row.failures);
             }
             first = false;

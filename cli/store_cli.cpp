@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "sla/compensation.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -213,33 +214,7 @@ sla::Money capped_compensation(const storage::Store& store, const config::Config
 }
 
 std::string json_quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+    return text::json_quote(text);
 }
 
 void write_output(const std::string& text, const std::string& file) {
