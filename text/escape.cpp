@@ -73,6 +73,12 @@ bool bidi_or_separator(char32_t cp) {
            (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF;
 }
 
+// Written as \u003c, \u003e, \u0026 in JSON, so that a JSON text pasted into or
+// served as HTML opens no tag.
+bool html_special(char32_t cp) {
+    return cp == '<' || cp == '>' || cp == '&';
+}
+
 void append_hex(std::string& out, std::uint32_t v, int digits) {
     for (int i = digits - 1; i >= 0; --i) out += hex_digits[(v >> (4 * i)) & 0xF];
 }
@@ -215,7 +221,7 @@ std::string json_quote(std::string_view s) {
                 default:
                     break;
             }
-            if (control(cp) || bidi_or_separator(cp)) {
+            if (control(cp) || bidi_or_separator(cp) || html_special(cp)) {
                 append_json_escape(out, cp);
             } else {
                 out.append(bytes);
@@ -232,7 +238,7 @@ std::string inert_json(std::string_view json) {
         json,
         [&](char32_t cp, std::string_view bytes) {
             // C0 never occurs raw in serialized JSON; tab and newline are layout.
-            if (cp >= 0x7F && (control(cp) || bidi_or_separator(cp))) {
+            if ((cp >= 0x7F && (control(cp) || bidi_or_separator(cp))) || html_special(cp)) {
                 append_json_escape(out, cp);
             } else {
                 out.append(bytes);

@@ -40,14 +40,15 @@ std::string csv_field(std::string_view s);
 
 // `s` as a JSON string literal, quotes included: ", \ and every control
 // character (C0, DEL, C1) escaped, and the bidirectional and separator
-// characters of escape_text written as \uHHHH, so that the literal is pure
-// printable text that parses back to `s`. Invalid UTF-8 becomes U+FFFD.
+// characters of escape_text and < > & written as \uHHHH, so that the literal
+// is printable text that opens no HTML tag and parses back to `s`. Invalid
+// UTF-8 becomes U+FFFD.
 std::string json_quote(std::string_view s);
 
 // Serialized JSON (from a JSON library) with the same guarantees as
-// json_quote: DEL, C1 and the bidirectional and separator characters, which a
-// serializer may leave raw, written as \uHHHH and invalid UTF-8 as \ufffd.
-// Valid because those characters can only occur inside strings.
+// json_quote: DEL, C1, the bidirectional and separator characters and < > &,
+// which a serializer leaves raw, written as \uHHHH and invalid UTF-8 as
+// \ufffd. Valid because those characters can only occur inside strings.
 std::string inert_json(std::string_view json);
 
 // HTML text or a quoted attribute value: escape_text's control handling,
