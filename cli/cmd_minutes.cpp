@@ -36,7 +36,8 @@ void run_minutes(const MinutesOptions& o) {
     std::vector<std::string> names;
     if (!o.probe.empty()) {
         if (o.probe != "service" && !config.find_probe(o.probe)) {
-            throw CommandError(exit_usage, fmt::format("--probe: unknown probe \"{}\"", o.probe));
+            throw CommandError(
+                exit_usage, fmt::format("--probe: unknown probe {}", text::quote_field(o.probe)));
         }
         names.push_back(o.probe);
     } else {

@@ -93,9 +93,9 @@ void run_probe(const ProbeOptions& opt) {
     if (!settings) {
         std::string names;
         for (const auto& p : loaded.config->probes) names += (names.empty() ? "" : ", ") + p.name;
-        throw CommandError(exit_usage,
-                           fmt::format("{}: no probe named \"{}\" (configured: {})", opt.config,
-                                       opt.name, names.empty() ? "none" : names));
+        throw CommandError(
+            exit_usage, fmt::format("{}: no probe named {} (configured: {})", opt.config,
+                                    text::quote_field(opt.name), names.empty() ? "none" : names));
     }
 
     boost::asio::io_context io;

@@ -169,15 +169,16 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
 sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text) {
     const auto ym = sla::parse_year_month(text);
     if (!ym) {
-        throw CommandError(exit_usage,
-                           fmt::format("--month: bad month \"{}\" (expected YYYY-MM)", text));
+        throw CommandError(exit_usage, fmt::format("--month: bad month {} (expected YYYY-MM)",
+                                                   text::quote_field(text)));
     }
     const auto& terms = config.contract.terms;
     const auto month = sla::find_service_month(terms.months(), *ym);
     if (!month) {
         throw CommandError(exit_usage,
-                           fmt::format("--month: {} is outside the contract term ({} to {})", text,
-                                       sla::format_date(terms.start), sla::format_date(terms.end)));
+                           fmt::format("--month: {} is outside the contract term ({} to {})",
+                                       text::quote_field(text), sla::format_date(terms.start),
+                                       sla::format_date(terms.end)));
     }
     return *month;
 }
@@ -185,9 +186,9 @@ sla::ServiceMonth service_month_arg(const config::Config& config, std::string_vi
 sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
     const auto t = sla::parse_rfc3339(text);
     if (!t) {
-        throw CommandError(exit_usage, fmt::format("{}: bad time \"{}\" (expected RFC 3339, e.g. "
+        throw CommandError(exit_usage, fmt::format("{}: bad time {} (expected RFC 3339, e.g. "
                                                    "2026-06-01T00:00:00+08:00)",
-                                                   option, text));
+                                                   option, text::quote_field(text)));
     }
     return *t;
 }

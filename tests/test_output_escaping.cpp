@@ -195,7 +195,7 @@ TEST_CASE("quote_field: at most 80 characters, escaped, in quotes", "[escape]") 
     CHECK(text::quote_field(std::string(10240, 'A')) ==
           "\"" + std::string(80, 'A') + "...\" (10240 bytes)");
     // A cut never splits a character.
-    const auto q = text::quote_field(std::string(100, 'x') + "\xe2\x80\xae", 100);
+    const auto q = text::quote_field(std::string(100, 'x') + "\xe2\x80\xae", '"', 100);
     CHECK(q == "\"" + std::string(100, 'x') + "...\" (103 bytes)");
 }
 
@@ -455,5 +455,48 @@ TEST_CASE("every output of report, claim, minutes, incidents and status keeps th
                 CHECK(r.out.find("\\u202efdp.exe") != std::string::npos);
             }
         }
+    }
+}
+
+TEST_CASE("error messages quote at most 80 characters of a bad field, escaped", "[escape][e2e]") {
+    const std::string bad = "\x1b[31m\xe2\x80\xae" + std::string(10000, 'X') + "\x1b]0;t\x07";
+
+    SECTION("a replay CSV field") {
+        World w;
+        Csv csv;
+        csv.text +=
+            "2026-06-01T00:00:05+08:00,update_check,http_5xx,503,," + csv_quoted(bad) + "\n";
+        const auto r = w.replay(csv);
+        CHECK(r.exit_code == 2);
+        INFO(r.err);
+        CHECK(r.err.find("bad request_id \"\\x1b[31m\\u202e" + std::string(72, 'X') +
+                         "...\" (10016 bytes)") != std::string::npos);
+        CHECK(raw_hazard(r.err).empty());
+        CHECK(r.err.size() < 600);
+    }
+
+    SECTION("a config value") {
+        auto text = config_text();
+        text.replace(text.find("currency = \"CNY\""), std::string("currency = \"CNY\"").size(),
+                     "currency = " + toml_string(bad));
+        World w(text);
+        const auto r = w.slawatch({"report", "--month", "2026-06"});
+        CHECK(r.exit_code == 2);
+        INFO(r.err);
+        CHECK(r.err.find("contract.currency: expected a 3-letter code like \"CNY\", got "
+                         "'\\x1b[31m\\u202e") != std::string::npos);
+        CHECK(r.err.find("...' (10016 bytes)") != std::string::npos);
+        CHECK(raw_hazard(r.err).empty());
+        CHECK(r.err.size() < 600);
+    }
+
+    SECTION("a command-line argument") {
+        World w;
+        const auto r = w.slawatch({"minutes", "--from", bad, "--to", "2026-06-01T00:05:00+08:00"});
+        CHECK(r.exit_code == 2);
+        INFO(r.err);
+        CHECK(r.err.find("--from: bad time \"\\x1b[31m") != std::string::npos);
+        CHECK(raw_hazard(r.err).empty());
+        CHECK(r.err.size() < 600);
     }
 }

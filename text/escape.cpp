@@ -283,7 +283,7 @@ std::string escape_html(std::string_view s) {
     return out;
 }
 
-std::string quote_field(std::string_view s, std::size_t max_chars) {
+std::string quote_field(std::string_view s, char quote, std::size_t max_chars) {
     // Cut after `max_chars` characters (an invalid byte counts as one).
     std::size_t chars = 0;
     std::size_t cut = s.size();
@@ -298,8 +298,9 @@ std::string quote_field(std::string_view s, std::size_t max_chars) {
         rest.remove_prefix(len == 0 ? 1 : len);
         ++chars;
     }
-    if (cut == s.size()) return "\"" + escape_text(s) + "\"";
-    return "\"" + escape_text(s.substr(0, cut)) + "...\" (" + std::to_string(s.size()) + " bytes)";
+    if (cut == s.size()) return quote + escape_text(s) + quote;
+    return quote + escape_text(s.substr(0, cut)) + "..." + quote + " (" + std::to_string(s.size()) +
+           " bytes)";
 }
 
 }  // namespace slawatch::text

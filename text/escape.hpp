@@ -58,10 +58,12 @@ std::string inert_json(std::string_view json);
 std::string escape_html(std::string_view s);
 
 // A bad value quoted in an error message: at most `max_chars` characters of
-// `s` (then "..." and the total length), through escape_text, in double
-// quotes. For config errors, replay CSV errors, servers' answers in probe
-// errors: whatever a file or a server holds, the message stays one short line.
+// `s` (then "..." and the total length in bytes), through escape_text, between
+// `quote` characters. For config errors, replay CSV errors, servers' answers
+// in probe errors: whatever a file or a server holds, the message stays one
+// short line that cannot drive the terminal.
 inline constexpr std::size_t quoted_field_chars = 80;
-std::string quote_field(std::string_view s, std::size_t max_chars = quoted_field_chars);
+std::string quote_field(std::string_view s, char quote = '"',
+                        std::size_t max_chars = quoted_field_chars);
 
 }  // namespace slawatch::text
