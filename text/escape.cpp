@@ -150,8 +150,6 @@ std::string escape_markdown(std::string_view s) {
             case '|':
             case '`':
             case '*':
-            case '_':
-            case '~':
             case '[':
             case ']':
                 out += '\\';

@@ -26,9 +26,11 @@ std::string valid_utf8(std::string_view s);
 std::string escape_text(std::string_view s);
 
 // Markdown inline text, such as a table cell or the value after "- User ID: ":
-// escape_text first (so the result is one line), then \ | ` * _ ~ [ ] are
+// escape_text first (so the result is one line), then \ | ` * [ ] are
 // backslash-escaped and & < > become &amp; &lt; &gt;. A cell stays one cell,
-// and nothing becomes HTML, code, emphasis or a link.
+// and nothing becomes HTML, code or a link. `_` stays as it is, so that a
+// request id copied from the raw text is the id (GitHub Markdown does not
+// emphasize within a word).
 std::string escape_markdown(std::string_view s);
 
 // One CSV field (RFC 4180): escape_text first (so no CR or LF is left), then a
