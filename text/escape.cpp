@@ -10,49 +10,13 @@ namespace {
 
 constexpr char hex_digits[] = "0123456789abcdef";
 
-// Length of the valid UTF-8 sequence at the start of `s` and its code point,
-// or 0 when the bytes there are not valid UTF-8 (overlong, surrogate, above
-// U+10FFFF, cut short, a stray continuation byte).
-std::size_t decode(std::string_view s, char32_t& cp) {
-    const auto b0 = static_cast<unsigned char>(s[0]);
-    std::size_t len = 0;
-    char32_t min = 0;
-    if (b0 < 0x80) {
-        cp = b0;
-        return 1;
-    }
-    if ((b0 & 0xE0) == 0xC0) {
-        len = 2;
-        cp = b0 & 0x1F;
-        min = 0x80;
-    } else if ((b0 & 0xF0) == 0xE0) {
-        len = 3;
-        cp = b0 & 0x0F;
-        min = 0x800;
-    } else if ((b0 & 0xF8) == 0xF0) {
-        len = 4;
-        cp = b0 & 0x07;
-        min = 0x10000;
-    } else {
-        return 0;
-    }
-    if (s.size() < len) return 0;
-    for (std::size_t i = 1; i < len; ++i) {
-        const auto b = static_cast<unsigned char>(s[i]);
-        if ((b & 0xC0) != 0x80) return 0;
-        cp = (cp << 6) | (b & 0x3F);
-    }
-    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
-    return len;
-}
-
 // Calls valid(cp, bytes) for each character of `s` and invalid(byte) for each
 // byte that does not begin a valid UTF-8 sequence.
 template <typename Valid, typename Invalid>
 void for_each_char(std::string_view s, Valid&& valid, Invalid&& invalid) {
     while (!s.empty()) {
         char32_t cp = 0;
-        const auto len = decode(s, cp);
+        const auto len = decode_utf8(s, cp);
         if (len == 0) {
             invalid(static_cast<unsigned char>(s[0]));
             s.remove_prefix(1);
@@ -118,6 +82,39 @@ void append_json_escape(std::string& out, char32_t cp) {
 }
 
 }  // namespace
+
+std::size_t decode_utf8(std::string_view s, char32_t& cp) {
+    const auto b0 = static_cast<unsigned char>(s[0]);
+    std::size_t len = 0;
+    char32_t min = 0;
+    if (b0 < 0x80) {
+        cp = b0;
+        return 1;
+    }
+    if ((b0 & 0xE0) == 0xC0) {
+        len = 2;
+        cp = b0 & 0x1F;
+        min = 0x80;
+    } else if ((b0 & 0xF0) == 0xE0) {
+        len = 3;
+        cp = b0 & 0x0F;
+        min = 0x800;
+    } else if ((b0 & 0xF8) == 0xF0) {
+        len = 4;
+        cp = b0 & 0x07;
+        min = 0x10000;
+    } else {
+        return 0;
+    }
+    if (s.size() < len) return 0;
+    for (std::size_t i = 1; i < len; ++i) {
+        const auto b = static_cast<unsigned char>(s[i]);
+        if ((b & 0xC0) != 0x80) return 0;
+        cp = (cp << 6) | (b & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+    return len;
+}
 
 std::string valid_utf8(std::string_view s) {
     std::string out;
@@ -292,7 +289,7 @@ std::string quote_field(std::string_view s, char quote, std::size_t max_chars) {
             break;
         }
         char32_t cp = 0;
-        const auto len = decode(rest, cp);
+        const auto len = decode_utf8(rest, cp);
         rest.remove_prefix(len == 0 ? 1 : len);
         ++chars;
     }

@@ -11,6 +11,11 @@
 
 namespace slawatch::text {
 
+// Length of the valid UTF-8 sequence at the start of `s` (not empty) and its
+// code point in `cp`, or 0 when the bytes there are not valid UTF-8
+// (overlong, surrogate, above U+10FFFF, cut short, a stray continuation byte).
+std::size_t decode_utf8(std::string_view s, char32_t& cp);
+
 // `s` with each byte that does not begin a valid UTF-8 sequence (overlong,
 // surrogate, above U+10FFFF, cut short) replaced by U+FFFD; valid text is
 // unchanged.
