@@ -55,9 +55,18 @@ std::unique_ptr<Hook> make_hook(boost::asio::any_io_executor ex, const config::A
 std::vector<std::string> hook_environment(const char* const* parent, const Delivery& d,
                                           std::string_view alert_name);
 
-// "v1=<hex HMAC-SHA256 of "<timestamp>.<body>">", the X-Slawatch-Signature
-// value; `timestamp` (unix seconds) is sent as X-Slawatch-Timestamp, so that a
-// receiver can refuse a captured request replayed later.
-std::string signature(std::string_view key, std::int64_t timestamp, std::string_view body);
+// What X-Slawatch-Signature signs: "v2", the timestamp (unix seconds, sent as
+// X-Slawatch-Timestamp), the event id (X-Slawatch-Id, the receiver's dedupe
+// key), the event type (X-Slawatch-Event) and the body, each after a "\n".
+// Changing any of them changes the signature, so a receiver that checked it
+// can trust the id it dedupes on as much as the body.
+std::string signed_text(std::int64_t timestamp, std::string_view id, std::string_view type,
+                        std::string_view body);
+
+// "v2=<lowercase hex HMAC-SHA256 of signed_text(...)>", the X-Slawatch-Signature
+// value. The "v2=" says which text was signed (docs/alerts.md: the "v1=" of
+// earlier versions covered only the timestamp and the body).
+std::string signature(std::string_view key, std::int64_t timestamp, std::string_view id,
+                      std::string_view type, std::string_view body);
 
 }  // namespace slawatch::alerts

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // webhook hooks: an HTTP(S) POST of the event JSON through the probes' HTTP
-// client, signed with HMAC-SHA256 over a timestamp and the body when a
-// secret_file is set; 2xx = delivered.
+// client, signed with HMAC-SHA256 over a timestamp, the event id (the
+// receiver's dedupe key), the event type and the body when a secret_file is
+// set; 2xx = delivered.
 
 #include "alerts/hook.hpp"
 #include "alerts/http_post.hpp"
@@ -18,13 +19,21 @@
 namespace slawatch::alerts {
 namespace asio = boost::asio;
 
-std::string signature(std::string_view key, std::int64_t timestamp, std::string_view body) {
-    const std::string message = fmt::format("{}.{}", timestamp, body);
+std::string signed_text(std::int64_t timestamp, std::string_view id, std::string_view type,
+                        std::string_view body) {
+    // Line breaks separate the parts: no header value can hold one, so no
+    // other (id, type) can produce the same text.
+    return fmt::format("v2\n{}\n{}\n{}\n{}", timestamp, id, type, body);
+}
+
+std::string signature(std::string_view key, std::int64_t timestamp, std::string_view id,
+                      std::string_view type, std::string_view body) {
+    const std::string message = signed_text(timestamp, id, type, body);
     unsigned char mac[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
     HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
          reinterpret_cast<const unsigned char*>(message.data()), message.size(), mac, &len);
-    std::string out = "v1=";
+    std::string out = "v2=";
     for (unsigned int i = 0; i < len; ++i) out += fmt::format("{:02x}", mac[i]);
     return out;
 }
@@ -59,7 +68,7 @@ public:
             // starts when the request is sent, not when the event happened.
             const auto ts = sla::now_ms() / 1000;
             headers.emplace_back("X-Slawatch-Timestamp", std::to_string(ts));
-            headers.emplace_back("X-Slawatch-Signature", signature(key_, ts, d.body));
+            headers.emplace_back("X-Slawatch-Signature", signature(key_, ts, d.id, d.type, d.body));
         }
         post_.send(ex_, d.body, headers, std::move(done));
     }

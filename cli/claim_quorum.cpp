@@ -11,6 +11,7 @@
 #include "cli/quorum_inputs.hpp"
 #include "cli/quorum_month.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -62,8 +63,9 @@ std::string quorum_markdown(const QuorumPackage& p) {
     for (std::size_t i = 0; i < p.vantages.size(); ++i) {
         const auto& r = p.q.vantage_reports[i];
         out +=
-            fmt::format("| {} | {} | {} | {} | {} |\n", p.vantages[i].input.name, r.unavailable,
-                        r.unknown, r.availability_text, vantage_evidence_text(p.vantages[i].input));
+            fmt::format("| {} | {} | {} | {} | {} |\n",
+                        text::escape_markdown(p.vantages[i].input.name), r.unavailable, r.unknown,
+                        r.availability_text, vantage_evidence_text(p.vantages[i].input));
     }
     const auto down = quorum_down(p.q);
     out += fmt::format("\n## Unavailable minutes ({})\n\n", down.size());
@@ -71,16 +73,19 @@ std::string quorum_markdown(const QuorumPackage& p) {
     if (!down.empty()) out += "| minute | seen down by |\n|---|---|\n";
     for (const auto m : down) {
         std::string names;
-        for (const auto& n : seen_down(p, m)) names += (names.empty() ? "" : ", ") + n;
+        for (const auto& n : seen_down(p, m))
+            names += (names.empty() ? "" : ", ") + text::escape_markdown(n);
         out += fmt::format("| {} | {} |\n", zone.format_minute(m), names);
     }
     for (const auto& v : p.vantages) {
-        out += fmt::format("\n## Vantage point {}: its failed calls\n\n", v.input.name);
+        out += fmt::format("\n## Vantage point {}: its failed calls\n\n",
+                           text::escape_markdown(v.input.name));
         out += v.minutes.empty() ? "None.\n" : minutes_markdown(v.minutes, zone);
         auto evidence = evidence_markdown(v.evidence, zone);
         const std::string heading = "## Evidence integrity";
         if (const auto at = evidence.find(heading); at != std::string::npos)
-            evidence.insert(at + heading.size(), " of vantage point " + v.input.name);
+            evidence.insert(at + heading.size(),
+                            " of vantage point " + text::escape_markdown(v.input.name));
         out += evidence;
     }
     return out;

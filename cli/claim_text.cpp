@@ -4,6 +4,7 @@
 #include "cli/claim_text.hpp"
 
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -13,8 +14,9 @@ namespace slawatch::cli {
 std::string summary_markdown(const config::Config& c, const sla::MonthReport& r,
                              const sla::Money& amount) {
     std::string out;
-    out += fmt::format("# SLA compensation claim: {}\n\n", c.contract.name);
-    out += fmt::format("- User ID: {}\n- Order ID: {}\n", c.contract.user_id, c.contract.order_id);
+    out += fmt::format("# SLA compensation claim: {}\n\n", text::escape_markdown(c.contract.name));
+    out += fmt::format("- User ID: {}\n- Order ID: {}\n", text::escape_markdown(c.contract.user_id),
+                       text::escape_markdown(c.contract.order_id));
     out += fmt::format("- Service Month {}: {} to {} ({} days, {} minutes){}\n", r.month.index,
                        sla::format_date(r.month.first), sla::format_date(r.month.last),
                        r.month.days(), r.total_minutes, r.complete ? "" : " - NOT YET ENDED");
@@ -40,7 +42,8 @@ std::string minutes_markdown(const std::vector<DownMinute>& minutes, const sla::
     out += "|---|---|---|---|---|---|---|---|\n";
     for (const auto& m : minutes) {
         std::string probes;
-        for (const auto& name : m.probes) probes += (probes.empty() ? "" : ", ") + name;
+        for (const auto& name : m.probes)
+            probes += (probes.empty() ? "" : ", ") + text::escape_markdown(name);
         if (m.results.empty()) {
             out += fmt::format("| {} | {} | | | | | | |\n", zone.format_minute(m.minute), probes);
         }
@@ -48,8 +51,9 @@ std::string minutes_markdown(const std::vector<DownMinute>& minutes, const sla::
             const auto& s = res.sample;
             out += fmt::format(
                 "| {} | {} | {} | {} | {} | {} | {} | {} |\n", zone.format_minute(m.minute), probes,
-                zone.format_millis(s.sent_ms), res.probe, sla::to_string(s.outcome),
-                s.http_status ? std::to_string(s.http_status) : "", s.error_code, s.request_id);
+                zone.format_millis(s.sent_ms), text::escape_markdown(res.probe),
+                sla::to_string(s.outcome), s.http_status ? std::to_string(s.http_status) : "",
+                text::escape_markdown(s.error_code), text::escape_markdown(s.request_id));
         }
     }
     return out;

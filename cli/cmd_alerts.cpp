@@ -9,6 +9,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/first_run.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -35,12 +36,12 @@ std::string delivery_text(const alerts::Delivery& d, const sla::TimeZone& zone) 
     if (d.state == "delivered")
         return fmt::format("{}: delivered{}", d.hook,
                            d.delivered_ms ? " " + zone.format_millis(*d.delivered_ms) : "");
-    auto text = fmt::format("{}: {} after {} attempt{}", d.hook, d.state, d.attempts,
+    auto line = fmt::format("{}: {} after {} attempt{}", d.hook, d.state, d.attempts,
                             d.attempts == 1 ? "" : "s");
-    if (!d.last_error.empty()) text += " (" + d.last_error + ")";
+    if (!d.last_error.empty()) line += " (" + text::escape_text(d.last_error) + ")";
     if (d.state == "pending" && d.attempts > 0)
-        text += ", next " + zone.format_millis(d.next_attempt_ms);
-    return text;
+        line += ", next " + zone.format_millis(d.next_attempt_ms);
+    return line;
 }
 
 void run_list(const ListOptions& o) {
@@ -82,7 +83,7 @@ void run_list(const ListOptions& o) {
             item["deliveries"] = std::move(deliveries);
             out.push_back(std::move(item));
         }
-        std::cout << json::serialize(out) << "\n";
+        std::cout << text::inert_json(json::serialize(out)) << "\n";
         return;
     }
     if (events.empty()) {
@@ -96,8 +97,9 @@ void run_list(const ListOptions& o) {
         if (!ec && body.is_object() && body.as_object().contains("summary") &&
             body.at("summary").is_string())
             summary = body.at("summary").as_string().c_str();
-        std::cout << fmt::format("{}  {:<17} {}\n", zone.format_millis(e.created_ms), e.type, e.id);
-        if (!summary.empty()) std::cout << "    " << summary << "\n";
+        std::cout << fmt::format("{}  {:<17} {}\n", zone.format_millis(e.created_ms),
+                                 text::escape_text(e.type), text::escape_text(e.id));
+        if (!summary.empty()) std::cout << "    " << text::escape_text(summary) << "\n";
         if (e.deliveries.empty()) std::cout << "    (no hook takes it)\n";
         for (const auto& d : e.deliveries) std::cout << "    -> " << delivery_text(d, zone) << "\n";
     }
@@ -108,8 +110,9 @@ void run_test(const TestOptions& o) {
     const auto it = std::find_if(config.alerts.begin(), config.alerts.end(),
                                  [&](const config::Alert& a) { return a.name == o.name; });
     if (it == config.alerts.end())
-        throw CommandError(
-            exit_usage, fmt::format("{}: no [[alert]] named '{}'", config.file.string(), o.name));
+        throw CommandError(exit_usage,
+                           fmt::format("{}: no [[alert]] named {}", config.file.string(),
+                                       text::quote_field(o.name)));
     const auto now = now_ms();
     auto event = alerts::make_event(
         alerts::EventType::test, fmt::format("test:{}", now), now, config.contract.terms.zone,
@@ -134,9 +137,10 @@ void run_test(const TestOptions& o) {
     io.run();
     if (!result) throw CommandError(exit_failure, "alert " + it->name + ": no result");
     if (!result->delivered)
-        throw CommandError(exit_failure,
-                           fmt::format("alert {}: NOT delivered: {}", it->name, result->detail));
-    std::cout << fmt::format("alert {}: delivered ({})\n", it->name, result->detail);
+        throw CommandError(exit_failure, fmt::format("alert {}: NOT delivered: {}", it->name,
+                                                     text::escape_text(result->detail)));
+    std::cout << fmt::format("alert {}: delivered ({})\n", it->name,
+                             text::escape_text(result->detail));
 }
 
 }  // namespace

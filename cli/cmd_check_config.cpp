@@ -14,6 +14,7 @@
 #include "sla/claim_window.hpp"
 #include "sla/clock.hpp"
 #include "storage/evidence_signing.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -62,7 +63,8 @@ void print_text(const config::Config& c, std::ostream& out) {
     const auto& terms = c.contract.terms;
     const auto rows = month_rows(terms);
     out << c.file.string() << ": OK\n";
-    out << fmt::format("contract  {} ({})\n", c.contract.name, terms.zone.name());
+    out << fmt::format("contract  {} ({})\n", text::escape_text(c.contract.name),
+                       terms.zone.name());
     out << fmt::format("term      {} to {}, {} Service Months\n", sla::format_date(terms.start),
                        sla::format_date(terms.end), rows.size());
     out << fmt::format("standard  {} %, monthly fee {} {}\n", terms.standard.to_string(),
@@ -131,7 +133,7 @@ void print_json(const config::Config& c, std::ostream& out) {
         {"maintenance_windows", c.maintenance.size()},
         {"attribution", attribution_json(c)},
     };
-    out << boost::json::serialize(doc) << "\n";
+    out << text::inert_json(boost::json::serialize(doc)) << "\n";
 }
 
 // What `run` sets up at start beyond the file: secret, CA and key files, hook

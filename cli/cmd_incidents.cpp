@@ -5,6 +5,7 @@
 #include "cli/evidence.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -25,7 +26,7 @@ std::string outcome_text(const std::map<std::string, int>& counts, const char* s
     std::string out;
     for (const auto& [outcome, n] : counts) {
         if (!out.empty()) out += sep;
-        out += fmt::format("{} x{}", outcome, n);
+        out += fmt::format("{} x{}", text::escape_text(outcome), n);
     }
     return out;
 }
@@ -88,7 +89,7 @@ void run_incidents(const IncidentsOptions& o) {
                                zone.format_minute(inc.end), inc.end - inc.start);
             for (const auto& p : inc.probes) {
                 const auto it = inc.outcomes.find(p);
-                out += fmt::format("    {:<20} {}\n", p,
+                out += fmt::format("    {:<20} {}\n", text::escape_text(p),
                                    it == inc.outcomes.end() ? "" : outcome_text(it->second, ", "));
             }
         }

@@ -5,6 +5,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -82,7 +83,7 @@ void run_list(const MaintenanceOptions& o) {
             "                  reason\n";
         auto add = [&](std::string id, const sla::MaintenanceWindow& w) {
             out += fmt::format("{:<7} {:<26} {:<26} {:<26} {}{}\n", id, fmt_s(w.start),
-                               fmt_s(w.end), fmt_s(w.announced), w.reason,
+                               fmt_s(w.end), fmt_s(w.announced), text::escape_text(w.reason),
                                w.announced_in_advance() ? "" : " [unannounced: not excluded]");
         };
         for (const auto& w : config.maintenance) add("config", w);

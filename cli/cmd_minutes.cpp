@@ -4,6 +4,7 @@
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -35,7 +36,8 @@ void run_minutes(const MinutesOptions& o) {
     std::vector<std::string> names;
     if (!o.probe.empty()) {
         if (o.probe != "service" && !config.find_probe(o.probe)) {
-            throw CommandError(exit_usage, fmt::format("--probe: unknown probe \"{}\"", o.probe));
+            throw CommandError(
+                exit_usage, fmt::format("--probe: unknown probe {}", text::quote_field(o.probe)));
         }
         names.push_back(o.probe);
     } else {
@@ -71,7 +73,7 @@ void run_minutes(const MinutesOptions& o) {
                     first ? "" : ",", zone.format_minute(m), json_quote(name),
                     sla::to_string(row.state), row.samples, row.failures);
             } else {
-                out += fmt::format("{},{},{},{},{}\n", zone.format_minute(m), name,
+                out += fmt::format("{},{},{},{},{}\n", zone.format_minute(m), text::csv_field(name),
                                    sla::to_string(row.state), row.samples, row.failures);
             }
             first = false;

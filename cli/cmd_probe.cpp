@@ -7,6 +7,7 @@
 #include "cli/first_run.hpp"
 #include "config/config.hpp"
 #include "probes/probe.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 #include <boost/asio/io_context.hpp>
@@ -46,12 +47,15 @@ std::string phase_json(std::int32_t us) {
 }
 
 std::string text_or_null(const std::string& s) {
-    return s.empty() ? std::string("null") : boost::json::serialize(boost::json::string(s));
+    return s.empty() ? std::string("null") : text::json_quote(s);
 }
 
 void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out) {
-    const auto dash = [](const std::string& v) { return v.empty() ? std::string("-") : v; };
-    out << fmt::format("probe        {} ({})\n", p.name, config::to_string(p.kind));
+    const auto dash = [](const std::string& v) {
+        return v.empty() ? std::string("-") : text::escape_text(v);
+    };
+    out << fmt::format("probe        {} ({})\n", text::escape_text(p.name),
+                       config::to_string(p.kind));
     out << fmt::format("outcome      {}\n", sla::to_string(s.outcome));
     out << fmt::format("http status  {}\n", s.http_status ? std::to_string(s.http_status) : "-");
     out << fmt::format("error code   {}\n", dash(s.error_code));
@@ -61,7 +65,7 @@ void print_text(const config::Probe& p, const sla::Sample& s, std::ostream& out)
     out << fmt::format("tls          {}\n", phase_text(s.phases.tls_us));
     out << fmt::format("first byte   {}\n", phase_text(s.phases.first_byte_us));
     out << fmt::format("total        {}\n", phase_text(s.phases.total_us));
-    if (!s.detail.empty()) out << fmt::format("detail       {}\n", s.detail);
+    if (!s.detail.empty()) out << fmt::format("detail       {}\n", text::escape_text(s.detail));
 }
 
 // Written by hand so that timings print as fixed decimals, not 1.25E-1.
@@ -71,12 +75,11 @@ void print_json(const config::Probe& p, const sla::Sample& s, std::ostream& out)
         "\"error_code\":{},\"request_id\":{},"
         "\"phases_ms\":{{\"dns\":{},\"connect\":{},\"tls\":{},\"first_byte\":{},\"total\":{}}},"
         "\"sent_ms\":{},\"detail\":{}}}\n",
-        boost::json::serialize(boost::json::string(p.name)), config::to_string(p.kind),
-        sla::to_string(s.outcome), s.http_status ? std::to_string(s.http_status) : "null",
-        text_or_null(s.error_code), text_or_null(s.request_id), phase_json(s.phases.dns_us),
-        phase_json(s.phases.connect_us), phase_json(s.phases.tls_us),
-        phase_json(s.phases.first_byte_us), phase_json(s.phases.total_us), s.sent_ms,
-        text_or_null(s.detail));
+        text::json_quote(p.name), config::to_string(p.kind), sla::to_string(s.outcome),
+        s.http_status ? std::to_string(s.http_status) : "null", text_or_null(s.error_code),
+        text_or_null(s.request_id), phase_json(s.phases.dns_us), phase_json(s.phases.connect_us),
+        phase_json(s.phases.tls_us), phase_json(s.phases.first_byte_us),
+        phase_json(s.phases.total_us), s.sent_ms, text_or_null(s.detail));
 }
 
 void run_probe(const ProbeOptions& opt) {
@@ -90,9 +93,9 @@ void run_probe(const ProbeOptions& opt) {
     if (!settings) {
         std::string names;
         for (const auto& p : loaded.config->probes) names += (names.empty() ? "" : ", ") + p.name;
-        throw CommandError(exit_usage,
-                           fmt::format("{}: no probe named \"{}\" (configured: {})", opt.config,
-                                       opt.name, names.empty() ? "none" : names));
+        throw CommandError(
+            exit_usage, fmt::format("{}: no probe named {} (configured: {})", opt.config,
+                                    text::quote_field(opt.name), names.empty() ? "none" : names));
     }
 
     boost::asio::io_context io;

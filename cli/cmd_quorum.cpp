@@ -14,6 +14,7 @@
 #include "cli/quorum_month.hpp"
 #include "cli/report_text.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -87,8 +88,9 @@ std::string to_text(const QuorumView& v, const ReportFigures& f) {
     out += "  vantage point         unavailable  unknown  availability  database\n";
     for (std::size_t i = 0; i < v.inputs.size(); ++i) {
         const auto& r = v.q.vantage_reports[i];
-        out += fmt::format("  {:<21} {:<12} {:<8} {:<13} {}\n", v.inputs[i].name, r.unavailable,
-                           r.unknown, r.availability_text + " %", v.inputs[i].db.string());
+        out += fmt::format("  {:<21} {:<12} {:<8} {:<13} {}\n", text::escape_text(v.inputs[i].name),
+                           r.unavailable, r.unknown, r.availability_text + " %",
+                           text::escape_text(v.inputs[i].db.string()));
     }
     for (const auto& in : v.inputs)
         out += fmt::format("  {:<21} evidence {}\n", in.name, vantage_evidence_text(in));
@@ -100,7 +102,8 @@ std::string to_text(const QuorumView& v, const ReportFigures& f) {
         const auto m = v.q.disagreements[d];
         std::string states;
         for (std::size_t i = 0; i < v.inputs.size(); ++i)
-            states += fmt::format(" {}={}", v.inputs[i].name, sla::to_string(v.q.state_of(i, m)));
+            states += fmt::format(" {}={}", text::escape_text(v.inputs[i].name),
+                                  sla::to_string(v.q.state_of(i, m)));
         out += fmt::format("  {} {} -> {}\n", zone.format_minute(m), states,
                            sla::to_string(v.q.combined[static_cast<std::size_t>(m - v.q.from)]));
     }

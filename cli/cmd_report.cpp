@@ -10,6 +10,7 @@
 #include "cli/html_month.hpp"
 #include "cli/report_text.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -40,7 +41,7 @@ std::string to_csv(const Figures& f) {
                        r.total_minutes, r.elapsed_minutes, r.unavailable, r.maintenance,
                        r.local_network, r.customer, r.unknown, r.availability_text,
                        r.standard_met ? "true" : "false", r.compensation_percent,
-                       f.capped.to_string(), r.fee.to_string(), r.currency,
+                       f.capped.to_string(), r.fee.to_string(), text::csv_field(r.currency),
                        sla::format_date(r.claim.opens), sla::format_date(r.claim.deadline));
     return out;
 }

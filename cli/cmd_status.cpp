@@ -7,6 +7,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/first_run.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -26,9 +27,9 @@ std::optional<std::string> finalizing_warning(std::optional<sla::EpochMinute> fi
     const bool behind = !finalized_until || current - *finalized_until > stalled_after_minutes;
     if (!behind) return std::nullopt;
     const auto holder = storage::WriterLock::holder(db);
-    const std::string daemon =
-        holder ? fmt::format("{} (PID {}) holds the database", holder->role, holder->pid)
-               : std::string("no `slawatch run` holds the database");
+    const std::string daemon = holder ? fmt::format("{} (PID {}) holds the database",
+                                                    text::escape_text(holder->role), holder->pid)
+                                      : std::string("no `slawatch run` holds the database");
     if (!finalized_until) return fmt::format("no minute has been finalized yet; {}", daemon);
     return fmt::format("the monitor has not finalized a minute for {} minutes; {}",
                        current - *finalized_until, daemon);
@@ -101,9 +102,10 @@ void run_status(const StatusOptions& o) {
     }
     std::string out;
     out += fmt::format("{}: Service Month {} ({} to {}), {} of {} minutes elapsed\n",
-                       config.contract.name, month->index, sla::format_date(month->first),
-                       sla::format_date(month->last), r.elapsed_minutes, r.total_minutes);
-    out += fmt::format("  vantage point  {}\n", vantage);
+                       text::escape_text(config.contract.name), month->index,
+                       sla::format_date(month->first), sla::format_date(month->last),
+                       r.elapsed_minutes, r.total_minutes);
+    out += fmt::format("  vantage point  {}\n", text::escape_text(vantage));
     out += fmt::format("  availability   {} % so far (standard {} %: {})\n", r.availability_text,
                        terms.standard.to_string(), r.standard_met ? "met" : "NOT met");
     out += fmt::format("  error budget   {} of {} minutes used, {} left\n", r.unavailable,
@@ -120,9 +122,10 @@ void run_status(const StatusOptions& o) {
         try {
             alerts::Outbox outbox(db_path(config, o.store), true);
             for (const auto& line : alerts::hook_summaries(outbox, config.alerts))
-                out += "  alert          " + line + "\n";
+                out += "  alert          " + text::escape_text(line) + "\n";
         } catch (const storage::StoreError& e) {
-            out += fmt::format("  alerts         cannot read the outbox: {}\n", e.what());
+            out += fmt::format("  alerts         cannot read the outbox: {}\n",
+                               text::escape_text(e.what()));
         }
     }
     std::cout << out;

@@ -7,6 +7,7 @@
 #include "cli/evidence_cli.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -74,7 +75,7 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
     if (r.intact()) return out + "intact: every result, checkpoint and signature matches\n";
     out += fmt::format("TAMPERED: {} problem{}\n", r.problems.size(),
                        r.problems.size() == 1 ? "" : "s");
-    for (const auto& p : r.problems) out += "  - " + p.message + "\n";
+    for (const auto& p : r.problems) out += "  - " + text::escape_text(p.message) + "\n";
     return out;
 }
 

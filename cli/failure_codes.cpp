@@ -5,6 +5,7 @@
 
 #include "cli/html_writer.hpp"
 #include "sla/attribution.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 #include <boost/json.hpp>
@@ -48,10 +49,12 @@ std::string failures_text(const config::Config& config,
                        "error code", "class", "SLA", "failures", "minutes", "down");
     for (const auto& f : rows) {
         const Why w = why_of(config, f);
-        out += fmt::format("  {:<21} {:<14} {:<44} {:<9} {:<6} {:>8} {:>7} {:>5}\n", f.probe,
-                           sla::to_string(f.outcome), f.error_code.empty() ? "-" : f.error_code,
-                           w.who, w.clause, f.failures, f.minutes, f.down_minutes);
-        if (!w.reason.empty()) out += fmt::format("      moved by [attribution]: {}\n", w.reason);
+        out += fmt::format("  {:<21} {:<14} {:<44} {:<9} {:<6} {:>8} {:>7} {:>5}\n",
+                           text::escape_text(f.probe), sla::to_string(f.outcome),
+                           f.error_code.empty() ? "-" : text::escape_text(f.error_code), w.who,
+                           text::escape_text(w.clause), f.failures, f.minutes, f.down_minutes);
+        if (!w.reason.empty())
+            out += fmt::format("      moved by [attribution]: {}\n", text::escape_text(w.reason));
     }
     return out;
 }
@@ -65,10 +68,12 @@ std::string failures_markdown(const config::Config& config,
         "down minutes | note |\n|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& f : rows) {
         const Why w = why_of(config, f);
-        out += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", f.probe,
-                           sla::to_string(f.outcome), f.error_code, w.who, w.clause, f.failures,
-                           f.minutes, f.down_minutes,
-                           w.reason.empty() ? "" : "moved by [attribution]: " + w.reason);
+        out += fmt::format(
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", text::escape_markdown(f.probe),
+            sla::to_string(f.outcome), text::escape_markdown(f.error_code), w.who,
+            text::escape_markdown(w.clause), f.failures, f.minutes, f.down_minutes,
+            w.reason.empty() ? ""
+                             : "moved by \\[attribution\\]: " + text::escape_markdown(w.reason));
     }
     return out;
 }
@@ -111,7 +116,7 @@ std::string failures_json(const config::Config& config,
         if (!w.reason.empty()) o["override_reason"] = w.reason;
         out.push_back(std::move(o));
     }
-    return boost::json::serialize(out);
+    return text::inert_json(boost::json::serialize(out));
 }
 
 std::string attribution_text(const config::Config& config) {
@@ -126,8 +131,9 @@ std::string attribution_text(const config::Config& config) {
     }
     for (const auto& o : config.attribution) {
         const auto a = sla::attribute_code(o.code, config.attribution);
-        out += fmt::format("override  {} -> {} ({}): {}\n", o.code, class_name(a.outcome),
-                           sla::to_string(a.outcome), o.reason);
+        out += fmt::format("override  {} -> {} ({}): {}\n", text::escape_text(o.code),
+                           class_name(a.outcome), sla::to_string(a.outcome),
+                           text::escape_text(o.reason));
     }
     return out;
 }

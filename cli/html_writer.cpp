@@ -3,6 +3,8 @@
 
 #include "cli/html_writer.hpp"
 
+#include "text/escape.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -87,30 +89,7 @@ constexpr std::string_view patterns =
 }  // namespace
 
 std::string escape(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (const char c : text) {
-        switch (c) {
-            case '&':
-                out += "&amp;";
-                break;
-            case '<':
-                out += "&lt;";
-                break;
-            case '>':
-                out += "&gt;";
-                break;
-            case '"':
-                out += "&quot;";
-                break;
-            case '\'':
-                out += "&#39;";
-                break;
-            default:
-                out += c;
-        }
-    }
-    return out;
+    return text::escape_html(text);
 }
 
 std::string page_begin(std::string_view title, std::string_view page_id) {

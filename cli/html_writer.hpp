@@ -15,7 +15,8 @@
 
 namespace slawatch::cli::html {
 
-// `text` with & < > " ' replaced by character references.
+// `text` as HTML text or a quoted attribute value (text::escape_html: & < > " '
+// as character references, control and bidirectional characters made visible).
 std::string escape(std::string_view text);
 
 // <!doctype html> up to and including <body>, with the shared CSS and the

@@ -4,6 +4,7 @@
 #include "cli/replay_csv.hpp"
 
 #include "cli/exit_codes.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -151,9 +152,10 @@ void RowParser::header(std::string_view line) {
     columns_.clear();
     for (const auto name : fields_) {
         const auto c = column_of(name);
-        if (!c) throw BadLine(fmt::format("unknown column \"{}\" in the header", name));
+        if (!c)
+            throw BadLine(fmt::format("unknown column {} in the header", text::quote_field(name)));
         if (std::find(columns_.begin(), columns_.end(), *c) != columns_.end()) {
-            throw BadLine(fmt::format("column \"{}\" appears twice", name));
+            throw BadLine(fmt::format("column {} appears twice", text::quote_field(name)));
         }
         columns_.push_back(*c);
     }
@@ -187,17 +189,20 @@ void RowParser::row(std::string_view line, storage::ProbeResult& r) {
         switch (columns_[i]) {
             case Column::time: {
                 const auto t = sla::parse_rfc3339(v);
-                if (!t) throw BadLine(fmt::format("bad time \"{}\" (expected RFC 3339)", v));
+                if (!t)
+                    throw BadLine(
+                        fmt::format("bad time {} (expected RFC 3339)", text::quote_field(v)));
                 r.sample.sent_ms = *t;
                 break;
             }
             case Column::probe:
-                if (!config_.find_probe(v)) throw BadLine(fmt::format("unknown probe \"{}\"", v));
+                if (!config_.find_probe(v))
+                    throw BadLine(fmt::format("unknown probe {}", text::quote_field(v)));
                 r.probe.assign(v);
                 break;
             case Column::outcome: {
                 const auto o = sla::parse_outcome(v);
-                if (!o) throw BadLine(fmt::format("bad outcome \"{}\"", v));
+                if (!o) throw BadLine(fmt::format("bad outcome {}", text::quote_field(v)));
                 r.sample.outcome = *o;
                 break;
             }
@@ -206,19 +211,20 @@ void RowParser::row(std::string_view line, storage::ProbeResult& r) {
                 int status = 0;
                 const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), status);
                 if (ec != std::errc{} || p != v.data() + v.size() || status < 100 || status > 599) {
-                    throw BadLine(fmt::format("bad http_status \"{}\" (expected 100-599)", v));
+                    throw BadLine(
+                        fmt::format("bad http_status {} (expected 100-599)", text::quote_field(v)));
                 }
                 r.sample.http_status = status;
                 break;
             }
             case Column::error_code:
                 if (!printable_token(v, 128))
-                    throw BadLine(fmt::format("bad error_code \"{}\"", v));
+                    throw BadLine(fmt::format("bad error_code {}", text::quote_field(v)));
                 r.sample.error_code.assign(v);
                 break;
             case Column::request_id:
                 if (!printable_token(v, 128))
-                    throw BadLine(fmt::format("bad request_id \"{}\"", v));
+                    throw BadLine(fmt::format("bad request_id {}", text::quote_field(v)));
                 r.sample.request_id.assign(v);
                 break;
             case Column::latency_ms: {
@@ -226,7 +232,7 @@ void RowParser::row(std::string_view line, storage::ProbeResult& r) {
                 double ms = 0;
                 const auto [p, ec] = std::from_chars(v.data(), v.data() + v.size(), ms);
                 if (ec != std::errc{} || p != v.data() + v.size() || !(ms >= 0) || ms > 2'000'000) {
-                    throw BadLine(fmt::format("bad latency_ms \"{}\"", v));
+                    throw BadLine(fmt::format("bad latency_ms {}", text::quote_field(v)));
                 }
                 r.sample.phases.total_us = static_cast<std::int32_t>(ms * 1000 + 0.5);
                 break;

@@ -5,6 +5,7 @@
 
 #include "cli/failure_codes.hpp"
 #include "cli/store_cli.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -65,9 +66,10 @@ std::string report_table(const ReportFigures& f, bool per_host) {
     const auto& r = f.r;
     const auto& m = r.month;
     std::string out;
-    out += fmt::format("{}: Service Month {} ({} to {}, {} days){}\n", f.config.contract.name,
-                       m.index, sla::format_date(m.first), sla::format_date(m.last), m.days(),
-                       r.complete ? "" : ", still running");
+    out +=
+        fmt::format("{}: Service Month {} ({} to {}, {} days){}\n",
+                    text::escape_text(f.config.contract.name), m.index, sla::format_date(m.first),
+                    sla::format_date(m.last), m.days(), r.complete ? "" : ", still running");
     out += fmt::format("  total minutes        {}\n", r.total_minutes);
     if (!r.complete) out += fmt::format("  elapsed minutes      {}\n", r.elapsed_minutes);
     out += fmt::format("  unavailable minutes  {}\n", r.unavailable);
@@ -90,7 +92,7 @@ std::string report_table(const ReportFigures& f, bool per_host) {
     for (const auto& p : r.probes) {
         const auto* probe = f.config.find_probe(p.name);
         out += fmt::format(
-            "  {:<21} {:<9} {:<6} {:<7} {:<8} {}\n", p.name,
+            "  {:<21} {:<9} {:<6} {:<7} {:<8} {}\n", text::escape_text(p.name),
             probe ? config::to_string(probe->role) : "", p.counts[sla::MinuteState::down],
             p.counts[sla::MinuteState::up], p.counts[sla::MinuteState::unknown],
             p.counts[sla::MinuteState::maintenance] + p.counts[sla::MinuteState::local_network] +

@@ -7,6 +7,7 @@
 
 #include "cli/exit_codes.hpp"
 #include "sla/compensation.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -137,15 +138,16 @@ VerifiedStore open_verified_store(const config::Config& config, const StoreOptio
 sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text) {
     const auto ym = sla::parse_year_month(text);
     if (!ym) {
-        throw CommandError(exit_usage,
-                           fmt::format("--month: bad month \"{}\" (expected YYYY-MM)", text));
+        throw CommandError(exit_usage, fmt::format("--month: bad month {} (expected YYYY-MM)",
+                                                   text::quote_field(text)));
     }
     const auto& terms = config.contract.terms;
     const auto month = sla::find_service_month(terms.months(), *ym);
     if (!month) {
         throw CommandError(exit_usage,
-                           fmt::format("--month: {} is outside the contract term ({} to {})", text,
-                                       sla::format_date(terms.start), sla::format_date(terms.end)));
+                           fmt::format("--month: {} is outside the contract term ({} to {})",
+                                       text::quote_field(text), sla::format_date(terms.start),
+                                       sla::format_date(terms.end)));
     }
     return *month;
 }
@@ -153,9 +155,9 @@ sla::ServiceMonth service_month_arg(const config::Config& config, std::string_vi
 sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
     const auto t = sla::parse_rfc3339(text);
     if (!t) {
-        throw CommandError(exit_usage, fmt::format("{}: bad time \"{}\" (expected RFC 3339, e.g. "
+        throw CommandError(exit_usage, fmt::format("{}: bad time {} (expected RFC 3339, e.g. "
                                                    "2026-06-01T00:00:00+08:00)",
-                                                   option, text));
+                                                   option, text::quote_field(text)));
     }
     return *t;
 }
@@ -182,33 +184,7 @@ sla::Money capped_compensation(const storage::Figures& figures, const config::Co
 }
 
 std::string json_quote(std::string_view text) {
-    std::string out = "\"";
-    for (const char c : text) {
-        switch (c) {
-            case '"':
-                out += "\\\"";
-                break;
-            case '\\':
-                out += "\\\\";
-                break;
-            case '\n':
-                out += "\\n";
-                break;
-            case '\r':
-                out += "\\r";
-                break;
-            case '\t':
-                out += "\\t";
-                break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20) {
-                    out += fmt::format("\\u{:04x}", static_cast<int>(c));
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out + "\"";
+    return text::json_quote(text);
 }
 
 void write_output(const std::string& text, const std::string& file) {

@@ -91,7 +91,8 @@ std::string projection_text(const sla::MonthReport& r);
 sla::Money capped_compensation(const storage::Figures& figures, const config::Config& config,
                                const sla::ServiceMonth& month, sla::EpochMillis now);
 
-// "text" as a JSON string literal, quotes included.
+// "text" as a JSON string literal, quotes included (text::json_quote: every
+// control, bidirectional and invalid byte escaped).
 std::string json_quote(std::string_view text);
 
 // Writes `text` to `file`, or to stdout when `file` is empty or "-". The file

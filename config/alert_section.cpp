@@ -4,6 +4,7 @@
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <boost/url/parse.hpp>
 
@@ -106,8 +107,9 @@ void read_events(Section& s, Alert& a) {
         if (std::find(event_types.begin(), event_types.end(), e) != event_types.end()) continue;
         std::string expected;
         for (auto t : event_types) expected += (expected.empty() ? "" : ", ") + std::string(t);
-        s.diag().error(*list.get(i), "alert.events: unknown event type '" + e +
-                                         "' (expected one of " + expected + ")");
+        s.diag().error(*list.get(i), "alert.events: unknown event type " +
+                                         text::quote_field(e, '\'') + " (expected one of " +
+                                         expected + ")");
         return;
     }
     a.events = std::move(*events);
@@ -173,8 +175,8 @@ void read_labels(Section& s, Alert& a) {
             !name.starts_with("__");
         const auto* str = value.as_string();
         if (!valid_name) {
-            s.diag().error(value, "alert.labels: bad label name '" + name +
-                                      "' (use [a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
+            s.diag().error(value, "alert.labels: bad label name " + text::quote_field(name, '\'') +
+                                      " (use [a-zA-Z_][a-zA-Z0-9_]*, not starting with __)");
         } else if (!str || str->get().empty()) {
             s.diag().error(value, "alert.labels." + name + ": expected a non-empty string");
         } else {
@@ -202,12 +204,12 @@ void read_alerts(const toml::node& node, Context& ctx, Config& out) {
         if (auto name = s.string("name", true)) {
             const toml::node& where = *table->get("name");
             if (!valid_name(*name)) {
-                ctx.diag.error(
-                    where, "alert.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
+                ctx.diag.error(where, "alert.name: bad name " + text::quote_field(*name, '\'') +
+                                          " (use 1 to 64 of a-z, 0-9 and _)");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
-                ctx.diag.error(where, "alert.name: duplicate alert name '" + *name +
-                                          "' (first used on line " + std::to_string(it->second) +
-                                          ")");
+                ctx.diag.error(where, "alert.name: duplicate alert name " +
+                                          text::quote_field(*name, '\'') + " (first used on line " +
+                                          std::to_string(it->second) + ")");
             } else {
                 first_line.emplace(*name, static_cast<int>(where.source().begin.line));
             }
@@ -245,7 +247,7 @@ void read_alerts(const toml::node& node, Context& ctx, Config& out) {
                 read_duration(s, "resend_interval", std::chrono::hours(1), a.resend_interval);
             }
         }
-        s.finish(kind ? " for an alert of kind '" + *kind + "'" : std::string());
+        s.finish(kind ? " for an alert of kind " + text::quote_field(*kind, '\'') : std::string());
         out.alerts.push_back(std::move(a));
     }
 }

@@ -9,6 +9,7 @@
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -44,9 +45,9 @@ void read_class(Section& s, std::string_view key, sla::Attribution to, Context& 
         const std::string code(code_key.str());
         const std::string where = name + "." + code;
         if (!valid_code(code)) {
-            ctx.diag.error(code_key.source(), fmt::format("{}: bad error code '{}' (expected e.g. "
+            ctx.diag.error(code_key.source(), fmt::format("{}: bad error code {} (expected e.g. "
                                                           "\"FailedOperation.RecordNotFound\")",
-                                                          name, code));
+                                                          name, text::quote_field(code, '\'')));
             continue;
         }
         if (value.is_table()) {

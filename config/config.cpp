@@ -5,6 +5,7 @@
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <toml++/toml.h>
 
@@ -72,9 +73,9 @@ void read_root(const toml::table& root, Context& ctx, Config& out) {
     for (auto&& [key, node] : root) {
         (void)node;
         if (known.contains(key.str())) continue;
-        std::string message = "unknown key '" + std::string(key.str()) + "'";
+        std::string message = "unknown key " + text::quote_field(std::string(key.str()), '\'');
         if (auto suggestion = closest(key.str(), known); !suggestion.empty())
-            message += " (did you mean '" + suggestion + "'?)";
+            message += " (did you mean " + text::quote_field(suggestion, '\'') + "?)";
         ctx.diag.error(key.source(), std::move(message));
     }
     check_probes_present(out, ctx);

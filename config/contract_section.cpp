@@ -5,6 +5,7 @@
 #include "config/sections.hpp"
 #include "sla/compensation.hpp"
 #include "sla/service_month.hpp"
+#include "text/escape.hpp"
 
 #include <algorithm>
 
@@ -86,11 +87,11 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
         terms.zone = *tz;
     } else if (s.has("timezone") && table->get("timezone")->is_string()) {
         ctx.diag.error(*table->get("timezone"),
-                       "contract.timezone: unknown time zone '" + zone +
-                           "' (expected an IANA name like \"Asia/Shanghai\")");
+                       "contract.timezone: unknown time zone " + text::quote_field(zone, '\'') +
+                           " (expected an IANA name like \"Asia/Shanghai\")");
     } else if (!s.has("timezone")) {
-        ctx.diag.error(*table,
-                       "contract.timezone: the system has no time zone data for '" + zone + "'");
+        ctx.diag.error(*table, "contract.timezone: the system has no time zone data for " +
+                                   text::quote_field(zone, '\''));
     }
 
     // R6: the term is [start, end]; `months` or `end` says where it ends.
@@ -131,8 +132,8 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
             terms.currency = *currency;
         } else {
             ctx.diag.error(*table->get("currency"),
-                           "contract.currency: expected a 3-letter code like \"CNY\", got '" +
-                               *currency + "'");
+                           "contract.currency: expected a 3-letter code like \"CNY\", got " +
+                               text::quote_field(*currency, '\''));
         }
     }
     if (const toml::table* fees = s.subtable("fees")) {
@@ -141,8 +142,9 @@ void read_contract(const toml::node& node, Context& ctx, Config& out) {
         for (auto&& [key, value] : *fees) {
             auto ym = sla::parse_year_month(key.str());
             if (!ym) {
-                ctx.diag.error(key.source(), "contract.fees: bad month '" + std::string(key.str()) +
-                                                 "' (expected YYYY-MM)");
+                ctx.diag.error(key.source(), "contract.fees: bad month " +
+                                                 text::quote_field(std::string(key.str()), '\'') +
+                                                 " (expected YYYY-MM)");
             } else if (term_ok && !sla::find_service_month(term_months, *ym)) {
                 ctx.diag.error(key.source(), "contract.fees: " + std::string(key.str()) +
                                                  " is not in the term (" +

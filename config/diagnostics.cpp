@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/diagnostics.hpp"
 
+#include "text/escape.hpp"
+
 #include <algorithm>
 
 namespace slawatch::config::detail {
 
 void Diagnostics::error(int line, int column, std::string message) {
     // Implicit tables have no position of their own: point at the file's start.
+    // A message may echo what the file holds: one line, nothing a terminal runs.
     entries_.push_back(
-        {std::max(line, 1), std::max(column, 1), entries_.size(), std::move(message)});
+        {std::max(line, 1), std::max(column, 1), entries_.size(), text::escape_text(message)});
 }
 
 Location Diagnostics::location(const toml::source_region& where) const {

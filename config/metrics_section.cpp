@@ -3,6 +3,7 @@
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,8 +60,8 @@ void read_metrics(const toml::node& node, Context& ctx, Config& out) {
         } else {
             ctx.diag.error(*table->get("listen"),
                            "metrics.listen: expected a numeric address (or localhost) and a "
-                           "port, like \"127.0.0.1:9817\" or \"[::1]:9817\", got '" +
-                               *listen + "'");
+                           "port, like \"127.0.0.1:9817\" or \"[::1]:9817\", got " +
+                               text::quote_field(*listen, '\''));
         }
     }
 

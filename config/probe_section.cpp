@@ -5,6 +5,7 @@
 #include "config/probe_targets.hpp"
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <algorithm>
 #include <map>
@@ -60,17 +61,17 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
         if (auto name = s.string("name", true)) {
             const toml::node& where = *table->get("name");
             if (!valid_name(*name)) {
-                ctx.diag.error(
-                    where, "probe.name: bad name '" + *name + "' (use 1 to 64 of a-z, 0-9 and _)");
+                ctx.diag.error(where, "probe.name: bad name " + text::quote_field(*name, '\'') +
+                                          " (use 1 to 64 of a-z, 0-9 and _)");
             } else if (*name == "service") {
                 // The store keeps the service's own minutes under this name.
                 ctx.diag.error(where,
                                "probe.name: 'service' is reserved for the service's "
                                "minutes; choose another name");
             } else if (auto it = first_line.find(*name); it != first_line.end()) {
-                ctx.diag.error(where, "probe.name: duplicate probe name '" + *name +
-                                          "' (first used on line " + std::to_string(it->second) +
-                                          ")");
+                ctx.diag.error(where, "probe.name: duplicate probe name " +
+                                          text::quote_field(*name, '\'') + " (first used on line " +
+                                          std::to_string(it->second) + ")");
             } else {
                 first_line.emplace(*name, static_cast<int>(where.source().begin.line));
             }
@@ -80,9 +81,10 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
             p.role = *role == "control" ? ProbeRole::control : ProbeRole::service;
         if (auto timeout = s.duration("timeout")) {
             if (timeout->count() <= 0 || *timeout > max_timeout)
-                ctx.diag.error(*table->get("timeout"),
-                               "probe.timeout: must be above 0 and at most 60s, got '" +
-                                   *table->get("timeout")->value<std::string>() + "'");
+                ctx.diag.error(
+                    *table->get("timeout"),
+                    "probe.timeout: must be above 0 and at most 60s, got " +
+                        text::quote_field(*table->get("timeout")->value<std::string>(), '\''));
             else
                 p.timeout = *timeout;
         }
@@ -100,7 +102,7 @@ void read_probes(const toml::node& node, Context& ctx, Config& out) {
             p.kind = *kind == "download" ? ProbeKind::download : ProbeKind::tencentcloud;
             read_tencentcloud_target(s, ctx, p.kind == ProbeKind::download, p.tc);
         }
-        s.finish(kind ? " for a probe of kind '" + *kind + "'" : std::string());
+        s.finish(kind ? " for a probe of kind " + text::quote_field(*kind, '\'') : std::string());
         out.probes.push_back(std::move(p));
     }
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/probe_targets.hpp"
+#include "text/escape.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/url/parse.hpp>
@@ -27,7 +28,8 @@ std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view ke
     const toml::node& where = *s.table().get(key);
     auto url = boost::urls::parse_absolute_uri(*text);
     const auto fail = [&](std::string_view why) {
-        s.diag().error(where, s.name(key) + ": bad URL '" + *text + "' (" + std::string(why) + ")");
+        s.diag().error(where, s.name(key) + ": bad URL " + text::quote_field(*text, '\'') + " (" +
+                                  std::string(why) + ")");
         return std::nullopt;
     };
     if (!url) return fail("expected http:// or https:// and a host");
@@ -72,8 +74,8 @@ void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
         for (auto&& [key, value] : *headers) {
             const std::string name = "probe.headers." + std::string(key.str());
             if (!all_chars(key.str(), token_chars)) {
-                ctx.diag.error(key.source(),
-                               "probe.headers: bad header name '" + std::string(key.str()) + "'");
+                ctx.diag.error(key.source(), "probe.headers: bad header name " +
+                                                 text::quote_field(std::string(key.str()), '\''));
             } else if (!value.is_string()) {
                 ctx.diag.error(value,
                                name + ": expected a string, got " + std::string(type_name(value)));
@@ -153,17 +155,18 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             out.service = *service;
         else
             ctx.diag.error(*s.table().get("service"),
-                           "probe.service: bad service name '" + *service + "'");
+                           "probe.service: bad service name " + text::quote_field(*service, '\''));
     }
     // A probe must never change anything: only read-only Describe* actions.
     if (auto action = s.string("action", true)) {
         const toml::node& where = *s.table().get("action");
         if (!all_chars(*action, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"))
-            ctx.diag.error(where, "probe.action: bad action name '" + *action + "'");
+            ctx.diag.error(where,
+                           "probe.action: bad action name " + text::quote_field(*action, '\''));
         else if (!action->starts_with("Describe"))
             ctx.diag.error(where,
-                           "probe.action: only read-only Describe* actions may be probed, got '" +
-                               *action + "'");
+                           "probe.action: only read-only Describe* actions may be probed, got " +
+                               text::quote_field(*action, '\''));
         else
             out.action = *action;
     }
@@ -171,7 +174,8 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         if (region->empty() || all_chars(*region, "abcdefghijklmnopqrstuvwxyz0123456789-"))
             out.region = *region;
         else
-            ctx.diag.error(*s.table().get("region"), "probe.region: bad region '" + *region + "'");
+            ctx.diag.error(*s.table().get("region"),
+                           "probe.region: bad region " + text::quote_field(*region, '\''));
     }
     if (!has_endpoint) {
         if (out.service.empty()) out.service = "tcmpp";
@@ -188,8 +192,9 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
         if (sla::parse_date(*version))
             out.version = *version;
         else
-            ctx.diag.error(*s.table().get("version"), "probe.version: bad API version '" +
-                                                          *version + "' (expected YYYY-MM-DD)");
+            ctx.diag.error(*s.table().get("version"), "probe.version: bad API version " +
+                                                          text::quote_field(*version, '\'') +
+                                                          " (expected YYYY-MM-DD)");
     } else if (!s.has("version")) {
         out.version = default_api_version(out.service);
     }
@@ -219,17 +224,18 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             field->find("..") == std::string::npos)
             out.url_field = *field;
         else
-            ctx.diag.error(
-                *s.table().get("url_field"),
-                "probe.url_field: bad field path '" + *field + "' (expected e.g. \"Data.Data\")");
+            ctx.diag.error(*s.table().get("url_field"), "probe.url_field: bad field path " +
+                                                            text::quote_field(*field, '\'') +
+                                                            " (expected e.g. \"Data.Data\")");
     }
     if (auto range = s.string("range")) {
         if (range->starts_with("bytes=") && range->size() > 6 &&
             all_chars(range->substr(6), "0123456789-,"))
             out.range = *range;
         else
-            ctx.diag.error(*s.table().get("range"), "probe.range: bad range '" + *range +
-                                                        "' (expected e.g. \"bytes=0-1023\")");
+            ctx.diag.error(*s.table().get("range"), "probe.range: bad range " +
+                                                        text::quote_field(*range, '\'') +
+                                                        " (expected e.g. \"bytes=0-1023\")");
     }
 }
 

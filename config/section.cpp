@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/section.hpp"
+#include "text/escape.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -330,7 +331,7 @@ void Section::finish(std::string_view context) {
         if (known_.contains(key.str())) continue;
         std::string message = "unknown key '" + name(key.str()) + "'" + std::string(context);
         if (auto suggestion = closest(key.str(), known_); !suggestion.empty())
-            message += " (did you mean '" + suggestion + "'?)";
+            message += " (did you mean " + text::quote_field(suggestion, '\'') + "?)";
         diag_.error(key.source(), std::move(message));
     }
 }

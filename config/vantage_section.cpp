@@ -5,6 +5,7 @@
 
 #include "config/section.hpp"
 #include "config/sections.hpp"
+#include "text/escape.hpp"
 
 #include <unistd.h>
 
@@ -50,8 +51,8 @@ void read_vantage(const toml::node& node, Context& ctx, Config& out) {
         } else {
             ctx.diag.error(*table->get("name"),
                            "vantage.name: expected 1 to 64 of A-Z a-z 0-9 . _ -, like "
-                           "\"shanghai-idc\", got '" +
-                               *name + "'");
+                           "\"shanghai-idc\", got " +
+                               text::quote_field(*name, '\''));
         }
     }
     if (const toml::node* node = table->get("peers"); node && node->is_table()) {
@@ -91,7 +92,8 @@ void read_vantage(const toml::node& node, Context& ctx, Config& out) {
                 continue;
             }
             if (std::find(names.begin(), names.end(), text->get()) != names.end()) {
-                ctx.diag.error(item, "vantage.peers: '" + text->get() + "' is listed twice");
+                ctx.diag.error(item, "vantage.peers: " + text::quote_field(text->get(), '\'') +
+                                         " is listed twice");
                 continue;
             }
             names.push_back(text->get());

@@ -288,13 +288,23 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
     CHECK(secret.errors.at(0).find("s3cr3t") == std::string::npos);
 }
 
-TEST_CASE("alerts: X-Slawatch-Signature is HMAC-SHA256 of the timestamp, a dot and the body",
-          "[alerts][webhook]") {
-    // Checked against: printf '%s' '1780000000.what do ya want for nothing?' | openssl dgst -sha256
-    // -hmac Jefe
-    CHECK(alerts::signature("Jefe", 1780000000, "what do ya want for nothing?") ==
-          "v1=15e1b8d95056b738caa6fd979ffac3f8072777df578c2e9d086e7145fd74c578");
-    // Another second is another signature: a captured one cannot be moved to a fresh timestamp.
-    CHECK(alerts::signature("Jefe", 1780000001, "what do ya want for nothing?") !=
-          alerts::signature("Jefe", 1780000000, "what do ya want for nothing?"));
+TEST_CASE(
+    "alerts: X-Slawatch-Signature v2 signs the timestamp, the event id, its type and the body",
+    "[alerts][webhook]") {
+    const std::string id = "incident_opened:29666000";
+    const std::string type = "incident_opened";
+    const std::string body = R"({"what":"do ya want for nothing?"})";
+    // Checked against: printf 'v2\n1780000000\nincident_opened:29666000\nincident_opened\n
+    // {"what":"do ya want for nothing?"}' | openssl dgst -sha256 -hmac Jefe (one line)
+    CHECK(alerts::signed_text(1780000000, id, type, body) ==
+          "v2\n1780000000\n" + id + "\n" + type + "\n" + body);
+    const auto base = alerts::signature("Jefe", 1780000000, id, type, body);
+    CHECK(base == "v2=f9bf7806ab96c7cd070c3ff347bb410889d5e616e3cb8f415962367fbdd39fcb");
+    // Each signed part changes it: a captured signature fits no fresh timestamp,
+    // no other dedupe key, no other event type and no other body.
+    CHECK(alerts::signature("Jefe", 1780000001, id, type, body) != base);
+    CHECK(alerts::signature("Jefe", 1780000000, "incident_opened:29666001", type, body) != base);
+    CHECK(alerts::signature("Jefe", 1780000000, id, "incident_resolved", body) != base);
+    CHECK(alerts::signature("Jefe", 1780000000, id, type, body + " ") != base);
+    CHECK(alerts::signature("Jefd", 1780000000, id, type, body) != base);
 }

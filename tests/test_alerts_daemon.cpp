@@ -59,6 +59,7 @@ public:
         std::string timestamp;
         std::string signature;
         std::string event_type;
+        std::string id;
         std::string content_type;
         std::string body;
     };
@@ -104,6 +105,7 @@ private:
             requests_.push_back({std::string(c->req["X-Slawatch-Timestamp"]),
                                  std::string(c->req["X-Slawatch-Signature"]),
                                  std::string(c->req["X-Slawatch-Event"]),
+                                 std::string(c->req["X-Slawatch-Id"]),
                                  std::string(c->req[http::field::content_type]), c->req.body()});
         }
         c->res.result(http::status::no_content);
@@ -424,9 +426,12 @@ echo $! > "$0.pid"
     for (const auto& r : got) {
         CHECK(r.content_type == "application/json");
         CHECK(std::abs(std::stoll(r.timestamp) - now_s) < 60);
-        CHECK(r.signature == "v1=" + hmac_hex(webhook_secret, r.timestamp + "." + r.body));
+        CHECK(r.signature ==
+              "v2=" + hmac_hex(webhook_secret, "v2\n" + r.timestamp + "\n" + r.id + "\n" +
+                                                   r.event_type + "\n" + r.body));
         const auto body = boost::json::parse(r.body).as_object();
         CHECK(body.at("type").as_string() == r.event_type);
+        CHECK(body.at("id").as_string() == r.id);
         order.push_back(std::string(body.at("id").as_string()));
     }
     const auto m = std::to_string(m1);
@@ -435,23 +440,34 @@ echo $! > "$0.pid"
     CHECK(std::set<std::string>(order.begin(), order.end()).size() == 5);
 
     // The receiver's check printed in docs/alerts.md accepts a real delivery,
-    // and refuses it tampered with, replayed later, or under another key.
+    // and refuses it with another body, dedupe key or event type, replayed
+    // later, or under another key.
     const auto verifier = documented_verifier();
     REQUIRE_FALSE(verifier.empty());
     const auto script = dir.write("verify-slawatch.py", verifier).string();
     const auto key_file = (dir / "hook.secret").string();
     const auto& r0 = got.front();
-    auto verify = [&](const std::string& ts, const std::string& sig, const std::string& body,
-                      const std::string& key) {
-        return run({"/usr/bin/python3", script, key, ts, sig}, body).exit_code;
+    auto verify = [&](const std::string& ts, const std::string& id, const std::string& type,
+                      const std::string& sig, const std::string& body, const std::string& key) {
+        return run({"/usr/bin/python3", script, key, ts, id, type, sig}, body).exit_code;
     };
-    CHECK(verify(r0.timestamp, r0.signature, r0.body, key_file) == 0);
-    CHECK(verify(r0.timestamp, r0.signature, r0.body + " ", key_file) == 1);
+    const auto& id0 = r0.id;
+    const auto& type0 = r0.event_type;
+    CHECK(verify(r0.timestamp, id0, type0, r0.signature, r0.body, key_file) == 0);
+    CHECK(verify(r0.timestamp, id0, type0, r0.signature, r0.body + " ", key_file) == 1);
+    CHECK(verify(r0.timestamp, id0 + "0", type0, r0.signature, r0.body, key_file) == 1);
+    CHECK(verify(r0.timestamp, id0, "incident_resolved", r0.signature, r0.body, key_file) == 1);
     const auto old_ts = std::to_string(std::stoll(r0.timestamp) - 3600);
-    CHECK(verify(old_ts, "v1=" + hmac_hex(webhook_secret, old_ts + "." + r0.body), r0.body,
+    CHECK(verify(old_ts, id0, type0,
+                 "v2=" + hmac_hex(webhook_secret,
+                                  "v2\n" + old_ts + "\n" + id0 + "\n" + type0 + "\n" + r0.body),
+                 r0.body, key_file) == 1);
+    // A v1 signature (timestamp and body only) no longer passes the v2 check.
+    CHECK(verify(r0.timestamp, id0, type0,
+                 "v1=" + hmac_hex(webhook_secret, r0.timestamp + "." + r0.body), r0.body,
                  key_file) == 1);
     const auto other_key = dir.write("other.secret", "another-key\n").string();
-    CHECK(verify(r0.timestamp, r0.signature, r0.body, other_key) == 1);
+    CHECK(verify(r0.timestamp, id0, type0, r0.signature, r0.body, other_key) == 1);
 
     // /metrics and `alerts list` show the deliveries.
     const auto list = run({slawatch_bin(), "alerts", "list", "--config", config_file.string(),
