@@ -45,11 +45,15 @@ std::unique_ptr<storage::Store> open_store(const config::Config& config,
                                            const StoreOptions& options, storage::OpenMode mode) {
     try {
         return storage::Store::open(config, db_path(config, options), mode);
-    } catch (const storage::MissingDatabase& e) {
-        throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
+}
+
+int store_exit_code(const storage::StoreError& e) {
+    const bool input = dynamic_cast<const storage::RefusedDatabase*>(&e) ||
+                       dynamic_cast<const storage::MissingDatabase*>(&e);
+    return input ? exit_usage : exit_failure;
 }
 
 void require_database(const std::filesystem::path& path) {
@@ -72,7 +76,7 @@ storage::WriterLock acquire_writer_lock(const config::Config& config, const Stor
                             ? " (stop the daemon first, or let it do the work)"
                             : ""));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 
@@ -117,10 +121,8 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
             current = store->derived_under_config();
         } catch (const storage::SchemaOutdated&) {
             outdated = true;  // the re-derivation below migrates it
-        } catch (const storage::MissingDatabase& e) {
-            throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
         } catch (const storage::StoreError& e) {
-            throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+            throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
         }
         if (current) return store;
         store.reset();
@@ -153,6 +155,8 @@ std::unique_ptr<storage::Store> open_store_for_figures(const config::Config& con
                           config.file.string(), db.string());
             throw CommandError(exit_usage,
                                stale_message(config, db, outdated) + "  " + e.what() + how);
+        } catch (const storage::RefusedDatabase& e) {
+            throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
         } catch (const storage::StoreError& e) {
             throw CommandError(
                 exit_usage,

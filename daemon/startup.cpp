@@ -24,6 +24,9 @@ void Daemon::start() {
         // Opening (and migrating) may wait for a lock as long as it needs; running may not.
         store_ = storage::Store::open(config_, options_.db_path, storage::OpenMode::read_write);
         store_->set_busy_timeout(daemon_busy_timeout);
+    } catch (const storage::RefusedDatabase& e) {
+        // storage.path names something that is not a slawatch database: bad config.
+        throw StartError(2, e.what());
     } catch (const std::exception& e) {
         throw StartError(
             1, fmt::format("cannot open the database {}: {}", options_.db_path.string(), e.what()));
