@@ -10,12 +10,21 @@
 
 namespace slawatch::storage {
 
-// MEASURED (Database::steps_run() after each command; tests/ replays and
-// bench/): see the numbers in docs/evidence.md, "Hostile databases". The
-// constants leave a wide margin over the most work per byte measured, so that
-// reading every probe_result row twice (verify, then figures) stays far below.
-inline constexpr std::uint64_t steps_per_byte = 200;
-inline constexpr std::uint64_t base_steps = 50'000'000;
+// Measured (Database::steps_run(), exact: SQLITE_STMTSTATUS_VM_STEP of every
+// statement), verify and then the figures, as `quorum` and `claim` do:
+// - bench_quorum 62: 84 MB databases of 2.1 million results, verify 27.9
+//   million steps, and the last month 29.1 million: 0.34 steps a byte;
+//   the same compacted (bench_quorum 62 DIR compact): 1.8 million steps;
+// - a replayed test database (test_hostile_databases, 54 results): verify
+//   and every month of the term, about 1,600 steps.
+// Reading every result twice (verify, then re-deriving the figures from it)
+// would need about 0.7 a byte: steps_per_byte leaves more than 20 times that,
+// and base_steps over 10,000 times what a small database needs, so that
+// honest work never comes near. A crafted file of S bytes costs at most about
+// (2e7 + 16 S) / 1.5e8 seconds of a CPU (SQLite runs 100 to 200 million steps
+// a second): a second or two for a small file, 10 s for 84 MB.
+inline constexpr std::uint64_t steps_per_byte = 16;
+inline constexpr std::uint64_t base_steps = 20'000'000;
 
 // The budget of one connection to a database of `file_bytes` (with its -wal).
 inline constexpr std::uint64_t step_budget(std::uint64_t file_bytes) {

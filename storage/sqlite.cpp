@@ -55,9 +55,11 @@ std::optional<struct stat> regular_or_absent(const std::filesystem::path& path,
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) return std::nullopt;  // missing: SQLite says why
     if (const auto kind = not_regular(st.st_mode); !kind.empty()) {
+        const auto what =
+            path.string() == name ? std::string("it") : fmt::format("{} beside it", path.string());
         throw RefusedDatabase(
             fmt::format("database {} refused: {} is {}, not a regular file; pass a database file",
-                        name, path.string(), kind));
+                        name, what, kind));
     }
     return st;
 }
@@ -182,17 +184,40 @@ Statement& Database::cached(std::string_view sql) {
 
 int Database::on_progress(void* self) {
     auto& db = *static_cast<Database*>(self);
-    db.steps_ += step_interval;
-    if (db.step_budget_ && db.steps_ > *db.step_budget_) {
+    // A statement's own count grows only when sqlite3_step returns.
+    db.running_ += step_interval;
+    if (db.step_budget_ && db.steps_run() + db.running_ > *db.step_budget_) {
         db.budget_exceeded_ = true;
         return 1;  // SQLITE_INTERRUPT for the statement running
     }
     return 0;
 }
 
+// SQLite counts each statement's steps (SQLITE_STMTSTATUS_VM_STEP): the
+// connection's are those counted off finished statements and those of the
+// statements not yet counted, running or reset.
+std::uint64_t Database::steps_run() const {
+    std::uint64_t steps = steps_;
+    for (auto* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st))
+        steps += static_cast<std::uint64_t>(sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 0));
+    return steps;
+}
+
+bool Database::over_budget() {
+    if (step_budget_ && steps_ > *step_budget_) budget_exceeded_ = true;
+    return budget_exceeded_;
+}
+
+void Database::count_steps(sqlite3_stmt* stmt) {
+    steps_ += static_cast<std::uint64_t>(sqlite3_stmt_status(stmt, SQLITE_STMTSTATUS_VM_STEP, 1));
+}
+
 void Database::set_step_budget(std::optional<std::uint64_t> steps) {
+    for (auto* st = sqlite3_next_stmt(db_, nullptr); st; st = sqlite3_next_stmt(db_, st))
+        sqlite3_stmt_status(st, SQLITE_STMTSTATUS_VM_STEP, 1);  // counted from now on
     step_budget_ = steps;
     steps_ = 0;
+    running_ = 0;
     budget_exceeded_ = false;
 }
 
@@ -214,9 +239,28 @@ void Database::fail(int rc, std::string_view what) const {
 }
 
 void Database::exec(std::string_view sql) {
+    // sqlite3_exec, with each statement's steps counted.
     const std::string text(sql);
-    const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, nullptr);
-    if (rc != SQLITE_OK) fail(rc, text.substr(0, 60));
+    const char* tail = text.c_str();
+    while (*tail) {
+        sqlite3_stmt* st = nullptr;
+        const char* next = nullptr;
+        int rc = sqlite3_prepare_v2(db_, tail, -1, &st, &next);
+        if (rc != SQLITE_OK) fail(rc, std::string_view(tail).substr(0, 60));
+        if (st) {
+            while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            }
+            running_ = 0;
+            count_steps(st);
+            if (rc != SQLITE_DONE) {
+                const std::string what(std::string_view(tail).substr(0, 60));
+                sqlite3_finalize(st);  // the failed step's code and message stay
+                fail(rc, what);
+            }
+            sqlite3_finalize(st);
+        }
+        tail = next;
+    }
 }
 
 Statement Database::prepare(std::string_view sql) {
@@ -242,6 +286,7 @@ Statement::Statement(Database& db, std::string_view sql) : db_(&db) {
 }
 
 Statement::~Statement() {
+    if (stmt_) db_->count_steps(stmt_);
     sqlite3_finalize(stmt_);
 }
 
@@ -281,7 +326,10 @@ Statement& Statement::bind_null(int index) {
 }
 
 bool Statement::step() {
+    // Many short statements add up: the progress handler sees only long ones.
+    if (db_->over_budget()) db_->fail(SQLITE_INTERRUPT, "over budget");
     const int rc = sqlite3_step(stmt_);
+    db_->running_ = 0;
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
     const std::string sql = sqlite3_sql(stmt_) ? sqlite3_sql(stmt_) : "";
@@ -296,6 +344,7 @@ void Statement::run() {
 }
 
 void Statement::reset() {
+    db_->count_steps(stmt_);
     sqlite3_reset(stmt_);
     sqlite3_clear_bindings(stmt_);
 }

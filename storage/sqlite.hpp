@@ -25,6 +25,8 @@ namespace slawatch::storage::sqlite {
 class Statement;
 
 class Database {
+    friend class Statement;
+
 public:
     // immutable: a read-only file no process writes, opened without locks or
     // side files (SQLite URI immutable=1).
@@ -59,12 +61,17 @@ public:
     void set_busy_timeout(std::chrono::milliseconds timeout);
 
     // Bounds the SQLite virtual-machine steps this connection may run from
-    // now on (approximately, in units of step_interval): the statement that
-    // exceeds it stops and throws RefusedDatabase. nullopt lifts the bound.
+    // now on: the statement that exceeds it stops (checked every
+    // step_interval steps) and throws RefusedDatabase. nullopt lifts the bound.
     void set_step_budget(std::optional<std::uint64_t> steps);
-    // The steps run since the budget was last set (or since opening).
-    std::uint64_t steps_run() const { return steps_; }
+    // The steps run since the budget was last set (or since opening),
+    // statements still running included.
+    std::uint64_t steps_run() const;
     static constexpr int step_interval = 1000;
+    // Adds a statement's steps since its last count to steps_run().
+    void count_steps(sqlite3_stmt* stmt);
+    // True once the budget is spent (steps of finished statements).
+    bool over_budget();
 
     // Throws StoreError for a failed call `what`, naming the database; a
     // SQLITE_BUSY result says that the database is locked by someone else.
@@ -78,6 +85,7 @@ private:
     std::chrono::milliseconds busy_timeout_;
     std::optional<std::uint64_t> step_budget_;
     std::uint64_t steps_ = 0;
+    std::uint64_t running_ = 0;  // of the sqlite3_step under way, by the progress handler
     bool budget_exceeded_ = false;
     std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };

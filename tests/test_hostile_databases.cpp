@@ -8,6 +8,7 @@
 // databases (fresh, replayed, migrated from an old schema) still open.
 
 #include "config/config.hpp"
+#include "storage/evidence_log.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/schema_check.hpp"
 #include "storage/sqlite.hpp"
@@ -305,6 +306,26 @@ TEST_CASE("hostile databases: the step budget stops a read that takes too much w
     // The budget grows with the file: twice the bytes, more steps.
     CHECK(storage::step_budget(2'000'000) > storage::step_budget(1'000'000));
     CHECK(storage::step_budget(0) == storage::base_steps);
+}
+
+TEST_CASE("hostile databases: an honest replayed database needs a small part of its budget",
+          "[hostile][storage]") {
+    Hostile h;
+    auto loaded = slawatch::config::load(h.dir / "b.toml");
+    REQUIRE(loaded);
+    const auto& config = *loaded.config;
+    auto store = storage::Store::open(config, h.honest_b, storage::OpenMode::read_only);
+    store->hold_snapshot();
+    // What verify, then claim (every month up to the last, for the cap) read.
+    CHECK(store->evidence().verify().intact());
+    const auto after_term = slawatch::sla::EpochMillis{1'790'000'000'000};
+    for (const auto& month : config.contract.terms.months()) store->month_report(month, after_term);
+    const auto steps = store->database().steps_run();
+    const auto budget = storage::step_budget(fs::file_size(h.honest_b));
+    INFO(steps << " steps of a budget of " << budget);
+    CHECK(steps > 0);
+    // Room to read every result twice (verify, then re-derive), ten times over.
+    CHECK(steps * 2 * 10 < budget);
 }
 
 TEST_CASE("hostile databases: every connection is defensive and trusts no schema",
