@@ -18,7 +18,9 @@ namespace slawatch::cli {
 
 void add_store_options(CLI::App& cmd, StoreOptions& options) {
     add_config_option(cmd, options.config);
-    cmd.add_option("--db", options.db, "Database file (default: storage.path of the config)");
+    cmd.add_option("--db", options.db,
+                   "Database file (default: storage.path of the config); refused (exit 2) unless a "
+                   "regular file with exactly slawatch's schema");
 }
 
 config::Config load_config(const std::string& file) {

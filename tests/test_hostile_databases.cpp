@@ -80,7 +80,7 @@ struct Hostile {
         return path;
     }
 
-    // Every command that takes --db, on `db`.
+    // Every command that takes --db and only reads, on `db`.
     std::vector<std::pair<std::string, RunResult>> every_command(const std::string& db) {
         const std::vector<std::vector<std::string>> commands{
             {"report", "--month", "2026-06"},
@@ -89,6 +89,7 @@ struct Hostile {
             {"minutes", "--from", "2026-06-01T10:00:00+08:00", "--to", "2026-06-01T10:05:00+08:00"},
             {"incidents", "--month", "2026-06"},
             {"verify"},
+            {"alerts", "list"},
         };
         std::vector<std::pair<std::string, RunResult>> out;
         for (auto args : commands) {
@@ -343,6 +344,11 @@ TEST_CASE("hostile databases: every connection is defensive and trusts no schema
         "CREATE TRIGGER copy AFTER INSERT ON a BEGIN INSERT INTO b VALUES (new.x); END;"
         "INSERT INTO a VALUES (1)");
     CHECK(db.query_int("SELECT count(*) FROM b") == 0);
+    // What slawatch and its tests still do under it: WAL, checkpoints, copies.
+    db.exec("PRAGMA journal_mode = WAL");
+    db.exec("INSERT INTO a VALUES (2); PRAGMA wal_checkpoint(TRUNCATE)");
+    db.exec("VACUUM INTO '" + (dir / "copy.db").string() + "'");
+    CHECK(count_rows((dir / "copy.db").string(), "SELECT count(*) FROM a") == 2);
 }
 
 TEST_CASE("hostile databases: SQL is compared without its layout", "[hostile][storage]") {
