@@ -3,6 +3,10 @@
 
 #include "alerts/outbox.hpp"
 
+#include "storage/read_budget.hpp"
+#include "storage/schema.hpp"
+#include "storage/schema_check.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -60,6 +64,18 @@ Outbox::Outbox(const std::filesystem::path& db_path, bool read_only) {
         std::make_unique<sqlite::Database>(db_path, read_only ? sqlite::Database::Mode::read_only
                                                               : sqlite::Database::Mode::read_write);
     db_ = owned_.get();
+    // A database is hostile input (docs/evidence.md, "Hostile databases").
+    if (read_only) {
+        std::error_code ec;
+        const auto size = std::filesystem::file_size(db_path, ec);
+        db_->set_step_budget(storage::step_budget(ec ? 0 : size));
+    }
+    storage::schema::check_version(*db_);
+    if (db_->query_int("PRAGMA user_version") == storage::schema::current_version) {
+        storage::schema::check_exact(*db_);
+    } else {
+        storage::schema::check_migratable(*db_);
+    }
     has_tables_ =
         db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
     if (!has_tables_ && !read_only)

@@ -12,6 +12,7 @@
 
 #include "cli/quorum_month.hpp"
 #include "storage/evidence_log.hpp"
+#include "storage/read_budget.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "storage/verified_figures.hpp"
@@ -182,6 +183,24 @@ int main(int argc, char** argv) {
     // the data (its cap looks back at every earlier one). Warm: median of 5.
     const auto months = config.contract.terms.months();
     const auto last = std::min<std::size_t>(months.size(), static_cast<std::size_t>(days / 31 + 1));
+
+    // The SQLite work of what `quorum` does with each input (verify, then the
+    // last month), against the budget its size allows (storage/read_budget.hpp).
+    std::vector<std::uint64_t> verify_steps;
+    for (auto& in : inputs) verify_steps.push_back(in.store->database().steps_run());
+    cli::quorum_month(config, inputs, 2, months[last - 1], now);
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+        auto& db = inputs[i].store->database();
+        const auto bytes = std::filesystem::file_size(inputs[i].db);
+        fmt::print(
+            "SQLite steps {}: {} bytes; verify {}, verify and month {} ({:.1f} a byte); budget {} "
+            "({:.0f} times)\n",
+            inputs[i].name, bytes, verify_steps[i], db.steps_run(),
+            static_cast<double>(db.steps_run()) / static_cast<double>(bytes),
+            storage::step_budget(bytes),
+            static_cast<double>(storage::step_budget(bytes)) / static_cast<double>(db.steps_run()));
+        db.set_step_budget(std::nullopt);  // the timings below repeat the month
+    }
     for (const auto index : {std::size_t{1}, last}) {
         const auto& month = months[index - 1];
         std::vector<double> wall;

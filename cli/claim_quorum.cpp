@@ -153,7 +153,7 @@ std::string quorum_claim(const config::Config& config, const sla::ServiceMonth& 
         }
         return format == "json" ? quorum_json(p) : quorum_markdown(p);
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

@@ -53,7 +53,7 @@ void run_list(const ListOptions& o) {
         alerts::Outbox outbox(db_path(config, o.store), true);
         events = outbox.recent(static_cast<std::size_t>(o.limit));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     if (o.format == "json") {
         json::array out;

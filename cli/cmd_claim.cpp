@@ -104,7 +104,7 @@ void run_claim(const ClaimOptions& o) {
             write_output(o.format == "json" ? to_json(p) : to_markdown(p), o.output);
         }
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

@@ -38,7 +38,7 @@ void run_compact(const CompactOptions& o) {
         // A checkpoint covering the fold leaves, so the counts are vouched for at once.
         if (!o.dry_run && r.folds > 0) record_checkpoint(*store, signer);
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     const auto& zone = config.contract.terms.zone;
     if (!r.until) {

@@ -56,7 +56,7 @@ void run_incidents(const IncidentsOptions& o) {
     try {
         found = incidents(down_minutes(*store, from, to));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     std::string out;
     if (o.format == "json") {

@@ -31,7 +31,7 @@ auto guarded(F&& f) {
     try {
         return f();
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

@@ -51,7 +51,7 @@ void run_minutes(const MinutesOptions& o) {
         stored = store->minutes(
             from, to, o.probe.empty() ? std::nullopt : std::optional<std::string>(o.probe));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     std::map<std::pair<sla::EpochMinute, std::string>, const storage::MinuteRow*> by_key;
     for (const auto& r : stored) by_key[{r.minute, r.probe}] = &r;

@@ -203,7 +203,7 @@ void run_quorum(const QuorumOptions& o) {
             std::cout << to_text(v, f);
         }
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

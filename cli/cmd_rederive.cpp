@@ -28,7 +28,7 @@ void run_rederive(const StoreOptions& o) {
                         "reloads its config (systemctl reload slawatch, or kill -HUP {})",
                         e.what(), e.holder.pid > 0 ? std::to_string(e.holder.pid) : "PID"));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     if (!range) {
         std::cout << fmt::format("the minutes in {} already match {}; nothing to re-derive\n",

@@ -273,7 +273,7 @@ void run_replay(const ReplayOptions& o) {
         }
         std::cout << out;
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

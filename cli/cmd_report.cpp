@@ -81,7 +81,7 @@ void run_report(const ReportOptions& o) {
             std::cout << report_table(f) << evidence_status_text(evidence, zone);
         }
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 

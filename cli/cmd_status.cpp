@@ -68,7 +68,7 @@ void run_status(const StatusOptions& o) {
         // The database's own vantage point: whose evidence these figures are.
         vantage = store->vantage().value_or(config.vantage.name);
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     const auto last_final = finalized ? terms.zone.format_minute(*finalized - 1) : std::string();
     const auto stalled = finalizing_warning(finalized, now, db_path(config, o.store));

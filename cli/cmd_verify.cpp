@@ -118,7 +118,7 @@ void run_verify(const VerifyOptions& o) {
     try {
         report = store->evidence().verify();
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     const auto db = db_path(config, o.store).string();
     std::cout << (o.format == "json" ? to_json(report, db, configured, zone)

@@ -5,6 +5,7 @@
 #include "cli/exit_codes.hpp"
 #include "cli/first_run.hpp"
 #include "sla/clock.hpp"
+#include "storage/store.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -63,6 +64,10 @@ int main(int argc, char** argv) {
         const auto message = without_source_locations(e.what());
         if (!message.empty()) std::cerr << message << (message.ends_with('\n') ? "" : "\n");
         return e.code;
+    } catch (const slawatch::storage::RefusedDatabase& e) {
+        // A database refused as input wherever it was read.
+        std::cerr << "slawatch: " << e.what() << "\n";
+        return exit_usage;
     } catch (const std::exception& e) {
         std::cerr << "slawatch: " << without_source_locations(e.what()) << "\n";
         return exit_failure;

@@ -261,7 +261,8 @@ std::string vantage_evidence_text(const VantageInput& in) {
 
 void add_quorum_options(CLI::App& cmd, std::vector<std::string>& dbs, QuorumInputOptions& options) {
     cmd.add_option("--db", dbs,
-                   "Evidence database of one vantage point, a shipped copy (repeat: at least 2)")
+                   "Evidence database of one vantage point, a shipped copy (repeat: at least 2); "
+                   "refused (exit 2) unless a regular file with exactly slawatch's schema")
         ->required();
     cmd.add_option("--quorum", options.k,
                    "K: a minute is down when at least K vantage points saw it down (1..number "

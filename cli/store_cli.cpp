@@ -24,7 +24,9 @@ namespace slawatch::cli {
 
 void add_store_options(CLI::App& cmd, StoreOptions& options) {
     add_config_option(cmd, options.config);
-    cmd.add_option("--db", options.db, "Database file (default: storage.path of the config)");
+    cmd.add_option("--db", options.db,
+                   "Database file (default: storage.path of the config); refused (exit 2) unless a "
+                   "regular file with exactly slawatch's schema");
 }
 
 config::Config load_config(const std::string& file) {
@@ -51,11 +53,15 @@ std::unique_ptr<storage::Store> open_store(const config::Config& config,
                                            const StoreOptions& options, storage::OpenMode mode) {
     try {
         return storage::Store::open(config, db_path(config, options), mode);
-    } catch (const storage::MissingDatabase& e) {
-        throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
+}
+
+int store_exit_code(const storage::StoreError& e) {
+    const bool input = dynamic_cast<const storage::RefusedDatabase*>(&e) ||
+                       dynamic_cast<const storage::MissingDatabase*>(&e);
+    return input ? exit_usage : exit_failure;
 }
 
 void require_database(const std::filesystem::path& path) {
@@ -78,7 +84,7 @@ storage::WriterLock acquire_writer_lock(const config::Config& config, const Stor
                             ? " (stop the daemon first, or let it do the work)"
                             : ""));
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
 }
 
@@ -114,10 +120,8 @@ VerifiedStore open_verified_store(const config::Config& config, const StoreOptio
                 throw CommandError(exit_usage,
                                    std::string("slawatch: ") + e.what() + ": " + failed.what());
             }
-        } catch (const storage::MissingDatabase& e) {
-            throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
         } catch (const storage::StoreError& e) {
-            throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+            throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
         }
     }
     try {
@@ -130,7 +134,7 @@ VerifiedStore open_verified_store(const config::Config& config, const StoreOptio
     } catch (const storage::UnverifiedEvidence& e) {
         throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     } catch (const storage::StoreError& e) {
-        throw CommandError(exit_failure, std::string("slawatch: ") + e.what());
+        throw CommandError(store_exit_code(e), std::string("slawatch: ") + e.what());
     }
     return out;
 }

@@ -34,12 +34,18 @@ config::Config load_config(const std::string& file);
 std::filesystem::path db_path(const config::Config& config, const StoreOptions& options);
 
 // read_only: a missing database is CommandError(2) "no evidence database at
-// PATH" and is never created. Other storage failures are CommandError(1).
+// PATH" and is never created. A refused database (storage::RefusedDatabase:
+// not a regular file, a schema not slawatch's, too much work) is
+// CommandError(2); other storage failures are CommandError(1).
 std::unique_ptr<storage::Store> open_store(const config::Config& config,
                                            const StoreOptions& options, storage::OpenMode mode);
 
 // CommandError(2) "no evidence database at PATH" unless the file exists.
 void require_database(const std::filesystem::path& path);
+
+// The exit code of a storage failure: 2 (bad input) for a database refused
+// as input or missing, 1 for anything else.
+int store_exit_code(const storage::StoreError& e);
 
 // The single-writer lock for a command that writes (replay, maintenance
 // add/remove, rederive), or CommandError(1) naming the holder's PID.

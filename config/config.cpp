@@ -12,7 +12,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <sstream>
 
 namespace slawatch::config {
@@ -130,28 +133,40 @@ LoadResult parse(std::string_view toml_text, const std::filesystem::path& file_f
 }
 
 LoadResult load(const std::filesystem::path& file) {
-    constexpr std::streamsize max_size = 1 << 20;  // a config is a few KiB; refuse anything absurd
+    constexpr std::size_t max_size = 1 << 20;  // a config is a few KiB; refuse anything absurd
     LoadResult result;
-    std::error_code ec;
-    if (std::filesystem::is_directory(file, ec)) {
-        result.errors.push_back(file.string() + ": cannot read the config file: it is a directory");
+    auto fail = [&](const std::string& why) {
+        result.errors.push_back(file.string() + ": cannot read the config file: " + why);
         return result;
+    };
+    // O_NONBLOCK: opening a FIFO returns at once (a plain open would wait
+    // for a writer, and hang a command or the daemon's SIGHUP reload).
+    const int fd = ::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+    if (fd < 0) return fail(std::strerror(errno));
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        const int err = errno;
+        ::close(fd);
+        if (S_ISDIR(st.st_mode)) return fail("it is a directory");
+        if (S_ISFIFO(st.st_mode)) return fail("it is a FIFO, not a regular file");
+        return fail(S_ISREG(st.st_mode) ? std::strerror(err) : "it is not a regular file");
     }
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        result.errors.push_back(file.string() +
-                                ": cannot read the config file: " + std::strerror(errno));
-        return result;
+    std::string text(max_size + 1, '\0');
+    std::size_t size = 0;
+    while (size < text.size()) {
+        const auto n = ::read(fd, text.data() + size, text.size() - size);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            const int err = errno;
+            ::close(fd);
+            return fail(std::strerror(err));
+        }
+        if (n == 0) break;
+        size += static_cast<std::size_t>(n);
     }
-    std::string text(static_cast<std::size_t>(max_size) + 1, '\0');
-    in.read(text.data(), max_size + 1);
-    if (in.bad()) {
-        result.errors.push_back(file.string() +
-                                ": cannot read the config file: " + std::strerror(errno));
-        return result;
-    }
-    text.resize(static_cast<std::size_t>(in.gcount()));
-    if (static_cast<std::streamsize>(text.size()) > max_size) {
+    ::close(fd);
+    text.resize(size);
+    if (size > max_size) {
         result.errors.push_back(file.string() + ": the config file is larger than 1 MiB");
         return result;
     }

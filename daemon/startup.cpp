@@ -131,6 +131,9 @@ void Daemon::open_store() {
         store_ = storage::Store::open(config_, db, storage::OpenMode::read_write);
         store_->set_busy_timeout(daemon_busy_timeout);
         watch_.emplace(db);
+    } catch (const storage::RefusedDatabase& e) {
+        // storage.path names something that is not a slawatch database: bad config.
+        throw StartError(2, e.what());
     } catch (const std::exception& e) {
         throw StartError(1, fmt::format("cannot open the database {}: {}", db.string(), e.what()));
     }

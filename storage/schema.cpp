@@ -387,10 +387,15 @@ const std::array<std::string, current_version>& migrations() {
 
 void refuse_newer(sqlite::Database& db, std::int64_t version) {
     if (version > current_version) {
-        throw StoreError(
+        throw RefusedDatabase(
             fmt::format("database {} has schema version {}, newer than this slawatch knows ({}); "
                         "use a newer slawatch",
                         db.name(), version, current_version));
+    }
+    if (version < 0) {
+        throw RefusedDatabase(
+            fmt::format("database {} refused: its schema version {} is not one slawatch writes",
+                        db.name(), version));
     }
 }
 
@@ -410,6 +415,14 @@ void migrate(sqlite::Database& db) {
     if (version < current_version) phase_encoding::register_sql_function(db);
     for (auto v = version; v < current_version; ++v) db.exec(migrations()[v]);
     db.exec(fmt::format("PRAGMA user_version = {}", current_version));
+    tx.commit();
+}
+
+void build_version(sqlite::Database& db, int version) {
+    sqlite::Transaction tx(db);
+    phase_encoding::register_sql_function(db);
+    for (int v = 0; v < version && v < current_version; ++v) db.exec(migrations()[v]);
+    db.exec(fmt::format("PRAGMA user_version = {}", version));
     tx.commit();
 }
 

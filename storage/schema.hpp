@@ -28,4 +28,9 @@ void migrate(sqlite::Database& db);
 // Refuses a database whose schema is newer than this binary (read-only opens).
 void check_version(sqlite::Database& db);
 
+// Builds, in an empty database, the schema of `version` (0: none) as this
+// binary's migrations make it: what an older slawatch left on disk, from
+// which the schema check (schema_check.hpp) learns what migrating produces.
+void build_version(sqlite::Database& db, int version);
+
 }  // namespace slawatch::storage::schema

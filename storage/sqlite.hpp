@@ -2,6 +2,9 @@
 #pragma once
 // Thin RAII wrappers over the SQLite C API: a connection, a prepared
 // statement and a BEGIN IMMEDIATE transaction. Every failure throws StoreError.
+// A database file is hostile input (a copy shipped from another host): a
+// connection opens only a regular file, never loads extensions, does not
+// trust its schema, and may be given a budget of work (RefusedDatabase).
 
 #include "storage/store.hpp"
 
@@ -22,11 +25,18 @@ namespace slawatch::storage::sqlite {
 class Statement;
 
 class Database {
+    friend class Statement;
+
 public:
     // immutable: a read-only file no process writes, opened without locks or
     // side files (SQLite URI immutable=1).
     enum class Mode { read_only, read_write, memory, immutable };
 
+    // Anything but a regular file (or a symlink to one) at `path` - a FIFO, a
+    // device, a socket, a directory - is refused with RefusedDatabase before
+    // SQLite opens it; read_write creates a missing file. Every connection
+    // runs with SQLITE_DBCONFIG_DEFENSIVE on, trusted_schema off and
+    // extension loading off.
     Database(const std::filesystem::path& path, Mode mode,
              std::chrono::milliseconds busy_timeout = std::chrono::seconds(5));
     ~Database();
@@ -50,14 +60,33 @@ public:
     // How long a locked database is waited for before a call fails with "locked".
     void set_busy_timeout(std::chrono::milliseconds timeout);
 
+    // Bounds the SQLite virtual-machine steps this connection may run from
+    // now on: the statement that exceeds it stops (checked every
+    // step_interval steps) and throws RefusedDatabase. nullopt lifts the bound.
+    void set_step_budget(std::optional<std::uint64_t> steps);
+    // The steps run since the budget was last set (or since opening),
+    // statements still running included.
+    std::uint64_t steps_run() const;
+    static constexpr int step_interval = 1000;
+    // Adds a statement's steps since its last count to steps_run().
+    void count_steps(sqlite3_stmt* stmt);
+    // True once the budget is spent (steps of finished statements).
+    bool over_budget();
+
     // Throws StoreError for a failed call `what`, naming the database; a
     // SQLITE_BUSY result says that the database is locked by someone else.
     [[noreturn]] void fail(int rc, std::string_view what) const;
 
 private:
+    static int on_progress(void* self);
+
     sqlite3* db_ = nullptr;
     std::string name_;
     std::chrono::milliseconds busy_timeout_;
+    std::optional<std::uint64_t> step_budget_;
+    std::uint64_t steps_ = 0;
+    std::uint64_t running_ = 0;  // of the sqlite3_step under way, by the progress handler
+    bool budget_exceeded_ = false;
     std::map<std::string, std::unique_ptr<Statement>, std::less<>> cache_;
 };
 

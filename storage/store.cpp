@@ -3,7 +3,9 @@
 
 #include "storage/evidence_tree.hpp"
 #include "storage/phase_encoding.hpp"
+#include "storage/read_budget.hpp"
 #include "storage/schema.hpp"
+#include "storage/schema_check.hpp"
 #include "storage/sqlite_store.hpp"
 
 #include <fmt/format.h>
@@ -41,6 +43,17 @@ Database::Mode database_mode(const fs::path& path, OpenMode mode) {
     return Database::Mode::read_only;
 }
 
+// The bytes an honest database of this file holds: the file and its -wal.
+std::uint64_t honest_bytes(const fs::path& path) {
+    std::uint64_t bytes = 0;
+    for (const auto& file : {path, fs::path(path.string() + "-wal")}) {
+        std::error_code ec;
+        const auto size = fs::file_size(file, ec);
+        if (!ec) bytes += size;
+    }
+    return bytes;
+}
+
 }  // namespace
 
 std::unique_ptr<Store> Store::open(const config::Config& config, const fs::path& db_path,
@@ -64,13 +77,25 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
             throw StoreError("a probe may not be named \"service\": the service row uses it");
         }
     }
+    // A reader's every read is bounded by the file's size; a writer's opening
+    // (migration included), after which the file is the writer's own.
+    db_.set_step_budget(step_budget(honest_bytes(db_path)));
     if (mode == OpenMode::read_write) {
+        schema::check_version(db_);
+        // Checked before anything is written to it, and again once migrated.
+        const bool current = db_.query_int("PRAGMA user_version") == schema::current_version;
+        if (current) {
+            schema::check_exact(db_);
+        } else {
+            schema::check_migratable(db_);
+        }
         // WAL: readers (the CLI, sqlite3) never block the daemon's writes.
         db_.exec("PRAGMA journal_mode = WAL");
         db_.exec(config_.storage.synchronous == config::Synchronous::full
                      ? "PRAGMA synchronous = FULL"
                      : "PRAGMA synchronous = NORMAL");
         schema::migrate(db_);
+        if (!current) schema::check_exact(db_);
     } else {
         schema::check_version(db_);
         const auto version = db_.query_int("PRAGMA user_version");
@@ -80,6 +105,8 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
                 "write access (slawatch run or replay)",
                 db_.name(), version));
         }
+        // Nothing but slawatch's own tables is read.
+        schema::check_exact(db_);
     }
     std::lock_guard lock(mutex_);
     load_probe_ids();
@@ -87,6 +114,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
         claim_vantage();
         record_contract();
         evidence_.initialize();
+        db_.set_step_budget(std::nullopt);
     }
 }
 

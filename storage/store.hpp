@@ -127,6 +127,15 @@ struct SchemaOutdated : StoreError {
     using StoreError::StoreError;
 };
 
+// A database that is not what slawatch writes: not a regular file, a schema
+// that is not exactly this binary's (a view or trigger standing in for a
+// table, an extra object), a schema version newer than this binary's, or more
+// reading work than its size can honestly need (docs/evidence.md, "Hostile
+// databases"). Nothing is read from it; the CLI exits 2.
+struct RefusedDatabase : StoreError {
+    using StoreError::StoreError;
+};
+
 // The identity of a contract: SHA-256 (hex) of its name, user and order IDs,
 // term and time zone. Databases recorded under the same contract carry the
 // same fingerprint, so that `slawatch quorum` combines only those.

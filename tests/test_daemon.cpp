@@ -15,10 +15,12 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <ctime>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -26,6 +28,7 @@
 using namespace slawatch;
 using namespace slawatch::testing;
 using namespace std::chrono;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -212,6 +215,26 @@ TEST_CASE("SIGHUP with a broken config keeps the old config and /metrics and /he
         },
         seconds(10)));
     CHECK(http_get(rig.metrics_port, "/healthz").first == 200);
+
+    // A FIFO in the config's place: an error at once (never a read that waits
+    // for a writer), logged; the running config and the event loop go on.
+    fs::remove(rig.config_file());
+    REQUIRE(::mkfifo(rig.config_file().c_str(), 0600) == 0);
+    rig.daemon->signal(SIGHUP);
+    REQUIRE(eventually(
+        [&] {
+            return rig.daemon->err().find("it is a FIFO, not a regular file") != std::string::npos;
+        },
+        seconds(5)));
+    CHECK(http_get(rig.metrics_port, "/healthz").first == 200);
+    const auto after_fifo = *metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series);
+    CHECK(eventually(
+        [&] {
+            return metric_value(http_get(rig.metrics_port, "/metrics").second, ok_series)
+                       .value_or(0) >= after_fifo + 2;
+        },
+        seconds(10)));
+    fs::remove(rig.config_file());
 
     // A good config is taken.
     rig.dir.write("slawatch.toml", rig.config(30, 3));
