@@ -36,10 +36,13 @@ std::string vantage_config(const std::string& name) {
     return config_text("any", "[vantage]\nname = \"" + name + "\"\n");
 }
 
-Csv small_csv() {
+// Three minutes; update_check fails the whole minute 10:0`down` (each vantage
+// point its own: two hosts' evidence never begins alike, or quorum would
+// take the second for a copy of the first).
+Csv small_csv(char down) {
     Csv csv;
     for (const auto* at : {"2026-06-01T10:00", "2026-06-01T10:01", "2026-06-01T10:02"}) {
-        csv.minute(at, "update_check", at[15] == '1' ? 6 : 0);
+        csv.minute(at, "update_check", at[15] == down ? 6 : 0);
         healthy_others(csv, at);
     }
     return csv;
@@ -54,15 +57,15 @@ struct Hostile {
     std::string honest_b;
 
     Hostile() {
-        honest_a = build("a");
-        honest_b = build("b");
+        honest_a = build("a", '1');
+        honest_b = build("b", '2');
         config = dir.write("hq.toml", vantage_config("hq")).string();
     }
 
-    std::string build(const std::string& name) {
+    std::string build(const std::string& name, char down) {
         const auto cfg = dir.write(name + ".toml", vantage_config(name)).string();
         const auto live = (dir / (name + "-live.db")).string();
-        const auto in = dir.write(name + ".csv", small_csv().text).string();
+        const auto in = dir.write(name + ".csv", small_csv(down).text).string();
         const auto r =
             run({slawatch_bin(), "replay", "--config", cfg, "--db", live, "--input", in});
         INFO(r.err);
@@ -99,7 +102,8 @@ struct Hostile {
             out.emplace_back(name, run(args, {}, seconds(30), clock_in_term));
         }
         out.emplace_back("quorum", run({slawatch_bin(), "quorum", "--config", config, "--month",
-                                        "2026-06", "--quorum", "2", "--db", honest_a, "--db", db},
+                                        "2026-06", "--quorum", "2", "--db", honest_a, "--db", db,
+                                        "--allow-unsigned"},  // replayed without signing keys
                                        {}, seconds(30), clock_in_term));
         return out;
     }
