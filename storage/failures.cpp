@@ -6,6 +6,7 @@
 #include "storage/sqlite_store.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <tuple>
 
@@ -31,26 +32,44 @@ CountedOutcomes SqliteStore::counted_outcomes() const {
 std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
                                                         sla::EpochMinute to) const {
     std::lock_guard lock(mutex_);
+    // The daemon's view: each minute's state from the stored minute rows.
+    auto& state = db_.cached("SELECT v & 7 FROM minute WHERE id = ?");
+    return count_failures(from, to, [&](std::int64_t probe, sla::EpochMinute minute) {
+        state.bind(1, schema::minute_key(probe, minute));
+        auto s = state.step() ? static_cast<int>(state.column_int(0))
+                              : static_cast<int>(sla::MinuteState::unknown);
+        state.reset();
+        return std::optional(s >= 0 && s < sla::minute_state_count
+                                 ? static_cast<sla::MinuteState>(s)
+                                 : sla::MinuteState::unknown);
+    });
+}
+
+std::vector<FailureCount> SqliteStore::count_failures(
+    sla::EpochMinute from, sla::EpochMinute to,
+    const std::function<std::optional<sla::MinuteState>(std::int64_t, sla::EpochMinute)>& state_of)
+    const {
     std::vector<FailureCount> out;
     if (from >= to) return out;
     const CountedOutcomes counted = counted_outcomes();
     std::unordered_map<std::int64_t, std::string> names;
     for (const auto& [name, id] : probe_ids_) names[id] = name;
 
-    // One row per (probe, outcome, code, minute), with that minute's state.
+    // One row per (probe, outcome, code, minute); the caller gives the minute's state.
     auto& st = db_.cached(
-        "SELECT r.id & 1023, r.outcome, r.error_code, r.id >> 10 AS ms, count(*), m.v & 7 "
-        "FROM probe_result r LEFT JOIN minute m "
-        "ON m.id = ((r.id & 1023) << 32) + (r.id >> 10) / 60000 "
-        "WHERE r.id >= ? AND r.id < ? AND r.outcome != 0 "
-        "GROUP BY r.id & 1023, r.outcome, r.error_code, (r.id >> 10) / 60000");
+        "SELECT id & 1023, outcome, error_code, (id >> 10) / 60000, count(*) FROM probe_result "
+        "WHERE id >= ? AND id < ? AND outcome != 0 "
+        "GROUP BY id & 1023, outcome, error_code, (id >> 10) / 60000");
     st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
     std::map<Key, FailureCount> rows;
     while (st.step()) {
-        const auto name = names.find(st.column_int(0));
+        const auto probe = st.column_int(0);
+        const auto name = names.find(probe);
         const auto recorded = st.column_int(1);
         if (name == names.end() || recorded < 0 || recorded >= sla::outcome_count) continue;
+        const auto state = state_of(probe, st.column_int(3));
+        if (!state) continue;
         const std::optional<std::int64_t> code_id =
             st.is_null(2) ? std::nullopt : std::optional(st.column_int(2));
         const auto outcome = counted(static_cast<sla::Outcome>(recorded), code_id);
@@ -62,11 +81,8 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
         row.error_code = std::move(code);
         row.failures += st.column_int(4);
         ++row.minutes;
-        if (!st.is_null(5)) {
-            const auto state = st.column_int(5);
-            if (state == static_cast<int>(sla::MinuteState::down)) ++row.down_minutes;
-            if (state == static_cast<int>(sla::MinuteState::customer)) ++row.customer_minutes;
-        }
+        if (*state == sla::MinuteState::down) ++row.down_minutes;
+        if (*state == sla::MinuteState::customer) ++row.customer_minutes;
     }
     st.reset();
     out.reserve(rows.size());

@@ -150,6 +150,12 @@ private:
 
     // failures.cpp
     CountedOutcomes counted_outcomes() const;
+    // Failed results of [from, to) per probe, outcome and code; state_of
+    // gives a probe minute's state, or nothing to leave its failures out.
+    std::vector<FailureCount> count_failures(
+        sla::EpochMinute from, sla::EpochMinute to,
+        const std::function<std::optional<sla::MinuteState>(std::int64_t, sla::EpochMinute)>&
+            state_of) const;
 
     // rollup.cpp
     sla::StateCounts count_states_locked(std::int64_t probe, sla::EpochMinute from,

@@ -10,8 +10,6 @@
 
 #include <algorithm>
 #include <limits>
-#include <map>
-#include <tuple>
 
 namespace slawatch::storage {
 namespace {
@@ -172,53 +170,20 @@ std::vector<MinuteRow> VerifiedFigures::minutes(sla::EpochMinute from, sla::Epoc
 std::vector<FailureCount> VerifiedFigures::failures_by_code(sla::EpochMinute from,
                                                             sla::EpochMinute to) const {
     std::lock_guard lock(store_.mutex_);
-    std::vector<FailureCount> out;
-    if (from >= to) return out;
-    const CountedOutcomes counted = store_.counted_outcomes();
     std::unordered_map<std::int64_t, std::size_t> row_of_id;
     for (const auto& p : config_.probes)
         if (const auto id = store_.find_probe_id(p.name)) row_of_id[*id] = *table_.row_of(p.name);
-
-    // One row per (probe, outcome, code, minute); the minute's state comes
-    // from the verified table, never from the stored minute rows.
-    auto& st = store_.db_.cached(
-        "SELECT id & 1023, outcome, error_code, (id >> 10) / 60000, count(*) FROM probe_result "
-        "WHERE id >= ? AND id < ? AND outcome != 0 "
-        "GROUP BY id & 1023, outcome, error_code, (id >> 10) / 60000");
-    st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
-    using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
-    std::map<Key, FailureCount> rows;
-    while (st.step()) {
-        const auto probe_id = st.column_int(0);
-        const auto row = row_of_id.find(probe_id);
-        const auto recorded = st.column_int(1);
-        const auto minute = st.column_int(3);
-        if (row == row_of_id.end() || recorded < 0 || recorded >= sla::outcome_count) continue;
-        if (!dark_.empty() && dark_.count(schema::minute_key(probe_id, minute))) continue;
-        const std::optional<std::int64_t> code_id =
-            st.is_null(2) ? std::nullopt : std::optional(st.column_int(2));
-        const auto outcome = counted(static_cast<sla::Outcome>(recorded), code_id);
-        if (outcome == sla::Outcome::ok) continue;
-        std::string code = code_id ? counted.code_of(*code_id) : std::string();
-        const auto& name = table_.rows()[row->second];
-        auto& r = rows[Key{name, static_cast<int>(outcome), code}];
-        r.probe = name;
-        r.outcome = outcome;
-        r.error_code = std::move(code);
-        r.failures += st.column_int(4);
-        ++r.minutes;
-        const auto state = table_.at(row->second, minute).state;
-        if (state == sla::MinuteState::down) ++r.down_minutes;
-        if (state == sla::MinuteState::customer) ++r.customer_minutes;
-    }
-    st.reset();
-    out.reserve(rows.size());
-    for (auto& [key, r] : rows) out.push_back(std::move(r));
-    // Most failures first; ties by probe, then code.
-    std::stable_sort(out.begin(), out.end(), [](const FailureCount& a, const FailureCount& b) {
-        return a.failures > b.failures;
-    });
-    return out;
+    // Each minute's state from the verified table, never from the stored
+    // minute rows; probes not derived and minutes of the unsigned tail are left out.
+    return store_.count_failures(
+        from, to,
+        [&](std::int64_t probe, sla::EpochMinute minute) -> std::optional<sla::MinuteState> {
+            const auto row = row_of_id.find(probe);
+            if (row == row_of_id.end()) return std::nullopt;
+            if (!dark_.empty() && dark_.count(schema::minute_key(probe, minute)))
+                return std::nullopt;
+            return table_.at(row->second, minute).state;
+        });
 }
 
 std::vector<ProbeResult> VerifiedFigures::results(sla::EpochMillis from,
