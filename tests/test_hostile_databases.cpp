@@ -66,13 +66,7 @@ struct Hostile {
         const auto cfg = dir.write(name + ".toml", vantage_config(name)).string();
         const auto live = (dir / (name + "-live.db")).string();
         const auto in = dir.write(name + ".csv", small_csv(down).text).string();
-        const auto r =
-            run({slawatch_bin(), "replay", "--config", cfg, "--db", live, "--input", in});
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
-        const auto copy = (dir / (name + ".db")).string();
-        exec_sql(live, "VACUUM INTO '" + copy + "'");
-        return copy;
+        return replayed_copy(cfg, live, in, (dir / (name + ".db")).string());
     }
 
     // A copy of vantage b's database with `sql` run on it.

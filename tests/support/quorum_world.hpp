@@ -106,13 +106,7 @@ struct Quorum {
         const auto cfg = dir.write(name + "/c.toml", config_text).string();
         const auto live = (dir / name / "live.db").string();
         const auto in = dir.write(name + "/in.csv", vantage_csv(saw).text).string();
-        const auto r =
-            run({slawatch_bin(), "replay", "--config", cfg, "--db", live, "--input", in});
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
-        const auto copy = (dir / (name + ".db")).string();
-        exec_sql(live, "VACUUM INTO '" + copy + "'");
-        return copy;
+        return replayed_copy(cfg, live, in, (dir / (name + ".db")).string());
     }
 
     RunResult quorum(int k, const std::vector<std::string>& dbs_, const std::string& format,

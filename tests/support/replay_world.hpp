@@ -123,6 +123,18 @@ inline std::string figures_only(std::string report_json) {
     return report_json.erase(at, end + 1 - at);
 }
 
+// A vantage point's database as shipped: `csv` replayed with `config` into
+// `live`, then copied to `copy` (VACUUM INTO, as slawatch backup does).
+inline std::string replayed_copy(const std::string& config, const std::string& live,
+                                 const std::string& csv, const std::string& copy) {
+    const auto r =
+        run({slawatch_bin(), "replay", "--config", config, "--db", live, "--input", csv});
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    exec_sql(live, "VACUUM INTO '" + copy + "'");
+    return copy;
+}
+
 // Both other probes up in that minute.
 inline void healthy_others(Csv& csv, const std::string& at) {
     csv.minute(at, "release", 0);
