@@ -271,6 +271,73 @@ json::object list_record(const Catalog& c, json::storage_ptr sp) {
     return e;
 }
 
+// A page of records as the List and VersionHistory actions answer it:
+// TotalCount, and DataList as an array, or null where the variant says so.
+json::object page_of(json::array list, std::int64_t total, Variant variant, json::storage_ptr sp) {
+    json::object page(sp);
+    page["TotalCount"] = total;
+    if (variant == Variant::null)
+        page["DataList"] = nullptr;
+    else
+        page["DataList"] = std::move(list);
+    return page;
+}
+
+bool has_records(Variant v) {
+    return v == Variant::full || v == Variant::no_request_id;
+}
+
+// The Data of an answer, and the variant its id selected.
+struct Answer {
+    json::value data;
+    Variant variant = Variant::full;
+};
+
+// DescribeMNPList: a page of the catalog, Offset and Limit checked as the real API does.
+std::optional<Failure> mnp_list(const json::object& p, json::storage_ptr sp, Answer& a) {
+    std::int64_t offset = 0, limit = 0;
+    if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset)) return f;
+    if (auto f = need_int(p, "Limit", 1, 100, limit)) return f;
+    if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId")) return f;
+    const std::string_view platform = p.at("PlatformId").get_string();
+    a.variant = variant_of(platform);
+    if (a.variant == Variant::error)
+        return Failure{selected_code(platform), "tcmpp-sim: the error this PlatformId selects"};
+    json::array list(sp);
+    if (has_records(a.variant)) {
+        for (auto i = offset; i < offset + limit && i < std::int64_t{catalog.size()}; ++i)
+            list.push_back(list_record(catalog[static_cast<std::size_t>(i)], sp));
+    }
+    const auto total = static_cast<std::int64_t>(list.empty() ? 0 : catalog.size());
+    a.data = page_of(std::move(list), total, a.variant, sp);
+    return std::nullopt;
+}
+
+// DescribeMNPReleasedVersionHistory. A mini program with no released version
+// yet answers TotalCount 0 and [] or null.
+json::value released_versions(std::string_view id, Variant variant, json::storage_ptr sp) {
+    json::array list(sp);
+    if (has_records(variant)) {
+        list.push_back(released_record(id, "1.3.0", 1003, t_release_1, sp));
+        list.push_back(released_record(id, "1.2.1", 1002, t_release_0, sp));
+    }
+    const auto total = static_cast<std::int64_t>(list.size());
+    return page_of(std::move(list), total, variant, sp);
+}
+
+// DescribeMNPAllStageVersions: an array of version records, one per phase;
+// null when there are none.
+json::value stage_versions(std::string_view id, Variant variant, json::storage_ptr sp) {
+    if (variant == Variant::null) return nullptr;
+    json::array stages(sp);
+    if (has_records(variant)) {
+        stages.push_back(stage_record(id, "Develop", "1.4.0", 1004, 0, t_develop, sp));
+        stages.push_back(stage_record(id, "Platform", "1.4.0", 1004, 1, t_develop, sp));
+        stages.push_back(stage_record(id, "Online", "1.3.0", 1003, 3, t_release_1, sp));
+    }
+    return stages;
+}
+
 }  // namespace
 
 std::string new_request_id() {
@@ -308,78 +375,34 @@ ApiReply Api::handle(const ApiRequest& r, std::int64_t now) const {
         return fail({"InvalidParameter", "The request body must be a JSON object."});
     const json::object& p = body.get_object();
 
-    json::value data(&mr);
-    Variant variant = Variant::full;
+    Answer a{json::value(&mr)};
     if (action == Action::mnp_list) {
-        std::int64_t offset = 0, limit = 0;
-        if (auto f = need_int(p, "Offset", 0, INT32_MAX, offset)) return fail(*f);
-        if (auto f = need_int(p, "Limit", 1, 100, limit)) return fail(*f);
-        if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
-            return fail(*f);
-        const std::string_view platform = p.at("PlatformId").get_string();
-        variant = variant_of(platform);
-        if (variant == Variant::error)
-            return fail({selected_code(platform), "tcmpp-sim: the error this PlatformId selects"});
-        json::object page(&mr);
-        json::array list(&mr);
-        if (variant == Variant::full || variant == Variant::no_request_id) {
-            for (auto i = offset; i < offset + limit && i < std::int64_t{catalog.size()}; ++i)
-                list.push_back(list_record(catalog[static_cast<std::size_t>(i)], &mr));
-        }
-        page["TotalCount"] = static_cast<std::int64_t>(list.empty() ? 0 : catalog.size());
-        if (variant == Variant::null)
-            page["DataList"] = nullptr;
-        else
-            page["DataList"] = std::move(list);
-        data = std::move(page);
+        if (auto f = mnp_list(p, &mr, a)) return fail(*f);
     } else {
         if (auto f = need_string(p, "MNPId", "InvalidParameterValue.InvalidMNPId")) return fail(*f);
         if (auto f = need_string(p, "PlatformId", "InvalidParameterValue.InvalidPlatformId"))
             return fail(*f);
         const std::string_view id = p.at("MNPId").get_string();
-        variant = variant_of(id);
-        if (variant == Variant::error)
+        a.variant = variant_of(id);
+        if (a.variant == Variant::error)
             return fail({selected_code(id), "tcmpp-sim: the error this MNPId selects"});
         if (action == Action::released_version_history) {
-            // A mini program with no released version yet: TotalCount 0, [] or null.
-            json::object page(&mr);
-            json::array list(&mr);
-            if (variant == Variant::full || variant == Variant::no_request_id) {
-                list.push_back(released_record(id, "1.3.0", 1003, t_release_1, &mr));
-                list.push_back(released_record(id, "1.2.1", 1002, t_release_0, &mr));
-            }
-            page["TotalCount"] = static_cast<std::int64_t>(list.size());
-            if (variant == Variant::null)
-                page["DataList"] = nullptr;
-            else
-                page["DataList"] = std::move(list);
-            data = std::move(page);
+            a.data = released_versions(id, a.variant, &mr);
         } else if (action == Action::all_stage_versions) {
-            // An array of version records, one per phase; null when there are none.
-            json::array stages(&mr);
-            if (variant == Variant::full || variant == Variant::no_request_id) {
-                stages.push_back(stage_record(id, "Develop", "1.4.0", 1004, 0, t_develop, &mr));
-                stages.push_back(stage_record(id, "Platform", "1.4.0", 1004, 1, t_develop, &mr));
-                stages.push_back(stage_record(id, "Online", "1.3.0", 1003, 3, t_release_1, &mr));
-            }
-            if (variant == Variant::null)
-                data = nullptr;
-            else
-                data = std::move(stages);
+            a.data = stage_versions(id, a.variant, &mr);
         } else {  // offline package URL, presigned and short-lived like the real one
-            if (variant == Variant::empty || variant == Variant::null)
+            if (a.variant == Variant::empty || a.variant == Variant::null)
                 return fail({"FailedOperation.MNPOnlineVersionNotExist",
                              "The mini program does not have an online version."});
-            std::string url(r.base_url);
-            url += signer_.make_target(id, now + package_url_lifetime_s);
             json::object inner(&mr);
-            inner["Data"] = url;
-            data = std::move(inner);
+            inner["Data"] =
+                std::string(r.base_url) + signer_.make_target(id, now + package_url_lifetime_s);
+            a.data = std::move(inner);
         }
     }
     json::object response(&mr);
-    response["Data"] = std::move(data);
-    if (variant != Variant::no_request_id) response["RequestId"] = new_request_id();
+    response["Data"] = std::move(a.data);
+    if (a.variant != Variant::no_request_id) response["RequestId"] = new_request_id();
     json::object root(&mr);
     root["Response"] = std::move(response);
     return ApiReply{json::serialize(root), {}};

@@ -68,8 +68,16 @@ struct Reader {
     }
 };
 
-Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded_at) {
-    Fault f;
+// A fault table being read: the fault so far, and the window keys seen, which
+// are checked together once every key is read.
+struct FaultReading {
+    Fault fault;
+    std::optional<Duration> after, duration;
+    const toml::node* absolute_key = nullptr;
+    const toml::node* relative_key = nullptr;
+};
+
+FaultKind read_kind(const Reader& r, const toml::table& t) {
     const toml::node* kind = t.get("kind");
     if (!kind) r.fail(t.source(), "fault needs 'kind'");
     const std::string kind_text = r.string(*kind, "kind");
@@ -78,97 +86,107 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
         r.fail(kind->source(), fmt::format("unknown kind '{}' (one of http_5xx, api_error, slow, "
                                            "hang, reset, malformed, oversized, bad_tls)",
                                            kind_text));
-    f.kind = static_cast<FaultKind>(it - kind_names.begin());
+    return static_cast<FaultKind>(it - kind_names.begin());
+}
 
-    // Kind-specific keys are errors elsewhere: a typo'd plan must not silently do nothing.
-    auto only_for = [&](const toml::node& n, std::string_view key, FaultKind k) {
-        if (f.kind != k)
-            r.fail(n.source(),
-                   fmt::format("'{}' applies only to kind = \"{}\"", key, to_string(k)));
-    };
-
-    std::optional<Duration> after, duration;
-    const toml::node* absolute_key = nullptr;
-    const toml::node* relative_key = nullptr;
-    for (auto&& [key, node] : t) {
-        const std::string_view k = key.str();
-        if (k == "kind") continue;
-        if (k == "actions") {
-            if (f.kind == FaultKind::bad_tls)
-                r.fail(node.source(),
-                       "'actions' cannot be set for bad_tls: the certificate is "
-                       "chosen before any request is seen");
-            const auto* arr = node.as_array();
-            if (!arr) r.fail(node.source(), "'actions' must be an array of strings");
-            for (const toml::node& a : *arr) {
-                std::string name = r.string(a, "actions");
-                if (std::find(known_actions.begin(), known_actions.end(), name) ==
-                    known_actions.end())
-                    r.fail(a.source(),
-                           fmt::format("unknown action '{}' (one of DescribeMNPReleasedVersion"
-                                       "History, DescribeMNPAllStageVersions, DescribeMNPOffline"
-                                       "PackageURL, DescribeMNPList, download)",
-                                       name));
-                f.actions.push_back(std::move(name));
-            }
-        } else if (k == "from") {
-            f.start = r.datetime(node, k);
-            absolute_key = &node;
-        } else if (k == "until") {
-            f.end = r.datetime(node, k);
-            absolute_key = &node;
-        } else if (k == "after") {
-            after = r.duration(node, k);
-            relative_key = &node;
-        } else if (k == "duration") {
-            duration = r.duration(node, k);
-            if (*duration <= Duration::zero()) r.fail(node.source(), "'duration' must be > 0");
-            relative_key = &node;
-        } else if (k == "every") {
-            f.every = r.duration(node, k);
-            if (*f.every <= Duration::zero()) r.fail(node.source(), "'every' must be > 0");
-        } else if (k == "probability") {
-            std::optional<double> p;
-            if (node.is_integer()) p = static_cast<double>(*node.value<std::int64_t>());
-            if (node.is_floating_point()) p = *node.value<double>();
-            if (!p || !(*p >= 0.0 && *p <= 1.0))
-                r.fail(node.source(), "'probability' must be a number in 0..1");
-            f.probability = *p;
-        } else if (k == "status") {
-            only_for(node, k, FaultKind::http_5xx);
-            // Only an integer node is read as one: toml++ converts a float
-            // such as 5e95 to int64 unchecked (undefined behaviour).
-            const auto s = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
-            if (!s || *s < 500 || *s > 599)
-                r.fail(node.source(), "'status' must be an integer in 500..599");
-            f.status = static_cast<unsigned>(*s);
-        } else if (k == "code") {
-            only_for(node, k, FaultKind::api_error);
-            f.code = r.string(node, k);
-            if (f.code.empty()) r.fail(node.source(), "'code' must not be empty");
-        } else if (k == "message") {
-            only_for(node, k, FaultKind::api_error);
-            f.message = r.string(node, k);
-        } else if (k == "delay") {
-            only_for(node, k, FaultKind::slow);
-            f.delay = r.duration(node, k);
-        } else if (k == "part") {
-            only_for(node, k, FaultKind::oversized);
-            const std::string part = r.string(node, k);
-            if (part != "body" && part != "header")
-                r.fail(node.source(), "'part' must be \"body\" or \"header\"");
-            f.oversized_header = part == "header";
-        } else {
-            r.fail(node.source(), fmt::format("unknown key '{}'", k));
-        }
+void read_actions(const Reader& r, const toml::node& node, Fault& f) {
+    if (f.kind == FaultKind::bad_tls)
+        r.fail(node.source(),
+               "'actions' cannot be set for bad_tls: the certificate is "
+               "chosen before any request is seen");
+    const auto* arr = node.as_array();
+    if (!arr) r.fail(node.source(), "'actions' must be an array of strings");
+    for (const toml::node& a : *arr) {
+        std::string name = r.string(a, "actions");
+        if (std::find(known_actions.begin(), known_actions.end(), name) == known_actions.end())
+            r.fail(a.source(),
+                   fmt::format("unknown action '{}' (one of DescribeMNPReleasedVersion"
+                               "History, DescribeMNPAllStageVersions, DescribeMNPOffline"
+                               "PackageURL, DescribeMNPList, download)",
+                               name));
+        f.actions.push_back(std::move(name));
     }
+}
 
-    if (absolute_key && relative_key)
-        r.fail(relative_key->source(),
+// The keys that say when a fault applies; false when `k` is not one of them.
+bool read_timing_key(const Reader& r, std::string_view k, const toml::node& node,
+                     FaultReading& in) {
+    Fault& f = in.fault;
+    if (k == "from" || k == "until") {
+        (k == "from" ? f.start : f.end) = r.datetime(node, k);
+        in.absolute_key = &node;
+    } else if (k == "after") {
+        in.after = r.duration(node, k);
+        in.relative_key = &node;
+    } else if (k == "duration") {
+        in.duration = r.duration(node, k);
+        if (*in.duration <= Duration::zero()) r.fail(node.source(), "'duration' must be > 0");
+        in.relative_key = &node;
+    } else if (k == "every") {
+        f.every = r.duration(node, k);
+        if (*f.every <= Duration::zero()) r.fail(node.source(), "'every' must be > 0");
+    } else if (k == "probability") {
+        std::optional<double> p;
+        if (node.is_integer()) p = static_cast<double>(*node.value<std::int64_t>());
+        if (node.is_floating_point()) p = *node.value<double>();
+        if (!p || !(*p >= 0.0 && *p <= 1.0))
+            r.fail(node.source(), "'probability' must be a number in 0..1");
+        f.probability = *p;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The keys that belong to one kind; false when `k` is not one of them. They
+// are errors on any other kind: a typo'd plan must not silently do nothing.
+bool read_kind_key(const Reader& r, std::string_view k, const toml::node& node, Fault& f) {
+    auto only_for = [&](FaultKind kind) {
+        if (f.kind != kind)
+            r.fail(node.source(),
+                   fmt::format("'{}' applies only to kind = \"{}\"", k, to_string(kind)));
+    };
+    if (k == "status") {
+        only_for(FaultKind::http_5xx);
+        // Only an integer node is read as one: toml++ converts a float
+        // such as 5e95 to int64 unchecked (undefined behaviour).
+        const auto s = node.is_integer() ? node.value<std::int64_t>() : std::nullopt;
+        if (!s || *s < 500 || *s > 599)
+            r.fail(node.source(), "'status' must be an integer in 500..599");
+        f.status = static_cast<unsigned>(*s);
+    } else if (k == "code") {
+        only_for(FaultKind::api_error);
+        f.code = r.string(node, k);
+        if (f.code.empty()) r.fail(node.source(), "'code' must not be empty");
+    } else if (k == "message") {
+        only_for(FaultKind::api_error);
+        f.message = r.string(node, k);
+    } else if (k == "delay") {
+        only_for(FaultKind::slow);
+        f.delay = r.duration(node, k);
+    } else if (k == "part") {
+        only_for(FaultKind::oversized);
+        const std::string part = r.string(node, k);
+        if (part != "body" && part != "header")
+            r.fail(node.source(), "'part' must be \"body\" or \"header\"");
+        f.oversized_header = part == "header";
+    } else {
+        return false;
+    }
+    return true;
+}
+
+// The window as a whole: one style (absolute or relative), not empty, and no
+// longer than its period.
+void settle_window(const Reader& r, const toml::table& t, FaultReading& in,
+                   Clock::time_point loaded_at) {
+    Fault& f = in.fault;
+    if (in.absolute_key && in.relative_key)
+        r.fail(in.relative_key->source(),
                "'after'/'duration' (relative) cannot be mixed with 'from'/'until' (absolute)");
-    if (relative_key) {
-        f.start = loaded_at + after.value_or(Duration::zero());
-        if (duration) f.end = *f.start + *duration;
+    if (in.relative_key) {
+        f.start = loaded_at + in.after.value_or(Duration::zero());
+        if (in.duration) f.end = *f.start + *in.duration;
     }
     if (f.start && f.end && *f.end <= *f.start)
         r.fail(t.source(), "the window is empty: 'until' must be after 'from'");
@@ -179,7 +197,21 @@ Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded
         if (*f.end - *f.start > *f.every)
             r.fail(t.source(), "the window is longer than its period 'every'");
     }
-    return f;
+}
+
+Fault read_fault(const Reader& r, const toml::table& t, Clock::time_point loaded_at) {
+    FaultReading in;
+    in.fault.kind = read_kind(r, t);
+    for (auto&& [key, node] : t) {
+        const std::string_view k = key.str();
+        if (k == "kind") continue;
+        if (k == "actions")
+            read_actions(r, node, in.fault);
+        else if (!read_timing_key(r, k, node, in) && !read_kind_key(r, k, node, in.fault))
+            r.fail(node.source(), fmt::format("unknown key '{}'", k));
+    }
+    settle_window(r, t, in, loaded_at);
+    return in.fault;
 }
 
 std::uint64_t splitmix64(std::uint64_t x) {
