@@ -5,6 +5,7 @@
 // database refused as input (mapped once, in cli::run).
 
 #include "cli/app.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/quorum/quorum_inputs.hpp"
 #include "cli/quorum/quorum_month.hpp"

@@ -2,8 +2,7 @@
 // The evidence section of `claim`: checkpoints, key and inclusion proofs.
 
 #include "cli/claim/claim_evidence.hpp"
-
-#include "cli/common/store_cli.hpp"
+#include "cli/common/output.hpp"
 
 #include <fmt/format.h>
 

@@ -3,6 +3,7 @@
 // points (claim_quorum.hpp).
 
 #include "cli/claim/claim_quorum.hpp"
+#include "cli/common/output.hpp"
 
 #include "cli/claim/claim_evidence.hpp"
 #include "cli/claim/claim_text.hpp"

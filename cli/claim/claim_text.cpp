@@ -2,8 +2,8 @@
 // The shared parts of a claim package (claim_text.hpp).
 
 #include "cli/claim/claim_text.hpp"
+#include "cli/common/output.hpp"
 
-#include "cli/common/store_cli.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>

@@ -7,13 +7,16 @@
 #include "cli/claim/claim_quorum.hpp"
 #include "cli/claim/claim_text.hpp"
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/config_file.hpp"
 #include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_status.hpp"
 #include "cli/html/html_claim.hpp"
 #include "cli/report/down_minutes.hpp"
 #include "cli/report/failure_codes.hpp"
+#include "cli/report/month_figures.hpp"
 
 #include <fmt/format.h>
 

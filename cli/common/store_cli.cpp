@@ -1,22 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-// Shared plumbing of the data commands.
+// Opening the database as the data commands do (store_cli.hpp).
 
 #include "cli/common/store_cli.hpp"
 
 #include "cli/common/exit_codes.hpp"
-#include "sla/compensation.hpp"
-#include "text/escape.hpp"
 
 #include <fmt/format.h>
-
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <chrono>
-#include <cstring>
-#include <iostream>
 
 namespace slawatch::cli {
 
@@ -114,86 +103,6 @@ VerifiedStore open_verified_store(const config::Config& config, const StoreOptio
         throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     }
     return out;
-}
-
-sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text) {
-    const auto ym = sla::parse_year_month(text);
-    if (!ym) {
-        throw CommandError(exit_usage, fmt::format("--month: bad month {} (expected YYYY-MM)",
-                                                   text::quote_field(text)));
-    }
-    const auto& terms = config.contract.terms;
-    const auto month = sla::find_service_month(terms.months(), *ym);
-    if (!month) {
-        throw CommandError(exit_usage,
-                           fmt::format("--month: {} is outside the contract term ({} to {})",
-                                       text::quote_field(text), sla::format_date(terms.start),
-                                       sla::format_date(terms.end)));
-    }
-    return *month;
-}
-
-sla::EpochMillis time_arg(std::string_view text, std::string_view option) {
-    const auto t = sla::parse_rfc3339(text);
-    if (!t) {
-        throw CommandError(exit_usage, fmt::format("{}: bad time {} (expected RFC 3339, e.g. "
-                                                   "2026-06-01T00:00:00+08:00)",
-                                                   option, text::quote_field(text)));
-    }
-    return *t;
-}
-
-std::string projection_text(const sla::MonthReport& r) {
-    if (!r.projected)
-        return fmt::format("not yet: {} of the {} observed minutes a projection needs",
-                           r.elapsed_minutes - r.unknown, sla::projection_min_observed_minutes);
-    return fmt::format("{} unavailable minutes by month end, {} % compensation",
-                       r.projected_unavailable, r.projected_percent);
-}
-
-sla::Money capped_compensation(const storage::Figures& figures, const config::Config& config,
-                               const sla::ServiceMonth& month, sla::EpochMillis now) {
-    // R9 / SLA 5.1: the cap looks back over the months before this one.
-    std::vector<sla::MonthCompensation> months;
-    for (const auto& m : config.contract.terms.months()) {
-        if (m.index > month.index) break;
-        const auto r = figures.month_report(m, now);
-        months.push_back({m.calendar_month(), r.fee, r.compensation_percent, r.compensation});
-    }
-    sla::apply_liability_cap(months);
-    return months.empty() ? sla::Money{} : months.back().amount;
-}
-
-std::string json_quote(std::string_view text) {
-    return text::json_quote(text);
-}
-
-void write_output(const std::string& text, const std::string& file) {
-    if (file.empty() || file == "-") {
-        std::cout << text << std::flush;
-        return;
-    }
-    // 0600 whatever the umask: a claim names the customer, its figures and evidence.
-    const int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY, 0600);
-    if (fd < 0)
-        throw CommandError(
-            exit_failure, fmt::format("slawatch: cannot write {}: {}", file, std::strerror(errno)));
-    struct stat st {};
-    bool ok = ::fstat(fd, &st) == 0;
-    // An existing file is tightened, then truncated; a device or pipe is written as it is.
-    if (ok && S_ISREG(st.st_mode))
-        ok = ((st.st_mode & 07777) == 0600 || ::fchmod(fd, 0600) == 0) && ::ftruncate(fd, 0) == 0;
-    for (std::size_t done = 0; ok && done < text.size();) {
-        const auto n = ::write(fd, text.data() + done, text.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        ok = n > 0;
-        if (ok) done += static_cast<std::size_t>(n);
-    }
-    const int e = errno;
-    if (::close(fd) != 0) ok = false;
-    if (!ok)
-        throw CommandError(exit_failure,
-                           fmt::format("slawatch: cannot write {}: {}", file, std::strerror(e)));
 }
 
 }  // namespace slawatch::cli

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// What the data commands (replay, report, minutes, incidents, maintenance,
-// claim, status) share: the config and database options, opening the store,
-// parsing times and months, and writing JSON text.
+// How the data commands (replay, report, minutes, incidents, maintenance,
+// claim, status, ...) reach the database: the --config and --db options, the
+// store opened read-only or under the writer lock, and the verified figures
+// people are shown.
 
 #include "cli/common/config_file.hpp"
 #include "config/config.hpp"
 #include "sla/clock.hpp"
-#include "sla/month_report.hpp"
 #include "storage/store.hpp"
 #include "storage/verified_figures.hpp"
 #include "storage/writer_lock.hpp"
@@ -79,30 +79,7 @@ struct VerifiedStore {
 VerifiedStore open_verified_store(const config::Config& config, const StoreOptions& options,
                                   sla::EpochMillis now, UnsignedTail tail = UnsignedTail::left_out);
 
-// The Service Month lying in YYYY-MM, or CommandError(2).
-sla::ServiceMonth service_month_arg(const config::Config& config, std::string_view text);
-
-// RFC 3339, or CommandError(2) naming the option.
-sla::EpochMillis time_arg(std::string_view text, std::string_view option);
-
 // The process's one clock (sla/clock.hpp).
 using sla::now_ms;
-
-// "60 unavailable minutes by month end, 10 % compensation", or why there is no
-// projection yet (sla::projection_min_observed_minutes).
-std::string projection_text(const sla::MonthReport& r);
-
-// R9: the month's compensation after the 12-month liability cap, computed
-// over the term's months up to and including `month`.
-sla::Money capped_compensation(const storage::Figures& figures, const config::Config& config,
-                               const sla::ServiceMonth& month, sla::EpochMillis now);
-
-// "text" as a JSON string literal, quotes included (text::json_quote: every
-// control, bidirectional and invalid byte escaped).
-std::string json_quote(std::string_view text);
-
-// Writes `text` to `file`, or to stdout when `file` is empty or "-". The file
-// is created 0600; an existing regular file is set to 0600 and truncated.
-void write_output(const std::string& text, const std::string& file);
 
 }  // namespace slawatch::cli

@@ -3,7 +3,9 @@
 // in the database (R4 / SLA 4.1); changes re-derive the minutes they cover.
 
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "text/escape.hpp"
 

@@ -5,6 +5,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_cli.hpp"
 #include "text/escape.hpp"

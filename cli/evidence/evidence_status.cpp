@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "cli/evidence/evidence_status.hpp"
-
-#include "cli/common/store_cli.hpp"
+#include "cli/common/output.hpp"
 
 #include <fmt/format.h>
 

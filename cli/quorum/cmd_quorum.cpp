@@ -5,6 +5,7 @@
 // figures are `report`'s for the combined minutes (docs/vantage.md).
 
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/config_file.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/quorum/quorum_inputs.hpp"

@@ -2,6 +2,7 @@
 // Opening, checking and verifying the vantage points' databases (quorum_inputs.hpp).
 
 #include "cli/quorum/quorum_inputs.hpp"
+#include "cli/common/output.hpp"
 
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/store_cli.hpp"

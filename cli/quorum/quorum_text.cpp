@@ -2,8 +2,8 @@
 // The text, JSON and HTML output of `quorum` (quorum_text.hpp).
 
 #include "cli/quorum/quorum_text.hpp"
+#include "cli/common/output.hpp"
 
-#include "cli/common/store_cli.hpp"
 #include "cli/html/html_month.hpp"
 #include "cli/html/html_writer.hpp"
 #include "cli/report/down_minutes.hpp"

@@ -2,7 +2,9 @@
 // `slawatch incidents`: runs of consecutive unavailable (down) service minutes.
 
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/report/down_minutes.hpp"
 #include "text/escape.hpp"

@@ -2,7 +2,9 @@
 // `slawatch minutes`: per-minute states of every probe and the service row.
 
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/exit_codes.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "text/escape.hpp"
 

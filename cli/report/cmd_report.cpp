@@ -3,6 +3,7 @@
 // or a self-contained HTML page (report_output.hpp).
 
 #include "cli/commands.hpp"
+#include "cli/common/args.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/report/report_output.hpp"
 

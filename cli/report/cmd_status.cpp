@@ -5,8 +5,10 @@
 #include "cli/commands.hpp"
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/first_run.hpp"
+#include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_status.hpp"
+#include "cli/report/month_figures.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>

@@ -2,8 +2,8 @@
 // `report`'s output in each format (report_output.hpp).
 
 #include "cli/report/report_output.hpp"
+#include "cli/report/month_figures.hpp"
 
-#include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_status.hpp"
 #include "cli/html/html_month.hpp"
 #include "cli/report/down_minutes.hpp"

@@ -2,8 +2,9 @@
 // The month figures as `report` prints them (report_text.hpp).
 
 #include "cli/report/report_text.hpp"
+#include "cli/common/output.hpp"
+#include "cli/report/month_figures.hpp"
 
-#include "cli/common/store_cli.hpp"
 #include "cli/report/failure_codes.hpp"
 #include "text/escape.hpp"
 
