@@ -8,6 +8,7 @@
 //   bench_probes load URL --rate R --seconds S
 //       GET URL R times a second (used to drive blackbox_exporter's /probe).
 
+#include "bench/support/bench_support.hpp"
 #include "config/config.hpp"
 #include "daemon/result_writer.hpp"
 #include "daemon/scheduler.hpp"
@@ -19,8 +20,6 @@
 
 #include <fmt/format.h>
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <fstream>
 #include <map>
@@ -28,15 +27,9 @@
 
 using namespace slawatch;
 namespace asio = boost::asio;
+using bench::cpu_seconds;
 
 namespace {
-
-double cpu_seconds() {
-    rusage ru{};
-    getrusage(RUSAGE_SELF, &ru);
-    return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
-           static_cast<double>(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-}
 
 long rss_kib() {
     std::ifstream in("/proc/self/status");

@@ -10,7 +10,8 @@
 //
 //   bench_quorum [DAYS=365] [DIR=/tmp/bench_quorum] [compact]
 
-#include "cli/quorum_month.hpp"
+#include "bench/support/bench_support.hpp"
+#include "cli/quorum/quorum_month.hpp"
 #include "storage/evidence_log.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/sqlite.hpp"
@@ -18,7 +19,6 @@
 #include "storage/verified_figures.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -27,40 +27,20 @@
 #include <vector>
 
 using namespace slawatch;
-using clk = std::chrono::steady_clock;
+using bench::clk;
+using bench::cpu_seconds;
+using bench::seconds_since;
 
 namespace {
 
 const std::vector<std::string> vantages{"sh-idc", "bj-cloud", "gz-office"};
 
+// The benchmarks' contract, with the IDs a claim names, at vantage point `vantage`.
 config::Config make_config(const std::string& vantage) {
-    config::Config c;
-    c.contract.name = "bench";
+    auto c = bench::bench_config(vantage);
     c.contract.user_id = "100000000001";
     c.contract.order_id = "20260101000001";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-01-01");
-    t.end = *sla::parse_date("2026-12-31");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    for (const char* name : {"update_check", "release", "download", "management"}) {
-        config::Probe p;
-        p.name = name;
-        c.probes.push_back(p);
-    }
-    c.vantage.name = vantage;
     return c;
-}
-
-double seconds_since(clk::time_point t) {
-    return std::chrono::duration<double>(clk::now() - t).count();
-}
-
-double cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
 // One vantage point's year: 1 % of runs fail at random-looking places; its

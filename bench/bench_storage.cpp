@@ -14,12 +14,12 @@
 //
 //   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db] [evidence|noevidence|compact]
 
+#include "bench/support/bench_support.hpp"
 #include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 
 #include <fmt/format.h>
-#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -29,25 +29,12 @@
 #include <vector>
 
 using namespace slawatch;
-using clk = std::chrono::steady_clock;
+using bench::bench_config;
+using bench::clk;
+using bench::cpu_seconds;
+using bench::seconds_since;
 
 namespace {
-
-config::Config make_config() {
-    config::Config c;
-    c.contract.name = "bench";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-01-01");
-    t.end = *sla::parse_date("2026-12-31");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    for (const char* name : {"update_check", "release", "download", "management"}) {
-        config::Probe p;
-        p.name = name;
-        c.probes.push_back(p);
-    }
-    return c;
-}
 
 // Phase timings that vary like real ones (a deterministic hash of the row,
 // not constants, so that the bytes a row takes are what a real row takes):
@@ -70,19 +57,6 @@ sla::PhaseTimings phases_of(std::int64_t row) {
     return p;
 }
 
-double seconds_since(clk::time_point t) {
-    return std::chrono::duration<double>(clk::now() - t).count();
-}
-
-// This process's user + system CPU seconds: steadier than wall-clock time on a
-// machine shared with other jobs.
-double cpu_seconds() {
-    rusage u{};
-    getrusage(RUSAGE_SELF, &u);
-    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
-           static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
-}
-
 double table_bytes(storage::sqlite::Database& db, const char* table) {
     // dbstat counts every page of the table's b-tree (and its indexes).
     auto st = db.prepare("SELECT sum(pgsize) FROM dbstat WHERE name = ?");
@@ -102,7 +76,7 @@ double median(std::vector<double> v) {
 
 // The daemon with compaction: see the file comment.
 int bench_compaction(int days, const std::filesystem::path& path) {
-    const auto config = make_config();
+    const auto config = bench_config();
     auto store = storage::Store::open(config, path, storage::OpenMode::read_write);
     const auto& zone = config.contract.terms.zone;
     const sla::EpochMinute first = zone.start_of_day(config.contract.terms.start);
@@ -226,7 +200,7 @@ int main(int argc, char** argv) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + suffix);
     if (argc > 3 && std::string(argv[3]) == "compact") return bench_compaction(days, path);
 
-    const auto config = make_config();
+    const auto config = bench_config();
     storage::OpenOptions options;
     options.evidence_leaves = evidence;
     auto store = storage::Store::open(config, path, storage::OpenMode::read_write, options);

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: the replay CSV (cli/replay_csv), read through the real line
+// libFuzzer target: the replay CSV (cli/replay/replay_csv), read through the real line
 // reader from a memory file: the first line is the header, the rest are rows.
 // Each line parses or throws BadLine, which ends the file as replay does.
-#include "cli/exit_codes.hpp"
-#include "cli/replay_csv.hpp"
+#include "cli/common/exit_codes.hpp"
+#include "cli/replay/replay_csv.hpp"
 #include "config/config.hpp"
 
 #include <sys/mman.h>
