@@ -64,11 +64,11 @@ bool wants(const config::Alert& alert, const Event& event) {
 }
 
 Alerting::Alerting(boost::asio::any_io_executor ex, const config::Config& config,
-                   storage::Store& store)
+                   storage::OutboxStore& outbox)
     : ex_(ex),
       config_(config),
       options_(detector_options(config)),
-      outbox_(std::make_unique<Outbox>(store.database())),
+      outbox_(std::make_unique<Outbox>(outbox)),
       dispatcher_(std::make_unique<Dispatcher>(ex, *outbox_, config.alerts)) {}
 
 void Alerting::apply(const config::Config& config) {
@@ -83,7 +83,7 @@ void Alerting::apply(const config::Config& config) {
 
 Alerting::~Alerting() = default;
 
-void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_until,
+void Alerting::resume(const storage::ReportSource& store, sla::EpochMinute finalized_until,
                       sla::EpochMillis now) {
     try {
         tentative_state_.reset();
@@ -101,8 +101,8 @@ void Alerting::resume(const storage::Store& store, sla::EpochMinute finalized_un
     dispatcher_->poke();
 }
 
-void Alerting::on_finalized(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
-                            sla::EpochMillis now) {
+void Alerting::on_finalized(const storage::ReportSource& store, sla::EpochMinute from,
+                            sla::EpochMinute to, sla::EpochMillis now) {
     tentative_state_.reset();
     tentative_log_.clear();
     run_detector(store, std::max(from, to - max_span), to, now, true);
@@ -122,8 +122,8 @@ void Alerting::rolled_back() {
     tentative_log_.clear();
 }
 
-void Alerting::run_detector(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
-                            sla::EpochMillis now, bool with_months) {
+void Alerting::run_detector(const storage::ReportSource& store, sla::EpochMinute from,
+                            sla::EpochMinute to, sla::EpochMillis now, bool with_months) {
     if (to <= from) return;
     DetectorInput in;
     in.now = now;

@@ -3,14 +3,15 @@
 // What the daemon calls: while it finalizes minutes, detect the events and
 // store them in the outbox for the hooks that take them, in the same
 // transaction; then let the dispatcher deliver. Everything runs on the
-// daemon's storage thread (the executor given), on the Store's connection.
+// daemon's storage thread (the executor given), on the Store's own outbox.
 
 #include "alerts/detector.hpp"
 #include "alerts/dispatcher.hpp"
 #include "alerts/outbox.hpp"
 #include "config/config.hpp"
 #include "storage/evidence_log.hpp"
-#include "storage/store.hpp"
+#include "storage/outbox_store.hpp"
+#include "storage/report_source.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 
@@ -37,9 +38,11 @@ Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key
 
 class Alerting {
 public:
-    // Keeps the outbox on the Store's connection (the Store has migrated it)
-    // and sets up the hooks. Throws HookSetupError or storage::StoreError.
-    Alerting(boost::asio::any_io_executor ex, const config::Config& config, storage::Store& store);
+    // Keeps its events in the Store's own outbox (stored in the Store's
+    // transactions) and sets up the hooks. Throws HookSetupError or
+    // storage::StoreError.
+    Alerting(boost::asio::any_io_executor ex, const config::Config& config,
+             storage::OutboxStore& outbox);
     ~Alerting();
 
     // A reloaded config: thresholds, hooks, contract. Throws HookSetupError
@@ -48,15 +51,15 @@ public:
 
     // After a (re)start: what was emitted before, and the minutes of an
     // incident still open, so that nothing is emitted twice or forgotten.
-    void resume(const storage::Store& store, sla::EpochMinute finalized_until,
+    void resume(const storage::ReportSource& store, sla::EpochMinute finalized_until,
                 sla::EpochMillis now);
 
     // Minutes [from, to) are being finalized inside the Store's open
     // transaction (Store::transaction): detects their events and stores them
     // in the outbox there. Throws when it cannot, so that the finalization
     // rolls back with them. Then exactly one of committed() / rolled_back().
-    void on_finalized(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
-                      sla::EpochMillis now);
+    void on_finalized(const storage::ReportSource& store, sla::EpochMinute from,
+                      sla::EpochMinute to, sla::EpochMillis now);
     void committed();
     void rolled_back();
 
@@ -68,8 +71,8 @@ public:
     void stop();
 
 private:
-    void run_detector(const storage::Store& store, sla::EpochMinute from, sla::EpochMinute to,
-                      sla::EpochMillis now, bool with_months);
+    void run_detector(const storage::ReportSource& store, sla::EpochMinute from,
+                      sla::EpochMinute to, sla::EpochMillis now, bool with_months);
     void enqueue(const std::vector<Event>& events, sla::EpochMillis now);
 
     boost::asio::any_io_executor ex_;

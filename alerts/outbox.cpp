@@ -1,11 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
-// The alert outbox: alert_event + alert_outbox rows (schema v2).
+// The alert outbox: the retry policy over the rows storage keeps.
 
 #include "alerts/outbox.hpp"
-
-#include "storage/read_budget.hpp"
-#include "storage/schema.hpp"
-#include "storage/schema_check.hpp"
 
 #include <fmt/format.h>
 
@@ -13,8 +9,6 @@
 #include <cmath>
 
 namespace slawatch::alerts {
-
-namespace sqlite = storage::sqlite;
 
 std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, double unit) {
     const auto cap = std::max(backoff.cap, backoff.initial);
@@ -26,234 +20,59 @@ std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, doub
                                      static_cast<std::int64_t>(std::floor(unit * (d - d / 2))));
 }
 
-namespace {
+Outbox::Outbox(const std::filesystem::path& db_path, bool read_only)
+    : owned_(storage::open_outbox(db_path, read_only)), store_(owned_.get()) {}
 
-Delivery read_delivery(const sqlite::Statement& s) {
-    Delivery d;
-    d.id = s.column_text(0);
-    d.hook = s.column_text(1);
-    d.type = s.column_text(2);
-    d.created_ms = s.column_int(3);
-    d.body = s.column_text(4);
-    d.state = s.column_text(5);
-    d.attempts = static_cast<int>(s.column_int(6));
-    d.next_attempt_ms = s.column_int(7);
-    if (!s.is_null(8)) d.last_error = s.column_text(8);
-    if (!s.is_null(9)) d.delivered_ms = s.column_int(9);
-    return d;
-}
-
-constexpr std::string_view columns =
-    "id, hook, type, created_ms, body, state, attempts, next_attempt_ms, last_error, "
-    "delivered_ms";
-
-}  // namespace
-
-Outbox::Outbox(const std::filesystem::path& db_path, bool read_only) {
-    std::error_code ec;
-    if (read_only && !std::filesystem::exists(db_path, ec)) {
-        // A missing database is empty and is not created.
-        owned_ = std::make_unique<sqlite::Database>(db_path, sqlite::Database::Mode::memory);
-        db_ = owned_.get();
-        has_tables_ = false;
-        return;
-    }
-    if (!read_only && !std::filesystem::exists(db_path, ec))
-        throw storage::StoreError("alert outbox: database " + db_path.string() + " does not exist");
-    owned_ =
-        std::make_unique<sqlite::Database>(db_path, read_only ? sqlite::Database::Mode::read_only
-                                                              : sqlite::Database::Mode::read_write);
-    db_ = owned_.get();
-    // A database is hostile input (docs/evidence.md, "Hostile databases").
-    if (read_only) {
-        std::error_code ec;
-        const auto size = std::filesystem::file_size(db_path, ec);
-        db_->set_step_budget(storage::step_budget(ec ? 0 : size));
-    }
-    storage::schema::check_version(*db_);
-    if (db_->query_int("PRAGMA user_version") == storage::schema::current_version) {
-        storage::schema::check_exact(*db_);
-    } else {
-        storage::schema::check_migratable(*db_);
-    }
-    has_tables_ =
-        db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") > 0;
-    if (!has_tables_ && !read_only)
-        throw storage::StoreError("alert outbox: database " + db_path.string() +
-                                  " has no alert_event table (open it with the Store first)");
-}
-
-Outbox::Outbox(sqlite::Database& db) : db_(&db) {
-    if (db_->query_int("SELECT count(*) FROM sqlite_master WHERE name = 'alert_event'") == 0)
-        throw storage::StoreError("alert outbox: database " + db_->name() +
-                                  " has no alert_event table (open it with the Store first)");
-}
+Outbox::Outbox(storage::OutboxStore& store) : store_(&store) {}
 
 Outbox::~Outbox() = default;
 
 bool Outbox::enqueue(const Event& event, const std::vector<std::string>& hooks,
                      sla::EpochMillis now) {
-    const auto body = event.json();
-    const auto type = std::string(to_string(event.type));
-    sqlite::Transaction tx(*db_);
-    db_->cached(
-           "INSERT OR IGNORE INTO alert_event (id, type, created_ms, body) VALUES (?, ?, ?, ?)")
-        .bind(1, event.id)
-        .bind(2, type)
-        .bind(3, now)
-        .bind(4, body)
-        .run();
-    const bool fresh = db_->changes() > 0;
-    for (const auto& hook : hooks) {
-        db_->cached(
-               "INSERT OR IGNORE INTO alert_outbox (id, hook, type, created_ms, body, state, "
-               "attempts, next_attempt_ms) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?)")
-            .bind(1, event.id)
-            .bind(2, hook)
-            .bind(3, type)
-            .bind(4, now)
-            .bind(5, body)
-            .bind(6, now)
-            .run();
-    }
-    tx.commit();
-    return fresh;
+    return store_->enqueue({event.id, std::string(to_string(event.type)), event.json()}, hooks,
+                           now);
 }
 
 std::vector<std::string> Outbox::event_ids_since(sla::EpochMillis since) const {
-    std::vector<std::string> out;
-    if (!has_tables_) return out;
-    auto& s =
-        db_->cached("SELECT id FROM alert_event WHERE created_ms >= ? ORDER BY created_ms, id");
-    s.bind(1, since);
-    while (s.step()) out.push_back(s.column_text(0));
-    return out;
+    return store_->event_ids_since(since);
 }
 
 std::vector<Delivery> Outbox::due(const std::string& hook, sla::EpochMillis now,
                                   std::size_t limit) const {
-    std::vector<Delivery> out;
-    if (!has_tables_) return out;
-    // Head of line: the hook's oldest pending row first (rowid is insertion
-    // order), and nothing behind it while it waits for its retry, so that a
-    // later event never overtakes an earlier one backing off.
-    auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
-                          " FROM alert_outbox WHERE state = 'pending' AND hook = ? "
-                          "ORDER BY rowid LIMIT ?");
-    s.bind(1, hook).bind(2, static_cast<std::int64_t>(limit));
-    while (s.step()) {
-        auto d = read_delivery(s);
-        if (d.next_attempt_ms > now) break;
-        out.push_back(std::move(d));
-    }
-    s.reset();  // see next_due()
-    return out;
+    return store_->due(hook, now, limit);
 }
 
 std::optional<sla::EpochMillis> Outbox::next_due(const std::vector<std::string>& hooks) const {
-    std::optional<sla::EpochMillis> out;
-    if (!has_tables_) return out;
-    // The head row's retry time: rows behind it wait for it (see due()).
-    auto& s = db_->cached(
-        "SELECT next_attempt_ms FROM alert_outbox WHERE state = 'pending' AND hook = ? "
-        "ORDER BY rowid LIMIT 1");
-    for (const auto& hook : hooks) {
-        s.reset();
-        s.bind(1, hook);
-        if (s.step()) {
-            const auto t = s.column_int(0);
-            if (!out || t < *out) out = t;
-        }
-    }
-    // A statement left on a row keeps its read transaction (and an old
-    // snapshot) open: the next write on this connection would fail as busy.
-    s.reset();
-    return out;
+    return store_->next_due(hooks);
 }
 
 void Outbox::mark_delivered(const std::string& id, const std::string& hook, sla::EpochMillis now) {
-    db_->cached(
-           "UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, "
-           "delivered_ms = ?, last_error = NULL WHERE id = ? AND hook = ?")
-        .bind(1, now)
-        .bind(2, id)
-        .bind(3, hook)
-        .run();
+    store_->mark_delivered(id, hook, now);
 }
 
 std::string Outbox::mark_failed(const std::string& id, const std::string& hook,
                                 const std::string& error, sla::EpochMillis now,
                                 const Backoff& backoff, double unit) {
-    const auto row = find(id, hook);
+    const auto row = store_->find(id, hook);
     if (!row) return "failed";
     const int attempts = row->attempts + 1;
     const bool give_up = backoff.max_attempts > 0 && attempts >= backoff.max_attempts;
     const std::string state = give_up ? "failed" : "pending";
-    db_->cached(
-           "UPDATE alert_outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ? "
-           "WHERE id = ? AND hook = ?")
-        .bind(1, state)
-        .bind(2, attempts)
-        .bind(3, now + retry_delay(attempts, backoff, unit).count())
-        .bind(4, error.substr(0, 500))
-        .bind(5, id)
-        .bind(6, hook)
-        .run();
+    store_->record_failure(id, hook, state, attempts,
+                           now + retry_delay(attempts, backoff, unit).count(), error);
     return state;
 }
 
 std::optional<Delivery> Outbox::find(const std::string& id, const std::string& hook) const {
-    if (!has_tables_) return std::nullopt;
-    auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
-                          " FROM alert_outbox WHERE id = ? AND hook = ?");
-    s.bind(1, id).bind(2, hook);
-    if (!s.step()) return std::nullopt;
-    auto d = read_delivery(s);
-    s.reset();  // see next_due()
-    return d;
+    return store_->find(id, hook);
 }
 
 std::map<std::string, HookCounts> Outbox::counts() const {
-    std::map<std::string, HookCounts> out;
-    if (!has_tables_) return out;
-    auto& s = db_->cached(
-        "SELECT hook, state, count(*), sum(attempts > 0) FROM alert_outbox GROUP BY hook, state");
-    while (s.step()) {
-        auto& c = out[s.column_text(0)];
-        const auto state = s.column_text(1);
-        const auto n = s.column_int(2);
-        if (state == "pending") c.retrying = s.column_int(3);
-        if (state == "pending")
-            c.pending = n;
-        else if (state == "delivered")
-            c.delivered = n;
-        else
-            c.failed = n;
-    }
-    auto& e = db_->cached(
-        "SELECT hook, last_error FROM alert_outbox WHERE last_error IS NOT NULL "
-        "ORDER BY created_ms");
-    while (e.step()) out[e.column_text(0)].last_error = e.column_text(1);
-    return out;
+    return store_->counts();
 }
 
 std::vector<EventRecord> Outbox::recent(std::size_t limit) const {
-    std::vector<EventRecord> out;
-    if (!has_tables_) return out;
-    auto& s = db_->cached(
-        "SELECT id, type, created_ms, body FROM alert_event ORDER BY created_ms DESC, id DESC "
-        "LIMIT ?");
-    s.bind(1, static_cast<std::int64_t>(limit));
-    while (s.step())
-        out.push_back({s.column_text(0), s.column_text(1), s.column_int(2), s.column_text(3), {}});
-    auto& d = db_->cached(std::string("SELECT ") + std::string(columns) +
-                          " FROM alert_outbox WHERE id = ? ORDER BY hook");
-    for (auto& r : out) {
-        d.reset();
-        d.bind(1, r.id);
-        while (d.step()) r.deliveries.push_back(read_delivery(d));
-    }
-    return out;
+    return store_->recent(limit);
 }
 
 std::vector<std::string> hook_summaries(const Outbox& outbox,

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// The alert outbox in SQLite: every event is stored once (alert_event) and,
-// before any delivery, once per hook that takes it (alert_outbox). Rows stay
-// pending until delivered, across restarts, retried with exponential backoff;
-// each hook gets its rows strictly in the order they were stored.
+// The alert outbox: every event is stored once and, before any delivery,
+// once per hook that takes it (storage/outbox_store.hpp keeps the rows).
+// Rows stay pending until delivered, across restarts, retried with
+// exponential backoff; each hook gets its rows strictly in the order they
+// were stored.
 
 #include "alerts/event.hpp"
 #include "config/config.hpp"
-#include "storage/sqlite.hpp"
+#include "storage/outbox_store.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -20,19 +21,9 @@
 
 namespace slawatch::alerts {
 
-// One (event, hook) row.
-struct Delivery {
-    std::string id;
-    std::string hook;
-    std::string type;
-    sla::EpochMillis created_ms = 0;
-    std::string body;   // the event's JSON
-    std::string state;  // "pending" | "delivered" | "failed"
-    int attempts = 0;
-    sla::EpochMillis next_attempt_ms = 0;
-    std::string last_error;
-    std::optional<sla::EpochMillis> delivered_ms;
-};
+using storage::Delivery;
+using storage::EventRecord;
+using storage::HookCounts;
 
 struct Backoff {
     std::chrono::milliseconds initial{5000};
@@ -45,30 +36,15 @@ struct Backoff {
 // that many rows do not retry in lockstep.
 std::chrono::milliseconds retry_delay(int failures, const Backoff& backoff, double unit);
 
-struct HookCounts {
-    std::int64_t pending = 0;
-    std::int64_t delivered = 0;
-    std::int64_t failed = 0;
-    std::int64_t retrying = 0;  // pending rows with a failed attempt behind them
-    std::string last_error;     // of the newest row that has one
-};
-
-struct EventRecord {
-    std::string id;
-    std::string type;
-    sla::EpochMillis created_ms = 0;
-    std::string body;
-    std::vector<Delivery> deliveries;  // one per hook, by hook name
-};
-
 class Outbox {
 public:
-    // read_write opens (and never creates) a database the Store has migrated;
-    // read_only is for the CLI.
+    // On a connection of its own (storage::open_outbox): read_write opens
+    // (and never creates) a database the Store has migrated; read_only is for
+    // the CLI.
     Outbox(const std::filesystem::path& db_path, bool read_only);
-    // On the Store's own connection (Store::database()), so that events are
-    // stored in the transaction that finalizes their minutes.
-    explicit Outbox(storage::sqlite::Database& db);
+    // On the Store's own outbox, so that events are stored in the transaction
+    // that finalizes their minutes.
+    explicit Outbox(storage::OutboxStore& store);
     ~Outbox();
     Outbox(const Outbox&) = delete;
     Outbox& operator=(const Outbox&) = delete;
@@ -101,9 +77,8 @@ public:
     std::optional<Delivery> find(const std::string& id, const std::string& hook) const;
 
 private:
-    std::unique_ptr<storage::sqlite::Database> owned_;  // null on a borrowed connection
-    storage::sqlite::Database* db_ = nullptr;
-    bool has_tables_ = true;  // false: an old or empty database (read-only): nothing stored
+    std::unique_ptr<storage::OutboxStore> owned_;  // null on the Store's outbox
+    storage::OutboxStore* store_ = nullptr;
 };
 
 // One line per hook for `slawatch status`: "hook: 0 pending, 12 delivered".

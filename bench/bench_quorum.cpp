@@ -167,19 +167,18 @@ int main(int argc, char** argv) {
     // The SQLite work of what `quorum` does with each input (verify, then the
     // last month), against the budget its size allows (storage/read_budget.hpp).
     std::vector<std::uint64_t> verify_steps;
-    for (auto& in : inputs) verify_steps.push_back(in.store->database().steps_run());
+    for (auto& in : inputs) verify_steps.push_back(in.store->read_steps());
     cli::quorum_month(config, inputs, 2, months[last - 1], now);
     for (std::size_t i = 0; i < inputs.size(); ++i) {
-        auto& db = inputs[i].store->database();
+        const auto steps = inputs[i].store->read_steps();
         const auto bytes = std::filesystem::file_size(inputs[i].db);
         fmt::print(
             "SQLite steps {}: {} bytes; verify {}, verify and month {} ({:.1f} a byte); budget {} "
             "({:.0f} times)\n",
-            inputs[i].name, bytes, verify_steps[i], db.steps_run(),
-            static_cast<double>(db.steps_run()) / static_cast<double>(bytes),
-            storage::step_budget(bytes),
-            static_cast<double>(storage::step_budget(bytes)) / static_cast<double>(db.steps_run()));
-        db.set_step_budget(std::nullopt);  // the timings below repeat the month
+            inputs[i].name, bytes, verify_steps[i], steps,
+            static_cast<double>(steps) / static_cast<double>(bytes), storage::step_budget(bytes),
+            static_cast<double>(storage::step_budget(bytes)) / static_cast<double>(steps));
+        inputs[i].store->lift_read_budget();  // the timings below repeat the month
     }
     for (const auto index : {std::size_t{1}, last}) {
         const auto& month = months[index - 1];

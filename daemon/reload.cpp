@@ -96,10 +96,7 @@ void Daemon::apply_on_storage(const config::Config& fresh,
     checkpointer_ = std::move(checkpointer);
     claims_hour_.reset();  // the terms may have changed
     try {
-        if (sync_changed)
-            store_->database().exec(fresh.storage.synchronous == config::Synchronous::full
-                                        ? "PRAGMA synchronous = FULL"
-                                        : "PRAGMA synchronous = NORMAL");
+        if (sync_changed) store_->set_synchronous(fresh.storage.synchronous);
     } catch (const std::exception& e) {
         spdlog::error("config reload: cannot apply storage.synchronous: {}", e.what());
     }

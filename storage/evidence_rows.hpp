@@ -2,6 +2,7 @@
 #pragma once
 // Internal to the evidence log: a stored probe_result row as a leaf.
 
+#include "sla/sample.hpp"
 #include "storage/evidence_tree.hpp"
 #include "storage/sqlite.hpp"
 

@@ -380,8 +380,13 @@ void Database::set_busy_timeout(std::chrono::milliseconds timeout) {
     sqlite3_busy_timeout(db_, static_cast<int>(timeout.count()));
 }
 
-Transaction::Transaction(Database& db)
-    : db_(db), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+Transaction::Transaction(Database& db, Kind kind)
+    : db_(db), kind_(kind), nested_(sqlite3_get_autocommit(db.handle()) == 0) {
+    if (kind_ == Kind::read) {
+        // A deferred transaction takes its snapshot at its first read.
+        if (!nested_) db_.exec("BEGIN DEFERRED");
+        return;
+    }
     // Inside an open transaction a savepoint: the outer one decides what commits.
     if (nested_) {
         db_.exec("SAVEPOINT nested");
@@ -394,6 +399,10 @@ Transaction::Transaction(Database& db)
 
 Transaction::~Transaction() {
     if (done_) return;
+    if (kind_ == Kind::read) {
+        if (!nested_) sqlite3_exec(db_.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        return;
+    }
     if (nested_) {
         sqlite3_exec(db_.handle(), "ROLLBACK TO nested; RELEASE nested", nullptr, nullptr, nullptr);
         return;
@@ -402,6 +411,7 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
+    if (kind_ == Kind::read) throw StoreError("a read transaction is not committed");
     db_.exec(nested_ ? "RELEASE nested" : "COMMIT");
     done_ = true;
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // Thin RAII wrappers over the SQLite C API: a connection, a prepared
-// statement and a BEGIN IMMEDIATE transaction. Every failure throws StoreError.
+// statement and a transaction. Every failure throws StoreError.
 // A database file is hostile input (a copy shipped from another host): a
 // connection opens only a regular file, never loads extensions, does not
 // trust its schema, and may be given a budget of work (RefusedDatabase).
 
-#include "storage/store.hpp"
+#include "storage/store_error.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -136,20 +136,28 @@ private:
     sqlite3_stmt* stmt_ = nullptr;
 };
 
-// BEGIN IMMEDIATE ... COMMIT; rolls back when destroyed uncommitted. Inside
-// a transaction already open on the connection it is a savepoint instead, so
-// that the outer transaction commits (or rolls back) everything at once.
+// The one way storage/ opens a transaction. A write transaction is BEGIN
+// IMMEDIATE ... COMMIT, rolled back when destroyed uncommitted; inside a
+// transaction already open on the connection it is a savepoint instead, so
+// that the outer transaction commits (or rolls back) everything at once. A
+// read transaction is BEGIN DEFERRED, always rolled back when destroyed (it
+// writes nothing), so that several reads see one snapshot; inside an open
+// transaction it does nothing (that one's snapshot is already held).
 class Transaction {
 public:
-    explicit Transaction(Database& db);
+    enum class Kind { write, read };
+
+    explicit Transaction(Database& db, Kind kind = Kind::write);
     ~Transaction();
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;
 
+    // Write transactions only.
     void commit();
 
 private:
     Database& db_;
+    Kind kind_;
     bool nested_;
     bool done_ = false;
 };

@@ -5,14 +5,19 @@
 #include "sla/classifier.hpp"
 #include "storage/evidence_log.hpp"
 #include "storage/sqlite.hpp"
+#include "storage/sqlite_outbox.hpp"
 #include "storage/store.hpp"
 
 #include <mutex>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <unordered_set>
 
 namespace slawatch::storage {
+
+class MinuteTable;      // storage/minute_table.hpp
+struct EvidenceStatus;  // storage/verified_figures.hpp
 
 // R4: the outcome a stored result counts as in its minute: an API error is
 // judged again by the attribution table and the config's overrides (failures.cpp).
@@ -65,9 +70,28 @@ public:
     std::vector<FailureCount> failures_by_code(sla::EpochMinute from,
                                                sla::EpochMinute to) const override;
 
+    std::uint64_t read_steps() const override;
+    void lift_read_budget() override;
+
+    // store_outbox.cpp: the outbox on this store's connection.
+    bool enqueue(const OutboxEvent& event, const std::vector<std::string>& hooks,
+                 sla::EpochMillis now) override;
+    std::vector<std::string> event_ids_since(sla::EpochMillis since) const override;
+    std::vector<Delivery> due(const std::string& hook, sla::EpochMillis now,
+                              std::size_t limit) const override;
+    std::optional<sla::EpochMillis> next_due(const std::vector<std::string>& hooks) const override;
+    void mark_delivered(const std::string& id, const std::string& hook,
+                        sla::EpochMillis now) override;
+    void record_failure(const std::string& id, const std::string& hook, const std::string& state,
+                        int attempts, sla::EpochMillis next_attempt_ms,
+                        const std::string& error) override;
+    std::map<std::string, HookCounts> counts() const override;
+    std::vector<EventRecord> recent(std::size_t limit) const override;
+    std::optional<Delivery> find(const std::string& id, const std::string& hook) const override;
+
     void transaction(const std::function<void()>& work) override;
-    sqlite::Database& database() override { return db_; }
     void set_busy_timeout(std::chrono::milliseconds timeout) override;
+    void set_synchronous(config::Synchronous synchronous) override;
     bool reconcile_config_step(sla::EpochMinute max_minutes) override;
     CompactionResult compact_step(sla::EpochMillis now) override;
     CompactionResult compact(sla::EpochMillis now, bool dry_run) override;
@@ -157,6 +181,19 @@ private:
         const std::function<std::optional<sla::MinuteState>(std::int64_t, sla::EpochMinute)>&
             state_of) const;
 
+    // verified_figures.cpp: the steps of verified_figures().
+    struct FigureRows {
+        std::vector<std::string> names;                // the table's rows: "service", probes
+        std::vector<std::optional<std::int64_t>> ids;  // each probe's database id, if any
+        std::vector<config::ProbeRole> roles;          // each probe's role
+    };
+    EvidenceStatus verified_status(const FigureOptions& options,
+                                   std::unordered_set<std::int64_t>& dark) const;
+    std::pair<sla::EpochMinute, sla::EpochMinute> figure_span(const FigureOptions& options) const;
+    FigureRows figure_rows(const FigureOptions& options, EvidenceStatus& status) const;
+    void derive_in_memory(MinuteTable& table, const FigureRows& rows,
+                          const std::unordered_set<std::int64_t>& dark) const;
+
     // rollup.cpp
     sla::StateCounts count_states_locked(std::int64_t probe, sla::EpochMinute from,
                                          sla::EpochMinute to) const;
@@ -165,7 +202,9 @@ private:
     OpenMode mode_;
     mutable sqlite::Database db_;
     mutable std::recursive_mutex mutex_;
-    bool snapshot_ = false;  // a read transaction is open (hold_snapshot)
+    // The read transaction hold_snapshot() opened; after db_: ends before it.
+    std::optional<sqlite::Transaction> snapshot_;
+    std::optional<SqliteOutbox> outbox_;  // on db_, once its schema is checked
     std::unordered_map<std::string, std::int64_t> probe_ids_;
     std::unordered_map<std::string, std::int64_t> error_ids_;
     std::unordered_map<std::int64_t, sla::EpochMinute> compact_marks_;

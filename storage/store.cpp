@@ -43,6 +43,11 @@ Database::Mode database_mode(const fs::path& path, OpenMode mode) {
     return Database::Mode::read_only;
 }
 
+std::string_view synchronous_pragma(config::Synchronous synchronous) {
+    return synchronous == config::Synchronous::full ? "PRAGMA synchronous = FULL"
+                                                    : "PRAGMA synchronous = NORMAL";
+}
+
 // The bytes an honest database of this file holds: the file and its -wal.
 std::uint64_t honest_bytes(const fs::path& path) {
     std::uint64_t bytes = 0;
@@ -91,9 +96,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
         }
         // WAL: readers (the CLI, sqlite3) never block the daemon's writes.
         db_.exec("PRAGMA journal_mode = WAL");
-        db_.exec(config_.storage.synchronous == config::Synchronous::full
-                     ? "PRAGMA synchronous = FULL"
-                     : "PRAGMA synchronous = NORMAL");
+        db_.exec(synchronous_pragma(config_.storage.synchronous));
         schema::migrate(db_);
         if (!current) schema::check_exact(db_);
     } else {
@@ -108,6 +111,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
         // Nothing but slawatch's own tables is read.
         schema::check_exact(db_);
     }
+    outbox_.emplace(db_);
     std::lock_guard lock(mutex_);
     load_probe_ids();
     if (mode == OpenMode::read_write) {
@@ -166,10 +170,9 @@ void SqliteStore::claim_vantage() {
 void SqliteStore::hold_snapshot() {
     std::lock_guard lock(mutex_);
     if (snapshot_) return;
+    snapshot_.emplace(db_, sqlite::Transaction::Kind::read);
     // A deferred transaction takes its snapshot at its first read: read now.
-    db_.exec("BEGIN DEFERRED");
     db_.query_int("SELECT count(*) FROM meta");
-    snapshot_ = true;
 }
 
 void SqliteStore::require_writable() const {
@@ -200,6 +203,21 @@ void SqliteStore::transaction(const std::function<void()>& work) {
 void SqliteStore::set_busy_timeout(std::chrono::milliseconds timeout) {
     std::lock_guard lock(mutex_);
     db_.set_busy_timeout(timeout);
+}
+
+void SqliteStore::set_synchronous(config::Synchronous synchronous) {
+    std::lock_guard lock(mutex_);
+    db_.exec(synchronous_pragma(synchronous));
+}
+
+std::uint64_t SqliteStore::read_steps() const {
+    std::lock_guard lock(mutex_);
+    return db_.steps_run();
+}
+
+void SqliteStore::lift_read_budget() {
+    std::lock_guard lock(mutex_);
+    db_.set_step_budget(std::nullopt);
 }
 
 void SqliteStore::set_config(const config::Config& config) {

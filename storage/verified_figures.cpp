@@ -33,6 +33,21 @@ const std::string& EvidenceStatus::key_fingerprint() const {
 
 std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptions& options) {
     std::lock_guard lock(mutex_);
+    std::unordered_set<std::int64_t> dark;
+    auto status = verified_status(options, dark);
+    const auto [from, to] = figure_span(options);
+    auto rows = figure_rows(options, status);
+    MinuteTable table(from, to, rows.names);
+    derive_in_memory(table, rows, dark);
+    return std::make_unique<VerifiedFigures>(*this, config_, std::move(table), std::move(dark),
+                                             std::move(status));
+}
+
+// The evidence verified in this snapshot (UnverifiedEvidence when it does
+// not), and how much of it a signature covers; `dark` receives the probe
+// minutes of an unsigned tail that does not count.
+EvidenceStatus SqliteStore::verified_status(const FigureOptions& options,
+                                            std::unordered_set<std::int64_t>& dark) const {
     EvidenceStatus status;
     status.verify = evidence_.verify();
     if (!status.verify.intact())
@@ -52,14 +67,17 @@ std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptio
     status.unsigned_tail =
         status.verify.tree_size - std::min(status.verify.tree_size, status.signed_leaves);
     status.tail_counted = !status.signed_at || !options.exclude_unsigned_tail;
-    std::unordered_set<std::int64_t> dark;
     if (!status.tail_counted && status.unsigned_tail > 0)
         evidence_.minutes_of_leaves(status.signed_leaves, dark);
     status.dark_minutes = static_cast<std::int64_t>(dark.size());
+    return status;
+}
 
-    // The span: the contract's term, up to the minutes that have ended (and
-    // that the daemon, when one writes here, has finalized: later ones may
-    // still be missing results in flight).
+// The span: the contract's term, up to the minutes that have ended (and
+// that the daemon, when one writes here, has finalized: later ones may
+// still be missing results in flight).
+std::pair<sla::EpochMinute, sla::EpochMinute> SqliteStore::figure_span(
+    const FigureOptions& options) const {
     const auto& terms = config_.contract.terms;
     const auto term_from = terms.zone.start_of_day(terms.start);
     auto to = std::min(terms.zone.start_of_day(sla::add_days(terms.end, 1)),
@@ -75,16 +93,22 @@ std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptio
         first.reset();
     }
     from = std::min(from, std::max(term_from, to));
+    return {from, to};
+}
 
-    std::vector<std::string> rows{"service"};
-    std::vector<std::optional<std::int64_t>> ids;
-    std::vector<config::ProbeRole> roles;
+// The rows of the table (the service row, then the configured probes, or
+// only those recorded here), and into `status` the probes with evidence here
+// that the config does not name.
+SqliteStore::FigureRows SqliteStore::figure_rows(const FigureOptions& options,
+                                                 EvidenceStatus& status) const {
+    FigureRows rows;
+    rows.names.push_back("service");
     for (const auto& p : config_.probes) {
         const auto id = find_probe_id(p.name);
         if (options.recorded_probes_only && !id) continue;
-        rows.push_back(p.name);
-        ids.push_back(id);
-        roles.push_back(p.role);
+        rows.names.push_back(p.name);
+        rows.ids.push_back(id);
+        rows.roles.push_back(p.role);
     }
     for (const auto& [name, id] : probe_ids_) {
         if (name == "service" || config_.find_probe(name)) continue;
@@ -96,17 +120,23 @@ std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptio
         any.reset();
     }
     std::sort(status.unlisted_probes.begin(), status.unlisted_probes.end());
-    MinuteTable table(from, to, rows);
+    return rows;
+}
+
+// Every minute of the table derived in memory, a day at a time, from the
+// verified results and folded counts alone (the minutes in `dark` empty).
+void SqliteStore::derive_in_memory(MinuteTable& table, const FigureRows& rows,
+                                   const std::unordered_set<std::int64_t>& dark) const {
     const auto windows = all_windows();
-    const auto n = static_cast<std::int64_t>(roles.size());
+    const auto n = static_cast<std::int64_t>(rows.roles.size());
     std::vector<sla::MinuteState> probe_states;
     std::vector<sla::MinuteState> service_rows;
-    for (auto start = from; start < to; start += chunk_minutes) {
-        const auto end = std::min(to, start + chunk_minutes);
-        const auto tallies = tally_chunk(start, end, ids, &dark);
-        classify_chunk(start, end, roles, tallies, windows, probe_states, service_rows);
+    for (auto start = table.from(); start < table.to(); start += chunk_minutes) {
+        const auto end = std::min(table.to(), start + chunk_minutes);
+        const auto tallies = tally_chunk(start, end, rows.ids, &dark);
+        classify_chunk(start, end, rows.roles, tallies, windows, probe_states, service_rows);
         for (std::int64_t m = 0; m < end - start; ++m) {
-            const auto [samples, failures] = service_samples(roles, tallies, m);
+            const auto [samples, failures] = service_samples(rows.roles, tallies, m);
             table.set(0, start + m, service_rows[static_cast<std::size_t>(m)], samples, failures);
             for (std::int64_t i = 0; i < n; ++i) {
                 const auto k = static_cast<std::size_t>(m * n + i);
@@ -115,8 +145,6 @@ std::unique_ptr<VerifiedFigures> SqliteStore::verified_figures(const FigureOptio
             }
         }
     }
-    return std::make_unique<VerifiedFigures>(*this, config_, std::move(table), std::move(dark),
-                                             std::move(status));
 }
 
 VerifiedFigures::VerifiedFigures(const SqliteStore& store, const config::Config& config,

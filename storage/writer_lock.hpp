@@ -5,7 +5,7 @@
 // whole life; replay, maintenance add/remove and re-derivation take it for
 // their run. Readers never take it.
 
-#include "storage/store.hpp"
+#include "storage/store_error.hpp"
 
 #include <sys/types.h>
 

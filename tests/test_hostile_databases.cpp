@@ -319,7 +319,7 @@ TEST_CASE("hostile databases: an honest replayed database needs a small part of 
     CHECK(store->evidence().verify().intact());
     const auto after_term = slawatch::sla::EpochMillis{1'790'000'000'000};
     for (const auto& month : config.contract.terms.months()) store->month_report(month, after_term);
-    const auto steps = store->database().steps_run();
+    const auto steps = store->read_steps();
     const auto budget = storage::step_budget(fs::file_size(h.honest_b));
     INFO(steps << " steps of a budget of " << budget);
     CHECK(steps > 0);

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+// The SQLite implementation of OutboxStore (internal to the storage module):
+// on a connection of its own (open_outbox) or on the Store's, so that events
+// are stored in the transaction that finalizes their minutes.
+
+#include "storage/outbox_store.hpp"
+#include "storage/sqlite.hpp"
+
+#include <memory>
+
+namespace slawatch::storage {
+
+class SqliteOutbox final : public OutboxStore {
+public:
+    // On a borrowed connection whose schema the Store has checked
+    // (schema::check_exact): its tables are there.
+    explicit SqliteOutbox(sqlite::Database& db);
+    // On an owned connection; has_tables false: nothing is stored (an old or
+    // missing database read by the CLI).
+    SqliteOutbox(std::unique_ptr<sqlite::Database> db, bool has_tables);
+
+    bool enqueue(const OutboxEvent& event, const std::vector<std::string>& hooks,
+                 sla::EpochMillis now) override;
+    std::vector<std::string> event_ids_since(sla::EpochMillis since) const override;
+    std::vector<Delivery> due(const std::string& hook, sla::EpochMillis now,
+                              std::size_t limit) const override;
+    std::optional<sla::EpochMillis> next_due(const std::vector<std::string>& hooks) const override;
+    void mark_delivered(const std::string& id, const std::string& hook,
+                        sla::EpochMillis now) override;
+    void record_failure(const std::string& id, const std::string& hook, const std::string& state,
+                        int attempts, sla::EpochMillis next_attempt_ms,
+                        const std::string& error) override;
+    std::map<std::string, HookCounts> counts() const override;
+    std::vector<EventRecord> recent(std::size_t limit) const override;
+    std::optional<Delivery> find(const std::string& id, const std::string& hook) const override;
+
+private:
+    std::unique_ptr<sqlite::Database> owned_;  // null on a borrowed connection
+    sqlite::Database* db_ = nullptr;
+    bool has_tables_ = true;
+};
+
+}  // namespace slawatch::storage
