@@ -19,13 +19,13 @@ constexpr std::string_view user_agent = "slawatch/0.1";
 // Everything a run needs, immutable and shared: runs outlive the Probe (reloads).
 struct HttpState {
     config::Probe settings;
-    std::shared_ptr<const http::Url> url;
+    std::shared_ptr<const net::Url> url;
     std::shared_ptr<boost::asio::ssl::context> tls;
-    std::shared_ptr<const http::Request> request;  // built once, sent by every run
-    std::shared_ptr<const http::Proxy> proxy;      // nullptr: direct
+    std::shared_ptr<const net::Request> request;  // built once, sent by every run
+    std::shared_ptr<const net::Proxy> proxy;      // nullptr: direct
 };
 
-sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::string& detail) {
+sla::Outcome judge(const config::HttpOptions& o, const net::Response& r, std::string& detail) {
     const auto& expect = o.expect_status;
     if (std::find(expect.begin(), expect.end(), r.status) == expect.end()) {
         detail = "unexpected HTTP status " + std::to_string(r.status);
@@ -49,11 +49,11 @@ public:
 
     void run(Handler done) override {
         const RunClock clock = RunClock::begin(state_->settings.timeout);
-        http::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
-                          http::Limits{}, true,        state_->proxy};
-        http::async_exchange(
+        net::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
+                          net::Limits{}, true,        state_->proxy};
+        net::async_exchange(
             executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
+            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {
                 sla::Sample s;
                 s.sent_ms = sent_ms;
                 fill_sample(s, r);
@@ -82,7 +82,7 @@ std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
     const bhttp::verb method = bhttp::string_to_verb(o.method);
     if (method == bhttp::verb::unknown)
         throw ProbeSetupError("probe " + settings.name + ": unknown HTTP method " + o.method);
-    auto req = std::make_shared<http::Request>(method, state->url->target, 11);
+    auto req = std::make_shared<net::Request>(method, state->url->target, 11);
     req->set(bhttp::field::host, state->url->host_header);
     req->set(bhttp::field::user_agent, user_agent);
     req->set(bhttp::field::connection, "close");  // a fresh connection per run

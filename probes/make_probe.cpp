@@ -3,7 +3,7 @@
 
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
-#include "probes/server_text.hpp"
+#include "net/server_text.hpp"
 #include "sla/clock.hpp"
 
 #include <chrono>
@@ -14,14 +14,14 @@ namespace detail {
 
 RunClock RunClock::begin(std::chrono::milliseconds timeout) {
     RunClock c;
-    c.start = http::Clock::now();
+    c.start = net::Clock::now();
     c.deadline = c.start + timeout;
     // R2: the sample belongs to the minute it was sent in (wall clock).
     c.sent_ms = sla::now_ms();
     return c;
 }
 
-void fill_sample(sla::Sample& s, const http::Response& r) {
+void fill_sample(sla::Sample& s, const net::Response& r) {
     s.outcome = r.outcome;
     s.http_status = r.status;
     s.phases = r.phases;
@@ -33,26 +33,26 @@ void fail_sample(sla::Sample& s, sla::Outcome o, std::string detail) {
     s.detail = std::move(detail);
 }
 
-std::shared_ptr<const http::Url> setup_url(const config::Probe& p, std::string_view key,
+std::shared_ptr<const net::Url> setup_url(const config::Probe& p, std::string_view key,
                                            std::string_view url) {
     std::string error;
-    auto parsed = http::parse_url(url, error);
+    auto parsed = net::parse_url(url, error);
     if (!parsed) throw ProbeSetupError("probe " + p.name + ": " + std::string(key) + ": " + error);
-    return std::make_shared<const http::Url>(std::move(*parsed));
+    return std::make_shared<const net::Url>(std::move(*parsed));
 }
 
 std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
                                                      const std::string& ca_file, bool insecure) {
     try {
-        return http::make_tls_context(ca_file, insecure);
+        return net::make_tls_context(ca_file, insecure);
     } catch (const std::exception& e) {
         throw ProbeSetupError("probe " + p.name + ": " + e.what());
     }
 }
 
-http::ProxyChoice setup_proxy(const config::Probe& p) {
+net::ProxyChoice setup_proxy(const config::Probe& p) {
     try {
-        return http::ProxyChoice(p.proxy);
+        return net::ProxyChoice(p.proxy);
     } catch (const std::exception& e) {
         throw ProbeSetupError("probe " + p.name + ": " + e.what());
     }
@@ -66,7 +66,7 @@ std::string trim_right(std::string s) {
 }
 
 // The one place every kind's samples pass on their way out: server text in
-// them is made printable and bounded (probes/server_text.hpp).
+// them is made printable and bounded (net/server_text.hpp).
 class BoundedProbe final : public Probe {
 public:
     explicit BoundedProbe(std::unique_ptr<Probe> inner) : inner_(std::move(inner)) {}
@@ -75,7 +75,7 @@ public:
 
     void run(Handler done) override {
         inner_->run([done = std::move(done)](sla::Sample s) {
-            bound_sample(s);
+            net::bound_sample(s);
             done(std::move(s));
         });
     }

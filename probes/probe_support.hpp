@@ -4,9 +4,9 @@
 // Internal to slawatch_probes.
 
 #include "config/config.hpp"
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "probes/probe.hpp"
-#include "probes/proxy.hpp"
+#include "net/proxy.hpp"
 #include "sla/sample.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,27 +20,27 @@ namespace slawatch::probes::detail {
 
 // One run's time frame: R2 wall-clock send time, and one deadline for every step.
 struct RunClock {
-    http::Clock::time_point start;
-    http::Clock::time_point deadline;
+    net::Clock::time_point start;
+    net::Clock::time_point deadline;
     sla::EpochMillis sent_ms = 0;
 
     static RunClock begin(std::chrono::milliseconds timeout);
 };
 
 // Transport outcome, status, phases and detail of an exchange into the Sample.
-void fill_sample(sla::Sample& s, const http::Response& r);
+void fill_sample(sla::Sample& s, const net::Response& r);
 
 // Sample whose outcome is `o`, detail set; the rest from the response.
 void fail_sample(sla::Sample& s, sla::Outcome o, std::string detail);
 
 // Setup helpers: throw ProbeSetupError naming the probe and the problem.
-std::shared_ptr<const http::Url> setup_url(const config::Probe& p, std::string_view key,
+std::shared_ptr<const net::Url> setup_url(const config::Probe& p, std::string_view key,
                                            std::string_view url);
 std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
                                                      const std::string& ca_file, bool insecure);
 
 // The probe's egress proxy (its `proxy` key, else the environment).
-http::ProxyChoice setup_proxy(const config::Probe& p);
+net::ProxyChoice setup_proxy(const config::Probe& p);
 
 // Trailing whitespace and newlines removed (secret files end with one).
 std::string trim_right(std::string s);

@@ -12,7 +12,7 @@ namespace {
 struct TcState {
     config::Probe settings;
     TcTarget target;
-    std::shared_ptr<const http::Proxy> proxy;  // nullptr: direct
+    std::shared_ptr<const net::Proxy> proxy;  // nullptr: direct
 };
 
 class TencentCloudProbe final : public Probe {
@@ -26,17 +26,17 @@ public:
         const RunClock clock = RunClock::begin(state_->settings.timeout);
         const TcTarget& t = state_->target;
         // Signed per run: the timestamp must be within 5 minutes of the server's clock.
-        http::Exchange ex{t.url,
+        net::Exchange ex{t.url,
                           t.tls,
                           signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
                           clock.start,
                           clock.deadline,
-                          http::Limits{},
+                          net::Limits{},
                           true,
                           state_->proxy};
-        http::async_exchange(
+        net::async_exchange(
             executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
+            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {
                 sla::Sample s;
                 s.sent_ms = sent_ms;
                 fill_sample(s, r);

@@ -2,9 +2,9 @@
 // One HTTP(S) exchange per fresh connection, after Beast's async client examples:
 // resolve -> connect -> [TLS handshake] -> write -> read first bytes -> read rest.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 
-#include "probes/server_text.hpp"
+#include "net/server_text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -26,7 +26,7 @@
 #include <limits>
 #include <stdexcept>
 
-namespace slawatch::probes::http {
+namespace slawatch::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -490,4 +490,4 @@ void async_exchange(asio::any_io_executor executor, Exchange exchange, Callback 
     }
 }
 
-}  // namespace slawatch::probes::http
+}  // namespace slawatch::net
