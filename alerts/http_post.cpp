@@ -47,15 +47,14 @@ void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Hea
     x.limits.body_bytes = 64 * 1024;
     x.limits.total_bytes = 96 * 1024;
     x.proxy = proxy_;
-    net::async_exchange(
-        ex, std::move(x), [done = std::move(done)](net::Response& r) {
-            if (r.outcome != sla::Outcome::ok) {
-                Attempt a{false, std::string(sla::to_string(r.outcome))};
-                if (!r.detail.empty()) a.detail += ": " + r.detail;
-                return done(std::move(a));
-            }
-            done({r.status >= 200 && r.status < 300, fmt::format("HTTP {}", r.status)});
-        });
+    net::async_exchange(ex, std::move(x), [done = std::move(done)](net::Response& r) {
+        if (r.outcome != sla::Outcome::ok) {
+            Attempt a{false, std::string(sla::to_string(r.outcome))};
+            if (!r.detail.empty()) a.detail += ": " + r.detail;
+            return done(std::move(a));
+        }
+        done({r.status >= 200 && r.status < 300, fmt::format("HTTP {}", r.status)});
+    });
 }
 
 }  // namespace slawatch::alerts

@@ -3,8 +3,8 @@
 // RequestId, Error.Code, a wanted field) and the per-action shape rules
 // (probes/answer_shape). Byte 0 picks the action, the status and the wanted
 // field; the rest is the body.
-#include "probes/answer_shape.hpp"
 #include "net/http_client.hpp"
+#include "probes/answer_shape.hpp"
 #include "probes/tencentcloud_api.hpp"
 
 #include <boost/json/parse.hpp>

@@ -53,13 +53,13 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     req->set(bhttp::field::connection, "close");
     auto proxy = run->state->proxy.for_url(*url);
     net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                      run->state->target.tls,
-                      std::move(req),
-                      run->clock.start,
-                      run->clock.deadline,
-                      net::Limits{},
-                      true,
-                      std::move(proxy)};
+                     run->state->target.tls,
+                     std::move(req),
+                     run->clock.start,
+                     run->clock.deadline,
+                     net::Limits{},
+                     true,
+                     std::move(proxy)};
     net::async_exchange(run->executor, std::move(ex), [run](net::Response& r) {
         sla::Sample& s = run->sample;
         s.phases.total_us = r.phases.total_us;  // the whole run
@@ -102,13 +102,13 @@ void DownloadProbe::run(Handler done) {
 
     const TcTarget& t = state_->target;
     net::Exchange ex{t.url,
-                      t.tls,
-                      signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
-                      run->clock.start,
-                      run->clock.deadline,
-                      net::Limits{},
-                      true,
-                      state_->proxy.for_url(*t.url)};
+                     t.tls,
+                     signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
+                     run->clock.start,
+                     run->clock.deadline,
+                     net::Limits{},
+                     true,
+                     state_->proxy.for_url(*t.url)};
     net::async_exchange(executor_, std::move(ex), [run](net::Response& r) {
         fill_sample(run->sample, r);
         if (r.outcome != sla::Outcome::ok) return run->finish();

@@ -49,8 +49,8 @@ public:
 
     void run(Handler done) override {
         const RunClock clock = RunClock::begin(state_->settings.timeout);
-        net::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
-                          net::Limits{}, true,        state_->proxy};
+        net::Exchange ex{state_->url,   state_->tls, state_->request, clock.start, clock.deadline,
+                         net::Limits{}, true,        state_->proxy};
         net::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {

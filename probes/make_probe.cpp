@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // make_probe: the probe kind named in the config, set up once (secrets, CA, URLs).
 
+#include "net/server_text.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
-#include "net/server_text.hpp"
 #include "sla/clock.hpp"
 
 #include <chrono>
@@ -34,7 +34,7 @@ void fail_sample(sla::Sample& s, sla::Outcome o, std::string detail) {
 }
 
 std::shared_ptr<const net::Url> setup_url(const config::Probe& p, std::string_view key,
-                                           std::string_view url) {
+                                          std::string_view url) {
     std::string error;
     auto parsed = net::parse_url(url, error);
     if (!parsed) throw ProbeSetupError("probe " + p.name + ": " + std::string(key) + ": " + error);

@@ -5,8 +5,8 @@
 
 #include "config/config.hpp"
 #include "net/http_client.hpp"
-#include "probes/probe.hpp"
 #include "net/proxy.hpp"
+#include "probes/probe.hpp"
 #include "sla/sample.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -35,7 +35,7 @@ void fail_sample(sla::Sample& s, sla::Outcome o, std::string detail);
 
 // Setup helpers: throw ProbeSetupError naming the probe and the problem.
 std::shared_ptr<const net::Url> setup_url(const config::Probe& p, std::string_view key,
-                                           std::string_view url);
+                                          std::string_view url);
 std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
                                                      const std::string& ca_file, bool insecure);
 

@@ -3,10 +3,10 @@
 
 #include "probes/tencentcloud_api.hpp"
 
+#include "net/server_text.hpp"
 #include "probes/answer_shape.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
-#include "net/server_text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -111,7 +111,7 @@ TcTarget setup_tencentcloud(const config::Probe& p) {
 }
 
 std::shared_ptr<const net::Request> signed_request(const config::TencentCloudOptions& o,
-                                                    const TcTarget& t, std::int64_t timestamp) {
+                                                   const TcTarget& t, std::int64_t timestamp) {
     tc3::Request sign;
     sign.host = t.url->host_header;
     sign.service = t.service;

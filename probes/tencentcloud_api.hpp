@@ -39,7 +39,7 @@ TcTarget setup_tencentcloud(const config::Probe& p);
 
 // A signed `POST /` with the step-4 headers, for the Unix time `timestamp`.
 std::shared_ptr<const net::Request> signed_request(const config::TencentCloudOptions& o,
-                                                    const TcTarget& t, std::int64_t timestamp);
+                                                   const TcTarget& t, std::int64_t timestamp);
 
 // Judges a complete API answer into `s` (outcome, error_code, request_id, detail):
 // non-200 -> outcome_of_http_status; not JSON, no Response or no RequestId ->

@@ -27,13 +27,13 @@ public:
         const TcTarget& t = state_->target;
         // Signed per run: the timestamp must be within 5 minutes of the server's clock.
         net::Exchange ex{t.url,
-                          t.tls,
-                          signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
-                          clock.start,
-                          clock.deadline,
-                          net::Limits{},
-                          true,
-                          state_->proxy};
+                         t.tls,
+                         signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
+                         clock.start,
+                         clock.deadline,
+                         net::Limits{},
+                         true,
+                         state_->proxy};
         net::async_exchange(
             executor_, std::move(ex),
             [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {

@@ -38,12 +38,12 @@ Fetched fetch(const std::string& url_text, std::chrono::milliseconds timeout = 2
     req->set(boost::beast::http::field::host, url->host_header);
     const auto start = net::Clock::now();
     net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                      std::move(tls),
-                      std::move(req),
-                      start,
-                      start + timeout,
-                      limits,
-                      true};
+                     std::move(tls),
+                     std::move(req),
+                     start,
+                     start + timeout,
+                     limits,
+                     true};
     Fetched out;
     out.response = slawatch::testing::exchange_once(std::move(ex));
     out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(net::Clock::now() - start);

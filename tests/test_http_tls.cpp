@@ -28,8 +28,8 @@ using slawatch::testing::make_cert;
 using slawatch::testing::server_context;
 using slawatch::testing::tls_answer;
 
-http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
-                         const std::string& host = "127.0.0.1") {
+net::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
+                        const std::string& host = "127.0.0.1") {
     std::string error;
     auto url = net::parse_url("https://" + host + ":" + std::to_string(port) + "/", error);
     REQUIRE(url);
@@ -37,12 +37,12 @@ http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> clien
     req->set(boost::beast::http::field::host, url->host_header);
     const auto start = net::Clock::now();
     net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                      std::move(client),
-                      std::move(req),
-                      start,
-                      start + 3s,
-                      {},
-                      true};
+                     std::move(client),
+                     std::move(req),
+                     start,
+                     start + 3s,
+                     {},
+                     true};
     return slawatch::testing::exchange_once(std::move(ex));
 }
 
@@ -74,8 +74,8 @@ TEST_CASE("tls: the same certificate trusted through ca_file is ok, with a TLS p
         CHECK(r.phases.first_byte_us >= r.phases.tls_us);
     }
     SECTION("by name, with SNI") {
-        const auto r = fetch_tls(server.port(), net::make_tls_context(cert.cert.string(), false),
-                                 "localhost");
+        const auto r =
+            fetch_tls(server.port(), net::make_tls_context(cert.cert.string(), false), "localhost");
         CHECK(r.outcome == sla::Outcome::ok);
     }
 }

@@ -4,8 +4,8 @@
 // monitor's side, and a target's failures through it keep their outcome.
 
 #include "net/http_client.hpp"
-#include "probes/probe.hpp"
 #include "net/proxy.hpp"
+#include "probes/probe.hpp"
 #include "support/connect_proxy.hpp"
 #include "support/hostile_server.hpp"
 #include "support/probe_run.hpp"
@@ -25,8 +25,8 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-http::Response fetch(const std::string& url_text, const std::optional<std::string>& proxy,
-                     std::chrono::milliseconds timeout = 2000ms) {
+net::Response fetch(const std::string& url_text, const std::optional<std::string>& proxy,
+                    std::chrono::milliseconds timeout = 2000ms) {
     std::string error;
     auto url = net::parse_url(url_text, error);
     REQUIRE(url);

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: Apache-2.0
+// monitor_health events that open and resolve with the minutes (alerts/health_watch.hpp).
+
+#include "alerts/health_watch.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace slawatch::alerts::detail {
+
+void HealthWatch::check_misconfigured(sla::EpochMinute m, const storage::MinuteRow& row) {
+    const std::string key = "misconfigured:" + row.probe;
+    auto& open = emitter_.state().health_open;
+    if (row.state == sla::MinuteState::customer) {
+        if (open.contains(key)) return;
+        open[key] = m;
+        auto e =
+            emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
+                           fmt::format("slawatch is misconfigured: probe {} is rejected by the "
+                                       "provider since {} (credentials, permissions or request "
+                                       "parameters); these minutes are not evidence",
+                                       row.probe, emitter_.when(m)));
+        e.body["condition"] = "misconfigured";
+        e.body["status"] = "firing";
+        e.body["probe"] = row.probe;
+        e.body["first_minute"] = emitter_.when(m);
+        e.body["outcomes"] = count_object(failures_.outcomes(m, {row.probe}));
+        emitter_.emit(std::move(e));
+    } else if (row.state == sla::MinuteState::up) {
+        resolve(key, m, fmt::format("probe {} is accepted again", row.probe));
+    }
+}
+
+void HealthWatch::check_local_network(sla::EpochMinute m,
+                                      const std::vector<sla::MinuteState>& control) {
+    if (control.empty()) return;
+    const bool all_down = std::all_of(control.begin(), control.end(),
+                                      [](auto s) { return s == sla::MinuteState::down; });
+    const std::string key = "local_network";
+    auto& open = emitter_.state().health_open;
+    if (all_down) {
+        if (open.contains(key)) return;
+        open[key] = m;
+        auto e =
+            emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
+                           fmt::format("the local network is down since {}: every control "
+                                       "probe failed; failing minutes are excluded, not "
+                                       "evidence",
+                                       emitter_.when(m)));
+        e.body["condition"] = key;
+        e.body["status"] = "firing";
+        e.body["first_minute"] = emitter_.when(m);
+        emitter_.emit(std::move(e));
+    } else if (std::any_of(control.begin(), control.end(),
+                           [](auto s) { return s == sla::MinuteState::up; })) {
+        resolve(key, m, "a control probe answers again");
+    }
+}
+
+// The open condition `key` ends in minute m; its resolved event names how long it lasted.
+void HealthWatch::resolve(const std::string& key, sla::EpochMinute m, std::string_view what) {
+    auto& open = emitter_.state().health_open;
+    auto it = open.find(key);
+    if (it == open.end()) return;
+    const auto start = it->second;
+    open.erase(it);
+    const auto colon = key.find(':');
+    auto e = emitter_.event(
+        EventType::monitor_health,
+        fmt::format("monitor_health:{}:{}{}", key, start, resolved_suffix),
+        fmt::format("resolved at {}: {} (since {})", emitter_.when(m), what, emitter_.when(start)));
+    e.body["condition"] = key.substr(0, colon);
+    e.body["status"] = "resolved";
+    if (colon != std::string::npos) e.body["probe"] = key.substr(colon + 1);
+    e.body["first_minute"] = emitter_.when(start);
+    e.body["resolved_minute"] = emitter_.when(m);
+    e.body["duration_minutes"] = m - start;
+    emitter_.emit(std::move(e));
+}
+
+}  // namespace slawatch::alerts::detail
