@@ -52,14 +52,8 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
     auto proxy = run->state->proxy.for_url(*url);
-    net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                     run->state->target.tls,
-                     std::move(req),
-                     run->clock.start,
-                     run->clock.deadline,
-                     net::Limits{},
-                     true,
-                     std::move(proxy)};
+    auto ex = run_exchange(run->clock, std::make_shared<const net::Url>(std::move(*url)),
+                           run->state->target.tls, std::move(req), std::move(proxy));
     net::async_exchange(run->executor, std::move(ex), [run](net::Response& r) {
         sla::Sample& s = run->sample;
         s.phases.total_us = r.phases.total_us;  // the whole run
@@ -78,18 +72,11 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     });
 }
 
-class DownloadProbe final : public Probe {
+class DownloadProbe final : public KindProbe<DownloadState> {
 public:
-    DownloadProbe(boost::asio::any_io_executor executor, std::shared_ptr<const DownloadState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
-
-    const config::Probe& settings() const override { return state_->settings; }
+    using KindProbe::KindProbe;
 
     void run(Handler done) override;
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const DownloadState> state_;
 };
 
 void DownloadProbe::run(Handler done) {
@@ -101,14 +88,9 @@ void DownloadProbe::run(Handler done) {
     run->sample.sent_ms = run->clock.sent_ms;
 
     const TcTarget& t = state_->target;
-    net::Exchange ex{t.url,
-                     t.tls,
-                     signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
-                     run->clock.start,
-                     run->clock.deadline,
-                     net::Limits{},
-                     true,
-                     state_->proxy.for_url(*t.url)};
+    auto ex = run_exchange(run->clock, t.url, t.tls,
+                           signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
+                           state_->proxy.for_url(*t.url));
     net::async_exchange(executor_, std::move(ex), [run](net::Response& r) {
         fill_sample(run->sample, r);
         if (r.outcome != sla::Outcome::ok) return run->finish();

@@ -16,7 +16,7 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::string_view user_agent = "slawatch/0.1";
 
-// Everything a run needs, immutable and shared: runs outlive the Probe (reloads).
+// Everything a run needs (KindProbe shares it with the runs in flight).
 struct HttpState {
     config::Probe settings;
     std::shared_ptr<const net::Url> url;
@@ -40,32 +40,20 @@ sla::Outcome judge(const config::HttpOptions& o, const net::Response& r, std::st
     return sla::Outcome::ok;
 }
 
-class HttpProbe final : public Probe {
+class HttpProbe final : public KindProbe<HttpState> {
 public:
-    HttpProbe(boost::asio::any_io_executor executor, std::shared_ptr<const HttpState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
-
-    const config::Probe& settings() const override { return state_->settings; }
+    using KindProbe::KindProbe;
 
     void run(Handler done) override {
-        const RunClock clock = RunClock::begin(state_->settings.timeout);
-        net::Exchange ex{state_->url,   state_->tls, state_->request, clock.start, clock.deadline,
-                         net::Limits{}, true,        state_->proxy};
-        net::async_exchange(
-            executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {
-                sla::Sample s;
-                s.sent_ms = sent_ms;
-                fill_sample(s, r);
-                if (r.outcome == sla::Outcome::ok)
-                    s.outcome = judge(state->settings.http, r, s.detail);
-                done(std::move(s));
-            });
+        const HttpState& st = *state_;
+        const RunClock clock = RunClock::begin(st.settings.timeout);
+        run_single_exchange(
+            executor_, clock, run_exchange(clock, st.url, st.tls, st.request, st.proxy),
+            [state = state_](const net::Response& r, sla::Sample& s) {
+                s.outcome = judge(state->settings.http, r, s.detail);
+            },
+            std::move(done));
     }
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const HttpState> state_;
 };
 
 }  // namespace

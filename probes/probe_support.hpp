@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// What every probe kind shares: the run clock, Sample filling, setup helpers.
+// What every probe kind shares: the run clock, Sample filling, setup helpers,
+// the Probe base over a kind's shared state and the one-exchange run.
 // Internal to slawatch_probes.
 
 #include "config/config.hpp"
@@ -12,6 +13,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -41,6 +43,36 @@ std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
 
 // The probe's egress proxy (its `proxy` key, else the environment).
 net::ProxyChoice setup_proxy(const config::Probe& p);
+
+// Every probe kind's Probe: its settings and targets are set up once into a
+// State (with a `settings` member), immutable and shared with the runs in
+// flight, which outlive the Probe across a reload.
+template <class State>
+class KindProbe : public Probe {
+public:
+    KindProbe(boost::asio::any_io_executor executor, std::shared_ptr<const State> state)
+        : executor_(std::move(executor)), state_(std::move(state)) {}
+
+    const config::Probe& settings() const final { return state_->settings; }
+
+protected:
+    boost::asio::any_io_executor executor_;
+    std::shared_ptr<const State> state_;
+};
+
+// One request of a run, covered by the run's deadline, with the default limits.
+net::Exchange run_exchange(const RunClock& clock, std::shared_ptr<const net::Url> url,
+                           std::shared_ptr<boost::asio::ssl::context> tls,
+                           std::shared_ptr<const net::Request> request,
+                           std::shared_ptr<const net::Proxy> proxy);
+
+// Decides a complete response's outcome into the Sample (fill_sample already ran).
+using Judge = std::function<void(const net::Response&, sla::Sample&)>;
+
+// A run of one exchange: its Sample carries the send time and the transport
+// result; `judge` runs only for a complete response; `done` gets the Sample.
+void run_single_exchange(boost::asio::any_io_executor executor, const RunClock& clock,
+                         net::Exchange exchange, Judge judge, Probe::Handler done);
 
 // Trailing whitespace and newlines removed (secret files end with one).
 std::string trim_right(std::string s);

@@ -8,47 +8,30 @@
 namespace slawatch::probes::detail {
 namespace {
 
-// Immutable and shared: runs in flight outlive the Probe (reloads).
+// Everything a run needs (KindProbe shares it with the runs in flight).
 struct TcState {
     config::Probe settings;
     TcTarget target;
     std::shared_ptr<const net::Proxy> proxy;  // nullptr: direct
 };
 
-class TencentCloudProbe final : public Probe {
+class TencentCloudProbe final : public KindProbe<TcState> {
 public:
-    TencentCloudProbe(boost::asio::any_io_executor executor, std::shared_ptr<const TcState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
-
-    const config::Probe& settings() const override { return state_->settings; }
+    using KindProbe::KindProbe;
 
     void run(Handler done) override {
-        const RunClock clock = RunClock::begin(state_->settings.timeout);
-        const TcTarget& t = state_->target;
+        const TcState& st = *state_;
+        const RunClock clock = RunClock::begin(st.settings.timeout);
+        const TcTarget& t = st.target;
         // Signed per run: the timestamp must be within 5 minutes of the server's clock.
-        net::Exchange ex{t.url,
-                         t.tls,
-                         signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
-                         clock.start,
-                         clock.deadline,
-                         net::Limits{},
-                         true,
-                         state_->proxy};
-        net::async_exchange(
-            executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {
-                sla::Sample s;
-                s.sent_ms = sent_ms;
-                fill_sample(s, r);
-                if (r.outcome == sla::Outcome::ok)
-                    judge_api_response(r, state->settings.tc.action, s);
-                done(std::move(s));
-            });
+        auto request = signed_request(st.settings.tc, t, clock.sent_ms / 1000);
+        run_single_exchange(
+            executor_, clock, run_exchange(clock, t.url, t.tls, std::move(request), st.proxy),
+            [state = state_](const net::Response& r, sla::Sample& s) {
+                judge_api_response(r, state->settings.tc.action, s);
+            },
+            std::move(done));
     }
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const TcState> state_;
 };
 
 }  // namespace
