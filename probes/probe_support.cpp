@@ -70,17 +70,33 @@ net::Exchange run_exchange(const RunClock& clock, std::shared_ptr<const net::Url
                          true,           std::move(proxy)};
 }
 
-void run_single_exchange(boost::asio::any_io_executor executor, const RunClock& clock,
-                         net::Exchange exchange, Judge judge, Probe::Handler done) {
-    net::async_exchange(std::move(executor), std::move(exchange),
-                        [sent_ms = clock.sent_ms, judge = std::move(judge),
-                         done = std::move(done)](net::Response& r) {
-                            sla::Sample s;
-                            s.sent_ms = sent_ms;
-                            fill_sample(s, r);
-                            if (r.outcome == sla::Outcome::ok) judge(r, s);
-                            done(std::move(s));
-                        });
+namespace {
+
+class OneExchangeProbe final : public KindProbe<OneExchangeKind> {
+public:
+    using KindProbe::KindProbe;
+
+    void run(Handler done) override {
+        const OneExchangeKind& kind = *state_;
+        const RunClock clock = RunClock::begin(kind.settings.timeout);
+        auto ex = run_exchange(clock, kind.url, kind.tls, kind.request(clock), kind.proxy);
+        net::async_exchange(
+            executor_, std::move(ex),
+            [kind = state_, sent_ms = clock.sent_ms, done = std::move(done)](net::Response& r) {
+                sla::Sample s;
+                s.sent_ms = sent_ms;
+                fill_sample(s, r);
+                if (r.outcome == sla::Outcome::ok) kind->judge(r, s);
+                done(std::move(s));
+            });
+    }
+};
+
+}  // namespace
+
+std::unique_ptr<Probe> make_one_exchange_probe(boost::asio::any_io_executor executor,
+                                               std::shared_ptr<const OneExchangeKind> kind) {
+    return std::make_unique<OneExchangeProbe>(std::move(executor), std::move(kind));
 }
 
 }  // namespace slawatch::probes::detail

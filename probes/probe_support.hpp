@@ -13,7 +13,6 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
-#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -66,13 +65,26 @@ net::Exchange run_exchange(const RunClock& clock, std::shared_ptr<const net::Url
                            std::shared_ptr<const net::Request> request,
                            std::shared_ptr<const net::Proxy> proxy);
 
-// Decides a complete response's outcome into the Sample (fill_sample already ran).
-using Judge = std::function<void(const net::Response&, sla::Sample&)>;
+// A kind whose run is one exchange (http, tencentcloud): where it goes, what it
+// sends each run and how it judges a complete answer. Set up once, then shared.
+struct OneExchangeKind {
+    virtual ~OneExchangeKind() = default;
 
-// A run of one exchange: its Sample carries the send time and the transport
-// result; `judge` runs only for a complete response; `done` gets the Sample.
-void run_single_exchange(boost::asio::any_io_executor executor, const RunClock& clock,
-                         net::Exchange exchange, Judge judge, Probe::Handler done);
+    // The request of the run that began at `clock`.
+    virtual std::shared_ptr<const net::Request> request(const RunClock& clock) const = 0;
+    // Decides a complete response's outcome into `s` (fill_sample already ran).
+    virtual void judge(const net::Response& r, sla::Sample& s) const = 0;
+
+    config::Probe settings;
+    std::shared_ptr<const net::Url> url;
+    std::shared_ptr<boost::asio::ssl::context> tls;  // required for https
+    std::shared_ptr<const net::Proxy> proxy;         // nullptr: direct
+};
+
+// The Probe of a one-exchange kind: each run sends kind->request(), fills the
+// Sample from the response and lets kind->judge() decide a complete one.
+std::unique_ptr<Probe> make_one_exchange_probe(boost::asio::any_io_executor executor,
+                                               std::shared_ptr<const OneExchangeKind> kind);
 
 // Trailing whitespace and newlines removed (secret files end with one).
 std::string trim_right(std::string s);

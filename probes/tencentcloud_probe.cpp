@@ -8,29 +8,16 @@
 namespace slawatch::probes::detail {
 namespace {
 
-// Everything a run needs (KindProbe shares it with the runs in flight).
-struct TcState {
-    config::Probe settings;
+// A TC3-signed call of the configured action, judged as an API answer.
+struct TencentCloudKind final : OneExchangeKind {
     TcTarget target;
-    std::shared_ptr<const net::Proxy> proxy;  // nullptr: direct
-};
 
-class TencentCloudProbe final : public KindProbe<TcState> {
-public:
-    using KindProbe::KindProbe;
-
-    void run(Handler done) override {
-        const TcState& st = *state_;
-        const RunClock clock = RunClock::begin(st.settings.timeout);
-        const TcTarget& t = st.target;
-        // Signed per run: the timestamp must be within 5 minutes of the server's clock.
-        auto request = signed_request(st.settings.tc, t, clock.sent_ms / 1000);
-        run_single_exchange(
-            executor_, clock, run_exchange(clock, t.url, t.tls, std::move(request), st.proxy),
-            [state = state_](const net::Response& r, sla::Sample& s) {
-                judge_api_response(r, state->settings.tc.action, s);
-            },
-            std::move(done));
+    // Signed per run: the timestamp must be within 5 minutes of the server's clock.
+    std::shared_ptr<const net::Request> request(const RunClock& clock) const override {
+        return signed_request(settings.tc, target, clock.sent_ms / 1000);
+    }
+    void judge(const net::Response& r, sla::Sample& s) const override {
+        judge_api_response(r, settings.tc.action, s);
     }
 };
 
@@ -38,12 +25,14 @@ public:
 
 std::unique_ptr<Probe> make_tencentcloud_probe(boost::asio::any_io_executor executor,
                                                const config::Probe& settings) {
-    auto state = std::make_shared<TcState>();
+    auto kind = std::make_shared<TencentCloudKind>();
     const auto proxy = setup_proxy(settings);
-    state->settings = settings;
-    state->target = setup_tencentcloud(settings);
-    state->proxy = proxy.for_url(*state->target.url);
-    return std::make_unique<TencentCloudProbe>(std::move(executor), std::move(state));
+    kind->settings = settings;
+    kind->target = setup_tencentcloud(settings);
+    kind->url = kind->target.url;
+    kind->tls = kind->target.tls;
+    kind->proxy = proxy.for_url(*kind->url);
+    return make_one_exchange_probe(std::move(executor), std::move(kind));
 }
 
 }  // namespace slawatch::probes::detail
