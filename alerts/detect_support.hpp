@@ -55,6 +55,18 @@ private:
         failures_;
 };
 
+// A watch over the minutes: it makes its events through the emitter and names
+// the failed runs from the index.
+class MinuteWatch {
+public:
+    MinuteWatch(Emitter& emitter, const FailureIndex& failures)
+        : emitter_(emitter), failures_(failures) {}
+
+protected:
+    Emitter& emitter_;
+    const FailureIndex& failures_;
+};
+
 // Ids end in ":resolved" when they close what an earlier id opened.
 inline constexpr std::string_view resolved_suffix = ":resolved";
 

@@ -58,6 +58,18 @@ void HealthWatch::check_local_network(sla::EpochMinute m,
     }
 }
 
+std::optional<Event> HealthWatch::open(const std::string& key, std::string_view condition,
+                                       sla::EpochMinute m, std::string summary) {
+    auto& open = emitter_.state().health_open;
+    if (open.contains(key)) return std::nullopt;
+    open[key] = m;
+    auto e = emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
+                            std::move(summary));
+    e.body["condition"] = condition;
+    e.body["status"] = "firing";
+    return e;
+}
+
 // The open condition `key` ends in minute m; its resolved event names how long it lasted.
 void HealthWatch::resolve(const std::string& key, sla::EpochMinute m, std::string_view what) {
     auto& open = emitter_.state().health_open;

@@ -5,16 +5,16 @@
 
 #include "alerts/detect_support.hpp"
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace slawatch::alerts::detail {
 
-class HealthWatch {
+class HealthWatch : public MinuteWatch {
 public:
-    HealthWatch(Emitter& emitter, const FailureIndex& failures)
-        : emitter_(emitter), failures_(failures) {}
+    using MinuteWatch::MinuteWatch;
 
     // A probe failing only with auth_error / client_error: slawatch's own
     // credentials or request are wrong, not TCMPP (R4 `customer`).
@@ -23,10 +23,11 @@ public:
     void check_local_network(sla::EpochMinute m, const std::vector<sla::MinuteState>& control);
 
 private:
+    // Condition `key` begins in minute m: its firing event (condition and status
+    // set), or nullopt when it is open already.
+    std::optional<Event> open(const std::string& key, std::string_view condition,
+                              sla::EpochMinute m, std::string summary);
     void resolve(const std::string& key, sla::EpochMinute m, std::string_view what);
-
-    Emitter& emitter_;
-    const FailureIndex& failures_;
 };
 
 }  // namespace slawatch::alerts::detail

@@ -10,10 +10,9 @@
 
 namespace slawatch::alerts::detail {
 
-class IncidentWatch {
+class IncidentWatch : public MinuteWatch {
 public:
-    IncidentWatch(Emitter& emitter, const FailureIndex& failures)
-        : emitter_(emitter), failures_(failures) {}
+    using MinuteWatch::MinuteWatch;
 
     // The service's state in minute m; `down_probes` are the service probes down in it.
     void on_service_minute(sla::EpochMinute m, sla::MinuteState s,
@@ -22,9 +21,6 @@ public:
 private:
     void open(sla::EpochMinute m, const std::vector<std::string>& down_probes);
     void resolve(sla::EpochMinute m);
-
-    Emitter& emitter_;
-    const FailureIndex& failures_;
 };
 
 }  // namespace slawatch::alerts::detail
