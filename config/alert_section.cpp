@@ -6,8 +6,6 @@
 #include "config/sections.hpp"
 #include "text/escape.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -129,24 +127,9 @@ void read_command(Section& s, Context& ctx, Alert& a) {
     a.command = std::move(*argv);
 }
 
+// The URL itself may carry a token (chat webhooks): it is not echoed.
 void read_url(Section& s, Alert& a) {
-    auto text = s.string("url", true);
-    if (!text) return;
-    const toml::node& where = *s.table().get("url");
-    auto url = boost::urls::parse_absolute_uri(*text);
-    const auto fail = [&](std::string_view why) {
-        // The URL itself may carry a token (chat webhooks): do not echo it.
-        s.diag().error(where, "alert.url: bad URL (" + std::string(why) + ")");
-    };
-    if (!url) return fail("expected http:// or https:// and a host");
-    std::string scheme(url->scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
-    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
-    if (url->has_fragment()) return fail("a #fragment is never sent");
-    a.url = *text;
+    if (read_http_url(s, "url", true, false)) a.url = *s.table().get("url")->value<std::string>();
 }
 
 void read_duration(Section& s, std::string_view key, std::chrono::milliseconds max,

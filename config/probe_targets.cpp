@@ -3,11 +3,8 @@
 #include "text/escape.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
 namespace slawatch::config::detail {
 
@@ -20,41 +17,6 @@ bool all_chars(std::string_view text, std::string_view allowed) {
 constexpr std::string_view token_chars =
     "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-// An absolute http:// or https:// URL with a host and no credentials in it.
-// Returns the parsed URL's host (lowercase), or nullopt after reporting.
-std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view key, bool required) {
-    auto text = s.string(key, required);
-    if (!text) return std::nullopt;
-    const toml::node& where = *s.table().get(key);
-    auto url = boost::urls::parse_absolute_uri(*text);
-    const auto fail = [&](std::string_view why) {
-        s.diag().error(where, s.name(key) + ": bad URL " + text::quote_field(*text, '\'') + " (" +
-                                  std::string(why) + ")");
-        return std::nullopt;
-    };
-    if (!url) return fail("expected http:// or https:// and a host");
-    std::string scheme(url->scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
-    // Credentials in a URL would be a secret in the config text (R12).
-    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
-    // The probe's URL parser refuses these at start-up; refuse them here too.
-    if (url->host_type() == boost::urls::host_type::ipvfuture)
-        return fail("the host must be a name or an IP address");
-    if (url->has_port()) {
-        const std::string_view digits = url->port();
-        unsigned value = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-            value == 0 || value > 65535)
-            return fail("bad port");
-    }
-    // The url_view points into the toml node's string, which outlives the section.
-    return boost::urls::parse_absolute_uri(where.as_string()->get()).value();
-}
-
 }  // namespace
 
 void accept_all_target_keys(Section& s) {
@@ -66,7 +28,7 @@ void accept_all_target_keys(Section& s) {
 }
 
 void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
-    if (checked_url(s, "url", true)) out.url = *s.table().get("url")->value<std::string>();
+    if (read_http_url(s, "url", true, true)) out.url = *s.table().get("url")->value<std::string>();
     if (auto method = s.choice(
             "method", {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}, "method"))
         out.method = *method;
@@ -130,7 +92,7 @@ std::string_view default_api_version(std::string_view service) {
 void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
     // Without an endpoint the host follows service (default tcmpp) and region.
     const bool has_endpoint = s.has("endpoint");
-    if (auto url = checked_url(s, "endpoint", false)) {
+    if (auto url = read_http_url(s, "endpoint", false, true)) {
         const toml::node& where = *s.table().get("endpoint");
         if ((!url->encoded_path().empty() && url->encoded_path() != "/") || url->has_query() ||
             url->has_fragment()) {

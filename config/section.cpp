@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/section.hpp"
+#include "config/http_url.hpp"
 #include "text/escape.hpp"
+
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -334,6 +337,25 @@ void Section::finish(std::string_view context) {
             message += " (did you mean " + text::quote_field(suggestion, '\'') + "?)";
         diag_.error(key.source(), std::move(message));
     }
+}
+
+std::optional<boost::urls::url_view> read_http_url(Section& s, std::string_view key, bool required,
+                                                   bool echo) {
+    auto text = s.string(key, required);
+    if (!text) return std::nullopt;
+    const toml::node& where = *s.table().get(key);
+    const auto fail = [&](std::string_view why) {
+        s.diag().error(where, s.name(key) + ": bad URL " +
+                                  (echo ? text::quote_field(*text, '\'') + " " : std::string()) +
+                                  "(" + std::string(why) + ")");
+        return std::nullopt;
+    };
+    // Parsed from the node's own string, which outlives the section.
+    auto url = boost::urls::parse_absolute_uri(where.as_string()->get());
+    if (!url) return fail("expected http:// or https:// and a host");
+    if (const auto problem = check_http_url(*url); problem != UrlProblem::none)
+        return fail(describe(problem));
+    return *url;
 }
 
 }  // namespace slawatch::config::detail

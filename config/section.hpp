@@ -10,6 +10,7 @@
 #include "sla/time.hpp"
 
 #include <toml++/toml.h>
+#include <boost/url/url_view.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -88,5 +89,12 @@ std::optional<sla::Money> money_value(const toml::node& node, const std::string&
                                       Diagnostics& diag);
 std::optional<sla::Percent> percent_value(const toml::node& node, const std::string& name,
                                           Diagnostics& diag);
+
+// `key` as a URL slawatch sends requests to (config/http_url.hpp), or nullopt
+// after reporting. The view points into the TOML node's string. `echo`: the
+// message quotes the URL (not for one that may carry a token, like a chat
+// webhook's).
+std::optional<boost::urls::url_view> read_http_url(Section& s, std::string_view key, bool required,
+                                                   bool echo);
 
 }  // namespace slawatch::config::detail
