@@ -35,23 +35,15 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
     }
     std::vector<sla::Tier> tiers;
     bool ok = true;
-    for (const toml::node& item : *list) {
-        const toml::table* table = item.as_table();
-        if (!table) {
-            s.diag().error(item,
-                           "contract.tier: expected a table, got " + std::string(type_name(item)));
-            ok = false;
-            continue;
-        }
-        Section t(*table, "contract.tier", s.diag());
+    const bool all_tables = read_tables(*list, "contract.tier", s.diag(), [&](Section& t) {
         auto at_least = t.percent("at_least", true);
         auto percent = t.integer("percent", 0, 100, true);
         t.finish();
         if (!at_least || !percent) {
             ok = false;
-            continue;
+            return;
         }
-        const toml::node& where = *table->get("at_least");
+        const toml::node& where = *t.table().get("at_least");
         if (standard && *at_least >= *standard) {
             s.diag().error(where, "contract.tier.at_least: must be below the standard (" +
                                       standard->to_string() + "), got " + at_least->to_string());
@@ -63,8 +55,8 @@ std::optional<std::vector<sla::Tier>> read_tiers(Section& s, std::optional<sla::
             ok = false;
         }
         tiers.push_back({*at_least, static_cast<int>(*percent)});
-    }
-    if (!ok) return std::nullopt;
+    });
+    if (!ok || !all_tables) return std::nullopt;
     return tiers;
 }
 
