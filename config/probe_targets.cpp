@@ -89,9 +89,10 @@ std::string_view default_api_version(std::string_view service) {
     return {};
 }
 
-void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
-    // Without an endpoint the host follows service (default tcmpp) and region.
-    const bool has_endpoint = s.has("endpoint");
+namespace {
+
+// `endpoint`: a bare origin; the signing service defaults to its host's first label.
+void read_endpoint(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto url = read_http_url(s, "endpoint", false, true)) {
         const toml::node& where = *s.table().get("endpoint");
         if ((!url->encoded_path().empty() && url->encoded_path() != "/") || url->has_query() ||
@@ -112,6 +113,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             ctx.diag.error(where,
                            "probe.endpoint: the host is an IP address; set 'service' for signing");
     }
+}
+
+// `service`, `action` (read-only Describe* only) and `region`.
+void read_api_names(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto service = s.string("service")) {
         if (all_chars(*service, "abcdefghijklmnopqrstuvwxyz0123456789-"))
             out.service = *service;
@@ -139,6 +144,11 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             ctx.diag.error(*s.table().get("region"),
                            "probe.region: bad region " + text::quote_field(*region, '\''));
     }
+}
+
+// Without an endpoint the host follows service and region; each service has
+// one API version, another service must name its own.
+void read_host_and_version(Section& s, Context& ctx, bool has_endpoint, TencentCloudOptions& out) {
     if (!has_endpoint) {
         if (out.service.empty()) out.service = "tcmpp";
         // The API requires Region, and the default host depends on it.
@@ -160,6 +170,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
     } else if (!s.has("version")) {
         out.version = default_api_version(out.service);
     }
+}
+
+// `payload` (sent as written) and the paths of the secret and CA files.
+void read_payload_and_files(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto payload = s.string("payload")) {
         boost::system::error_code ec;
         const boost::json::value json = boost::json::parse(*payload, ec);
@@ -179,7 +193,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
     if (auto file = s.string("token_file")) out.token_file = ctx.resolve(*file);
     if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
     if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
-    if (!download) return;
+}
+
+// kind = "download": where the package URL is in the answer, and the Range asked for.
+void read_download_keys(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto field = s.string("url_field")) {
         if (all_chars(*field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") &&
             !field->starts_with('.') && !field->ends_with('.') &&
@@ -199,6 +216,18 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
                                                         text::quote_field(*range, '\'') +
                                                         " (expected e.g. \"bytes=0-1023\")");
     }
+}
+
+}  // namespace
+
+void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
+    // Without an endpoint the host follows service (default tcmpp) and region.
+    const bool has_endpoint = s.has("endpoint");
+    read_endpoint(s, ctx, out);
+    read_api_names(s, ctx, out);
+    read_host_and_version(s, ctx, has_endpoint, out);
+    read_payload_and_files(s, ctx, out);
+    if (download) read_download_keys(s, ctx, out);
 }
 
 }  // namespace slawatch::config::detail
