@@ -11,22 +11,17 @@ namespace slawatch::alerts::detail {
 
 void HealthWatch::check_misconfigured(sla::EpochMinute m, const storage::MinuteRow& row) {
     const std::string key = "misconfigured:" + row.probe;
-    auto& open = emitter_.state().health_open;
     if (row.state == sla::MinuteState::customer) {
-        if (open.contains(key)) return;
-        open[key] = m;
-        auto e =
-            emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
-                           fmt::format("slawatch is misconfigured: probe {} is rejected by the "
-                                       "provider since {} (credentials, permissions or request "
-                                       "parameters); these minutes are not evidence",
-                                       row.probe, emitter_.when(m)));
-        e.body["condition"] = "misconfigured";
-        e.body["status"] = "firing";
-        e.body["probe"] = row.probe;
-        e.body["first_minute"] = emitter_.when(m);
-        e.body["outcomes"] = count_object(failures_.outcomes(m, {row.probe}));
-        emitter_.emit(std::move(e));
+        auto e = open(key, "misconfigured", m,
+                      fmt::format("slawatch is misconfigured: probe {} is rejected by the "
+                                  "provider since {} (credentials, permissions or request "
+                                  "parameters); these minutes are not evidence",
+                                  row.probe, emitter_.when(m)));
+        if (!e) return;
+        e->body["probe"] = row.probe;
+        e->body["first_minute"] = emitter_.when(m);
+        e->body["outcomes"] = count_object(failures_.outcomes(m, {row.probe}));
+        emitter_.emit(std::move(*e));
     } else if (row.state == sla::MinuteState::up) {
         resolve(key, m, fmt::format("probe {} is accepted again", row.probe));
     }
@@ -38,20 +33,14 @@ void HealthWatch::check_local_network(sla::EpochMinute m,
     const bool all_down = std::all_of(control.begin(), control.end(),
                                       [](auto s) { return s == sla::MinuteState::down; });
     const std::string key = "local_network";
-    auto& open = emitter_.state().health_open;
     if (all_down) {
-        if (open.contains(key)) return;
-        open[key] = m;
-        auto e =
-            emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
-                           fmt::format("the local network is down since {}: every control "
-                                       "probe failed; failing minutes are excluded, not "
-                                       "evidence",
-                                       emitter_.when(m)));
-        e.body["condition"] = key;
-        e.body["status"] = "firing";
-        e.body["first_minute"] = emitter_.when(m);
-        emitter_.emit(std::move(e));
+        auto e = open(key, key, m,
+                      fmt::format("the local network is down since {}: every control probe "
+                                  "failed; failing minutes are excluded, not evidence",
+                                  emitter_.when(m)));
+        if (!e) return;
+        e->body["first_minute"] = emitter_.when(m);
+        emitter_.emit(std::move(*e));
     } else if (std::any_of(control.begin(), control.end(),
                            [](auto s) { return s == sla::MinuteState::up; })) {
         resolve(key, m, "a control probe answers again");
@@ -60,9 +49,9 @@ void HealthWatch::check_local_network(sla::EpochMinute m,
 
 std::optional<Event> HealthWatch::open(const std::string& key, std::string_view condition,
                                        sla::EpochMinute m, std::string summary) {
-    auto& open = emitter_.state().health_open;
-    if (open.contains(key)) return std::nullopt;
-    open[key] = m;
+    auto& conditions = emitter_.state().health_open;
+    if (conditions.contains(key)) return std::nullopt;
+    conditions[key] = m;
     auto e = emitter_.event(EventType::monitor_health, fmt::format("monitor_health:{}:{}", key, m),
                             std::move(summary));
     e.body["condition"] = condition;
@@ -72,11 +61,11 @@ std::optional<Event> HealthWatch::open(const std::string& key, std::string_view 
 
 // The open condition `key` ends in minute m; its resolved event names how long it lasted.
 void HealthWatch::resolve(const std::string& key, sla::EpochMinute m, std::string_view what) {
-    auto& open = emitter_.state().health_open;
-    auto it = open.find(key);
-    if (it == open.end()) return;
+    auto& conditions = emitter_.state().health_open;
+    auto it = conditions.find(key);
+    if (it == conditions.end()) return;
     const auto start = it->second;
-    open.erase(it);
+    conditions.erase(it);
     const auto colon = key.find(':');
     auto e = emitter_.event(
         EventType::monitor_health,
