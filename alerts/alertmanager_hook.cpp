@@ -7,6 +7,7 @@
 #include "alerts/alertmanager.hpp"
 #include "alerts/hook.hpp"
 #include "alerts/http_post.hpp"
+#include "sla/clock.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/array.hpp>
@@ -23,12 +24,6 @@ namespace asio = boost::asio;
 namespace json = boost::json;
 
 namespace {
-
-sla::EpochMillis now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 std::optional<json::object> parse_body(const std::string& body) {
     boost::system::error_code ec;
@@ -74,7 +69,7 @@ struct AmCore : std::enable_shared_from_this<AmCore> {
 
     void resend() {
         if (open_.empty()) return;
-        const auto now = now_ms();
+        const auto now = sla::now_ms();
         std::vector<const AmAlert*> alerts;
         for (auto& [key, a] : open_) {
             refresh_ends_at(a, alert_, now);
@@ -110,7 +105,7 @@ public:
     void deliver(const Delivery& d, AttemptHandler done) override {
         auto body = parse_body(d.body);
         if (!body) return done({false, "the event is not a JSON object"});
-        auto a = alertmanager_alert(*body, core_->alert_, now_ms());
+        auto a = alertmanager_alert(*body, core_->alert_, sla::now_ms());
         if (!a) return done({true, "not an alert: skipped"});
         // The lambda keeps a copy: `*a` is serialized by post() before it returns.
         core_->post({&*a}, [core = core_, sent = *a, done = std::move(done)](Attempt r) {
@@ -130,7 +125,7 @@ public:
             if (!delivered) continue;
             auto body = parse_body(it->body);
             if (!body) continue;
-            if (auto a = alertmanager_alert(*body, core_->alert_, now_ms())) core_->track(*a);
+            if (auto a = alertmanager_alert(*body, core_->alert_, sla::now_ms())) core_->track(*a);
         }
         if (!core_->open_.empty()) core_->resend();
     }

@@ -2,7 +2,7 @@
 // HttpPost: a hook's POST through the probes' HTTP client (and its proxy support).
 
 #include "alerts/http_post.hpp"
-#include "probes/proxy.hpp"
+#include "net/proxy.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -14,12 +14,12 @@ namespace http = boost::beast::http;
 
 HttpPost::HttpPost(const config::Alert& alert, const std::string& url) : timeout_(alert.timeout) {
     std::string error;
-    auto parsed = probes::http::parse_url(url, error);
+    auto parsed = net::parse_url(url, error);
     if (!parsed) throw HookSetupError(fmt::format("alert {}: bad url", alert.name));
-    url_ = std::make_shared<const probes::http::Url>(std::move(*parsed));
+    url_ = std::make_shared<const net::Url>(std::move(*parsed));
     try {
-        if (url_->tls) tls_ = probes::http::make_tls_context(alert.ca_file, false);
-        proxy_ = probes::http::ProxyChoice(alert.proxy).for_url(*url_);
+        if (url_->tls) tls_ = net::make_tls_context(alert.ca_file, false);
+        proxy_ = net::ProxyChoice(alert.proxy).for_url(*url_);
     } catch (const std::exception& e) {
         throw HookSetupError(fmt::format("alert {}: {}", alert.name, e.what()));
     }
@@ -27,7 +27,7 @@ HttpPost::HttpPost(const config::Alert& alert, const std::string& url) : timeout
 
 void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Headers& headers,
                     AttemptHandler done) const {
-    auto req = std::make_shared<probes::http::Request>(http::verb::post, url_->target, 11);
+    auto req = std::make_shared<net::Request>(http::verb::post, url_->target, 11);
     req->set(http::field::host, url_->host_header);
     req->set(http::field::user_agent, "slawatch");
     req->set(http::field::content_type, "application/json");
@@ -35,11 +35,11 @@ void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Hea
     req->body() = std::move(body);
     req->prepare_payload();
 
-    probes::http::Exchange x;
+    net::Exchange x;
     x.url = url_;
     x.tls = tls_;
     x.request = std::move(req);
-    x.start = probes::http::Clock::now();
+    x.start = net::Clock::now();
     x.deadline = x.start + timeout_;
     // The answer is not used beyond its status: small budgets, the whole
     // response (headers, chunk lines, body) within total_bytes.
@@ -47,15 +47,14 @@ void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Hea
     x.limits.body_bytes = 64 * 1024;
     x.limits.total_bytes = 96 * 1024;
     x.proxy = proxy_;
-    probes::http::async_exchange(
-        ex, std::move(x), [done = std::move(done)](probes::http::Response& r) {
-            if (r.outcome != sla::Outcome::ok) {
-                Attempt a{false, std::string(sla::to_string(r.outcome))};
-                if (!r.detail.empty()) a.detail += ": " + r.detail;
-                return done(std::move(a));
-            }
-            done({r.status >= 200 && r.status < 300, fmt::format("HTTP {}", r.status)});
-        });
+    net::async_exchange(ex, std::move(x), [done = std::move(done)](net::Response& r) {
+        if (r.outcome != sla::Outcome::ok) {
+            Attempt a{false, std::string(sla::to_string(r.outcome))};
+            if (!r.detail.empty()) a.detail += ": " + r.detail;
+            return done(std::move(a));
+        }
+        done({r.status >= 200 && r.status < 300, fmt::format("HTTP {}", r.status)});
+    });
 }
 
 }  // namespace slawatch::alerts

@@ -5,7 +5,7 @@
 // under the hook's timeout; a 2xx answer is delivered.
 
 #include "alerts/hook.hpp"
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <memory>
 #include <string>
@@ -26,9 +26,9 @@ public:
               AttemptHandler done) const;
 
 private:
-    std::shared_ptr<const probes::http::Url> url_;
+    std::shared_ptr<const net::Url> url_;
     std::shared_ptr<boost::asio::ssl::context> tls_;
-    std::shared_ptr<const probes::http::Proxy> proxy_;
+    std::shared_ptr<const net::Proxy> proxy_;
     std::chrono::milliseconds timeout_;
 };
 

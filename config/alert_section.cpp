@@ -6,12 +6,9 @@
 #include "config/sections.hpp"
 #include "text/escape.hpp"
 
-#include <boost/url/parse.hpp>
-
 #include <algorithm>
 #include <array>
 #include <cctype>
-#include <map>
 
 namespace slawatch::config {
 
@@ -45,12 +42,6 @@ namespace detail {
 namespace {
 
 constexpr std::chrono::minutes max_timeout{5};
-
-bool valid_name(std::string_view name) {
-    return !name.empty() && name.size() <= 64 &&
-           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-               std::string_view::npos;
-}
 
 // R12: a secret in the config text would end up in backups and diffs.
 void reject_secrets(Section& s, Diagnostics& diag) {
@@ -129,24 +120,9 @@ void read_command(Section& s, Context& ctx, Alert& a) {
     a.command = std::move(*argv);
 }
 
+// The URL itself may carry a token (chat webhooks): it is not echoed.
 void read_url(Section& s, Alert& a) {
-    auto text = s.string("url", true);
-    if (!text) return;
-    const toml::node& where = *s.table().get("url");
-    auto url = boost::urls::parse_absolute_uri(*text);
-    const auto fail = [&](std::string_view why) {
-        // The URL itself may carry a token (chat webhooks): do not echo it.
-        s.diag().error(where, "alert.url: bad URL (" + std::string(why) + ")");
-    };
-    if (!url) return fail("expected http:// or https:// and a host");
-    std::string scheme(url->scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
-    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
-    if (url->has_fragment()) return fail("a #fragment is never sent");
-    a.url = *text;
+    if (read_http_url(s, "url", true, false)) a.url = *s.table().get("url")->value<std::string>();
 }
 
 void read_duration(Section& s, std::string_view key, std::chrono::milliseconds max,
@@ -185,71 +161,57 @@ void read_labels(Section& s, Alert& a) {
     }
 }
 
+// The keys of the alert's kind; those of another kind are left unknown.
+void read_kind(Section& s, Context& ctx, Alert& a) {
+    const auto kind = s.choice("kind", {"exec", "webhook", "alertmanager"}, "kind");
+    if (!kind && !s.has("kind")) s.missing("kind");
+    if (!kind) {
+        for (std::string_view key :
+             {"command", "url", "secret_file", "ca_file", "proxy", "labels", "resend_interval"})
+            s.accept(key);
+    } else if (*kind == "exec") {
+        a.kind = AlertKind::exec;
+        read_command(s, ctx, a);
+    } else {
+        a.kind = *kind == "webhook" ? AlertKind::webhook : AlertKind::alertmanager;
+        read_url(s, a);
+        if (auto f = s.string("ca_file")) a.ca_file = ctx.resolve(*f);
+        read_proxy(s, a.proxy);
+        if (a.kind == AlertKind::webhook) {
+            if (auto f = s.string("secret_file")) a.secret_file = ctx.resolve(*f);
+        } else {
+            read_labels(s, a);
+            read_duration(s, "resend_interval", std::chrono::hours(1), a.resend_interval);
+        }
+    }
+    s.finish(kind ? " for an alert of kind " + text::quote_field(*kind, '\'') : std::string());
+}
+
+Alert read_alert(Section& s, Context& ctx, TableNames& names) {
+    Alert a;
+    a.where = ctx.diag.location(s.table().source());
+    if (auto name = names.read(s)) a.name = *name;
+    reject_secrets(s, ctx.diag);
+    read_events(s, a);
+    read_duration(s, "timeout", max_timeout, a.timeout);
+    read_duration(s, "backoff", std::chrono::hours(1), a.backoff);
+    read_duration(s, "max_backoff", std::chrono::hours(24), a.max_backoff);
+    if (auto n = s.integer("max_attempts", 0, 1'000'000)) a.max_attempts = static_cast<int>(*n);
+    if (auto t = integers(s, "budget_thresholds", 1, 1000)) a.budget_thresholds = *t;
+    if (auto d = integers(s, "reminder_days", 0, 365)) a.reminder_days = *d;
+    if (auto u = s.integer("unknown_threshold_minutes", 0, 44640)) a.unknown_threshold_minutes = *u;
+    read_kind(s, ctx, a);
+    return a;
+}
+
 }  // namespace
 
 void read_alerts(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "alert", ctx.diag);
     if (!list) return;
-    std::map<std::string, int, std::less<>> first_line;  // name -> line of its first use
-    for (const toml::node& item : *list) {
-        const toml::table* table = item.as_table();
-        if (!table) {
-            ctx.diag.error(item, "alert: expected a table, got " + std::string(type_name(item)));
-            continue;
-        }
-        Section s(*table, "alert", ctx.diag);
-        Alert a;
-        a.where = ctx.diag.location(table->source());
-
-        if (auto name = s.string("name", true)) {
-            const toml::node& where = *table->get("name");
-            if (!valid_name(*name)) {
-                ctx.diag.error(where, "alert.name: bad name " + text::quote_field(*name, '\'') +
-                                          " (use 1 to 64 of a-z, 0-9 and _)");
-            } else if (auto it = first_line.find(*name); it != first_line.end()) {
-                ctx.diag.error(where, "alert.name: duplicate alert name " +
-                                          text::quote_field(*name, '\'') + " (first used on line " +
-                                          std::to_string(it->second) + ")");
-            } else {
-                first_line.emplace(*name, static_cast<int>(where.source().begin.line));
-            }
-            a.name = *name;
-        }
-        reject_secrets(s, ctx.diag);
-        read_events(s, a);
-        read_duration(s, "timeout", max_timeout, a.timeout);
-        read_duration(s, "backoff", std::chrono::hours(1), a.backoff);
-        read_duration(s, "max_backoff", std::chrono::hours(24), a.max_backoff);
-        if (auto n = s.integer("max_attempts", 0, 1'000'000)) a.max_attempts = static_cast<int>(*n);
-        if (auto t = integers(s, "budget_thresholds", 1, 1000)) a.budget_thresholds = *t;
-        if (auto d = integers(s, "reminder_days", 0, 365)) a.reminder_days = *d;
-        if (auto u = s.integer("unknown_threshold_minutes", 0, 44640))
-            a.unknown_threshold_minutes = *u;
-
-        const auto kind = s.choice("kind", {"exec", "webhook", "alertmanager"}, "kind");
-        if (!kind && !s.has("kind")) s.missing("kind");
-        if (!kind) {
-            for (std::string_view key :
-                 {"command", "url", "secret_file", "ca_file", "proxy", "labels", "resend_interval"})
-                s.accept(key);
-        } else if (*kind == "exec") {
-            a.kind = AlertKind::exec;
-            read_command(s, ctx, a);
-        } else {
-            a.kind = *kind == "webhook" ? AlertKind::webhook : AlertKind::alertmanager;
-            read_url(s, a);
-            if (auto f = s.string("ca_file")) a.ca_file = ctx.resolve(*f);
-            read_proxy(s, a.proxy);
-            if (a.kind == AlertKind::webhook) {
-                if (auto f = s.string("secret_file")) a.secret_file = ctx.resolve(*f);
-            } else {
-                read_labels(s, a);
-                read_duration(s, "resend_interval", std::chrono::hours(1), a.resend_interval);
-            }
-        }
-        s.finish(kind ? " for an alert of kind " + text::quote_field(*kind, '\'') : std::string());
-        out.alerts.push_back(std::move(a));
-    }
+    TableNames names;
+    read_tables(*list, "alert", ctx.diag,
+                [&](Section& s) { out.alerts.push_back(read_alert(s, ctx, names)); });
 }
 
 }  // namespace detail

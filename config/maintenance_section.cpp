@@ -9,14 +9,7 @@ namespace slawatch::config::detail {
 void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "maintenance", ctx.diag);
     if (!list) return;
-    for (const toml::node& item : *list) {
-        const toml::table* table = item.as_table();
-        if (!table) {
-            ctx.diag.error(item,
-                           "maintenance: expected a table, got " + std::string(type_name(item)));
-            continue;
-        }
-        Section s(*table, "maintenance", ctx.diag);
+    read_tables(*list, "maintenance", ctx.diag, [&](Section& s) {
         auto start = s.instant("start", true);
         auto end = s.instant("end", true);
         // R4: only a notice received before the window began excuses it, so "when" is required.
@@ -24,12 +17,13 @@ void read_maintenance(const toml::node& node, Context& ctx, Config& out) {
         auto reason = s.string("reason");
         s.finish();
         if (start && end && *end <= *start) {
-            ctx.diag.error(*table->get("end"), "maintenance.end: must be after maintenance.start");
-            continue;
+            ctx.diag.error(*s.table().get("end"),
+                           "maintenance.end: must be after maintenance.start");
+            return;
         }
-        if (!start || !end || !announced) continue;
+        if (!start || !end || !announced) return;
         out.maintenance.push_back({*start, *end, *announced, reason.value_or("")});
-    }
+    });
 }
 
 }  // namespace slawatch::config::detail

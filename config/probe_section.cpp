@@ -8,7 +8,6 @@
 #include "text/escape.hpp"
 
 #include <algorithm>
-#include <map>
 
 namespace slawatch::config::detail {
 
@@ -36,10 +35,40 @@ void reject_secrets(Section& s, Diagnostics& diag) {
     }
 }
 
-bool valid_name(std::string_view name) {
-    return !name.empty() && name.size() <= 64 &&
-           name.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") ==
-               std::string_view::npos;
+// The probe's target keys, those of its kind; those of another kind are left unknown.
+void read_kind(Section& s, Context& ctx, Probe& p) {
+    const auto kind = s.choice("kind", {"http", "tencentcloud", "download"}, "kind");
+    if (!kind && !s.has("kind")) s.missing("kind");
+    if (!kind) {
+        accept_all_target_keys(s);  // unknown kind: its keys cannot be judged
+    } else if (*kind == "http") {
+        p.kind = ProbeKind::http;
+        read_http_target(s, ctx, p.http);
+    } else {
+        p.kind = *kind == "download" ? ProbeKind::download : ProbeKind::tencentcloud;
+        read_tencentcloud_target(s, ctx, p.kind == ProbeKind::download, p.tc);
+    }
+    s.finish(kind ? " for a probe of kind " + text::quote_field(*kind, '\'') : std::string());
+}
+
+Probe read_probe(Section& s, Context& ctx, TableNames& names) {
+    Probe p;
+    p.where = ctx.diag.location(s.table().source());
+    if (auto name = names.read(s)) p.name = *name;
+    if (auto role = s.choice("role", {"service", "control"}, "role"))
+        p.role = *role == "control" ? ProbeRole::control : ProbeRole::service;
+    if (auto timeout = s.duration("timeout")) {
+        const toml::node& where = *s.table().get("timeout");
+        if (timeout->count() <= 0 || *timeout > max_timeout)
+            ctx.diag.error(where, "probe.timeout: must be above 0 and at most 60s, got " +
+                                      text::quote_field(*where.value<std::string>(), '\''));
+        else
+            p.timeout = *timeout;
+    }
+    reject_secrets(s, ctx.diag);
+    read_proxy(s, p.proxy);
+    read_kind(s, ctx, p);
+    return p;
 }
 
 }  // namespace
@@ -47,64 +76,10 @@ bool valid_name(std::string_view name) {
 void read_probes(const toml::node& node, Context& ctx, Config& out) {
     const toml::array* list = table_array(node, "probe", ctx.diag);
     if (!list) return;
-    std::map<std::string, int, std::less<>> first_line;  // name -> line of its first use
-    for (const toml::node& item : *list) {
-        const toml::table* table = item.as_table();
-        if (!table) {
-            ctx.diag.error(item, "probe: expected a table, got " + std::string(type_name(item)));
-            continue;
-        }
-        Section s(*table, "probe", ctx.diag);
-        Probe p;
-        p.where = ctx.diag.location(table->source());
-
-        if (auto name = s.string("name", true)) {
-            const toml::node& where = *table->get("name");
-            if (!valid_name(*name)) {
-                ctx.diag.error(where, "probe.name: bad name " + text::quote_field(*name, '\'') +
-                                          " (use 1 to 64 of a-z, 0-9 and _)");
-            } else if (*name == "service") {
-                // The store keeps the service's own minutes under this name.
-                ctx.diag.error(where,
-                               "probe.name: 'service' is reserved for the service's "
-                               "minutes; choose another name");
-            } else if (auto it = first_line.find(*name); it != first_line.end()) {
-                ctx.diag.error(where, "probe.name: duplicate probe name " +
-                                          text::quote_field(*name, '\'') + " (first used on line " +
-                                          std::to_string(it->second) + ")");
-            } else {
-                first_line.emplace(*name, static_cast<int>(where.source().begin.line));
-            }
-            p.name = *name;
-        }
-        if (auto role = s.choice("role", {"service", "control"}, "role"))
-            p.role = *role == "control" ? ProbeRole::control : ProbeRole::service;
-        if (auto timeout = s.duration("timeout")) {
-            if (timeout->count() <= 0 || *timeout > max_timeout)
-                ctx.diag.error(
-                    *table->get("timeout"),
-                    "probe.timeout: must be above 0 and at most 60s, got " +
-                        text::quote_field(*table->get("timeout")->value<std::string>(), '\''));
-            else
-                p.timeout = *timeout;
-        }
-        reject_secrets(s, ctx.diag);
-        read_proxy(s, p.proxy);
-
-        const auto kind = s.choice("kind", {"http", "tencentcloud", "download"}, "kind");
-        if (!kind && !s.has("kind")) s.missing("kind");
-        if (!kind) {
-            accept_all_target_keys(s);  // unknown kind: its keys cannot be judged
-        } else if (*kind == "http") {
-            p.kind = ProbeKind::http;
-            read_http_target(s, ctx, p.http);
-        } else {
-            p.kind = *kind == "download" ? ProbeKind::download : ProbeKind::tencentcloud;
-            read_tencentcloud_target(s, ctx, p.kind == ProbeKind::download, p.tc);
-        }
-        s.finish(kind ? " for a probe of kind " + text::quote_field(*kind, '\'') : std::string());
-        out.probes.push_back(std::move(p));
-    }
+    // The store keeps the service's own minutes under the name "service".
+    TableNames names("service", "the service's minutes");
+    read_tables(*list, "probe", ctx.diag,
+                [&](Section& s) { out.probes.push_back(read_probe(s, ctx, names)); });
 }
 
 void check_probes_present(const Config& config, Context& ctx) {

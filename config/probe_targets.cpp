@@ -3,11 +3,8 @@
 #include "text/escape.hpp"
 
 #include <boost/json/parse.hpp>
-#include <boost/url/parse.hpp>
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 
 namespace slawatch::config::detail {
 
@@ -20,41 +17,6 @@ bool all_chars(std::string_view text, std::string_view allowed) {
 constexpr std::string_view token_chars =
     "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
 
-// An absolute http:// or https:// URL with a host and no credentials in it.
-// Returns the parsed URL's host (lowercase), or nullopt after reporting.
-std::optional<boost::urls::url_view> checked_url(Section& s, std::string_view key, bool required) {
-    auto text = s.string(key, required);
-    if (!text) return std::nullopt;
-    const toml::node& where = *s.table().get(key);
-    auto url = boost::urls::parse_absolute_uri(*text);
-    const auto fail = [&](std::string_view why) {
-        s.diag().error(where, s.name(key) + ": bad URL " + text::quote_field(*text, '\'') + " (" +
-                                  std::string(why) + ")");
-        return std::nullopt;
-    };
-    if (!url) return fail("expected http:// or https:// and a host");
-    std::string scheme(url->scheme());
-    std::transform(scheme.begin(), scheme.end(), scheme.begin(),
-                   [](unsigned char c) { return std::tolower(c); });
-    if (scheme != "http" && scheme != "https") return fail("expected http:// or https://");
-    if (!url->has_authority() || url->encoded_host().empty()) return fail("no host");
-    // Credentials in a URL would be a secret in the config text (R12).
-    if (url->has_userinfo()) return fail("credentials must not be part of the URL");
-    // The probe's URL parser refuses these at start-up; refuse them here too.
-    if (url->host_type() == boost::urls::host_type::ipvfuture)
-        return fail("the host must be a name or an IP address");
-    if (url->has_port()) {
-        const std::string_view digits = url->port();
-        unsigned value = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-            value == 0 || value > 65535)
-            return fail("bad port");
-    }
-    // The url_view points into the toml node's string, which outlives the section.
-    return boost::urls::parse_absolute_uri(where.as_string()->get()).value();
-}
-
 }  // namespace
 
 void accept_all_target_keys(Section& s) {
@@ -66,7 +28,7 @@ void accept_all_target_keys(Section& s) {
 }
 
 void read_http_target(Section& s, Context& ctx, HttpOptions& out) {
-    if (checked_url(s, "url", true)) out.url = *s.table().get("url")->value<std::string>();
+    if (read_http_url(s, "url", true, true)) out.url = *s.table().get("url")->value<std::string>();
     if (auto method = s.choice(
             "method", {"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"}, "method"))
         out.method = *method;
@@ -127,10 +89,11 @@ std::string_view default_api_version(std::string_view service) {
     return {};
 }
 
-void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
-    // Without an endpoint the host follows service (default tcmpp) and region.
-    const bool has_endpoint = s.has("endpoint");
-    if (auto url = checked_url(s, "endpoint", false)) {
+namespace {
+
+// `endpoint`: a bare origin; the signing service defaults to its host's first label.
+void read_endpoint(Section& s, Context& ctx, TencentCloudOptions& out) {
+    if (auto url = read_http_url(s, "endpoint", false, true)) {
         const toml::node& where = *s.table().get("endpoint");
         if ((!url->encoded_path().empty() && url->encoded_path() != "/") || url->has_query() ||
             url->has_fragment()) {
@@ -150,6 +113,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             ctx.diag.error(where,
                            "probe.endpoint: the host is an IP address; set 'service' for signing");
     }
+}
+
+// `service`, `action` (read-only Describe* only) and `region`.
+void read_api_names(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto service = s.string("service")) {
         if (all_chars(*service, "abcdefghijklmnopqrstuvwxyz0123456789-"))
             out.service = *service;
@@ -177,6 +144,11 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
             ctx.diag.error(*s.table().get("region"),
                            "probe.region: bad region " + text::quote_field(*region, '\''));
     }
+}
+
+// Without an endpoint the host follows service and region; each service has
+// one API version, another service must name its own.
+void read_host_and_version(Section& s, Context& ctx, bool has_endpoint, TencentCloudOptions& out) {
     if (!has_endpoint) {
         if (out.service.empty()) out.service = "tcmpp";
         // The API requires Region, and the default host depends on it.
@@ -198,6 +170,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
     } else if (!s.has("version")) {
         out.version = default_api_version(out.service);
     }
+}
+
+// `payload` (sent as written) and the paths of the secret and CA files.
+void read_payload_and_files(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto payload = s.string("payload")) {
         boost::system::error_code ec;
         const boost::json::value json = boost::json::parse(*payload, ec);
@@ -217,7 +193,10 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
     if (auto file = s.string("token_file")) out.token_file = ctx.resolve(*file);
     if (auto ca = s.string("ca_file")) out.ca_file = ctx.resolve(*ca);
     if (auto insecure = s.boolean("insecure")) out.insecure = *insecure;
-    if (!download) return;
+}
+
+// kind = "download": where the package URL is in the answer, and the Range asked for.
+void read_download_keys(Section& s, Context& ctx, TencentCloudOptions& out) {
     if (auto field = s.string("url_field")) {
         if (all_chars(*field, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.") &&
             !field->starts_with('.') && !field->ends_with('.') &&
@@ -237,6 +216,18 @@ void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCl
                                                         text::quote_field(*range, '\'') +
                                                         " (expected e.g. \"bytes=0-1023\")");
     }
+}
+
+}  // namespace
+
+void read_tencentcloud_target(Section& s, Context& ctx, bool download, TencentCloudOptions& out) {
+    // Without an endpoint the host follows service (default tcmpp) and region.
+    const bool has_endpoint = s.has("endpoint");
+    read_endpoint(s, ctx, out);
+    read_api_names(s, ctx, out);
+    read_host_and_version(s, ctx, has_endpoint, out);
+    read_payload_and_files(s, ctx, out);
+    if (download) read_download_keys(s, ctx, out);
 }
 
 }  // namespace slawatch::config::detail

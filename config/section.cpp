@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "config/section.hpp"
+#include "config/http_url.hpp"
 #include "text/escape.hpp"
+
+#include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <charconv>
@@ -334,6 +337,65 @@ void Section::finish(std::string_view context) {
             message += " (did you mean " + text::quote_field(suggestion, '\'') + "?)";
         diag_.error(key.source(), std::move(message));
     }
+}
+
+bool read_tables(const toml::array& list, std::string_view path, Diagnostics& diag,
+                 const std::function<void(Section&)>& read) {
+    bool all = true;
+    for (const toml::node& item : list) {
+        const toml::table* table = item.as_table();
+        if (!table) {
+            diag.error(item, std::string(path) + ": expected a table, got " +
+                                 std::string(type_name(item)));
+            all = false;
+            continue;
+        }
+        Section s(*table, std::string(path), diag);
+        read(s);
+    }
+    return all;
+}
+
+std::optional<std::string> TableNames::read(Section& s) {
+    auto name = s.string("name", true);
+    if (!name) return name;
+    const toml::node& where = *s.table().get("name");
+    const bool valid =
+        !name->empty() && name->size() <= 64 &&
+        name->find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos;
+    if (!valid) {
+        s.diag().error(where, s.name("name") + ": bad name " + text::quote_field(*name, '\'') +
+                                  " (use 1 to 64 of a-z, 0-9 and _)");
+    } else if (!reserved_.empty() && *name == reserved_) {
+        s.diag().error(where, s.name("name") + ": " + text::quote_field(*name, '\'') +
+                                  " is reserved for " + reserved_for_ + "; choose another name");
+    } else if (auto it = first_line_.find(*name); it != first_line_.end()) {
+        s.diag().error(where, s.name("name") + ": duplicate " + s.path() + " name " +
+                                  text::quote_field(*name, '\'') + " (first used on line " +
+                                  std::to_string(it->second) + ")");
+    } else {
+        first_line_.emplace(*name, static_cast<int>(where.source().begin.line));
+    }
+    return name;
+}
+
+std::optional<boost::urls::url_view> read_http_url(Section& s, std::string_view key, bool required,
+                                                   bool echo) {
+    auto text = s.string(key, required);
+    if (!text) return std::nullopt;
+    const toml::node& where = *s.table().get(key);
+    const auto fail = [&](std::string_view why) {
+        s.diag().error(where, s.name(key) + ": bad URL " +
+                                  (echo ? text::quote_field(*text, '\'') + " " : std::string()) +
+                                  "(" + std::string(why) + ")");
+        return std::nullopt;
+    };
+    // Parsed from the node's own string, which outlives the section.
+    auto url = boost::urls::parse_absolute_uri(where.as_string()->get());
+    if (!url) return fail("expected http:// or https:// and a host");
+    if (const auto problem = check_http_url(*url); problem != UrlProblem::none)
+        return fail(describe(problem));
+    return *url;
 }
 
 }  // namespace slawatch::config::detail

@@ -10,9 +10,12 @@
 #include "sla/time.hpp"
 
 #include <toml++/toml.h>
+#include <boost/url/url_view.hpp>
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -36,6 +39,7 @@ public:
         : table_(table), path_(std::move(path)), diag_(diag) {}
 
     const toml::table& table() const { return table_; }
+    const std::string& path() const { return path_; }
     Diagnostics& diag() const { return diag_; }
     // "contract.start"
     std::string name(std::string_view key) const { return path_ + "." + std::string(key); }
@@ -88,5 +92,36 @@ std::optional<sla::Money> money_value(const toml::node& node, const std::string&
                                       Diagnostics& diag);
 std::optional<sla::Percent> percent_value(const toml::node& node, const std::string& name,
                                           Diagnostics& diag);
+
+// The one reader of an array of tables ([[probe]], [[alert]], [[maintenance]],
+// [[contract.tier]]): `read` gets each item as a Section named `path`; an item
+// that is not a table is reported and skipped. False when one was skipped.
+bool read_tables(const toml::array& list, std::string_view path, Diagnostics& diag,
+                 const std::function<void(Section&)>& read);
+
+// The names of named tables ([[probe]], [[alert]]): 1 to 64 of a-z, 0-9 and _,
+// each used once in its array.
+class TableNames {
+public:
+    // `reserved` (if set) may not be used, being kept for `reserved_for`.
+    explicit TableNames(std::string_view reserved = {}, std::string_view reserved_for = {})
+        : reserved_(reserved), reserved_for_(reserved_for) {}
+
+    // The table's required `name`, reported when bad, reserved or used before
+    // (and returned all the same, so that later checks can name the table).
+    std::optional<std::string> read(Section& s);
+
+private:
+    std::string reserved_;
+    std::string reserved_for_;
+    std::map<std::string, int, std::less<>> first_line_;  // name -> line of its first use
+};
+
+// `key` as a URL slawatch sends requests to (config/http_url.hpp), or nullopt
+// after reporting. The view points into the TOML node's string. `echo`: the
+// message quotes the URL (not for one that may carry a token, like a chat
+// webhook's).
+std::optional<boost::urls::url_view> read_http_url(Section& s, std::string_view key, bool required,
+                                                   bool echo);
 
 }  // namespace slawatch::config::detail

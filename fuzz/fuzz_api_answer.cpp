@@ -3,8 +3,8 @@
 // RequestId, Error.Code, a wanted field) and the per-action shape rules
 // (probes/answer_shape). Byte 0 picks the action, the status and the wanted
 // field; the rest is the body.
+#include "net/http_client.hpp"
 #include "probes/answer_shape.hpp"
-#include "probes/http_client.hpp"
 #include "probes/tencentcloud_api.hpp"
 
 #include <boost/json/parse.hpp>
@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         "DescribeMNPOfflinePackageURL",      "DescribeOther",   ""};
     static constexpr std::array<int, 4> statuses = {200, 200, 503, 0};
     const auto action = actions[data[0] % actions.size()];
-    slawatch::probes::http::Response r;
+    slawatch::net::Response r;
     r.status = statuses[(data[0] >> 3) & 3];
     r.body.assign(reinterpret_cast<const char*>(data + 1), size - 1);
     const bool want = (data[0] & 0x20) != 0;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
-// libFuzzer target: an HTTP response as probes/http_client reads it: Beast's
-// response parser with the probe's limits (http::Limits), fed in pieces the
+// libFuzzer target: an HTTP response as net/http_client reads it: Beast's
+// response parser with the probe's limits (net::Limits), fed in pieces the
 // way a socket delivers them, then the complete answer judged as an API answer.
 // Byte 0 picks the piece size and whether the request was HEAD; the rest is the wire.
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "probes/tencentcloud_api.hpp"
 
 #include <boost/beast/core/buffers_prefix.hpp>
@@ -27,7 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const bool head = (data[0] & 0x80) != 0;
     const std::string_view wire(reinterpret_cast<const char*>(data + 1), size - 1);
 
-    const slawatch::probes::http::Limits limits;
+    const slawatch::net::Limits limits;
     bhttp::response_parser<bhttp::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(
         std::min<std::size_t>(limits.header_bytes, std::numeric_limits<std::uint32_t>::max())));
@@ -53,7 +53,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
     const auto& msg = parser.get();
     if (msg.body().size() > limits.body_bytes) std::abort();
-    slawatch::probes::http::Response r;
+    slawatch::net::Response r;
     r.status = static_cast<int>(msg.result_int());
     if (auto it = msg.find(bhttp::field::content_type); it != msg.end())
         r.content_type = std::string(it->value());

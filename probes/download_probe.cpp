@@ -17,7 +17,7 @@ namespace bhttp = boost::beast::http;
 struct DownloadState {
     config::Probe settings;
     TcTarget target;
-    http::ProxyChoice proxy;  // per URL: the package host may be under no_proxy
+    net::ProxyChoice proxy;  // per URL: the package host may be under no_proxy
 };
 
 // One run: both steps share it; it holds the state alive across them.
@@ -34,10 +34,10 @@ struct DownloadRun {
 // The second step: GET the presigned URL at once (it lives about 10 minutes).
 void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& url_text) {
     std::string error;
-    auto url = http::parse_url(url_text, error);
+    auto url = net::parse_url(url_text, error);
     if (!url) {
         fail_sample(run->sample, sla::Outcome::bad_response, "package URL: " + error);
-        run->sample.phases.total_us = http::micros_since(run->clock.start, http::Clock::now());
+        run->sample.phases.total_us = net::micros_since(run->clock.start, net::Clock::now());
         return run->finish();
     }
     if (url->tls && !run->state->target.tls) {
@@ -45,22 +45,16 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
                     "package URL: https without TLS setup");
         return run->finish();
     }
-    auto req = std::make_shared<http::Request>(bhttp::verb::get, url->target, 11);
+    auto req = std::make_shared<net::Request>(bhttp::verb::get, url->target, 11);
     req->set(bhttp::field::host, url->host_header);
     const auto& range = run->state->settings.tc.range;
     if (!range.empty()) req->set(bhttp::field::range, range);
     req->set(bhttp::field::user_agent, "slawatch/0.1");
     req->set(bhttp::field::connection, "close");
     auto proxy = run->state->proxy.for_url(*url);
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
-                      run->state->target.tls,
-                      std::move(req),
-                      run->clock.start,
-                      run->clock.deadline,
-                      http::Limits{},
-                      true,
-                      std::move(proxy)};
-    http::async_exchange(run->executor, std::move(ex), [run](http::Response& r) {
+    auto ex = run_exchange(run->clock, std::make_shared<const net::Url>(std::move(*url)),
+                           run->state->target.tls, std::move(req), std::move(proxy));
+    net::async_exchange(run->executor, std::move(ex), [run](net::Response& r) {
         sla::Sample& s = run->sample;
         s.phases.total_us = r.phases.total_us;  // the whole run
         if (r.status != 0) s.http_status = r.status;
@@ -78,18 +72,11 @@ void fetch_package(const std::shared_ptr<DownloadRun>& run, const std::string& u
     });
 }
 
-class DownloadProbe final : public Probe {
+class DownloadProbe final : public KindProbe<DownloadState> {
 public:
-    DownloadProbe(boost::asio::any_io_executor executor, std::shared_ptr<const DownloadState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
-
-    const config::Probe& settings() const override { return state_->settings; }
+    using KindProbe::KindProbe;
 
     void run(Handler done) override;
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const DownloadState> state_;
 };
 
 void DownloadProbe::run(Handler done) {
@@ -101,15 +88,10 @@ void DownloadProbe::run(Handler done) {
     run->sample.sent_ms = run->clock.sent_ms;
 
     const TcTarget& t = state_->target;
-    http::Exchange ex{t.url,
-                      t.tls,
-                      signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
-                      run->clock.start,
-                      run->clock.deadline,
-                      http::Limits{},
-                      true,
-                      state_->proxy.for_url(*t.url)};
-    http::async_exchange(executor_, std::move(ex), [run](http::Response& r) {
+    auto ex = run_exchange(run->clock, t.url, t.tls,
+                           signed_request(state_->settings.tc, t, run->clock.sent_ms / 1000),
+                           state_->proxy.for_url(*t.url));
+    net::async_exchange(executor_, std::move(ex), [run](net::Response& r) {
         fill_sample(run->sample, r);
         if (r.outcome != sla::Outcome::ok) return run->finish();
         std::string url;

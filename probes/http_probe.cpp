@@ -16,16 +16,7 @@ namespace bhttp = boost::beast::http;
 
 constexpr std::string_view user_agent = "slawatch/0.1";
 
-// Everything a run needs, immutable and shared: runs outlive the Probe (reloads).
-struct HttpState {
-    config::Probe settings;
-    std::shared_ptr<const http::Url> url;
-    std::shared_ptr<boost::asio::ssl::context> tls;
-    std::shared_ptr<const http::Request> request;  // built once, sent by every run
-    std::shared_ptr<const http::Proxy> proxy;      // nullptr: direct
-};
-
-sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::string& detail) {
+sla::Outcome judge_http(const config::HttpOptions& o, const net::Response& r, std::string& detail) {
     const auto& expect = o.expect_status;
     if (std::find(expect.begin(), expect.end(), r.status) == expect.end()) {
         detail = "unexpected HTTP status " + std::to_string(r.status);
@@ -40,50 +31,34 @@ sla::Outcome judge(const config::HttpOptions& o, const http::Response& r, std::s
     return sla::Outcome::ok;
 }
 
-class HttpProbe final : public Probe {
-public:
-    HttpProbe(boost::asio::any_io_executor executor, std::shared_ptr<const HttpState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
+// The same request every run, its status and body checked against the settings.
+struct HttpKind final : OneExchangeKind {
+    std::shared_ptr<const net::Request> fixed_request;  // built once, sent by every run
 
-    const config::Probe& settings() const override { return state_->settings; }
-
-    void run(Handler done) override {
-        const RunClock clock = RunClock::begin(state_->settings.timeout);
-        http::Exchange ex{state_->url,    state_->tls, state_->request, clock.start, clock.deadline,
-                          http::Limits{}, true,        state_->proxy};
-        http::async_exchange(
-            executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
-                sla::Sample s;
-                s.sent_ms = sent_ms;
-                fill_sample(s, r);
-                if (r.outcome == sla::Outcome::ok)
-                    s.outcome = judge(state->settings.http, r, s.detail);
-                done(std::move(s));
-            });
+    std::shared_ptr<const net::Request> request(const RunClock&) const override {
+        return fixed_request;
     }
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const HttpState> state_;
+    void judge(const net::Response& r, sla::Sample& s) const override {
+        s.outcome = judge_http(settings.http, r, s.detail);
+    }
 };
 
 }  // namespace
 
 std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
                                        const config::Probe& settings) {
-    auto state = std::make_shared<HttpState>();
+    auto kind = std::make_shared<HttpKind>();
     const auto proxy = setup_proxy(settings);
-    state->settings = settings;
+    kind->settings = settings;
     const auto& o = settings.http;
-    state->url = setup_url(settings, "url", o.url);
-    if (state->url->tls) state->tls = setup_tls(settings, o.ca_file, o.insecure);
+    kind->url = setup_url(settings, "url", o.url);
+    if (kind->url->tls) kind->tls = setup_tls(settings, o.ca_file, o.insecure);
 
     const bhttp::verb method = bhttp::string_to_verb(o.method);
     if (method == bhttp::verb::unknown)
         throw ProbeSetupError("probe " + settings.name + ": unknown HTTP method " + o.method);
-    auto req = std::make_shared<http::Request>(method, state->url->target, 11);
-    req->set(bhttp::field::host, state->url->host_header);
+    auto req = std::make_shared<net::Request>(method, kind->url->target, 11);
+    req->set(bhttp::field::host, kind->url->host_header);
     req->set(bhttp::field::user_agent, user_agent);
     req->set(bhttp::field::connection, "close");  // a fresh connection per run
     for (const auto& [name, value] : o.headers) req->set(name, value);
@@ -91,9 +66,9 @@ std::unique_ptr<Probe> make_http_probe(boost::asio::any_io_executor executor,
         req->body() = o.body;
         req->prepare_payload();
     }
-    state->request = std::move(req);
-    state->proxy = proxy.for_url(*state->url);
-    return std::make_unique<HttpProbe>(std::move(executor), std::move(state));
+    kind->fixed_request = std::move(req);
+    kind->proxy = proxy.for_url(*kind->url);
+    return make_one_exchange_probe(std::move(executor), std::move(kind));
 }
 
 }  // namespace slawatch::probes::detail

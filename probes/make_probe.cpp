@@ -1,72 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 // make_probe: the probe kind named in the config, set up once (secrets, CA, URLs).
 
+#include "net/server_text.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
-#include "probes/server_text.hpp"
-#include "sla/clock.hpp"
-
-#include <chrono>
 
 namespace slawatch::probes {
 
 namespace detail {
 
-RunClock RunClock::begin(std::chrono::milliseconds timeout) {
-    RunClock c;
-    c.start = http::Clock::now();
-    c.deadline = c.start + timeout;
-    // R2: the sample belongs to the minute it was sent in (wall clock).
-    c.sent_ms = sla::now_ms();
-    return c;
-}
-
-void fill_sample(sla::Sample& s, const http::Response& r) {
-    s.outcome = r.outcome;
-    s.http_status = r.status;
-    s.phases = r.phases;
-    s.detail = r.detail;
-}
-
-void fail_sample(sla::Sample& s, sla::Outcome o, std::string detail) {
-    s.outcome = o;
-    s.detail = std::move(detail);
-}
-
-std::shared_ptr<const http::Url> setup_url(const config::Probe& p, std::string_view key,
-                                           std::string_view url) {
-    std::string error;
-    auto parsed = http::parse_url(url, error);
-    if (!parsed) throw ProbeSetupError("probe " + p.name + ": " + std::string(key) + ": " + error);
-    return std::make_shared<const http::Url>(std::move(*parsed));
-}
-
-std::shared_ptr<boost::asio::ssl::context> setup_tls(const config::Probe& p,
-                                                     const std::string& ca_file, bool insecure) {
-    try {
-        return http::make_tls_context(ca_file, insecure);
-    } catch (const std::exception& e) {
-        throw ProbeSetupError("probe " + p.name + ": " + e.what());
-    }
-}
-
-http::ProxyChoice setup_proxy(const config::Probe& p) {
-    try {
-        return http::ProxyChoice(p.proxy);
-    } catch (const std::exception& e) {
-        throw ProbeSetupError("probe " + p.name + ": " + e.what());
-    }
-}
-
-std::string trim_right(std::string s) {
-    while (!s.empty() &&
-           (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
-        s.pop_back();
-    return s;
-}
-
 // The one place every kind's samples pass on their way out: server text in
-// them is made printable and bounded (probes/server_text.hpp).
+// them is made printable and bounded (net/server_text.hpp).
 class BoundedProbe final : public Probe {
 public:
     explicit BoundedProbe(std::unique_ptr<Probe> inner) : inner_(std::move(inner)) {}
@@ -75,7 +19,7 @@ public:
 
     void run(Handler done) override {
         inner_->run([done = std::move(done)](sla::Sample s) {
-            bound_sample(s);
+            net::bound_sample(s);
             done(std::move(s));
         });
     }

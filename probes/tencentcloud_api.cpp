@@ -3,10 +3,10 @@
 
 #include "probes/tencentcloud_api.hpp"
 
+#include "net/server_text.hpp"
 #include "probes/answer_shape.hpp"
 #include "probes/probe.hpp"
 #include "probes/probe_support.hpp"
-#include "probes/server_text.hpp"
 
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/verb.hpp>
@@ -110,8 +110,8 @@ TcTarget setup_tencentcloud(const config::Probe& p) {
     return t;
 }
 
-std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOptions& o,
-                                                    const TcTarget& t, std::int64_t timestamp) {
+std::shared_ptr<const net::Request> signed_request(const config::TencentCloudOptions& o,
+                                                   const TcTarget& t, std::int64_t timestamp) {
     tc3::Request sign;
     sign.host = t.url->host_header;
     sign.service = t.service;
@@ -119,7 +119,7 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     sign.payload = o.payload;
     sign.timestamp = timestamp;
 
-    auto req = std::make_shared<http::Request>(bhttp::verb::post, "/", 11);
+    auto req = std::make_shared<net::Request>(bhttp::verb::post, "/", 11);
     // Signing step 4 (docs/tencentcloud-api.md); Host and Content-Type exactly as signed.
     req->set(bhttp::field::host, t.url->host_header);
     req->set(bhttp::field::content_type, tc_content_type);
@@ -136,7 +136,7 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
     return req;
 }
 
-void judge_api_response(const http::Response& r, std::string_view action, sla::Sample& s,
+void judge_api_response(const net::Response& r, std::string_view action, sla::Sample& s,
                         std::string_view want_field, std::string* value) {
     // The API answers 200 for everything its backend processed; anything else
     // is a gateway or network fault.
@@ -164,7 +164,7 @@ void judge_api_response(const http::Response& r, std::string_view action, sla::S
         s.detail = "answer has no Response.RequestId";
         return;
     }
-    s.request_id = server_text(id->get_string(), server_text_limits::request_id);
+    s.request_id = net::server_text(id->get_string(), net::server_text_limits::request_id);
     if (const json::value* err = resp->if_contains("Error")) {
         const json::value* code =
             err->is_object() ? err->get_object().if_contains("Code") : nullptr;
@@ -176,7 +176,7 @@ void judge_api_response(const http::Response& r, std::string_view action, sla::S
         // Key logic on Code, never on Message. R4: the built-in table here;
         // [attribution] overrides apply when minutes are derived.
         // Bounded before use: the code is stored and quoted in the detail.
-        s.error_code = server_text(code->get_string(), server_text_limits::error_code);
+        s.error_code = net::server_text(code->get_string(), net::server_text_limits::error_code);
         s.outcome = sla::outcome_of_api_error(s.error_code);
         s.detail = "API error " + s.error_code;
         return;

@@ -5,7 +5,7 @@
 // Internal to slawatch_probes.
 
 #include "config/config.hpp"
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "probes/tc3_signer.hpp"
 #include "sla/sample.hpp"
 
@@ -21,7 +21,7 @@ namespace slawatch::probes::detail {
 inline constexpr std::string_view tc_content_type = "application/json; charset=utf-8";
 
 struct TcTarget {
-    std::shared_ptr<const http::Url> url;
+    std::shared_ptr<const net::Url> url;
     std::shared_ptr<boost::asio::ssl::context> tls;  // always made: a download URL may be https
     tc3::Credentials credentials;                    // R12: never logged, never in a Sample
     std::string service;                             // credential scope service
@@ -38,8 +38,8 @@ tc3::Credentials load_credentials(const config::Probe& p);
 TcTarget setup_tencentcloud(const config::Probe& p);
 
 // A signed `POST /` with the step-4 headers, for the Unix time `timestamp`.
-std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOptions& o,
-                                                    const TcTarget& t, std::int64_t timestamp);
+std::shared_ptr<const net::Request> signed_request(const config::TencentCloudOptions& o,
+                                                   const TcTarget& t, std::int64_t timestamp);
 
 // Judges a complete API answer into `s` (outcome, error_code, request_id, detail):
 // non-200 -> outcome_of_http_status; not JSON, no Response or no RequestId ->
@@ -47,7 +47,7 @@ std::shared_ptr<const http::Request> signed_request(const config::TencentCloudOp
 // `action`'s healthy answer (probes/answer_shape.hpp) -> bad_response.
 // When `want_field` is set and the call is ok, copies that string into *value
 // (missing or not a string -> bad_response).
-void judge_api_response(const http::Response& r, std::string_view action, sla::Sample& s,
+void judge_api_response(const net::Response& r, std::string_view action, sla::Sample& s,
                         std::string_view want_field = {}, std::string* value = nullptr);
 
 }  // namespace slawatch::probes::detail

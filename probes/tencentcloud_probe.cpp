@@ -8,59 +8,31 @@
 namespace slawatch::probes::detail {
 namespace {
 
-// Immutable and shared: runs in flight outlive the Probe (reloads).
-struct TcState {
-    config::Probe settings;
+// A TC3-signed call of the configured action, judged as an API answer.
+struct TencentCloudKind final : OneExchangeKind {
     TcTarget target;
-    std::shared_ptr<const http::Proxy> proxy;  // nullptr: direct
-};
 
-class TencentCloudProbe final : public Probe {
-public:
-    TencentCloudProbe(boost::asio::any_io_executor executor, std::shared_ptr<const TcState> state)
-        : executor_(std::move(executor)), state_(std::move(state)) {}
-
-    const config::Probe& settings() const override { return state_->settings; }
-
-    void run(Handler done) override {
-        const RunClock clock = RunClock::begin(state_->settings.timeout);
-        const TcTarget& t = state_->target;
-        // Signed per run: the timestamp must be within 5 minutes of the server's clock.
-        http::Exchange ex{t.url,
-                          t.tls,
-                          signed_request(state_->settings.tc, t, clock.sent_ms / 1000),
-                          clock.start,
-                          clock.deadline,
-                          http::Limits{},
-                          true,
-                          state_->proxy};
-        http::async_exchange(
-            executor_, std::move(ex),
-            [state = state_, sent_ms = clock.sent_ms, done = std::move(done)](http::Response& r) {
-                sla::Sample s;
-                s.sent_ms = sent_ms;
-                fill_sample(s, r);
-                if (r.outcome == sla::Outcome::ok)
-                    judge_api_response(r, state->settings.tc.action, s);
-                done(std::move(s));
-            });
+    // Signed per run: the timestamp must be within 5 minutes of the server's clock.
+    std::shared_ptr<const net::Request> request(const RunClock& clock) const override {
+        return signed_request(settings.tc, target, clock.sent_ms / 1000);
     }
-
-private:
-    boost::asio::any_io_executor executor_;
-    std::shared_ptr<const TcState> state_;
+    void judge(const net::Response& r, sla::Sample& s) const override {
+        judge_api_response(r, settings.tc.action, s);
+    }
 };
 
 }  // namespace
 
 std::unique_ptr<Probe> make_tencentcloud_probe(boost::asio::any_io_executor executor,
                                                const config::Probe& settings) {
-    auto state = std::make_shared<TcState>();
+    auto kind = std::make_shared<TencentCloudKind>();
     const auto proxy = setup_proxy(settings);
-    state->settings = settings;
-    state->target = setup_tencentcloud(settings);
-    state->proxy = proxy.for_url(*state->target.url);
-    return std::make_unique<TencentCloudProbe>(std::move(executor), std::move(state));
+    kind->settings = settings;
+    kind->target = setup_tencentcloud(settings);
+    kind->url = kind->target.url;
+    kind->tls = kind->target.tls;
+    kind->proxy = proxy.for_url(*kind->url);
+    return make_one_exchange_probe(std::move(executor), std::move(kind));
 }
 
 }  // namespace slawatch::probes::detail

@@ -253,6 +253,10 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
          "t.toml:11:1: alert: missing required key 'url'"},
         {"bad url", "name = \"a\"\nkind = \"webhook\"\nurl = \"ftp://h/x\"\n",
          "t.toml:14:7: alert.url: bad URL (expected http:// or https://)"},
+        // The probes' URL rule (one check): a port the HTTP client would refuse
+        // is refused at load, and the URL with its token is not echoed.
+        {"bad port in url", "name = \"a\"\nkind = \"webhook\"\nurl = \"https://h:70000/?t=abc\"\n",
+         "t.toml:14:7: alert.url: bad URL (bad port)"},
         {"inline secret",
          "name = \"a\"\nkind = \"webhook\"\nurl = \"http://h/\"\nsecret = \"s3cr3t\"\n",
          "t.toml:15:10: alert.secret: secrets must not be written in the config; put it in a file "

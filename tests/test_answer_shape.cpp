@@ -19,7 +19,7 @@ namespace {
 const fs::path fixtures = fs::path(SLAWATCH_SOURCE_DIR) / "tests" / "fixtures";
 
 sla::Sample judge(const std::string& body, const std::string& action, int status = 200) {
-    probes::http::Response r;
+    net::Response r;
     r.status = status;
     r.body = body;
     sla::Sample s;

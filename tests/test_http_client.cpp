@@ -2,7 +2,7 @@
 // The HTTP(S) client against hostile servers on 127.0.0.1: every failure mode
 // ends in one classified response within the deadline, never a crash.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "support/hostile_server.hpp"
 #include "support/probe_run.hpp"
 #include "support/process.hpp"
@@ -21,33 +21,32 @@ using namespace slawatch;
 using namespace std::chrono_literals;
 using slawatch::testing::HostileServer;
 using tcp = boost::asio::ip::tcp;
-namespace http = slawatch::probes::http;
 
 namespace {
 
 struct Fetched {
-    http::Response response;
+    net::Response response;
     std::chrono::milliseconds elapsed{};
 };
 
 Fetched fetch(const std::string& url_text, std::chrono::milliseconds timeout = 2000ms,
-              http::Limits limits = {}, std::shared_ptr<boost::asio::ssl::context> tls = nullptr) {
+              net::Limits limits = {}, std::shared_ptr<boost::asio::ssl::context> tls = nullptr) {
     std::string error;
-    auto url = http::parse_url(url_text, error);
+    auto url = net::parse_url(url_text, error);
     REQUIRE(url);
-    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
+    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
     req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = http::Clock::now();
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
-                      std::move(tls),
-                      std::move(req),
-                      start,
-                      start + timeout,
-                      limits,
-                      true};
+    const auto start = net::Clock::now();
+    net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
+                     std::move(tls),
+                     std::move(req),
+                     start,
+                     start + timeout,
+                     limits,
+                     true};
     Fetched out;
     out.response = slawatch::testing::exchange_once(std::move(ex));
-    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(http::Clock::now() - start);
+    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(net::Clock::now() - start);
     return out;
 }
 
@@ -131,7 +130,7 @@ TEST_CASE("http client: a header over the limit is bad_response", "[http]") {
         answer(s, "HTTP/1.1 200 OK\r\nX-Big: " + std::string(20000, 'a') +
                       "\r\nContent-Length: 0\r\n\r\n");
     });
-    const auto f = fetch(server.url(), 2000ms, http::Limits{16 * 1024, 1024});
+    const auto f = fetch(server.url(), 2000ms, net::Limits{16 * 1024, 1024});
     CHECK(f.response.outcome == sla::Outcome::bad_response);
 }
 
@@ -141,14 +140,14 @@ TEST_CASE("http client: a body over the limit is bad_response, with or without C
     SECTION("declared length") {
         HostileServer server(
             [&](tcp::socket& s) { answer(s, slawatch::testing::response(200, "OK", big)); });
-        const auto f = fetch(server.url(), 2000ms, http::Limits{16 * 1024, 1024});
+        const auto f = fetch(server.url(), 2000ms, net::Limits{16 * 1024, 1024});
         CHECK(f.response.outcome == sla::Outcome::bad_response);
         CHECK(f.response.status == 200);
         CHECK(f.response.body.empty());
     }
     SECTION("body until close") {
         HostileServer server([&](tcp::socket& s) { answer(s, "HTTP/1.1 200 OK\r\n\r\n" + big); });
-        const auto f = fetch(server.url(), 2000ms, http::Limits{16 * 1024, 1024});
+        const auto f = fetch(server.url(), 2000ms, net::Limits{16 * 1024, 1024});
         CHECK(f.response.outcome == sla::Outcome::bad_response);
     }
 }
@@ -184,27 +183,27 @@ TEST_CASE("http client: an already passed deadline is a timeout, reported once",
 
 TEST_CASE("http client: URLs are parsed strictly", "[http]") {
     std::string error;
-    auto u = http::parse_url("https://Example.COM/a/b?c=d#frag", error);
+    auto u = net::parse_url("https://Example.COM/a/b?c=d#frag", error);
     REQUIRE(u);
     CHECK(u->tls);
     CHECK(u->port == "443");
     CHECK(u->target == "/a/b?c=d");
     CHECK(u->host_header == "Example.COM");
     CHECK_FALSE(u->address);
-    u = http::parse_url("http://[::1]:8080", error);
+    u = net::parse_url("http://[::1]:8080", error);
     REQUIRE(u);
     CHECK(u->host == "::1");
     CHECK(u->host_header == "[::1]:8080");
     CHECK(u->target == "/");
     CHECK(u->address);
-    CHECK_FALSE(http::parse_url("ftp://example.com/", error));
-    CHECK_FALSE(http::parse_url("example.com/path", error));
-    CHECK_FALSE(http::parse_url("http://user:pw@example.com/", error));
-    CHECK_FALSE(http::parse_url("http://example.com:99999/", error));
-    CHECK_FALSE(http::parse_url("", error));
+    CHECK_FALSE(net::parse_url("ftp://example.com/", error));
+    CHECK_FALSE(net::parse_url("example.com/path", error));
+    CHECK_FALSE(net::parse_url("http://user:pw@example.com/", error));
+    CHECK_FALSE(net::parse_url("http://example.com:99999/", error));
+    CHECK_FALSE(net::parse_url("", error));
 }
 
 TEST_CASE("http client: an unreadable CA file is refused at setup", "[http][tls]") {
-    CHECK_THROWS_WITH(http::make_tls_context("/nonexistent/ca.pem", false),
+    CHECK_THROWS_WITH(net::make_tls_context("/nonexistent/ca.pem", false),
                       Catch::Contains("/nonexistent/ca.pem"));
 }

@@ -2,7 +2,7 @@
 // The HTTP client over TLS: certificates made at run time with the openssl CLI;
 // an untrusted or misnamed certificate is tls_error, a trusted one is ok.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "support/hostile_server.hpp"
 #include "support/probe_run.hpp"
 #include "support/process.hpp"
@@ -19,7 +19,6 @@ using namespace slawatch;
 using namespace std::chrono_literals;
 using slawatch::testing::HostileServer;
 using tcp = boost::asio::ip::tcp;
-namespace http = slawatch::probes::http;
 namespace ssl = boost::asio::ssl;
 
 namespace {
@@ -29,21 +28,21 @@ using slawatch::testing::make_cert;
 using slawatch::testing::server_context;
 using slawatch::testing::tls_answer;
 
-http::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
-                         const std::string& host = "127.0.0.1") {
+net::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
+                        const std::string& host = "127.0.0.1") {
     std::string error;
-    auto url = http::parse_url("https://" + host + ":" + std::to_string(port) + "/", error);
+    auto url = net::parse_url("https://" + host + ":" + std::to_string(port) + "/", error);
     REQUIRE(url);
-    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
+    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
     req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = http::Clock::now();
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
-                      std::move(client),
-                      std::move(req),
-                      start,
-                      start + 3s,
-                      {},
-                      true};
+    const auto start = net::Clock::now();
+    net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
+                     std::move(client),
+                     std::move(req),
+                     start,
+                     start + 3s,
+                     {},
+                     true};
     return slawatch::testing::exchange_once(std::move(ex));
 }
 
@@ -54,7 +53,7 @@ TEST_CASE("tls: a self-signed certificate without ca_file is tls_error", "[http]
     const Cert cert = make_cert(dir, "self", "IP:127.0.0.1,DNS:localhost");
     HostileServer server(
         tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
-    const auto r = fetch_tls(server.port(), http::make_tls_context("", false));
+    const auto r = fetch_tls(server.port(), net::make_tls_context("", false));
     CHECK(r.outcome == sla::Outcome::tls_error);
     CHECK(r.phases.connect_us >= 0);
     CHECK(r.phases.tls_us == -1);
@@ -68,15 +67,15 @@ TEST_CASE("tls: the same certificate trusted through ca_file is ok, with a TLS p
     HostileServer server(
         tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
     SECTION("by address") {
-        const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
+        const auto r = fetch_tls(server.port(), net::make_tls_context(cert.cert.string(), false));
         CHECK(r.outcome == sla::Outcome::ok);
         CHECK(r.body == "hi");
         CHECK(r.phases.tls_us >= r.phases.connect_us);
         CHECK(r.phases.first_byte_us >= r.phases.tls_us);
     }
     SECTION("by name, with SNI") {
-        const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false),
-                                 "localhost");
+        const auto r =
+            fetch_tls(server.port(), net::make_tls_context(cert.cert.string(), false), "localhost");
         CHECK(r.outcome == sla::Outcome::ok);
     }
 }
@@ -86,7 +85,7 @@ TEST_CASE("tls: a trusted certificate for another name is tls_error", "[http][tl
     const Cert cert = make_cert(dir, "other", "DNS:other.example");
     HostileServer server(
         tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
-    const auto r = fetch_tls(server.port(), http::make_tls_context(cert.cert.string(), false));
+    const auto r = fetch_tls(server.port(), net::make_tls_context(cert.cert.string(), false));
     CHECK(r.outcome == sla::Outcome::tls_error);
 }
 
@@ -95,7 +94,7 @@ TEST_CASE("tls: insecure skips verification (tests only)", "[http][tls]") {
     const Cert cert = make_cert(dir, "self", "DNS:other.example");
     HostileServer server(
         tls_answer(server_context(cert), slawatch::testing::response(200, "OK", "hi")));
-    CHECK(fetch_tls(server.port(), http::make_tls_context("", true)).outcome == sla::Outcome::ok);
+    CHECK(fetch_tls(server.port(), net::make_tls_context("", true)).outcome == sla::Outcome::ok);
 }
 
 TEST_CASE("tls: a plain HTTP server behind an https URL is tls_error", "[http][tls]") {
@@ -104,6 +103,6 @@ TEST_CASE("tls: a plain HTTP server behind an https URL is tls_error", "[http][t
         s.read_some(boost::asio::buffer(hello));  // the ClientHello, taken for a request
         slawatch::testing::write_all(s, slawatch::testing::response(400, "Bad Request", ""));
     });
-    CHECK(fetch_tls(server.port(), http::make_tls_context("", true)).outcome ==
+    CHECK(fetch_tls(server.port(), net::make_tls_context("", true)).outcome ==
           sla::Outcome::tls_error);
 }

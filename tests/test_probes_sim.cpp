@@ -2,7 +2,7 @@
 // The tencentcloud and download probes against the real tcmpp-sim on 127.0.0.1:
 // success, bad credentials, and every sim fault kind -> the expected outcome in time.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "probes/probe.hpp"
 #include "support/process.hpp"
 
@@ -19,7 +19,6 @@ using namespace slawatch;
 using namespace std::chrono_literals;
 using slawatch::testing::Process;
 using slawatch::testing::TempDir;
-namespace http = slawatch::probes::http;
 
 namespace {
 
@@ -81,19 +80,19 @@ struct Sim {
     void control(boost::beast::http::verb verb, const std::string& body) const {
         std::string error;
         auto url =
-            http::parse_url("http://127.0.0.1:" + std::to_string(port) + "/_sim/faults", error);
+            net::parse_url("http://127.0.0.1:" + std::to_string(port) + "/_sim/faults", error);
         REQUIRE(url);
-        auto req = std::make_shared<http::Request>(verb, url->target, 11);
+        auto req = std::make_shared<net::Request>(verb, url->target, 11);
         req->set(boost::beast::http::field::host, url->host_header);
         req->body() = body;
         req->prepare_payload();
         boost::asio::io_context io;
-        const auto start = http::Clock::now();
+        const auto start = net::Clock::now();
         int status = 0;
-        http::async_exchange(
+        net::async_exchange(
             io.get_executor(),
-            {std::make_shared<const http::Url>(*url), nullptr, req, start, start + 3s, {}, true},
-            [&](http::Response& r) { status = r.status; });
+            {std::make_shared<const net::Url>(*url), nullptr, req, start, start + 3s, {}, true},
+            [&](net::Response& r) { status = r.status; });
         io.run();
         REQUIRE(status == 200);
     }

@@ -3,9 +3,9 @@
 // proxy on 127.0.0.1); the proxy's own failures are proxy_error, the
 // monitor's side, and a target's failures through it keep their outcome.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
+#include "net/proxy.hpp"
 #include "probes/probe.hpp"
-#include "probes/proxy.hpp"
 #include "support/connect_proxy.hpp"
 #include "support/hostile_server.hpp"
 #include "support/probe_run.hpp"
@@ -22,22 +22,21 @@ using namespace std::chrono_literals;
 using slawatch::testing::ConnectProxy;
 using slawatch::testing::HostileServer;
 using tcp = boost::asio::ip::tcp;
-namespace http = slawatch::probes::http;
 
 namespace {
 
-http::Response fetch(const std::string& url_text, const std::optional<std::string>& proxy,
-                     std::chrono::milliseconds timeout = 2000ms) {
+net::Response fetch(const std::string& url_text, const std::optional<std::string>& proxy,
+                    std::chrono::milliseconds timeout = 2000ms) {
     std::string error;
-    auto url = http::parse_url(url_text, error);
+    auto url = net::parse_url(url_text, error);
     REQUIRE(url);
-    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
+    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
     req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = http::Clock::now();
-    http::Exchange ex;
+    const auto start = net::Clock::now();
+    net::Exchange ex;
     ex.proxy =
-        http::ProxyChoice(proxy, [](const char*) -> const char* { return nullptr; }).for_url(*url);
-    ex.url = std::make_shared<const http::Url>(std::move(*url));
+        net::ProxyChoice(proxy, [](const char*) -> const char* { return nullptr; }).for_url(*url);
+    ex.url = std::make_shared<const net::Url>(std::move(*url));
     ex.request = std::move(req);
     ex.start = start;
     ex.deadline = start + timeout;
@@ -60,7 +59,7 @@ std::uint16_t closed_port() {
 
 struct Env {
     std::map<std::string, std::string> vars;
-    http::Getenv getenv() const {
+    net::Getenv getenv() const {
         return [this](const char* name) -> const char* {
             auto it = vars.find(name);
             return it == vars.end() ? nullptr : it->second.c_str();
@@ -68,9 +67,9 @@ struct Env {
     }
 };
 
-std::shared_ptr<const http::Proxy> chosen(const http::ProxyChoice& c, const std::string& url) {
+std::shared_ptr<const net::Proxy> chosen(const net::ProxyChoice& c, const std::string& url) {
     std::string error;
-    auto u = http::parse_url(url, error);
+    auto u = net::parse_url(url, error);
     REQUIRE(u);
     return c.for_url(*u);
 }
@@ -127,10 +126,10 @@ TEST_CASE("R4: a proxy answering 502 or never answering CONNECT is proxy_error",
     CHECK(r.detail == "proxy: CONNECT answered 502");
 
     ConnectProxy silent(ConnectProxy::Mode::silent);
-    const auto started = http::Clock::now();
+    const auto started = net::Clock::now();
     const auto s = fetch(target.url(), silent.url(), 300ms);
     CHECK(s.outcome == sla::Outcome::proxy_error);  // not the provider's timeout
-    CHECK(http::Clock::now() - started < 2300ms);
+    CHECK(net::Clock::now() - started < 2300ms);
 }
 
 TEST_CASE("R4: a target failing through a working proxy keeps its provider outcome", "[proxy]") {
@@ -160,7 +159,7 @@ TEST_CASE("R4: a target failing through a working proxy keeps its provider outco
 TEST_CASE("proxy choice: the key wins, \"\" turns the environment off", "[proxy]") {
     Env env;
     env.vars = {{"https_proxy", "http://env-proxy:3128"}, {"http_proxy", "env-plain:8080"}};
-    const http::ProxyChoice from_env(std::nullopt, env.getenv());
+    const net::ProxyChoice from_env(std::nullopt, env.getenv());
     auto p = chosen(from_env, "https://tcmpp.tencentcloudapi.com/");
     REQUIRE(p);
     CHECK(p->url.host == "env-proxy");
@@ -169,13 +168,13 @@ TEST_CASE("proxy choice: the key wins, \"\" turns the environment off", "[proxy]
     REQUIRE(p);
     CHECK(p->url.host == "env-plain");  // no scheme: http://
 
-    const http::ProxyChoice configured(std::string("http://mine:9000"), env.getenv());
+    const net::ProxyChoice configured(std::string("http://mine:9000"), env.getenv());
     p = chosen(configured, "https://tcmpp.tencentcloudapi.com/");
     REQUIRE(p);
     CHECK(p->url.host == "mine");
     CHECK(chosen(configured, "http://example.com/")->url.host == "mine");
 
-    const http::ProxyChoice none(std::string(), env.getenv());
+    const net::ProxyChoice none(std::string(), env.getenv());
     CHECK(!chosen(none, "https://tcmpp.tencentcloudapi.com/"));
 }
 
@@ -185,7 +184,7 @@ TEST_CASE("proxy choice: upper-case HTTPS_PROXY and no_proxy count, HTTP_PROXY d
     env.vars = {{"HTTPS_PROXY", "http://p:1"},
                 {"HTTP_PROXY", "http://cgi-injected:1"},
                 {"NO_PROXY", "localhost, .internal.example,10.0.0.1:443"}};
-    const http::ProxyChoice c(std::nullopt, env.getenv());
+    const net::ProxyChoice c(std::nullopt, env.getenv());
     CHECK(chosen(c, "https://tcmpp.tencentcloudapi.com/"));
     CHECK(!chosen(c, "http://tcmpp.tencentcloudapi.com/"));  // httpoxy
     CHECK(!chosen(c, "https://localhost:8443/"));
@@ -194,14 +193,14 @@ TEST_CASE("proxy choice: upper-case HTTPS_PROXY and no_proxy count, HTTP_PROXY d
     CHECK(chosen(c, "https://notinternal.example/"));
     CHECK(!chosen(c, "https://10.0.0.1/"));
 
-    CHECK(http::no_proxy_matches("*", "anything"));
-    CHECK(http::no_proxy_matches("[::1]:80", "::1"));
-    CHECK(!http::no_proxy_matches("", "example.com"));
+    CHECK(net::no_proxy_matches("*", "anything"));
+    CHECK(net::no_proxy_matches("[::1]:80", "::1"));
+    CHECK(!net::no_proxy_matches("", "example.com"));
 }
 
 TEST_CASE("proxy choice: credentials go to Proxy-Authorization, never into an error", "[proxy]") {
     std::string error;
-    auto p = http::parse_proxy("http://us%65r:p%40ss@proxy.local:3128", error);
+    auto p = net::parse_proxy("http://us%65r:p%40ss@proxy.local:3128", error);
     REQUIRE(p);
     CHECK(p->authorization == "Basic dXNlcjpwQHNz");  // user:p@ss
     CHECK(p->url.host == "proxy.local");
@@ -209,13 +208,13 @@ TEST_CASE("proxy choice: credentials go to Proxy-Authorization, never into an er
     for (const char* bad : {"https://u:topsecret@p:1", "http://u:topsecret@p:1/path",
                             "socks5://u:topsecret@p:1", "http://u:topsecret@p:99999"}) {
         CAPTURE(bad);
-        CHECK(!http::parse_proxy(bad, error));
+        CHECK(!net::parse_proxy(bad, error));
         CHECK(error.find("topsecret") == std::string::npos);
     }
     Env env;
     env.vars = {{"https_proxy", "https://u:topsecret@p:1"}};
     try {
-        http::ProxyChoice c(std::nullopt, env.getenv());
+        net::ProxyChoice c(std::nullopt, env.getenv());
         FAIL("a bad https_proxy was accepted");
     } catch (const std::invalid_argument& e) {
         CHECK(std::string(e.what()).starts_with("https_proxy: "));

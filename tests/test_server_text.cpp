@@ -1,15 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
 // Server-supplied text is printable UTF-8 and bounded before it is stored or logged.
 
-#include "probes/server_text.hpp"
+#include "net/server_text.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <string>
 
-using slawatch::probes::bound_sample;
-using slawatch::probes::server_text;
-namespace limits = slawatch::probes::server_text_limits;
+using slawatch::net::bound_sample;
+using slawatch::net::server_text;
+namespace limits = slawatch::net::server_text_limits;
 
 TEST_CASE("server text keeps printable ASCII and valid UTF-8 as is", "[server_text]") {
     CHECK(server_text("FailedOperation.Timeout", 128) == "FailedOperation.Timeout");

@@ -3,7 +3,7 @@
 // Test support: one run of a probe made by make_probe, or one HTTP exchange,
 // each on its own io_context.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 #include "probes/probe.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -25,11 +25,11 @@ inline sla::Sample run_once(const config::Probe& settings) {
 }
 
 // Runs one exchange to the end; its callback must run exactly once.
-inline probes::http::Response exchange_once(probes::http::Exchange ex) {
+inline net::Response exchange_once(net::Exchange ex) {
     boost::asio::io_context io;
-    probes::http::Response out;
+    net::Response out;
     int calls = 0;
-    probes::http::async_exchange(io.get_executor(), std::move(ex), [&](probes::http::Response& r) {
+    net::async_exchange(io.get_executor(), std::move(ex), [&](net::Response& r) {
         ++calls;
         out = std::move(r);
     });

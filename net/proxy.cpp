@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Proxy URLs, the environment's proxy variables and no_proxy, as curl reads them.
 
-#include "probes/proxy.hpp"
+#include "net/proxy.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -13,7 +13,7 @@
 #include <cstdlib>
 #include <stdexcept>
 
-namespace slawatch::probes::http {
+namespace slawatch::net {
 
 namespace {
 
@@ -144,4 +144,4 @@ std::shared_ptr<const Proxy> ProxyChoice::for_url(const Url& target) const {
     return proxy;
 }
 
-}  // namespace slawatch::probes::http
+}  // namespace slawatch::net

@@ -1,14 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
-// Server-supplied text made printable and bounded (probes/server_text.hpp).
+// Server-supplied text made printable and bounded (net/server_text.hpp).
 
-#include "probes/server_text.hpp"
+#include "net/server_text.hpp"
 
 #include "text/escape.hpp"
 
 #include <algorithm>
 #include <cstdint>
 
-namespace slawatch::probes {
+namespace slawatch::net {
 namespace {
 
 constexpr std::string_view ellipsis = "...";
@@ -57,4 +57,4 @@ void bound_sample(sla::Sample& s) {
     s.detail = server_text(s.detail, server_text_limits::detail);
 }
 
-}  // namespace slawatch::probes
+}  // namespace slawatch::net

@@ -41,7 +41,7 @@
 #include <string>
 #include <string_view>
 
-namespace slawatch::probes::http {
+namespace slawatch::net {
 
 using Clock = std::chrono::steady_clock;
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
@@ -66,7 +66,7 @@ std::optional<Url> parse_url(std::string_view text, std::string& error);
 std::shared_ptr<boost::asio::ssl::context> make_tls_context(const std::string& ca_file,
                                                             bool insecure);
 
-// An HTTP proxy to tunnel through (probes/proxy.hpp makes them).
+// An HTTP proxy to tunnel through (net/proxy.hpp makes them).
 struct Proxy {
     Url url;                    // the proxy's host and port
     std::string authorization;  // Proxy-Authorization value, or empty; never logged (R12)
@@ -96,8 +96,8 @@ struct Exchange {
 struct Response {
     sla::Outcome outcome = sla::Outcome::ok;  // ok: a complete response was read
     int status = 0;                           // 0 when no status line was read
-    std::string content_type;                 // sanitised and bounded (probes/server_text.hpp)
-    std::string location;                     // sanitised and bounded (probes/server_text.hpp)
+    std::string content_type;                 // sanitised and bounded (net/server_text.hpp)
+    std::string location;                     // sanitised and bounded (net/server_text.hpp)
     // Bounded by Limits::body_bytes. For the caller's checks only: never stored (R12).
     std::string body;
     sla::PhaseTimings phases;  // microseconds from Exchange::start; total set at completion
@@ -114,4 +114,4 @@ void async_exchange(boost::asio::any_io_executor executor, Exchange exchange, Ca
 // Microseconds from `start` to `at`, clamped to the int32 range of PhaseTimings.
 std::int32_t micros_since(Clock::time_point start, Clock::time_point at);
 
-}  // namespace slawatch::probes::http
+}  // namespace slawatch::net

@@ -5,7 +5,7 @@
 // Proxy credentials (user:password in the URL) go into Proxy-Authorization
 // only, never into an error message or a log line.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 
 #include <cstdlib>
 #include <functional>
@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-namespace slawatch::probes::http {
+namespace slawatch::net {
 
 // "http://[user:password@]host[:port][/]"; a URL without a scheme (as
 // environment variables often hold) is taken as http://. nullopt with `error`
@@ -45,4 +45,4 @@ private:
 // for every host, ports ignored) exclude `host`?
 bool no_proxy_matches(std::string_view no_proxy, std::string_view host);
 
-}  // namespace slawatch::probes::http
+}  // namespace slawatch::net

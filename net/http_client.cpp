@@ -2,9 +2,10 @@
 // One HTTP(S) exchange per fresh connection, after Beast's async client examples:
 // resolve -> connect -> [TLS handshake] -> write -> read first bytes -> read rest.
 
-#include "probes/http_client.hpp"
+#include "net/http_client.hpp"
 
-#include "probes/server_text.hpp"
+#include "config/http_url.hpp"
+#include "net/server_text.hpp"
 
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/post.hpp>
@@ -22,11 +23,10 @@
 
 #include <fcntl.h>
 #include <algorithm>
-#include <charconv>
 #include <limits>
 #include <stdexcept>
 
-namespace slawatch::probes::http {
+namespace slawatch::net {
 namespace {
 
 namespace asio = boost::asio;
@@ -392,6 +392,24 @@ private:
     bool finished_ = false;
 };
 
+// parse_url's wording of a problem: the client's callers show it as it is.
+std::string url_problem_text(config::UrlProblem problem, std::string_view text) {
+    switch (problem) {
+        case config::UrlProblem::scheme:
+            return "URL scheme must be http or https: " + std::string(text);
+        case config::UrlProblem::no_host:
+            return "URL has no host: " + std::string(text);
+        case config::UrlProblem::credentials:
+            return "URL must not carry user info";  // it would be a credential in a config
+        case config::UrlProblem::bad_port:
+            return "URL has a bad port: " + std::string(text);
+        case config::UrlProblem::bad_host:
+        case config::UrlProblem::none:
+            break;
+    }
+    return "URL host is not a name or an IP address: " + std::string(text);
+}
+
 }  // namespace
 
 std::int32_t micros_since(Clock::time_point start, Clock::time_point at) {
@@ -408,51 +426,21 @@ std::optional<Url> parse_url(std::string_view text, std::string& error) {
         return std::nullopt;
     }
     const urls::url_view& u = *parsed;
+    if (const auto problem = config::check_http_url(u); problem != config::UrlProblem::none) {
+        error = url_problem_text(problem, text);
+        return std::nullopt;
+    }
     Url url;
-    if (u.scheme_id() == urls::scheme::https)
-        url.tls = true;
-    else if (u.scheme_id() != urls::scheme::http) {
-        error = "URL scheme must be http or https: " + std::string(text);
-        return std::nullopt;
-    }
-    if (!u.has_authority() || u.encoded_host().empty()) {
-        error = "URL has no host: " + std::string(text);
-        return std::nullopt;
-    }
-    if (u.has_userinfo()) {
-        error = "URL must not carry user info";  // it would be a credential in a config
-        return std::nullopt;
-    }
-    std::uint16_t port = url.tls ? 443 : 80;
-    if (u.has_port()) {
-        // port_number() wraps large values; check the digits ourselves.
-        const std::string_view digits = u.port();
-        unsigned value = 0;
-        const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-        if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size() ||
-            value == 0 || value > 65535) {
-            error = "URL has a bad port: " + std::string(text);
-            return std::nullopt;
-        }
-        port = static_cast<std::uint16_t>(value);
-    }
+    url.tls = u.scheme_id() == urls::scheme::https;
+    const std::uint16_t port = u.has_port() ? u.port_number() : url.tls ? 443 : 80;
     url.port = std::to_string(port);
-    switch (u.host_type()) {
-        case urls::host_type::ipv4:
-            url.host = u.host_ipv4_address().to_string();
-            break;
-        case urls::host_type::ipv6:
-            url.host = u.host_ipv6_address().to_string();
-            break;
-        case urls::host_type::name:
-            url.host = u.host();
-            break;
-        default:
-            error = "URL host is not a name or an IP address: " + std::string(text);
-            return std::nullopt;
-    }
-    if (u.host_type() != urls::host_type::name)
+    if (u.host_type() == urls::host_type::name) {
+        url.host = u.host();
+    } else {
+        url.host = u.host_type() == urls::host_type::ipv4 ? u.host_ipv4_address().to_string()
+                                                          : u.host_ipv6_address().to_string();
         url.address.emplace(asio::ip::make_address(url.host), port);
+    }
     url.host_header = u.encoded_host_and_port();
     url.target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
     if (u.has_query()) url.target.append("?").append(u.encoded_query());
@@ -490,4 +478,4 @@ void async_exchange(asio::any_io_executor executor, Exchange exchange, Callback 
     }
 }
 
-}  // namespace slawatch::probes::http
+}  // namespace slawatch::net

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace slawatch::probes {
+namespace slawatch::net {
 
 // Byte limits per kind of server text.
 namespace server_text_limits {
@@ -32,4 +32,4 @@ std::string server_text(std::string_view text, std::size_t max_bytes);
 // limits. Every probe kind passes its samples through this before delivering them.
 void bound_sample(sla::Sample& s);
 
-}  // namespace slawatch::probes
+}  // namespace slawatch::net
