@@ -95,7 +95,7 @@ void StoragePipeline::apply(const config::Config& fresh,
     policy_.max_timeout = max_timeout(fresh);
     store_->set_config(fresh);
     checkpointer_ = std::move(checkpointer);
-    claims_hour_.reset();  // the terms may have changed
+    month_.terms_changed();
     try {
         if (sync_changed)
             store_->database().exec(fresh.storage.synchronous == config::Synchronous::full

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The storage pipeline's messages and its one-second tick: drain the writer
-// into the store, then finalize, and now and then retention and compaction.
+// into the store, then finalize, then the store's upkeep.
 
 #include "daemon/storage_pipeline.hpp"
 
@@ -22,7 +22,9 @@ StoragePipeline::StoragePipeline(SharedState& shared, const config::Config& conf
       checkpointer_(std::move(checkpointer)),
       tick_(thread_.executor()),
       config_(config),
-      log_(shared) {
+      log_(shared),
+      month_(shared),
+      upkeep_(shared) {
     policy_.max_timeout = max_timeout(config_);
 }
 
@@ -81,11 +83,7 @@ void StoragePipeline::tick() {
     if (store_lost_) return;
     if (!resumed_) resume();
     if (resumed_) try_finalize(pending);
-    if (std::chrono::steady_clock::now() >= next_retention_) {
-        next_retention_ = std::chrono::steady_clock::now() + 1h;
-        apply_retention();
-    }
-    if (compacting_ || std::chrono::steady_clock::now() >= next_compaction_) compact_step();
+    upkeep_.on_tick(*store_, config_);
     if (alerts_) {
         auto text = alerts_->render_metrics();
         std::lock_guard lock(shared_.mutex);

@@ -15,17 +15,21 @@
 //
 // storage_pipeline.cpp  messages, the storage tick, draining the writer
 // finalization.cpp      resume after a restart, finalize, checkpoints
-// storage_upkeep.cpp    retention, compaction, re-derivation
-// month_refresh.cpp     the month's and the claim windows' figures
+// rederive.cpp          re-derivation after a config change, in steps
 // reload.cpp            apply()
+// Retention and compaction are StoreUpkeep's (store_upkeep.hpp), the month's
+// figures MonthFigures' (month_figures.hpp), the state-change log lines
+// MinuteLog's (minute_log.hpp).
 
 #include "alerts/alerting.hpp"
 #include "daemon/checkpointer.hpp"
 #include "daemon/finalizer.hpp"
 #include "daemon/minute_log.hpp"
+#include "daemon/month_figures.hpp"
 #include "daemon/open_store.hpp"
 #include "daemon/shared_state.hpp"
 #include "daemon/storage_thread.hpp"
+#include "daemon/store_upkeep.hpp"
 #include "storage/store.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -94,15 +98,14 @@ private:
     std::vector<storage::MinuteRow> derive_and_detect(sla::EpochMinute from, sla::EpochMinute end);
     void record_checkpoint(sla::EpochMinute from, sla::EpochMinute to, bool force = false);
 
-    // --- storage_upkeep.cpp
-    void apply_retention();
-    void compact_step();
+    // --- rederive.cpp
     void start_reconcile();
     void reconcile_step();
 
-    // --- month_refresh.cpp
-    void refresh_month();
-    void refresh_claim_months(sla::EpochMillis now);
+    // The month's figures for /metrics and the status line.
+    void refresh_month() {
+        if (auto m = month_.refresh(*store_, config_.contract.terms)) log_.set_month(*m);
+    }
 
     // --- reload.cpp
     void apply(const config::Config& fresh, std::unique_ptr<Checkpointer> checkpointer);
@@ -119,18 +122,11 @@ private:
     config::Config config_;
     FinalizePolicy policy_;
     MinuteLog log_;
+    MonthFigures month_;
+    StoreUpkeep upkeep_;
     std::atomic<bool> flush_queued_{false};  // a flush job is on its way: one is enough
     sla::EpochMinute finalized_until_ = 0;
-    std::optional<sla::EpochMinute> claims_hour_;  // when claim months were last read (hours)
     sla::EpochMillis last_finalize_error_ms_ = 0;
-    std::chrono::steady_clock::time_point next_retention_ =
-        std::chrono::steady_clock::now() + std::chrono::minutes(1);
-    // Compaction runs hourly, a day per storage tick until done (storage_upkeep.cpp),
-    // the first time once the start's own work (resume, re-derivation) is under way.
-    std::chrono::steady_clock::time_point next_compaction_ =
-        std::chrono::steady_clock::now() + std::chrono::seconds(15);
-    bool compacting_ = false;
-    storage::CompactionResult compaction_run_;
     bool resumed_ = false;  // finalized_until_ is known
     bool reconciling_ = false;
     bool stopping_ = false;
