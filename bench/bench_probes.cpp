@@ -72,7 +72,8 @@ int throughput(const std::string& url, std::map<std::string, std::string> f) {
     const std::string db = f.count("--db") ? f["--db"] : "bench-throughput.db";
     auto config = bench_config(url, f["--ca"], 1, 6, db);
     auto store = storage::Store::open(config, db, storage::OpenMode::read_write);
-    daemon::ResultWriter writer([&](auto r) { store->append(r); });
+    const daemon::ResultWriter::Sink into = [&](auto r) { store->append(r); };
+    daemon::ResultWriter writer;
 
     asio::io_context io{1};
     auto probe = probes::make_probe(io.get_executor(), config.probes[0]);
@@ -83,7 +84,7 @@ int throughput(const std::string& url, std::map<std::string, std::string> f) {
         probe->run([&](sla::Sample s) {
             ++done;
             if (s.outcome == sla::Outcome::ok) ++ok;
-            if (writer.add({"p0", std::move(s)})) writer.flush();
+            if (writer.add({"p0", std::move(s)})) writer.flush(into);
             launch();
         });
     };
@@ -91,7 +92,7 @@ int throughput(const std::string& url, std::map<std::string, std::string> f) {
     const auto t0 = std::chrono::steady_clock::now();
     for (int i = 0; i < concurrency; ++i) launch();
     io.run();
-    writer.flush();
+    writer.flush(into);
     const double wall =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const double cpu = cpu_seconds() - cpu0;
@@ -111,7 +112,8 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
     const std::string db = f.count("--db") ? f["--db"] : "bench-schedule.db";
     auto config = bench_config(url, f["--ca"], n, ppm, db);
     auto store = storage::Store::open(config, db, storage::OpenMode::read_write);
-    daemon::ResultWriter writer([&](auto r) { store->append(r); });
+    const daemon::ResultWriter::Sink into = [&](auto r) { store->append(r); };
+    daemon::ResultWriter writer;
 
     asio::io_context io{1};
     long results = 0, ok = 0;
@@ -119,7 +121,7 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
         io.get_executor(), ppm, [&](const std::string& name, sla::EpochMillis, sla::Sample s) {
             ++results;
             if (s.outcome == sla::Outcome::ok) ++ok;
-            if (writer.add({name, std::move(s)})) writer.flush();
+            if (writer.add({name, std::move(s)})) writer.flush(into);
         });
     auto& scheduler = *scheduler_ptr;
     std::vector<std::shared_ptr<probes::Probe>> list;
@@ -129,7 +131,7 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
     std::function<void()> tick = [&] {
         flush_timer.expires_after(std::chrono::seconds(1));
         flush_timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec) writer.flush(), tick();
+            if (!ec) writer.flush(into), tick();
         });
     };
     tick();
@@ -143,7 +145,7 @@ int schedule(const std::string& url, std::map<std::string, std::string> f) {
     });
     const double cpu0 = cpu_seconds();
     io.run();
-    writer.flush();
+    writer.flush(into);
     const double cpu = cpu_seconds() - cpu0;
     fmt::print(
         "schedule probes={} per_minute={} seconds={} runs={} ok={} jitter_p50_us={} "
@@ -164,9 +166,10 @@ int load(const std::string& url, std::map<std::string, std::string> f) {
     config.probes[0].timeout = std::chrono::milliseconds(10'000);
     std::unique_ptr<storage::Store> store;
     if (!db.empty()) store = storage::Store::open(config, db, storage::OpenMode::read_write);
-    daemon::ResultWriter writer([&](auto r) {
+    const daemon::ResultWriter::Sink into = [&](auto r) {
         if (store) store->append(r);
-    });
+    };
+    daemon::ResultWriter writer;
     asio::io_context io{1};
     auto probe = probes::make_probe(io.get_executor(), config.probes[0]);
     long done = 0, ok = 0;
@@ -183,7 +186,7 @@ int load(const std::string& url, std::map<std::string, std::string> f) {
             probe->run([&](sla::Sample s) {
                 ++done;
                 if (s.outcome == sla::Outcome::ok) ++ok;
-                if (writer.add({"p0", std::move(s)})) writer.flush();
+                if (writer.add({"p0", std::move(s)})) writer.flush(into);
             });
             next();
         });
@@ -191,7 +194,7 @@ int load(const std::string& url, std::map<std::string, std::string> f) {
     const double cpu0 = cpu_seconds();
     next();
     io.run();
-    writer.flush();
+    writer.flush(into);
     fmt::print("load url={} rate={} seconds={} requests={} ok={} cpu_s={:.2f}\n", url, rate,
                seconds, done, ok, cpu_seconds() - cpu0);
     return 0;

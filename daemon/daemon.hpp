@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// `slawatch run`: wires config, probes, scheduler, writer, store, finalizer,
-// metrics and lifecycle: probes on one io_context thread, every SQLite call
-// on a storage thread of its own (daemon_impl.hpp).
+// `slawatch run`: wires the probe loop (probes on one io_context thread,
+// probe_loop.hpp) and the storage pipeline (every SQLite call on a storage
+// thread of its own, storage_pipeline.hpp), which share only SharedState.
 
 #include "config/config.hpp"
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "daemon/metrics.hpp"
 
-#include <fmt/format.h>
+#include "sla/clock.hpp"
 
-#include <chrono>
+#include <fmt/format.h>
 
 namespace slawatch::daemon {
 
@@ -80,10 +80,7 @@ void Exposition::histogram(std::string_view name, std::string_view plain_labels,
                    h.sum, h.count);
 }
 
-Metrics::Metrics()
-    : reload_success_seconds_(
-          std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
-              .count()) {}
+Metrics::Metrics() : reload_success_seconds_(static_cast<double>(sla::now_ms()) / 1000.0) {}
 
 void Metrics::record_result(const std::string& probe, const sla::Sample& s) {
     auto& p = probes_[probe];
@@ -132,10 +129,18 @@ void Metrics::set_reload(bool ok, double unix_seconds) {
 std::string Metrics::render(const std::string& version) const {
     std::string out;
     Exposition e(out, constant_labels_);
-
     e.family("slawatch_build_info", "gauge", "slawatch version.");
     e.sample("slawatch_build_info", fmt::format("version=\"{}\"", escape_label(version)), 1);
+    render_probes(e);
+    render_minutes(e);
+    render_month(e);
+    render_daemon(e);
+    render_process_metrics(e);
+    return out;
+}
 
+// Per probe: outcomes, the last run, and the phase timings.
+void Metrics::render_probes(Exposition& e) const {
     e.family("slawatch_probe_results_total", "counter", "Probe runs by outcome.");
     for (const auto& [name, p] : probes_)
         for (int o = 0; o < sla::outcome_count; ++o)
@@ -167,7 +172,10 @@ std::string Metrics::render(const std::string& version) const {
     for (const auto& [name, p] : probes_)
         e.histogram("slawatch_probe_duration_seconds",
                     fmt::format("probe=\"{}\"", escape_label(name)), p.duration);
+}
 
+// Finalized minutes: time by state, and the service's last minute.
+void Metrics::render_minutes(Exposition& e) const {
     // A finalized minute adds 60 s to its state: rate() of one state over the
     // sum of all states is the share of time in that state.
     e.family("slawatch_state_seconds_total", "counter",
@@ -200,9 +208,10 @@ std::string Metrics::render(const std::string& version) const {
                                     sla::to_string(static_cast<sla::MinuteState>(st))),
                         static_cast<int>(m.state) == st ? 1 : 0, m.minute * 60'000);
     }
+}
 
-    render_month(e);
-
+// The daemon's own health: finalization, config reloads, the result buffer, compaction.
+void Metrics::render_daemon(Exposition& e) const {
     if (finalized_until_) {
         e.family("slawatch_last_finalized_minute_timestamp_seconds", "gauge",
                  "Start of the last finalized minute.");
@@ -224,9 +233,6 @@ std::string Metrics::render(const std::string& version) const {
     e.family("slawatch_compacted_results_total", "counter",
              "Successful probe results folded into per-minute counts by compaction.");
     e.sample("slawatch_compacted_results_total", "", static_cast<double>(compacted_));
-
-    render_process_metrics(e);
-    return out;
 }
 
 }  // namespace slawatch::daemon

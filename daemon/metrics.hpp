@@ -105,7 +105,12 @@ private:
         bool last_ok = false;
         std::optional<double> last_success_seconds;
     };
+    void render_probes(Exposition& e) const;
+    void render_minutes(Exposition& e) const;
     void render_month(Exposition& e) const;
+    static void render_current_month(Exposition& e, const MonthGauges& g);
+    void render_claim_windows(Exposition& e) const;
+    void render_daemon(Exposition& e) const;
     std::map<std::string, ProbeCounters> probes_;
     std::map<std::string, std::array<std::uint64_t, sla::minute_state_count>> minutes_;
     // The service state of the latest finalized minute: the quorum rules line

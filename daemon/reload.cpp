@@ -2,11 +2,14 @@
 // SIGHUP: one apply path for every section that can change at run time.
 // Everything that can reject the new config (probe setup, hooks, the
 // signing key) is checked first, on the probe loop; then the probe loop
-// applies its half (probes, monitor) and the storage thread its half
-// (store config: monitor, maintenance, attribution, contract, retention;
-// [[alert]] hooks; [evidence]; storage.synchronous), re-deriving in steps.
+// applies its half (probes, monitor) and sends the storage pipeline its half
+// as a message, StoragePipeline::reload() (store config: monitor, maintenance,
+// attribution, contract, retention; [[alert]] hooks; [evidence];
+// storage.synchronous), which re-derives in steps.
 
-#include "daemon/daemon_impl.hpp"
+#include "daemon/probe_loop.hpp"
+#include "daemon/probe_set.hpp"
+#include "daemon/storage_pipeline.hpp"
 
 #include "alerts/hook.hpp"
 #include "storage/sqlite.hpp"
@@ -34,7 +37,7 @@ std::vector<std::string> keep_restart_only(config::Config& fresh, const config::
 
 }  // namespace
 
-void Daemon::on_reload() {
+void ProbeLoop::on_reload() {
     if (stopping_) return;
     notify::reloading();
     auto loaded = config::load(config_.file);
@@ -67,11 +70,8 @@ void Daemon::on_reload() {
     config_ = fresh;
     max_timeout_ = max_timeout(config_);
     scheduler_->set_probes(std::move(probes), config_.monitor.probes_per_minute);
-    // The storage thread's half, in order after what it is doing now.
-    auto cp = std::shared_ptr<Checkpointer>(std::move(checkpointer));
-    storage_.post("applying the reloaded config", [this, fresh, cp]() mutable {
-        apply_on_storage(fresh, std::make_unique<Checkpointer>(std::move(*cp)));
-    });
+    // The storage pipeline's half, in order after what it is doing now.
+    pipeline_.reload(fresh, std::move(checkpointer));
     spdlog::info(
         "config reloaded: {} probes, {} runs a minute each, {} alert hooks, "
         "{} maintenance windows",
@@ -82,19 +82,20 @@ void Daemon::on_reload() {
 }
 
 // For /metrics: slawatch_config_last_reload_successful and its time.
-void Daemon::record_reload(bool ok) {
+void ProbeLoop::record_reload(bool ok) {
     std::lock_guard lock(shared_.mutex);
-    shared_.metrics.set_reload(ok, static_cast<double>(now_ms()) / 1000.0);
+    shared_.metrics.set_reload(ok, static_cast<double>(sla::now_ms()) / 1000.0);
 }
 
-void Daemon::apply_on_storage(const config::Config& fresh,
-                              std::unique_ptr<Checkpointer> checkpointer) {
-    const bool sync_changed = fresh.storage.synchronous != storage_config_.storage.synchronous;
-    storage_config_ = fresh;
+// On the storage thread: the pipeline's half of a reload.
+void StoragePipeline::apply(const config::Config& fresh,
+                            std::unique_ptr<Checkpointer> checkpointer) {
+    const bool sync_changed = fresh.storage.synchronous != config_.storage.synchronous;
+    config_ = fresh;
     policy_.max_timeout = max_timeout(fresh);
     store_->set_config(fresh);
     checkpointer_ = std::move(checkpointer);
-    claims_hour_.reset();  // the terms may have changed
+    month_.terms_changed();
     try {
         if (sync_changed) store_->set_synchronous(fresh.storage.synchronous);
     } catch (const std::exception& e) {
@@ -107,7 +108,7 @@ void Daemon::apply_on_storage(const config::Config& fresh,
     }
     start_reconcile();
     refresh_month();
-    update_status();
+    log_.update_status();
 }
 
 }  // namespace slawatch::daemon

@@ -26,9 +26,8 @@ std::vector<storage::ProbeResult> without_future_results(
     return out;
 }
 
-ResultWriter::ResultWriter(Sink sink, std::size_t batch_rows, std::size_t max_buffered)
-    : sink_(std::move(sink)),
-      batch_rows_(std::max<std::size_t>(1, batch_rows)),
+ResultWriter::ResultWriter(std::size_t batch_rows, std::size_t max_buffered)
+    : batch_rows_(std::max<std::size_t>(1, batch_rows)),
       max_buffered_(std::max<std::size_t>(1, max_buffered)) {}
 
 bool ResultWriter::add(storage::ProbeResult result) {
@@ -47,7 +46,7 @@ bool ResultWriter::add(storage::ProbeResult result) {
     return buffer_.size() >= batch_rows_;
 }
 
-bool ResultWriter::flush() {
+bool ResultWriter::flush(const Sink& into) {
     std::vector<storage::ProbeResult> batch;
     std::unique_lock lock(mutex_);
     // Only what is here now: a steady stream of adds cannot keep us looping.
@@ -62,7 +61,7 @@ bool ResultWriter::flush() {
         lock.unlock();
         std::optional<std::string> error;
         try {
-            sink_(batch);
+            into(batch);
         } catch (const std::exception& e) {
             error = e.what();
         }

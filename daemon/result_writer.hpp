@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 // The batched result writer: the hand-over between the probe loop and the
-// storage thread. add() (probe loop) only buffers, under a mutex, never
-// touching SQLite; flush() (storage thread) appends batches to the store.
+// storage pipeline. add() (probe loop) only buffers, under a mutex, never
+// touching SQLite; flush(into) (storage thread) hands the buffered results,
+// in batches, to the pipeline's append. The writer holds no reference to its
+// reader: results go one way, loop -> writer -> pipeline -> store.
 // When the store fails (disk full, database locked) results stay in a
 // bounded buffer, the oldest dropped beyond the bound, and flush() retries
 // later; it never throws.
@@ -42,19 +44,18 @@ std::vector<storage::ProbeResult> without_future_results(
 
 class ResultWriter {
 public:
-    // Where batches go; normally Store::append. Throws storage::StoreError to fail.
+    // Where a flush hands its batches (the pipeline's append); throws to fail.
     using Sink = std::function<void(std::span<const storage::ProbeResult>)>;
 
-    explicit ResultWriter(Sink sink, std::size_t batch_rows = 1000,
-                          std::size_t max_buffered = 50'000);
+    explicit ResultWriter(std::size_t batch_rows = 1000, std::size_t max_buffered = 50'000);
 
     // Buffers one result (any thread). True when a full batch is waiting.
     bool add(storage::ProbeResult result);
 
-    // Writes what was buffered when it was called, in batches (one thread at
-    // a time: the storage thread). True when all of that was written; false
-    // when the store failed (the results stay buffered).
-    bool flush();
+    // Hands what was buffered when it was called to `into`, in batches (one
+    // thread at a time: the storage thread). True when all of that was
+    // written; false when `into` threw (the results stay buffered).
+    bool flush(const Sink& into);
 
     std::size_t buffered() const;
     std::uint64_t dropped() const;
@@ -70,7 +71,6 @@ public:
     std::optional<std::string> error_report(sla::EpochMillis now_ms);
 
 private:
-    Sink sink_;
     std::size_t batch_rows_;
     std::size_t max_buffered_;
     mutable std::mutex mutex_;  // guards everything below

@@ -157,10 +157,7 @@ void Scheduler::arm(const std::shared_ptr<Entry>& e) {
 void Scheduler::on_timer(const std::shared_ptr<Entry>& e, sla::EpochMillis planned) {
     e->armed = false;
     // On the process clock (sla/clock.hpp), like the planned time.
-    const auto now_us = std::chrono::duration_cast<std::chrono::microseconds>(
-                            std::chrono::system_clock::now().time_since_epoch())
-                            .count() +
-                        sla::clock_offset_ms() * 1000;
+    const auto now_us = sla::now_us();
     jitter_.add(now_us - planned * 1000);
 
     // Start the run; its completion is independent of every other run.

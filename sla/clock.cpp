@@ -31,6 +31,12 @@ EpochMillis now_ms() {
     return system_ms() + offset_ms.load(std::memory_order_relaxed);
 }
 
+std::int64_t now_us() {
+    using namespace std::chrono;
+    return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count() +
+           offset_ms.load(std::memory_order_relaxed) * 1000;
+}
+
 EpochMillis clock_offset_ms() {
     return offset_ms.load(std::memory_order_relaxed);
 }

@@ -21,6 +21,9 @@ inline constexpr const char* test_clock_offset_env = "SLAWATCH_TEST_CLOCK_OFFSET
 
 // Milliseconds since the epoch on this process's clock.
 EpochMillis now_ms();
+// The same clock in microseconds, for timings finer than a millisecond
+// (the scheduler's jitter).
+std::int64_t now_us();
 
 // How far ahead of the clock a result's send time may be when it is written
 // (replay, the daemon's appends): clocks of two machines differ a little; a

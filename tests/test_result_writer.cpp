@@ -58,29 +58,30 @@ TEST_CASE("results are written in batches and kept while the database is locked"
     storage::OpenOptions options;
     options.busy_timeout = std::chrono::milliseconds(50);
     auto store = storage::Store::open(config, dir / "w.db", storage::OpenMode::read_write, options);
-    ResultWriter writer([&](std::span<const storage::ProbeResult> r) { store->append(r); }, 4, 100);
+    const ResultWriter::Sink into = [&](auto r) { store->append(r); };
+    ResultWriter writer(4, 100);
 
     for (int i = 0; i < 3; ++i) CHECK_FALSE(writer.add(result(i)));
     CHECK(writer.add(result(3)));  // a full batch
-    CHECK(writer.flush());
+    CHECK(writer.flush(into));
     CHECK(writer.buffered() == 0);
     CHECK(store->results(t0, t0 + 60'000).size() == 4);
 
     {
         Locker lock(dir / "w.db");
         for (int i = 4; i < 10; ++i) writer.add(result(i));
-        CHECK_FALSE(writer.flush());
+        CHECK_FALSE(writer.flush(into));
         CHECK_FALSE(writer.healthy());
         CHECK(writer.buffered() == 6);
         CHECK(writer.errors() == 1);
         // Logged once, then not again within the minute.
         CHECK(writer.error_report(t0).has_value());
-        CHECK_FALSE(writer.flush());
+        CHECK_FALSE(writer.flush(into));
         CHECK_FALSE(writer.error_report(t0 + 30'000).has_value());
         CHECK(writer.error_report(t0 + 61'000).has_value());
     }
     // The lock is gone: everything buffered is written, nothing lost or doubled.
-    CHECK(writer.flush());
+    CHECK(writer.flush(into));
     CHECK(writer.healthy());
     auto stored = store->results(t0, t0 + 60'000);
     REQUIRE(stored.size() == 10);
@@ -97,17 +98,18 @@ TEST_CASE("a store that stays down costs bounded memory: the oldest results are 
     storage::OpenOptions options;
     options.busy_timeout = std::chrono::milliseconds(20);
     auto store = storage::Store::open(config, dir / "w.db", storage::OpenMode::read_write, options);
-    ResultWriter writer([&](std::span<const storage::ProbeResult> r) { store->append(r); }, 5, 8);
+    const ResultWriter::Sink into = [&](auto r) { store->append(r); };
+    ResultWriter writer(5, 8);
     {
         Locker lock(dir / "w.db");
         for (int i = 0; i < 20; ++i) {
-            if (writer.add(result(i))) writer.flush();
+            if (writer.add(result(i))) writer.flush(into);
         }
         CHECK(writer.buffered() == 8);
         CHECK(writer.dropped() == 12);
         CHECK(writer.oldest_buffered_minute() == sla::minute_of_ms(t0 + 12'000));
     }
-    CHECK(writer.flush());
+    CHECK(writer.flush(into));
     auto stored = store->results(t0, t0 + 60'000);
     REQUIRE(stored.size() == 8);
     CHECK(stored.front().sample.sent_ms == t0 + 12'000);

@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: Apache-2.0
+// /metrics and /healthz, answered on the probe loop from what SharedState
+// holds, never waiting on the store.
+
+#include "daemon/probe_loop.hpp"
+
+namespace slawatch::daemon {
+
+HttpReply ProbeLoop::serve(const std::string& target) {
+    if (target == "/metrics") {
+        const auto writer = shared_.writer.counts();
+        std::string body;
+        {
+            std::lock_guard lock(shared_.mutex);
+            shared_.metrics.set_writer(writer.dropped, writer.errors);
+            body = shared_.metrics.render(version_) + shared_.alert_metrics;
+        }
+        body += storage_metrics();
+        return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)};
+    }
+    if (target == "/healthz") return health();
+    return {404, "text/plain; charset=utf-8", "not found\n"};
+}
+
+// Answering at all proves the probe loop runs; the store must work too.
+HttpReply ProbeLoop::health() const {
+    {
+        std::lock_guard lock(shared_.mutex);
+        if (!shared_.store_lost_reason.empty())
+            return {503, "text/plain; charset=utf-8",
+                    "database lost: " + shared_.store_lost_reason + "\n"};
+    }
+    if (pipeline_.busy_for() >= storage_stall_after)
+        return {503, "text/plain; charset=utf-8", "storage blocked\n"};
+    bool store_ok = false;
+    {
+        std::lock_guard lock(shared_.mutex);
+        store_ok = shared_.store_ok;
+    }
+    if (shared_.writer.healthy() && store_ok) return {200, "text/plain; charset=utf-8", "ok\n"};
+    return {503, "text/plain; charset=utf-8", "storage failing\n"};
+}
+
+// The writer's buffer and the storage thread, for alerting on storage trouble.
+std::string ProbeLoop::storage_metrics() const {
+    const auto w = shared_.writer.counts();
+    const auto busy = pipeline_.busy_for();
+    std::string constant;
+    {
+        std::lock_guard lock(shared_.mutex);
+        constant = shared_.metrics.constant_labels();
+    }
+    std::string out;
+    Exposition e(out, constant);
+    e.family("slawatch_result_buffer_results", "gauge",
+             "Probe results waiting to be written to the store.");
+    e.sample("slawatch_result_buffer_results", "", static_cast<double>(w.buffered));
+    e.family("slawatch_result_buffer_capacity", "gauge",
+             "Probe results the buffer holds before it drops the oldest.");
+    e.sample("slawatch_result_buffer_capacity", "", static_cast<double>(w.capacity));
+    e.family("slawatch_result_buffer_peak_results", "gauge",
+             "The most probe results ever buffered.");
+    e.sample("slawatch_result_buffer_peak_results", "", static_cast<double>(w.peak));
+    e.family("slawatch_results_written_total", "counter", "Probe results written to the store.");
+    e.sample("slawatch_results_written_total", "", static_cast<double>(w.written));
+    e.family("slawatch_storage_busy_seconds", "gauge",
+             "How long the storage job running now has run (0 when idle).");
+    e.sample("slawatch_storage_busy_seconds", "", static_cast<double>(busy.count()) / 1000.0);
+    return out;
+}
+
+}  // namespace slawatch::daemon
