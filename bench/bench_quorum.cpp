@@ -11,7 +11,7 @@
 //   bench_quorum [DAYS=365] [DIR=/tmp/bench_quorum] [compact]
 
 #include "cli/quorum_month.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"

@@ -5,8 +5,8 @@
 
 #include "cli/exit_codes.hpp"
 #include "cli/store_cli.hpp"
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_signing.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/signing.hpp"
 
 #include <fmt/format.h>
 

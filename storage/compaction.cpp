@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compaction: successful results older than their Service Month's claim
 // deadline plus a margin become per-minute counts (`folded`), a UTC day per
-// transaction; the evidence log keeps proving them (evidence_fold.cpp).
+// transaction; the evidence log keeps proving them (storage/evidence/fold.cpp).
 
 #include "storage/compaction.hpp"
 
 #include "sla/claim_window.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/fold_counts.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"

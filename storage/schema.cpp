@@ -172,7 +172,7 @@ JOIN outcome o ON o.id = r.outcome
 LEFT JOIN error_code e ON e.id = r.error_code;
 )sql";
 
-// Version 5: the tamper-evident evidence log (storage/evidence_log.hpp,
+// Version 5: the tamper-evident evidence log (storage/evidence/log.hpp,
 // docs/evidence.md). Leaf order is append order, not time order.
 constexpr std::string_view v5_evidence = R"sql(
 -- Leaves in chunks of up to 256: per leaf the result id (zigzag varint of the

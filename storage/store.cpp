@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store::open and the SQLite store: opening, raw results, meta, maintenance.
 
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/tree.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/schema.hpp"

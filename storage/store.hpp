@@ -25,7 +25,7 @@
 
 namespace slawatch::storage {
 
-class EvidenceLog;      // storage/evidence_log.hpp
+class EvidenceLog;      // storage/evidence/log.hpp
 class VerifiedFigures;  // storage/verified_figures.hpp
 struct FigureOptions;   // storage/verified_figures.hpp
 namespace sqlite {

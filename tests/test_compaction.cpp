@@ -5,8 +5,8 @@
 // replay into a compacted range counts nothing twice; kill -9 leaves whole
 // days folded or not at all.
 
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/tree.hpp"
 #include "storage/fold_counts.hpp"
 #include "storage/store.hpp"
 #include "tests/support/daemon_rig.hpp"

@@ -3,8 +3,8 @@
 // encoding, and verify on a real store after edits, deletions, insertions,
 // reordering, forged signatures and retention.
 
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"

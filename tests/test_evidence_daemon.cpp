@@ -4,7 +4,7 @@
 
 #include "alerts/alerting.hpp"
 #include "daemon/checkpointer.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "tests/support/process.hpp"
 
 #include <boost/json.hpp>

@@ -2,7 +2,7 @@
 // The evidence store on a temporary database: schema, migrations, derivation
 // (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"

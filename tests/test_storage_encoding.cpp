@@ -4,7 +4,7 @@
 // the old layout (version 6) migrates with its evidence still intact against
 // the checkpoint taken before, and the same report.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"

@@ -2,10 +2,10 @@
 // `verify`: recompute the tree from the stored results and check every leaf
 // digest, checkpoint root and signature.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_read.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/read.hpp"
+#include "storage/evidence/rows.hpp"
 
 #include <date/date.h>
 #include <fmt/format.h>

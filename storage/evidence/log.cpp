@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The evidence log in SQLite: leaves, frontier, checkpoints, retention.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 

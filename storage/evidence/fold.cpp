@@ -4,9 +4,9 @@
 // leaves), so the tree, its roots and the proofs of the remaining leaves are
 // unchanged (docs/evidence.md, "Compaction").
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/fold_counts.hpp"
 #include "storage/schema.hpp"
 

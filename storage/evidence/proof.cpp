@@ -2,10 +2,10 @@
 // Inclusion proofs: the RFC 9162 path of a leaf, built from stored subtree
 // hashes (evidence_node), the retained frontier and the leaves below them.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_read.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/read.hpp"
+#include "storage/evidence/rows.hpp"
 
 #include <fmt/format.h>
 
