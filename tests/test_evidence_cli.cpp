@@ -3,6 +3,7 @@
 // intact and on tampered databases, and a proof from `claim` checked with the
 // openssl scripts exactly as docs/evidence.md prints them (R11).
 
+#include "storage/layout.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"
 
@@ -105,7 +106,7 @@ struct World {
 // time_ms * 1024 + the probe's id.
 std::string id_at(int minute, int second) {
     const long long ms = 1'780'279'200'000LL + minute * 60'000LL + second * 1000LL;
-    return "(" + std::to_string(ms * 1024) +
+    return "(" + std::to_string(slawatch::storage::layout::result_id(ms, 0)) +
            " + (SELECT id FROM probe WHERE name = 'update_check'))";
 }
 

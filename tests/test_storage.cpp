@@ -3,6 +3,7 @@
 // (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
 
 #include "storage/evidence/log.hpp"
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
@@ -377,15 +378,16 @@ TEST_CASE("storage: schema 3 migrates results to their identity, keeping one cop
                 auto st = db.prepare(
                     "INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (?, ?, 0, "
                     "200)");
-                st.bind(1, ms * 1024 + slot).bind(2, a).run();
+                st.bind(1, storage::layout::result_id(ms, slot)).bind(2, a).run();
             }
             // b in the same millisecond took slot 2.
             auto st = db.prepare("INSERT INTO probe_result (id, probe, outcome) VALUES (?, ?, 5)");
-            st.bind(1, ms * 1024 + 2).bind(2, b).run();
+            st.bind(1, storage::layout::result_id(ms, 2)).bind(2, b).run();
         }
         // The minutes derived from them counted both copies.
-        auto st = db.prepare("UPDATE minute SET v = (v & 7) | 12 << 3 WHERE probe = ?");
-        st.bind(1, a).run();
+        auto st = db.prepare("UPDATE minute SET v = " + storage::layout::sql_minute_state("v") +
+                             " | ? WHERE probe = ?");
+        st.bind(1, storage::layout::minute_v(sla::MinuteState::up, 12, 0)).bind(2, a).run();
         db.exec(testing::without_evidence_log_sql);
     }
     auto store = Store::open(make_config(), path, OpenMode::read_write);

@@ -4,6 +4,7 @@
 // does not match and an unsigned tail, each on databases made by the real
 // `slawatch replay` and edited the way a forger would, with sqlite.
 
+#include "storage/layout.hpp"
 #include "tests/support/quorum_world.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/sqlite_query.hpp"
@@ -17,6 +18,7 @@
 using namespace slawatch::testing;
 namespace json = boost::json;
 namespace fs = std::filesystem;
+namespace layout = slawatch::storage::layout;
 
 namespace {
 
@@ -62,7 +64,7 @@ struct SignedHost {
 // its daily rollup.
 void forge_down_minutes(const std::string& db, int n) {
     const std::int64_t first = 1780329600 / 60;  // 2026-06-01T16:00Z = 06-02T00:00+08:00
-    const std::int64_t down = 1 | 6 << 3 | 6 << 13;
+    const auto down = layout::minute_v(slawatch::sla::MinuteState::down, 6, 6);
     for (int m = 0; m < n; ++m)
         exec_sql(db, fmt::format("INSERT OR REPLACE INTO minute (id, v) VALUES ({}, {})", first + m,
                                  down));
@@ -84,7 +86,10 @@ TEST_CASE("R2 R8: forged minute and day_count rows change no printed figure", "[
     SignedHost host;
     const auto copy = host.copy("shipped.db");
     forge_down_minutes(copy, 200);
-    REQUIRE(count_rows(copy, "SELECT count(*) FROM minute WHERE id < 4294967296 AND v & 7 = 1") ==
+    // Service minutes (probe 0) that are down.
+    REQUIRE(count_rows(copy, fmt::format("SELECT count(*) FROM minute WHERE id < {} AND {} = {}",
+                                         layout::minute_key(1, 0), layout::sql_minute_state("v"),
+                                         static_cast<int>(slawatch::sla::MinuteState::down))) ==
             210);
 
     // The derived tables are no evidence: verify has nothing to object to...
