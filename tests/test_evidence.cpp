@@ -9,6 +9,7 @@
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/store_config.hpp"
 
 #include <fmt/format.h>
@@ -194,8 +195,7 @@ TEST_CASE("evidence: the version 1 leaf encoding is byte-exact and decodes back"
 
 TEST_CASE("evidence: a store's results verify intact, with signed checkpoints", "[evidence]") {
     Db db;
-    testing::run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                  (db.dir / "k.pem").string()});
+    testing::make_signing_key(db.dir / "k.pem");
     const auto signer = Signer::from_pem_file(db.dir / "k.pem");
     {
         auto store = db.open();
@@ -297,8 +297,7 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
 
 TEST_CASE("evidence: a forged checkpoint signature is caught", "[evidence]") {
     Db db;
-    testing::run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                  (db.dir / "k.pem").string()});
+    testing::make_signing_key(db.dir / "k.pem");
     const auto signer = Signer::from_pem_file(db.dir / "k.pem");
     {
         auto store = db.open();

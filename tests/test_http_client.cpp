@@ -22,34 +22,9 @@ using namespace std::chrono_literals;
 using slawatch::testing::HostileServer;
 using tcp = boost::asio::ip::tcp;
 namespace http = slawatch::probes::http;
+using slawatch::testing::fetch;
 
 namespace {
-
-struct Fetched {
-    http::Response response;
-    std::chrono::milliseconds elapsed{};
-};
-
-Fetched fetch(const std::string& url_text, std::chrono::milliseconds timeout = 2000ms,
-              http::Limits limits = {}, std::shared_ptr<boost::asio::ssl::context> tls = nullptr) {
-    std::string error;
-    auto url = http::parse_url(url_text, error);
-    REQUIRE(url);
-    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
-    req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = http::Clock::now();
-    http::Exchange ex{std::make_shared<const http::Url>(std::move(*url)),
-                      std::move(tls),
-                      std::move(req),
-                      start,
-                      start + timeout,
-                      limits,
-                      true};
-    Fetched out;
-    out.response = slawatch::testing::exchange_once(std::move(ex));
-    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(http::Clock::now() - start);
-    return out;
-}
 
 void answer(tcp::socket& s, const std::string& reply) {
     slawatch::testing::read_request_head(s);

@@ -9,6 +9,7 @@
 #include "storage/store.hpp"
 #include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/store_config.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -25,24 +26,12 @@ namespace {
 constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
 constexpr sla::EpochMinute m0 = t0 / 60'000;
 
-config::Probe probe(const std::string& name, config::ProbeRole role = config::ProbeRole::service) {
-    config::Probe p;
-    p.name = name;
-    p.role = role;
-    return p;
-}
-
 config::Config make_config() {
-    config::Config c;
-    c.contract.name = "test";
+    auto c = testing::store_config({{"a", config::ProbeRole::service},
+                                    {"b", config::ProbeRole::service},
+                                    {"ctl", config::ProbeRole::control}});
     c.contract.user_id = "u1";
     c.contract.order_id = "o1";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-03-17");
-    t.end = *sla::parse_date("2026-06-16");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    c.probes = {probe("a"), probe("b"), probe("ctl", config::ProbeRole::control)};
     return c;
 }
 

@@ -7,6 +7,7 @@
 #include "storage/layout.hpp"
 #include "tests/support/quorum_world.hpp"
 #include "tests/support/replay_world.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/sqlite_query.hpp"
 
 #include <date/date.h>
@@ -31,9 +32,7 @@ struct SignedHost {
 
     explicit SignedHost(int down = 10) {
         const auto key = (w.dir / "evidence.key").string();
-        REQUIRE(
-            run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key}).exit_code ==
-            0);
+        make_signing_key(key);
         Csv csv;
         for (int m = 0; m < down; ++m) {
             const auto at = fmt::format("2026-06-01T10:{:02}", m);
@@ -335,9 +334,7 @@ TEST_CASE("status counts the unsigned tail and says so; report leaves it out", "
     text.replace(text.find(term), term.size(),
                  "start = " + date::format("%F", date::sys_days(start)) + "\nmonths = 3");
     World w(text);
-    REQUIRE(run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                 (w.dir / "evidence.key").string()})
-                .exit_code == 0);
+    make_signing_key(w.dir / "evidence.key");
     auto down_minutes = [&](int from_ago, int n) {
         Csv csv;
         for (int m = 0; m < n; ++m) {

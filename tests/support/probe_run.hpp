@@ -5,10 +5,16 @@
 
 #include "probes/http_client.hpp"
 #include "probes/probe.hpp"
+#include "probes/proxy.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/http/field.hpp>
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace slawatch::testing {
@@ -35,6 +41,43 @@ inline probes::http::Response exchange_once(probes::http::Exchange ex) {
     });
     io.run();
     REQUIRE(calls == 1);
+    return out;
+}
+
+struct Fetched {
+    probes::http::Response response;
+    std::chrono::milliseconds elapsed{};
+};
+
+// One GET of `url_text` to the end, with how long it took. `tls` is required
+// for https; `proxy` is a proxy URL as [monitor] proxy takes it (the
+// environment is not read), none to connect directly.
+inline Fetched fetch(const std::string& url_text,
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                     probes::http::Limits limits = {},
+                     std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+                     const std::optional<std::string>& proxy = std::nullopt) {
+    namespace http = probes::http;
+    std::string error;
+    auto url = http::parse_url(url_text, error);
+    REQUIRE(url);
+    auto req = std::make_shared<http::Request>(boost::beast::http::verb::get, url->target, 11);
+    req->set(boost::beast::http::field::host, url->host_header);
+    const auto start = http::Clock::now();
+    http::Exchange ex;
+    if (proxy)
+        ex.proxy = http::ProxyChoice(proxy, [](const char*) -> const char* {
+                       return nullptr;
+                   }).for_url(*url);
+    ex.url = std::make_shared<const http::Url>(std::move(*url));
+    ex.tls = std::move(tls);
+    ex.request = std::move(req);
+    ex.start = start;
+    ex.deadline = start + timeout;
+    ex.limits = limits;
+    Fetched out;
+    out.response = exchange_once(std::move(ex));
+    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(http::Clock::now() - start);
     return out;
 }
 
