@@ -107,7 +107,8 @@ std::int64_t inconsistent_minutes(const std::string& db) {
                       WHERE f.minute = m.minute AND p.id = m.probe), 0))",
                                       fmt::arg("samples", layout::sql_minute_samples("m.v")),
                                       fmt::arg("slots", layout::id_slots),
-                                      fmt::arg("probe", layout::sql_result_probe("r.id"))));
+                                      fmt::arg("probe", layout::sql_result_probe("r.id")))
+                              .c_str());
 }
 
 json::object claim_json(World& w, const std::string& month) {
@@ -376,9 +377,10 @@ TEST_CASE("compaction: never touches a month whose claim window is open", "[comp
     World w;
     REQUIRE(w.replay(term_csv({"2026-04-20", "2026-05-20"}, 60)).exit_code == 0);
     const auto may = [&] {
-        return count_rows(w.db, "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
-                                    layout::sql_result_time_ms("id") +
-                                    " >= 1779206400000");  // 2026-05-20T00:00+08:00
+        const auto sql = "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
+                         layout::sql_result_time_ms("id") +
+                         " >= 1779206400000";  // 2026-05-20T00:00+08:00
+        return count_rows(w.db, sql.c_str());
     };
     const auto may_before = may();
     REQUIRE(may_before == 60 * 18);
@@ -570,8 +572,9 @@ TEST_CASE("compaction: the daemon compacts old months on its own, in steps",
     CHECK(eventually(logged, std::chrono::seconds(50)));
     rig.daemon->signal(SIGTERM);
     REQUIRE(rig.daemon->wait(std::chrono::seconds(20)));
-    CHECK(count_rows(db, "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
-                             layout::sql_result_time_ms("id") + " < 1780000000000") == 0);
+    const auto old_ok = "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
+                        layout::sql_result_time_ms("id") + " < 1780000000000";
+    CHECK(count_rows(db, old_ok.c_str()) == 0);
     CHECK(count_rows(db, "SELECT count(*) FROM folded") == 2);
     CHECK(inconsistent_minutes(db) == 0);
     const auto v = run({slawatch_bin(), "verify", "--config", rig.config_file().string()});

@@ -88,8 +88,8 @@ TEST_CASE("R2 R8: forged minute and day_count rows change no printed figure", "[
     // Service minutes (probe 0) that are down.
     REQUIRE(count_rows(copy, fmt::format("SELECT count(*) FROM minute WHERE id < {} AND {} = {}",
                                          layout::minute_key(1, 0), layout::sql_minute_state("v"),
-                                         static_cast<int>(slawatch::sla::MinuteState::down))) ==
-            210);
+                                         static_cast<int>(slawatch::sla::MinuteState::down))
+                                 .c_str()) == 210);
 
     // The derived tables are no evidence: verify has nothing to object to...
     CHECK(host.on(copy, {"verify"}).exit_code == 0);
