@@ -27,7 +27,7 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 
 // RFC 9162 MTH written straight from its definition.
 Hash naive_mth(Hasher& h, const std::vector<Hash>& leaves, std::size_t a, std::size_t b) {

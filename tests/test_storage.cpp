@@ -23,13 +23,11 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr sla::EpochMinute m0 = t0 / 60'000;
 
 config::Config make_config() {
-    auto c = testing::store_config({{"a", config::ProbeRole::service},
-                                    {"b", config::ProbeRole::service},
-                                    {"ctl", config::ProbeRole::control}});
+    auto c = testing::abc_config();
     c.contract.user_id = "u1";
     c.contract.order_id = "o1";
     return c;

@@ -29,7 +29,7 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr std::int32_t int_max = std::numeric_limits<std::int32_t>::max();
 
 // Phase timings that exercise every field width, absent phases, zero and a

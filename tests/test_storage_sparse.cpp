@@ -24,13 +24,11 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr sla::EpochMinute m0 = t0 / 60'000;
 
 config::Config make_config() {
-    return testing::store_config({{"a", config::ProbeRole::service},
-                                  {"b", config::ProbeRole::service},
-                                  {"ctl", config::ProbeRole::control}});
+    return testing::abc_config();
 }
 
 // `samples` results of `probe` in minute `m`, the first `failures` failing.
