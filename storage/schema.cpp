@@ -14,6 +14,10 @@
 namespace slawatch::storage::schema {
 namespace {
 
+// The packed integers in these texts (storage/layout.hpp) stay as each
+// version shipped them; tests/test_storage_encoding.cpp reads them back
+// through the layout's constants.
+
 // Version 1. Integers that are 0 or 1 cost no bytes in a record, and NULL
 // costs none either: absent fields are stored as NULL.
 constexpr std::string_view v1 = R"sql(
