@@ -9,7 +9,7 @@
 #include "alerts/dispatcher.hpp"
 #include "alerts/outbox.hpp"
 #include "config/config.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/report_source.hpp"
 

@@ -12,7 +12,7 @@
 
 #include "bench/support/bench_support.hpp"
 #include "cli/quorum/quorum_month.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"

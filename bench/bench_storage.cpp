@@ -15,7 +15,7 @@
 //   bench_storage [DAYS=365] [DB=/tmp/bench_storage.db] [evidence|noevidence|compact]
 
 #include "bench/support/bench_support.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 

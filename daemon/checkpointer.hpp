@@ -5,7 +5,7 @@
 // contract time zone, signed when a key is configured.
 
 #include "config/config.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/store.hpp"
 
 #include <optional>

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 // Compaction: successful results older than their Service Month's claim
 // deadline plus a margin become per-minute counts (`folded`), a UTC day per
-// transaction; the evidence log keeps proving them (evidence_fold.cpp).
+// transaction; the evidence log keeps proving them (storage/evidence/fold.cpp).
 
 #include "storage/compaction.hpp"
 
 #include "sla/claim_window.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/fold_counts.hpp"
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -55,7 +56,7 @@ void SqliteStore::load_compact_marks() {
 
 bool SqliteStore::is_compacted(std::int64_t result_id) const {
     if (compact_marks_.empty()) return false;
-    const auto it = compact_marks_.find(result_id & (schema::id_slots - 1));
+    const auto it = compact_marks_.find(layout::result_probe(result_id));
     return it != compact_marks_.end() && minute_of_id(result_id) < it->second;
 }
 
@@ -111,7 +112,7 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
     // Before any compaction: from the first result ever stored.
     const sla::EpochMinute progress =
         mark ? std::int64_t{std::stoll(*mark)}
-             : std::numeric_limits<std::int64_t>::min() / 60'000 / 1024;
+             : std::numeric_limits<std::int64_t>::min() / 60'000 / layout::id_slots;
     std::optional<sla::EpochMinute> first;
     if (const auto id =
             evidence_rows::first_id_from(db_, mark ? progress * 60'000 * schema::id_slots

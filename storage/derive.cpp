@@ -4,6 +4,7 @@
 
 #include "sla/classifier.hpp"
 #include "sla/maintenance.hpp"
+#include "storage/layout.hpp"
 #include "storage/minute_table.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
@@ -78,10 +79,9 @@ std::vector<sla::MinuteTally> SqliteStore::tally_chunk(
     sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     while (sel.step()) {
         const auto id = sel.column_int(0);
-        const auto it = index_of.find(id & (schema::id_slots - 1));
+        const auto it = index_of.find(layout::result_probe(id));
         if (it == index_of.end()) continue;  // a probe no longer configured
-        const auto ms =
-            id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+        const auto ms = layout::result_time_ms(id);
         const auto offset = sla::minute_of_ms(ms) - from;
         const auto outcome = sel.column_int(1);
         if (outcome < 0 || outcome >= sla::outcome_count) continue;
@@ -212,9 +212,11 @@ void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) 
     const auto first = zone.local_date(from);
     const auto last = zone.local_date(to - 1);
     auto& del = db_.cached("DELETE FROM day_count WHERE probe = ? AND day = ?");
-    auto& ins = db_.cached(
-        "INSERT INTO day_count (probe, day, state, minutes) SELECT ?, ?, v & 7, count(*) "
-        "FROM minute WHERE id >= ? AND id < ? GROUP BY v & 7");
+    static const auto ins_sql = fmt::format(
+        "INSERT INTO day_count (probe, day, state, minutes) SELECT ?, ?, {0}, count(*) "
+        "FROM minute WHERE id >= ? AND id < ? GROUP BY {0}",
+        layout::sql_minute_state("v"));
+    auto& ins = db_.cached(ins_sql);
     for (auto d = date::sys_days(first); d <= date::sys_days(last); d += date::days(1)) {
         const auto day = d.time_since_epoch().count();
         const auto start = zone.start_of_day(sla::Date(d));
@@ -318,8 +320,7 @@ bool SqliteStore::reconcile_config_step(sla::EpochMinute max_minutes) {
             auto& raw = db_.cached("SELECT min(id), max(id) FROM probe_result");
             if (raw.step() && !raw.is_null(0)) {
                 const auto minute_of_id = [](std::int64_t id) {
-                    const auto slots = schema::id_slots;
-                    return sla::minute_of_ms(id >= 0 ? id / slots : -((-id + slots - 1) / slots));
+                    return sla::minute_of_ms(layout::result_time_ms(id));
                 };
                 first = std::min(first, minute_of_id(raw.column_int(0)));
                 auto raw_last = minute_of_id(raw.column_int(1));

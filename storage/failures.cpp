@@ -2,8 +2,11 @@
 // R4: the outcome a stored result counts as (the attribution table and the
 // config's [attribution] overrides), and failures per error code for reports.
 
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 #include <functional>
@@ -33,7 +36,9 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
                                                         sla::EpochMinute to) const {
     std::lock_guard lock(mutex_);
     // The daemon's view: each minute's state from the stored minute rows.
-    auto& state = db_.cached("SELECT v & 7 FROM minute WHERE id = ?");
+    static const auto sql =
+        fmt::format("SELECT {} FROM minute WHERE id = ?", layout::sql_minute_state("v"));
+    auto& state = db_.cached(sql);
     return count_failures(from, to, [&](std::int64_t probe, sla::EpochMinute minute) {
         state.bind(1, schema::minute_key(probe, minute));
         auto s = state.step() ? static_cast<int>(state.column_int(0))
@@ -56,10 +61,13 @@ std::vector<FailureCount> SqliteStore::count_failures(
     for (const auto& [name, id] : probe_ids_) names[id] = name;
 
     // One row per (probe, outcome, code, minute); the caller gives the minute's state.
-    auto& st = db_.cached(
-        "SELECT id & 1023, outcome, error_code, (id >> 10) / 60000, count(*) FROM probe_result "
+    static const auto sql = fmt::format(
+        "SELECT {probe}, outcome, error_code, {time} / 60000, count(*) FROM probe_result "
         "WHERE id >= ? AND id < ? AND outcome != 0 "
-        "GROUP BY id & 1023, outcome, error_code, (id >> 10) / 60000");
+        "GROUP BY {probe}, outcome, error_code, {time} / 60000",
+        fmt::arg("probe", layout::sql_result_probe("id")),
+        fmt::arg("time", layout::sql_result_time_ms("id")));
+    auto& st = db_.cached(sql);
     st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
     using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
     std::map<Key, FailureCount> rows;

@@ -4,6 +4,7 @@
 // storing it again is a no-op and a different result under the same
 // identity is a conflict.
 
+#include "storage/layout.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
@@ -49,7 +50,7 @@ std::int64_t SqliteStore::result_id(const ProbeResult& r) {
     if (ms > max_ms || ms < -max_ms) {
         throw StoreError(fmt::format("send time {} ms is out of range", ms));
     }
-    return ms * schema::id_slots + probe_id(r.probe);
+    return layout::result_id(ms, probe_id(r.probe));
 }
 
 void SqliteStore::bind_result(sqlite::Statement& insert, int first, std::int64_t id,

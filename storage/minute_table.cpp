@@ -30,10 +30,10 @@ MinuteTable::Cell MinuteTable::at(std::size_t row, sla::EpochMinute minute) cons
     if (row >= rows_.size() || minute < from_ || minute >= to_) return {};
     const auto v = cells_[row * static_cast<std::size_t>(to_ - from_) +
                           static_cast<std::size_t>(minute - from_)];
-    const auto state = static_cast<int>(v & 7);
+    const auto state = layout::minute_state(v);
     return {state < sla::minute_state_count ? static_cast<sla::MinuteState>(state)
                                             : sla::MinuteState::unknown,
-            static_cast<int>((v >> 3) & 1023), static_cast<int>(v >> 13)};
+            layout::minute_samples(v), layout::minute_failures(v)};
 }
 
 sla::StateCounts MinuteTable::count(std::size_t row, sla::EpochMinute from,
@@ -46,7 +46,7 @@ sla::StateCounts MinuteTable::count(std::size_t row, sla::EpochMinute from,
         const auto* cell = &cells_[row * static_cast<std::size_t>(to_ - from_) +
                                    static_cast<std::size_t>(a - from_)];
         for (auto m = a; m < b; ++m, ++cell) {
-            const auto state = static_cast<int>(*cell & 7);
+            const auto state = layout::minute_state(*cell);
             if (state < sla::minute_state_count) ++counts.by_state[static_cast<std::size_t>(state)];
         }
     }

@@ -6,6 +6,7 @@
 
 #include "sla/minute_state.hpp"
 #include "sla/month_report.hpp"
+#include "storage/layout.hpp"
 
 #include <algorithm>
 #include <cstdint>
@@ -17,13 +18,10 @@
 namespace slawatch::storage {
 
 // A minute's state and sample counts in one integer, as the minute table
-// stores them (schema.cpp: v = state | samples << 3 | failures << 13; at most
-// 1023 samples, never more failures than samples).
+// stores them in `v` (storage/layout.hpp).
 inline std::int64_t pack_minute(sla::MinuteState state, std::int64_t samples,
                                 std::int64_t failures) {
-    samples = std::clamp<std::int64_t>(samples, 0, 1023);
-    failures = std::clamp<std::int64_t>(failures, 0, samples);
-    return static_cast<std::int64_t>(state) | samples << 3 | failures << 13;
+    return layout::minute_v(state, samples, failures);
 }
 
 class MinuteTable {

@@ -12,7 +12,7 @@
 
 namespace slawatch::storage {
 
-class EvidenceLog;  // storage/evidence_log.hpp
+class EvidenceLog;  // storage/evidence/log.hpp
 
 // What appending one result did. A result is identified by its probe and
 // send time (ms): the same identity with the same outcome, HTTP status,

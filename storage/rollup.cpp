@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rollup queries: state counts, Service Month figures and minute rows.
 
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
+
+#include <fmt/format.h>
 
 #include <algorithm>
 
@@ -35,8 +38,10 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     // The day `to` falls in is partial unless `to` is its first minute.
     auto end_day = zone.local_date(to);
     if (zone.start_of_day(end_day) > to) end_day = sla::add_days(end_day, -1);
-    auto& by_minute =
-        db_.cached("SELECT v & 7, count(*) FROM minute WHERE id >= ? AND id < ? GROUP BY v & 7");
+    static const auto by_minute_sql =
+        fmt::format("SELECT {0}, count(*) FROM minute WHERE id >= ? AND id < ? GROUP BY {0}",
+                    layout::sql_minute_state("v"));
+    auto& by_minute = db_.cached(by_minute_sql);
     auto count_minutes = [&](sla::EpochMinute a, sla::EpochMinute b) {
         if (a >= b) return;
         by_minute.bind(1, schema::minute_key(probe, a)).bind(2, schema::minute_key(probe, b));
@@ -102,9 +107,11 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
         }
     }
     std::vector<MinuteRow> rows;
-    auto& st = db_.cached(
-        "SELECT id - ?1, v & 7, (v >> 3) & 1023, v >> 13 FROM minute WHERE id >= ?1 + ?2 "
-        "AND id < ?1 + ?3 ORDER BY id");
+    static const auto sql = fmt::format(
+        "SELECT id - ?1, {}, {}, {} FROM minute WHERE id >= ?1 + ?2 AND id < ?1 + ?3 ORDER BY id",
+        layout::sql_minute_state("v"), layout::sql_minute_samples("v"),
+        layout::sql_minute_failures("v"));
+    auto& st = db_.cached(sql);
     for (const auto& want : wanted) {
         const auto& name = want.first;
         const auto& id = want.second;

@@ -14,6 +14,10 @@
 namespace slawatch::storage::schema {
 namespace {
 
+// The packed integers in these texts (storage/layout.hpp) stay as each
+// version shipped them; tests/test_storage_encoding.cpp reads them back
+// through the layout's constants.
+
 // Version 1. Integers that are 0 or 1 cost no bytes in a record, and NULL
 // costs none either: absent fields are stored as NULL.
 constexpr std::string_view v1 = R"sql(
@@ -172,7 +176,7 @@ JOIN outcome o ON o.id = r.outcome
 LEFT JOIN error_code e ON e.id = r.error_code;
 )sql";
 
-// Version 5: the tamper-evident evidence log (storage/evidence_log.hpp,
+// Version 5: the tamper-evident evidence log (storage/evidence/log.hpp,
 // docs/evidence.md). Leaf order is append order, not time order.
 constexpr std::string_view v5_evidence = R"sql(
 -- Leaves in chunks of up to 256: per leaf the result id (zigzag varint of the

@@ -2,6 +2,7 @@
 #pragma once
 // The database schema and its migrations, versioned by PRAGMA user_version.
 
+#include "storage/layout.hpp"
 #include "storage/sqlite.hpp"
 
 namespace slawatch::storage::schema {
@@ -10,16 +11,13 @@ namespace slawatch::storage::schema {
 // user_version is refused (an older binary must not write to it).
 inline constexpr int current_version = 9;
 
-// The stored probe_result.id is time_ms * id_slots + probe id (schema v3),
-// probe ids in [0, id_slots): the identity of a result is its primary key,
-// and the rowid orders results by time without a separate time index.
-inline constexpr std::int64_t id_slots = 1024;
+// The stored probe_result.id is time_ms * id_slots + probe id, probe ids in
+// [0, id_slots) (storage/layout.hpp).
+inline constexpr std::int64_t id_slots = layout::id_slots;
 
-// The key of a minute row (schema v7): probe * 2^32 + minute, the rowid, so
-// that one probe's minutes are contiguous and in order as with the former
-// (probe, minute) primary key. Exact for minutes in [-2^31, 2^31).
+// The key of a minute row, its rowid (storage/layout.hpp).
 inline constexpr std::int64_t minute_key(std::int64_t probe, std::int64_t minute) {
-    return probe * (std::int64_t{1} << 32) + minute;
+    return layout::minute_key(probe, minute);
 }
 
 // Brings the schema up to current_version in one transaction.

@@ -3,7 +3,7 @@
 // The SQLite implementation of Store (internal to the storage module).
 
 #include "sla/classifier.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/sqlite_outbox.hpp"
 #include "storage/store.hpp"

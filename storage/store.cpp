@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // Store::open and the SQLite store: opening, raw results, meta, maintenance.
 
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/tree.hpp"
+#include "storage/layout.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/schema.hpp"
@@ -263,17 +264,18 @@ std::int64_t SqliteStore::error_code_id(const std::string& code) {
 std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochMillis to) const {
     std::lock_guard lock(mutex_);
     std::vector<ProbeResult> out;
-    auto& st = db_.cached(
+    static const auto sql = fmt::format(
         "SELECT r.id, p.name, r.outcome, r.http_status, e.code, r.request_id, r.phases "
-        "FROM probe_result r JOIN probe p ON p.id = (r.id & 1023) "
+        "FROM probe_result r JOIN probe p ON p.id = {} "
         "LEFT JOIN error_code e ON e.id = r.error_code "
-        "WHERE r.id >= ? AND r.id < ? ORDER BY r.id");
+        "WHERE r.id >= ? AND r.id < ? ORDER BY r.id",
+        layout::sql_result_probe("r.id"));
+    auto& st = db_.cached(sql);
     st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
     while (st.step()) {
         ProbeResult r;
         const auto id = st.column_int(0);
-        r.sample.sent_ms =
-            id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+        r.sample.sent_ms = layout::result_time_ms(id);
         r.probe = st.column_text(1);
         r.sample.outcome = static_cast<sla::Outcome>(st.column_int(2));
         r.sample.http_status = static_cast<int>(st.column_int(3));

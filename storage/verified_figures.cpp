@@ -3,6 +3,7 @@
 
 #include "storage/verified_figures.hpp"
 
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite_store.hpp"
 
@@ -112,9 +113,11 @@ SqliteStore::FigureRows SqliteStore::figure_rows(const FigureOptions& options,
     }
     for (const auto& [name, id] : probe_ids_) {
         if (name == "service" || config_.find_probe(name)) continue;
-        auto& any = db_.cached(
-            "SELECT EXISTS (SELECT 1 FROM probe_result WHERE id & 1023 = ?1) OR EXISTS (SELECT 1 "
-            "FROM folded WHERE probe = ?1)");
+        static const auto any_sql = fmt::format(
+            "SELECT EXISTS (SELECT 1 FROM probe_result WHERE {} = ?1) OR EXISTS "
+            "(SELECT 1 FROM folded WHERE probe = ?1)",
+            layout::sql_result_probe("id"));
+        auto& any = db_.cached(any_sql);
         any.bind(1, id);
         if (any.step() && any.column_int(0)) status.unlisted_probes.push_back(name);
         any.reset();

@@ -8,7 +8,7 @@
 // folded counts that EvidenceLog::verify() has just checked in the same
 // snapshot, under the caller's config.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/figures.hpp"
 #include "storage/minute_table.hpp"
 #include "storage/store.hpp"

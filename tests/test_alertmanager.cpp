@@ -5,6 +5,7 @@
 #include "alerts/alertmanager.hpp"
 #include "alerts/detector.hpp"
 #include "config/config.hpp"
+#include "tests/support/alert_fixtures.hpp"
 
 #include <fmt/format.h>
 
@@ -16,6 +17,7 @@ using namespace slawatch;
 using namespace date::literals;
 using S = sla::MinuteState;
 namespace json = boost::json;
+using testing::base_config;
 
 namespace {
 
@@ -56,18 +58,6 @@ std::string label(const alerts::AmAlert& a, std::string_view name) {
 std::string field(const alerts::AmAlert& a, std::string_view name) {
     return std::string(a.alert.at(name).as_string());
 }
-
-const std::string base_config = R"([contract]
-name = "am-test"
-start = 2026-06-01
-months = 1
-monthly_fee = "1000.00"
-
-[[probe]]
-name = "api"
-kind = "http"
-url = "http://127.0.0.1:9/"
-)";
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 // alert across a kill -9 and restart, and resolves. Takes about 2 to 3 minutes.
 
 #include "sla/time.hpp"
+#include "tests/support/alerting_daemon.hpp"
 #include "tests/support/connect_proxy.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wall_clock.hpp"
@@ -102,34 +103,14 @@ receivers:
         start_s = now_ms() / 1000;
     }
     const sla::EpochMinute m1 = start_s / 60 + 1;
-    dir.write("faults.toml", "[[fault]]\nkind = \"http_5xx\"\nfrom = " + utc(m1 * 60) +
-                                 "\nuntil = " + utc((m1 + 1) * 60) + "\n");
-    dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
-    dir.write("creds/secret_key", "testsecretkeytestsecretkey000001\n");
-    Process sim(
-        {tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
-         (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(), "--quiet"},
-        dir.path());
+    Process sim = down_minute_sim(dir, sim_port, m1);
     REQUIRE(wait_for_port(sim_port, seconds(10)));
 
     // The hook posts through a CONNECT proxy (the probe goes direct: proxy = "").
     ConnectProxy proxy;
     const auto today = now_ms() / 1000;
     const std::string config =
-        "[contract]\nname = \"am-test\"\ntimezone = \"UTC\"\nstart = " +
-        utc(today - 86400).substr(0, 10) +
-        "\nmonths = 2\nmonthly_fee = \"1000.00\"\nstandard = \"99.9999\"\n\n"
-        "[monitor]\nprobes_per_minute = 12\nmin_samples = 3\n\n"
-        "[storage]\npath = \"slawatch.db\"\n\n[metrics]\nlisten = \"127.0.0.1:" +
-        std::to_string(metrics_port) +
-        "\"\n\n[[probe]]\nname = \"management\"\nkind = \"tencentcloud\"\nproxy = \"\"\n"
-        "endpoint = \"http://127.0.0.1:" +
-        std::to_string(sim_port) +
-        "\"\nservice = \"tcmpp\"\naction = \"DescribeMNPList\"\nversion = \"2024-08-01\"\n"
-        "region = \"ap-guangzhou\"\n"
-        "payload = '{\"PlatformId\": \"T1\", \"Offset\": 0, \"Limit\": 1}'\n"
-        "secret_id_file = \"creds/secret_id\"\nsecret_key_file = \"creds/secret_key\"\n"
-        "timeout = \"2s\"\n\n"
+        alerting_daemon_toml("am-test", today, metrics_port, sim_port, "proxy = \"\"\n") +
         "[[alert]]\nname = \"am\"\nkind = \"alertmanager\"\nurl = \"http://127.0.0.1:" +
         std::to_string(am_port) + "\"\nproxy = \"" + proxy.url() +
         "\"\nlabels = { team = \"sre\" }\nresend_interval = \"1m\"\nbackoff = \"1s\"\n"

@@ -8,6 +8,7 @@
 
 #include "alerts/outbox.hpp"
 #include "storage/store.hpp"
+#include "tests/support/alerting_daemon.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/wall_clock.hpp"
 
@@ -149,7 +150,7 @@ std::string executable(const TempDir& dir, const std::string& name, const std::s
 }
 
 const std::string webhook_secret = "whsec-4f1d2b-DO-NOT-LEAK";
-const std::string api_secret_key = "testsecretkeytestsecretkey000001";
+const std::string& api_secret_key = alerting_secret_key;
 // In the daemon's environment only (the probe reads its files): no hook may see them.
 const std::string env_secret_id = "AKIDenvonlyLEAKCHECK000000000001";
 const std::string env_secret_key = "envonlyLEAKCHECKsecretkey0000001";
@@ -239,15 +240,8 @@ TEST_CASE("alerts: an outage reaches exec and webhook hooks once each, across a 
     // The first whole minute is down, the next one up; the clock starts just before it.
     auto clock = TestClock::before_minute(10'000);
     const sla::EpochMinute m1 = clock.now_ms() / 60'000 + 1;
-    dir.write("faults.toml", "[[fault]]\nkind = \"http_5xx\"\nfrom = " + utc(m1 * 60) +
-                                 "\nuntil = " + utc((m1 + 1) * 60) + "\n");
-    dir.write("creds/secret_id", "AKIDtestsecretid0001\n");
-    dir.write("creds/secret_key", api_secret_key + "\n");
     dir.write("hook.secret", webhook_secret + "\n");
-    Process sim(
-        {tcmpp_sim_bin(), "--listen", "127.0.0.1:" + std::to_string(sim_port), "--faults",
-         (dir / "faults.toml").string(), "--credentials-dir", (dir / "creds").string(), "--quiet"},
-        dir.path(), clock.env());
+    Process sim = down_minute_sim(dir, sim_port, m1, clock.env());
     REQUIRE(wait_for_port(sim_port, seconds(10)));
 
     const auto log_hook = executable(dir, "log-hook.sh", R"(#!/bin/sh
@@ -274,22 +268,8 @@ echo $! > "$0.pid"
     Leftover leftover{leaky_hook + ".pid"};
     const auto today = clock.now_ms() / 1000;
     const std::string config =
-        "[contract]\nname = \"alerts-test\"\ntimezone = \"UTC\"\nstart = " +
-        utc(today - 86400).substr(0, 10) +
-        "\nmonths = 2\nmonthly_fee = \"1000.00\"\nstandard = \"99.9999\"\n\n"
-        "[monitor]\nprobes_per_minute = 12\nmin_samples = 3\n\n"
-        "[storage]\npath = \"slawatch.db\"\n\n[metrics]\nlisten = \"127.0.0.1:" +
-        std::to_string(metrics_port) +
-        "\"\n\n[[probe]]\nname = \"management\"\nkind = \"tencentcloud\"\n"
-        "endpoint = \"http://127.0.0.1:" +
-        std::to_string(sim_port) +
-        "\"\nservice = \"tcmpp\"\naction = \"DescribeMNPList\"\nversion = \"2024-08-01\"\nregion = "
-        "\"ap-guangzhou\"\n"
-        "payload = '{\"PlatformId\": \"T1\", \"Offset\": 0, \"Limit\": 1}'\n"
-        "secret_id_file = \"creds/secret_id\"\nsecret_key_file = \"creds/secret_key\"\n"
-        "timeout = \"2s\"\n\n"
-        "[[alert]]\nname = \"log\"\nkind = \"exec\"\ncommand = [\"" +
-        log_hook +
+        alerting_daemon_toml("alerts-test", today, metrics_port, sim_port) +
+        "[[alert]]\nname = \"log\"\nkind = \"exec\"\ncommand = [\"" + log_hook +
         "\"]\n"
         "events = [\"incident_opened\", \"incident_resolved\", \"budget\"]\n\n"
         "[[alert]]\nname = \"chat\"\nkind = \"webhook\"\nurl = \"http://127.0.0.1:" +

@@ -4,6 +4,7 @@
 // API error codes count by the attribution table and [attribution] overrides,
 // and report/claim say per code why minutes counted.
 
+#include "tests/support/config_text.hpp"
 #include "tests/support/process.hpp"
 
 #include <fmt/format.h>
@@ -19,31 +20,10 @@ namespace json = boost::json;
 namespace {
 
 std::string config_text(const std::string& attribution = "") {
-    return fmt::format(R"([contract]
-name = "attribution-test"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-user_id = "100000000001"
-order_id = "20260317000001"
-
-[storage]
-path = "default.db"
-
-[[probe]]
-name = "management"
-kind = "http"
-url = "http://127.0.0.1:9/list"
-
-[[probe]]
-name = "ref"
-role = "control"
-kind = "http"
-url = "http://127.0.0.1:9/ref"
-{}
-)",
-                       attribution);
+    return config_toml({.name = "attribution-test",
+                        .probes = {{.name = "management", .path = "list"},
+                                   {.name = "ref", .path = "ref", .control = true}},
+                        .extra = attribution});
 }
 
 struct World {

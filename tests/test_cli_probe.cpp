@@ -2,6 +2,7 @@
 // `slawatch probe` as a user runs it: against tcmpp-sim and a closed port; the
 // JSON fields docs/interface.md names, and exit 0 / 1 / 2.
 
+#include "support/config_text.hpp"
 #include "support/process.hpp"
 
 #include <boost/json.hpp>
@@ -20,17 +21,7 @@ namespace {
 
 std::string config_text(std::uint16_t sim_port, std::uint16_t closed_port) {
     const std::string port = std::to_string(sim_port);
-    return R"([contract]
-name = "cli-probe"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-
-[storage]
-path = "slawatch.db"
-
-[[probe]]
+    return slawatch::testing::contract_toml("cli-probe") + R"([[probe]]
 name = "management"
 kind = "tencentcloud"
 endpoint = "http://127.0.0.1:)" +

@@ -5,9 +5,10 @@
 // replay into a compacted range counts nothing twice; kill -9 leaves whole
 // days folded or not at all.
 
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/tree.hpp"
 #include "storage/fold_counts.hpp"
+#include "storage/layout.hpp"
 #include "storage/store.hpp"
 #include "tests/support/daemon_rig.hpp"
 #include "tests/support/process.hpp"
@@ -31,6 +32,7 @@
 using namespace slawatch::testing;
 namespace json = boost::json;
 namespace ev = slawatch::storage::evidence;
+namespace layout = slawatch::storage::layout;
 
 namespace {
 
@@ -94,15 +96,19 @@ std::int64_t failed_rows(const std::string& db) {
 // Every probe minute's samples are its raw results plus its folded count:
 // the number of minutes where that does not hold.
 std::int64_t inconsistent_minutes(const std::string& db) {
-    return count_rows(db, R"(
+    return count_rows(db, fmt::format(R"(
         SELECT count(*) FROM minute m
-        WHERE m.probe > 0 AND ((m.v >> 3) & 1023) <>
+        WHERE m.probe > 0 AND {samples} <>
           (SELECT count(*) FROM probe_result r
-           WHERE r.id >= m.minute * 60000 * 1024 AND r.id < (m.minute + 1) * 60000 * 1024
-             AND (r.id & 1023) = m.probe)
+           WHERE r.id >= m.minute * 60000 * {slots} AND r.id < (m.minute + 1) * 60000 * {slots}
+             AND {probe} = m.probe)
           + coalesce((SELECT sum(f.ok_folded) FROM folded_minute_v f
                       JOIN probe p ON p.name = f.probe
-                      WHERE f.minute = m.minute AND p.id = m.probe), 0))");
+                      WHERE f.minute = m.minute AND p.id = m.probe), 0))",
+                                      fmt::arg("samples", layout::sql_minute_samples("m.v")),
+                                      fmt::arg("slots", layout::id_slots),
+                                      fmt::arg("probe", layout::sql_result_probe("r.id")))
+                              .c_str());
 }
 
 json::object claim_json(World& w, const std::string& month) {
@@ -371,9 +377,10 @@ TEST_CASE("compaction: never touches a month whose claim window is open", "[comp
     World w;
     REQUIRE(w.replay(term_csv({"2026-04-20", "2026-05-20"}, 60)).exit_code == 0);
     const auto may = [&] {
-        return count_rows(w.db,
-                          "SELECT count(*) FROM probe_result WHERE outcome = 0 AND "
-                          "(id >> 10) >= 1779206400000");  // 2026-05-20T00:00+08:00
+        const auto sql = "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
+                         layout::sql_result_time_ms("id") +
+                         " >= 1779206400000";  // 2026-05-20T00:00+08:00
+        return count_rows(w.db, sql.c_str());
     };
     const auto may_before = may();
     REQUIRE(may_before == 60 * 18);
@@ -565,9 +572,9 @@ TEST_CASE("compaction: the daemon compacts old months on its own, in steps",
     CHECK(eventually(logged, std::chrono::seconds(50)));
     rig.daemon->signal(SIGTERM);
     REQUIRE(rig.daemon->wait(std::chrono::seconds(20)));
-    CHECK(count_rows(db,
-                     "SELECT count(*) FROM probe_result WHERE outcome = 0 AND (id >> 10) < "
-                     "1780000000000") == 0);
+    const auto old_ok = "SELECT count(*) FROM probe_result WHERE outcome = 0 AND " +
+                        layout::sql_result_time_ms("id") + " < 1780000000000";
+    CHECK(count_rows(db, old_ok.c_str()) == 0);
     CHECK(count_rows(db, "SELECT count(*) FROM folded") == 2);
     CHECK(inconsistent_minutes(db) == 0);
     const auto v = run({slawatch_bin(), "verify", "--config", rig.config_file().string()});

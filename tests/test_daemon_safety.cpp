@@ -10,6 +10,7 @@
 #include "sla/clock.hpp"
 #include "tests/support/daemon_rig.hpp"
 #include "tests/support/replay_world.hpp"
+#include "tests/support/signing_key.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -334,8 +335,7 @@ TEST_CASE("daemon safety: a crashing run dumps no core holding its secrets",
     Rig rig;
     rig.start_sim("");
     const auto key = (rig.dir / "signing.pem").string();
-    REQUIRE(run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key}).exit_code ==
-            0);
+    make_signing_key(key);
     const auto der = (rig.dir / "signing.der").string();
     REQUIRE(
         run({"/usr/bin/openssl", "pkey", "-in", key, "-outform", "DER", "-out", der}).exit_code ==

@@ -5,6 +5,7 @@
 
 #include "storage/schema.hpp"
 #include "storage/writer_lock.hpp"
+#include "tests/support/config_text.hpp"
 #include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"
@@ -37,48 +38,21 @@ struct Settings {
 };
 
 std::string config_text(const Settings& s) {
-    return fmt::format(R"(
-[contract]
-name = "derived-test"
-timezone = "{}"
-start = {}
-months = {}
-monthly_fee = "1000.00"
-user_id = "100000000001"
-order_id = "20260317000001"
-
-[monitor]
-probes_per_minute = 6
-min_samples = {}
-
-[storage]
-path = "e.db"
-{}
-[[probe]]
-name = "update_check"
-kind = "http"
-url = "http://127.0.0.1:9/check"
-timeout = "1s"
-
-[[probe]]
-name = "release"
-kind = "http"
-url = "http://127.0.0.1:9/release"
-timeout = "1s"
-
-[[probe]]
-name = "ref"
-role = "control"
-kind = "http"
-url = "http://127.0.0.1:9/ref"
-timeout = "1s"
-{}
-)",
-                       s.zone, s.start, s.months, s.min_samples,
-                       s.metrics_port
-                           ? fmt::format("\n[metrics]\nlisten = \"127.0.0.1:{}\"\n", s.metrics_port)
-                           : std::string(),
-                       s.extra);
+    const std::string timeout = "timeout = \"1s\"\n";
+    return config_toml(
+        {.name = "derived-test",
+         .timezone = s.zone,
+         .start = s.start,
+         .months = s.months,
+         .monitor = fmt::format("probes_per_minute = 6\nmin_samples = {}\n", s.min_samples),
+         .db = "e.db",
+         .tables = s.metrics_port
+                       ? fmt::format("\n[metrics]\nlisten = \"127.0.0.1:{}\"\n", s.metrics_port)
+                       : std::string(),
+         .probes = {{.name = "update_check", .path = "check", .lines = timeout},
+                    {.name = "release", .path = "release", .lines = timeout},
+                    {.name = "ref", .path = "ref", .control = true, .lines = timeout}},
+         .extra = s.extra});
 }
 
 // `samples` results of `probe` in the minute starting at `at` (RFC 3339

@@ -3,11 +3,13 @@
 // encoding, and verify on a real store after edits, deletions, insertions,
 // reordering, forged signatures and retention.
 
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/rows.hpp"
+#include "storage/layout.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/store_config.hpp"
 
 #include <fmt/format.h>
@@ -19,12 +21,13 @@
 using namespace slawatch;
 using namespace slawatch::storage::evidence;
 using storage::EvidenceProblem;
+namespace layout = storage::layout;
 using storage::OpenMode;
 using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 
 // RFC 9162 MTH written straight from its definition.
 Hash naive_mth(Hasher& h, const std::vector<Hash>& leaves, std::size_t a, std::size_t b) {
@@ -192,8 +195,7 @@ TEST_CASE("evidence: the version 1 leaf encoding is byte-exact and decodes back"
 
 TEST_CASE("evidence: a store's results verify intact, with signed checkpoints", "[evidence]") {
     Db db;
-    testing::run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                  (db.dir / "k.pem").string()});
+    testing::make_signing_key(db.dir / "k.pem");
     const auto signer = Signer::from_pem_file(db.dir / "k.pem");
     {
         auto store = db.open();
@@ -225,7 +227,7 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
     }
     // id = time_ms * 1024 + probe id; probes are numbered in config order after
     // "service" (0): a = 1, b = 2, and results alternate a, b.
-    const auto id_of = [](int i) { return (t0 + i * 10'000LL) * 1024 + (i % 2 ? 2 : 1); };
+    const auto id_of = [](int i) { return layout::result_id(t0 + i * 10'000LL, i % 2 ? 2 : 1); };
     REQUIRE(db.verify().intact());
 
     SECTION("edited") {
@@ -295,8 +297,7 @@ TEST_CASE("evidence: verify names an edited, a deleted, an inserted and a reorde
 
 TEST_CASE("evidence: a forged checkpoint signature is caught", "[evidence]") {
     Db db;
-    testing::run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                  (db.dir / "k.pem").string()});
+    testing::make_signing_key(db.dir / "k.pem");
     const auto signer = Signer::from_pem_file(db.dir / "k.pem");
     {
         auto store = db.open();
@@ -324,9 +325,9 @@ TEST_CASE("evidence: proofs from the store verify, across stored subtrees", "[ev
     const auto c = store->evidence().checkpoint(t0 + 40'000'000, nullptr);
     REQUIRE(c.tree_size == 3200);
     // id = time_ms * 1024 + probe id (a = 1 on even, b = 2 on odd runs).
-    const std::vector<std::int64_t> ids{(t0 + 3 * 10'000LL) * 1024 + 2,
-                                        (t0 + 1499 * 10'000LL) * 1024 + 2,
-                                        (t0 + 15'000'000 + 1000 * 10'000LL) * 1024 + 1};
+    const std::vector<std::int64_t> ids{layout::result_id(t0 + 3 * 10'000LL, 2),
+                                        layout::result_id(t0 + 1499 * 10'000LL, 2),
+                                        layout::result_id(t0 + 15'000'000 + 1000 * 10'000LL, 1)};
     const auto proofs = store->evidence().prove(ids, c);
     REQUIRE(proofs.size() == 3);
     Hasher h;
@@ -334,7 +335,7 @@ TEST_CASE("evidence: proofs from the store verify, across stored subtrees", "[ev
         CHECK(verify_inclusion(h, p.leaf_index, c.tree_size, h.leaf(p.leaf_bytes), p.path, c.root));
         const auto leaf = decode_leaf(p.leaf_bytes);
         REQUIRE(leaf);
-        CHECK(leaf->time_ms == p.result_id >> 10);
+        CHECK(leaf->time_ms == layout::result_time_ms(p.result_id));
     }
     CHECK(proofs[1].leaf_index == 1499);
 }
@@ -360,7 +361,8 @@ TEST_CASE("evidence: retention keeps the frontier: the rest still verifies and p
     CHECK(r.intact());
     CHECK(r.tree_size == 660);
     CHECK(r.checked_roots == 2);
-    const auto proofs = store->evidence().prove({(t0 + 86'400'000 + 10'000) * 1024 + 2}, c);
+    const auto proofs =
+        store->evidence().prove({layout::result_id(t0 + 86'400'000 + 10'000, 2)}, c);
     REQUIRE(proofs.size() == 1);
     Hasher h;
     CHECK(verify_inclusion(h, proofs[0].leaf_index, c.tree_size, h.leaf(proofs[0].leaf_bytes),

@@ -3,7 +3,10 @@
 // intact and on tampered databases, and a proof from `claim` checked with the
 // openssl scripts exactly as docs/evidence.md prints them (R11).
 
+#include "storage/layout.hpp"
+#include "tests/support/config_text.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/sqlite_query.hpp"
 
 #include <fmt/format.h>
@@ -21,31 +24,10 @@ namespace json = boost::json;
 namespace {
 
 std::string config_text(const std::string& evidence) {
-    return fmt::format(R"(
-[contract]
-name = "tcmpp-test"
-user_id = "100000000001"
-order_id = "20260317000001"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-
-[storage]
-path = "default.db"
-
-[[probe]]
-name = "update_check"
-kind = "http"
-url = "http://127.0.0.1:9/check"
-
-[[probe]]
-name = "release"
-kind = "http"
-url = "http://127.0.0.1:9/release"
-{}
-)",
-                       evidence);
+    return config_toml({.name = "tcmpp-test",
+                        .probes = {{.name = "update_check", .path = "check"},
+                                   {.name = "release", .path = "release"}},
+                        .extra = evidence});
 }
 
 // Six runs of each probe per minute for `minutes` minutes from 2026-06-01T10:00+08:00;
@@ -79,11 +61,7 @@ struct World {
     std::string db = (dir / "e.db").string();
 
     explicit World(bool signed_ = true) {
-        if (signed_) {
-            const auto r =
-                run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key});
-            REQUIRE(r.exit_code == 0);
-        }
+        if (signed_) make_signing_key(key);
         config = dir.write("c.toml", config_text(signed_ ? "[evidence]\nsigning_key_file = "
                                                            "\"evidence.key\"\n"
                                                          : ""))
@@ -105,7 +83,7 @@ struct World {
 // time_ms * 1024 + the probe's id.
 std::string id_at(int minute, int second) {
     const long long ms = 1'780'279'200'000LL + minute * 60'000LL + second * 1000LL;
-    return "(" + std::to_string(ms * 1024) +
+    return "(" + std::to_string(slawatch::storage::layout::result_id(ms, 0)) +
            " + (SELECT id FROM probe WHERE name = 'update_check'))";
 }
 

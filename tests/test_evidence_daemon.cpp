@@ -4,8 +4,9 @@
 
 #include "alerts/alerting.hpp"
 #include "daemon/checkpointer.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/signing_key.hpp"
 
 #include <boost/json.hpp>
 #include <catch2/catch.hpp>
@@ -49,8 +50,7 @@ TEST_CASE("evidence daemon: the checkpointer records when due, signed with the c
           "[evidence][daemon]") {
     testing::TempDir dir;
     const auto key = (dir / "k.pem").string();
-    REQUIRE(testing::run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key})
-                .exit_code == 0);
+    testing::make_signing_key(key);
     config::Config c;
     c.contract.name = "test";
     c.contract.terms.zone = shanghai;

@@ -8,7 +8,7 @@
 // databases (fresh, replayed, migrated from an old schema) still open.
 
 #include "config/config.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/read_budget.hpp"
 #include "storage/schema_check.hpp"
 #include "storage/sqlite.hpp"

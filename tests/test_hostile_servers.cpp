@@ -4,6 +4,7 @@
 // probe's timeout plus scheduling slack, with the child's peak RSS under 64 MB.
 // The worst figures are printed with the prefix "reliability:" for the CI log.
 
+#include "support/config_text.hpp"
 #include "support/hostile_server.hpp"
 #include "support/process.hpp"
 #include "support/test_certs.hpp"
@@ -38,17 +39,7 @@ constexpr auto slack = 1500ms;  // process start, config load, scheduling on a b
 #endif
 constexpr auto probe_timeout = 2000ms;
 
-const std::string contract = R"([contract]
-name = "hostile"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-
-[storage]
-path = "slawatch.db"
-
-)";
+const std::string contract = slawatch::testing::contract_toml("hostile");
 
 // The worst figures over the cases run by one test case.
 struct Figures {

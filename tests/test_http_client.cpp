@@ -21,34 +21,9 @@ using namespace slawatch;
 using namespace std::chrono_literals;
 using slawatch::testing::HostileServer;
 using tcp = boost::asio::ip::tcp;
+using slawatch::testing::fetch;
 
 namespace {
-
-struct Fetched {
-    net::Response response;
-    std::chrono::milliseconds elapsed{};
-};
-
-Fetched fetch(const std::string& url_text, std::chrono::milliseconds timeout = 2000ms,
-              net::Limits limits = {}, std::shared_ptr<boost::asio::ssl::context> tls = nullptr) {
-    std::string error;
-    auto url = net::parse_url(url_text, error);
-    REQUIRE(url);
-    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
-    req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = net::Clock::now();
-    net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                     std::move(tls),
-                     std::move(req),
-                     start,
-                     start + timeout,
-                     limits,
-                     true};
-    Fetched out;
-    out.response = slawatch::testing::exchange_once(std::move(ex));
-    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(net::Clock::now() - start);
-    return out;
-}
 
 void answer(tcp::socket& s, const std::string& reply) {
     slawatch::testing::read_request_head(s);

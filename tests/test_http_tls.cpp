@@ -30,20 +30,9 @@ using slawatch::testing::tls_answer;
 
 net::Response fetch_tls(std::uint16_t port, std::shared_ptr<ssl::context> client,
                         const std::string& host = "127.0.0.1") {
-    std::string error;
-    auto url = net::parse_url("https://" + host + ":" + std::to_string(port) + "/", error);
-    REQUIRE(url);
-    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
-    req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = net::Clock::now();
-    net::Exchange ex{std::make_shared<const net::Url>(std::move(*url)),
-                     std::move(client),
-                     std::move(req),
-                     start,
-                     start + 3s,
-                     {},
-                     true};
-    return slawatch::testing::exchange_once(std::move(ex));
+    return slawatch::testing::fetch("https://" + host + ":" + std::to_string(port) + "/", 3s, {},
+                                    std::move(client))
+        .response;
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 // claim, minutes, incidents and status.
 
 #include "config/config.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/store.hpp"
 #include "tests/support/hostile_strings.hpp"
 #include "tests/support/process.hpp"

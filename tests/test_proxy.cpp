@@ -25,22 +25,10 @@ using tcp = boost::asio::ip::tcp;
 
 namespace {
 
-net::Response fetch(const std::string& url_text, const std::optional<std::string>& proxy,
+// A GET of `url_text` through `proxy`.
+net::Response fetch(const std::string& url_text, const std::string& proxy,
                     std::chrono::milliseconds timeout = 2000ms) {
-    std::string error;
-    auto url = net::parse_url(url_text, error);
-    REQUIRE(url);
-    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
-    req->set(boost::beast::http::field::host, url->host_header);
-    const auto start = net::Clock::now();
-    net::Exchange ex;
-    ex.proxy =
-        net::ProxyChoice(proxy, [](const char*) -> const char* { return nullptr; }).for_url(*url);
-    ex.url = std::make_shared<const net::Url>(std::move(*url));
-    ex.request = std::move(req);
-    ex.start = start;
-    ex.deadline = start + timeout;
-    return slawatch::testing::exchange_once(std::move(ex));
+    return slawatch::testing::fetch(url_text, timeout, {}, nullptr, proxy).response;
 }
 
 HostileServer ok_server() {

@@ -6,7 +6,7 @@
 // after the database's vantage point and uploads it; bad input is a clear
 // error with the CLI's exit codes.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/store.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"

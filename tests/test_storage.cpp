@@ -2,12 +2,14 @@
 // The evidence store on a temporary database: schema, migrations, derivation
 // (R2-R5), maintenance re-derivation (R4), read-only and locked databases.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 #include "tests/support/old_schema.hpp"
 #include "tests/support/process.hpp"
+#include "tests/support/store_config.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -21,27 +23,13 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr sla::EpochMinute m0 = t0 / 60'000;
 
-config::Probe probe(const std::string& name, config::ProbeRole role = config::ProbeRole::service) {
-    config::Probe p;
-    p.name = name;
-    p.role = role;
-    return p;
-}
-
 config::Config make_config() {
-    config::Config c;
-    c.contract.name = "test";
+    auto c = testing::abc_config();
     c.contract.user_id = "u1";
     c.contract.order_id = "o1";
-    auto& t = c.contract.terms;
-    t.zone = *sla::TimeZone::locate("Asia/Shanghai");
-    t.start = *sla::parse_date("2026-03-17");
-    t.end = *sla::parse_date("2026-06-16");
-    t.monthly_fee = *sla::Money::parse("1000.00");
-    c.probes = {probe("a"), probe("b"), probe("ctl", config::ProbeRole::control)};
     return c;
 }
 
@@ -377,15 +365,16 @@ TEST_CASE("storage: schema 3 migrates results to their identity, keeping one cop
                 auto st = db.prepare(
                     "INSERT INTO probe_result (id, probe, outcome, http_status) VALUES (?, ?, 0, "
                     "200)");
-                st.bind(1, ms * 1024 + slot).bind(2, a).run();
+                st.bind(1, storage::layout::result_id(ms, slot)).bind(2, a).run();
             }
             // b in the same millisecond took slot 2.
             auto st = db.prepare("INSERT INTO probe_result (id, probe, outcome) VALUES (?, ?, 5)");
-            st.bind(1, ms * 1024 + 2).bind(2, b).run();
+            st.bind(1, storage::layout::result_id(ms, 2)).bind(2, b).run();
         }
         // The minutes derived from them counted both copies.
-        auto st = db.prepare("UPDATE minute SET v = (v & 7) | 12 << 3 WHERE probe = ?");
-        st.bind(1, a).run();
+        auto st = db.prepare("UPDATE minute SET v = " + storage::layout::sql_minute_state("v") +
+                             " | ? WHERE probe = ?");
+        st.bind(1, storage::layout::minute_v(sla::MinuteState::up, 12, 0)).bind(2, a).run();
         db.exec(testing::without_evidence_log_sql);
     }
     auto store = Store::open(make_config(), path, OpenMode::read_write);

@@ -2,9 +2,12 @@
 // The compact probe_result of schema version 7: the phases blob round-trips,
 // probe_result_v decodes it with builtin SQL only, and a database written in
 // the old layout (version 6) migrates with its evidence still intact against
-// the checkpoint taken before, and the same report.
+// the checkpoint taken before, and the same report. The packed integers
+// (storage/layout.hpp) unpack the same in C++, in the SQL built from them and
+// in the schema's own SQL text.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/layout.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 #include "storage/sqlite.hpp"
@@ -13,6 +16,7 @@
 #include "tests/support/process.hpp"
 #include "tests/support/store_config.hpp"
 
+#include <fmt/format.h>
 #include <catch2/catch.hpp>
 
 #include <limits>
@@ -25,7 +29,7 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr std::int32_t int_max = std::numeric_limits<std::int32_t>::max();
 
 // Phase timings that exercise every field width, absent phases, zero and a
@@ -267,4 +271,136 @@ TEST_CASE("encoding: an edited phases blob is an edited result to verify and an 
     CHECK_THROWS_WITH(store->results(t0, t0 + 3'600'000),
                       Catch::Contains("probe_result row " + std::to_string(id)) &&
                           Catch::Contains("malformed phases blob"));
+}
+
+// --- The packed layouts (storage/layout.hpp) ---
+
+namespace {
+
+namespace layout = storage::layout;
+using Db = storage::sqlite::Database;
+
+// Send times on both sides of 1970 and of a minute, the probe ids at the ends.
+const std::vector<sla::EpochMillis> layout_times{0, 1, 59'999, t0 + 123, -1, -60'000, -t0 - 7};
+const std::vector<std::int64_t> layout_probes{0, 1, 2, layout::id_slots - 1};
+
+std::vector<std::int64_t> minute_vs() {
+    std::vector<std::int64_t> out;
+    for (int s = 0; s < sla::minute_state_count; ++s)
+        for (std::int64_t samples : {0, 1, 6, 1023, 5000})
+            for (std::int64_t failures : {std::int64_t{0}, std::int64_t{3}, samples})
+                out.push_back(
+                    layout::minute_v(static_cast<sla::MinuteState>(s), samples, failures));
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("layout: a result id and a minute's v unpack to what was packed", "[encoding][layout]") {
+    for (const auto t : layout_times)
+        for (const auto p : layout_probes) {
+            INFO("time " << t << " probe " << p);
+            const auto id = layout::result_id(t, p);
+            CHECK(layout::result_time_ms(id) == t);
+            CHECK(layout::result_probe(id) == p);
+        }
+    // Counts beyond the fields are clamped, not carried into the next field.
+    const auto v = layout::minute_v(sla::MinuteState::down, 5000, 6000);
+    CHECK(layout::minute_state(v) == static_cast<int>(sla::MinuteState::down));
+    CHECK(layout::minute_samples(v) == 1023);
+    CHECK(layout::minute_failures(v) == 1023);
+    const auto w = layout::minute_v(sla::MinuteState::customer, 6, 2);
+    CHECK(layout::minute_state(w) == static_cast<int>(sla::MinuteState::customer));
+    CHECK(layout::minute_samples(w) == 6);
+    CHECK(layout::minute_failures(w) == 2);
+    CHECK(layout::minute_key(3, -5) == 3 * 4'294'967'296LL - 5);
+}
+
+TEST_CASE("layout: the SQL built from the layout unpacks as the C++ does", "[encoding][layout]") {
+    Db db(":memory:", Db::Mode::memory);
+    auto minute = db.prepare(fmt::format("SELECT {}, {}, {}", layout::sql_minute_state("?1"),
+                                         layout::sql_minute_samples("?1"),
+                                         layout::sql_minute_failures("?1")));
+    for (const auto v : minute_vs()) {
+        INFO("v " << v);
+        minute.bind(1, v);
+        REQUIRE(minute.step());
+        CHECK(minute.column_int(0) == layout::minute_state(v));
+        CHECK(minute.column_int(1) == layout::minute_samples(v));
+        CHECK(minute.column_int(2) == layout::minute_failures(v));
+        minute.reset();
+    }
+    auto result = db.prepare(fmt::format("SELECT {}, {} / 60000", layout::sql_result_probe("?1"),
+                                         layout::sql_result_time_ms("?1")));
+    for (const auto t : layout_times)
+        for (const auto p : layout_probes) {
+            INFO("time " << t << " probe " << p);
+            result.bind(1, layout::result_id(t, p));
+            REQUIRE(result.step());
+            CHECK(result.column_int(0) == p);
+            // The parentheses keep the shift ahead of the division.
+            CHECK(result.column_int(1) == t / 60'000);
+            result.reset();
+        }
+}
+
+// The migrations are SQL text as each schema version shipped, not built from
+// the layout: these read through what they created (the views and the
+// minute key's virtual columns) and what they rewrote, and must agree with it.
+TEST_CASE("layout: the schema's views and migrations agree with the layout",
+          "[encoding][layout][schema]") {
+    const auto down = layout::minute_v(sla::MinuteState::down, 6, 2);
+    const auto t = t0 + 61'234;
+    SECTION("the current views and the minute key") {
+        Db db(":memory:", Db::Mode::memory);
+        storage::schema::migrate(db);
+        db.exec("INSERT INTO probe (id, name) VALUES (3, 'p')");
+        db.prepare("INSERT INTO minute (id, v) VALUES (?, ?)")
+            .bind(1, layout::minute_key(3, -5))
+            .bind(2, down)
+            .run();
+        db.prepare("INSERT INTO probe_result (id, outcome) VALUES (?, 0)")
+            .bind(1, layout::result_id(t, 3))
+            .run();
+        auto m = db.prepare("SELECT probe, minute, state, samples, failures FROM minute_v");
+        REQUIRE(m.step());
+        CHECK(m.column_text(0) == "p");
+        CHECK(m.column_int(1) == -5);
+        CHECK(m.column_text(2) == "down");
+        CHECK(m.column_int(3) == 6);
+        CHECK(m.column_int(4) == 2);
+        auto r = db.prepare("SELECT time_ms, probe FROM probe_result_v");
+        REQUIRE(r.step());
+        CHECK(r.column_int(0) == t);
+        CHECK(r.column_text(1) == "p");
+    }
+    SECTION("the views of versions 1 to 6") {
+        Db db(":memory:", Db::Mode::memory);
+        storage::schema::build_version(db, 6);
+        db.exec("INSERT INTO probe (id, name) VALUES (3, 'p')");
+        db.prepare("INSERT INTO minute (probe, minute, v) VALUES (3, 7, ?)").bind(1, down).run();
+        db.prepare("INSERT INTO probe_result (id, probe, outcome) VALUES (?, 3, 0)")
+            .bind(1, layout::result_id(t, 3))
+            .run();
+        CHECK(db.query_int("SELECT samples * 100 + failures FROM minute_v WHERE state = 'down'") ==
+              602);
+        CHECK(db.query_int("SELECT time_ms FROM probe_result_v WHERE probe = 'p'") == t);
+    }
+    SECTION("the rewrites of versions 3 (sparse minutes) and 4 (result identity)") {
+        Db db(":memory:", Db::Mode::memory);
+        storage::schema::build_version(db, 2);
+        db.exec("INSERT INTO probe (id, name) VALUES (3, 'p')");
+        auto ins = db.prepare("INSERT INTO minute (probe, minute, v) VALUES (3, ?, ?)");
+        ins.bind(1, 1).bind(2, layout::minute_v(sla::MinuteState::unknown, 0, 0)).run();
+        ins.bind(1, 2).bind(2, layout::minute_v(sla::MinuteState::unknown, 4, 4)).run();
+        ins.bind(1, 3).bind(2, layout::minute_v(sla::MinuteState::up, 0, 0)).run();
+        // Before version 4 the id's low bits were a free slot, not the probe.
+        db.prepare("INSERT INTO probe_result (id, probe, outcome) VALUES (?, 3, 0)")
+            .bind(1, layout::result_id(t, 5))
+            .run();
+        storage::schema::migrate(db);
+        CHECK(db.query_int("SELECT count(*) FROM minute") == 2);
+        CHECK(db.query_int("SELECT min(minute) FROM minute") == 2);
+        CHECK(db.query_int("SELECT id FROM probe_result") == layout::result_id(t, 3));
+    }
 }

@@ -24,14 +24,8 @@ using storage::Store;
 
 namespace {
 
-constexpr sla::EpochMillis t0 = 1'780'243'200'000;  // 2026-06-01T00:00:00+08:00
+constexpr sla::EpochMillis t0 = testing::store_t0;
 constexpr sla::EpochMinute m0 = t0 / 60'000;
-
-config::Config make_config() {
-    return testing::store_config({{"a", config::ProbeRole::service},
-                                  {"b", config::ProbeRole::service},
-                                  {"ctl", config::ProbeRole::control}});
-}
 
 // `samples` results of `probe` in minute `m`, the first `failures` failing.
 void add_minute(std::vector<storage::ProbeResult>& to, const std::string& probe, sla::EpochMinute m,
@@ -92,7 +86,7 @@ sla::MonthReport fresh_report(const config::Config& config,
 
 TEST_CASE("R3: minutes with no evidence have no row and read back as unknown", "[storage]") {
     testing::TempDir dir;
-    auto store = Store::open(make_config(), dir / "s.db", OpenMode::read_write);
+    auto store = Store::open(testing::abc_config(), dir / "s.db", OpenMode::read_write);
     auto in = downs({m0 + 5});
     add_minute(in, "a", m0 + 7, 2, 2);  // too few samples: unknown, but evidence
     store->append(in);
@@ -115,7 +109,7 @@ TEST_CASE("R3: minutes with no evidence have no row and read back as unknown", "
     CHECK(c.total() == 3000);
     CHECK(c[sla::MinuteState::down] == 1);
     CHECK(c[sla::MinuteState::unknown] == 2999);
-    const auto june = make_config().contract.terms.months().back();
+    const auto june = testing::abc_config().contract.terms.months().back();
     const auto r = store->month_report(june, t0 + 86'400'000LL * 40);
     CHECK(r.unavailable == 1);
     CHECK(r.unknown == r.total_minutes - 1);
@@ -125,7 +119,7 @@ TEST_CASE("R3: minutes with no evidence have no row and read back as unknown", "
 
 TEST_CASE("R3 R4 R7: every input of classification is in the fingerprint", "[storage]") {
     testing::TempDir dir;
-    auto config = make_config();
+    auto config = testing::abc_config();
     auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
     CHECK(store->derived_under_config());  // nothing derived yet
     store->reconcile_config();
@@ -134,7 +128,7 @@ TEST_CASE("R3 R4 R7: every input of classification is in the fingerprint", "[sto
     CHECK(store->derived_under_config());
 
     auto with = [&](auto edit) {
-        auto c = make_config();
+        auto c = testing::abc_config();
         edit(c);
         auto reader = Store::open(c, dir / "s.db", OpenMode::read_only);
         return reader->derived_under_config();
@@ -159,7 +153,7 @@ TEST_CASE("R3 R4 R7: every input of classification is in the fingerprint", "[sto
 TEST_CASE("R1 R7: a time zone change re-derives and rebuilds the rollup of local days",
           "[storage]") {
     testing::TempDir dir;
-    auto config = make_config();
+    auto config = testing::abc_config();
     // Minutes on both sides of local midnights in Shanghai and in UTC.
     const auto in = downs({m0 - 1, m0 + 30, m0 + 500, m0 + 1439, m0 + 1441, m0 + 3000});
     auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
@@ -184,7 +178,7 @@ TEST_CASE(
     "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "s.db";
-    const auto config = make_config();
+    const auto config = testing::abc_config();
     const auto in = downs({m0, m0 + 2000});
     {
         auto store = Store::open(config, path, OpenMode::read_write);
@@ -220,16 +214,16 @@ TEST_CASE(
 TEST_CASE("storage: a held snapshot does not see a later writer's commit", "[storage]") {
     testing::TempDir dir;
     const auto path = dir / "s.db";
-    auto writer = Store::open(make_config(), path, OpenMode::read_write);
+    auto writer = Store::open(testing::abc_config(), path, OpenMode::read_write);
     writer->reconcile_config();
-    auto reader = Store::open(make_config(), path, OpenMode::read_only);
+    auto reader = Store::open(testing::abc_config(), path, OpenMode::read_only);
     reader->hold_snapshot();
     CHECK(reader->derived_under_config());
     writer->append(downs({m0}));
     writer->derive_minutes(m0, m0 + 1);
     CHECK(reader->minutes(m0, m0 + 1, std::string("service"))[0].state ==
           sla::MinuteState::unknown);
-    auto later = Store::open(make_config(), path, OpenMode::read_only);
+    auto later = Store::open(testing::abc_config(), path, OpenMode::read_only);
     CHECK(later->minutes(m0, m0 + 1, std::string("service"))[0].state == sla::MinuteState::down);
 }
 
@@ -261,7 +255,7 @@ TEST_CASE("storage: one writer at a time, named by its PID", "[storage]") {
 
 TEST_CASE("R3: a probe configured again gets the minutes where it alone had results", "[storage]") {
     testing::TempDir dir;
-    auto config = make_config();
+    auto config = testing::abc_config();
     config.probes.erase(config.probes.begin() + 1);  // b is not configured
     auto store = Store::open(config, dir / "s.db", OpenMode::read_write);
     store->reconcile_config();
@@ -273,7 +267,7 @@ TEST_CASE("R3: a probe configured again gets the minutes where it alone had resu
     CHECK(count(dir / "s.db",
                 "SELECT count(*) FROM minute WHERE minute = " + std::to_string(m0 + 100)) == 0);
 
-    store->set_config(make_config());
+    store->set_config(testing::abc_config());
     CHECK(store->reconcile_config());
     CHECK(store->minutes(m0 + 100, m0 + 101, std::string("b"))[0].state == sla::MinuteState::down);
     CHECK(store->minutes(m0 + 100, m0 + 101, std::string("service"))[0].state ==

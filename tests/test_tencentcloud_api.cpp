@@ -5,6 +5,7 @@
 // error lists is the customer's, every provider code is api_error (R4).
 
 #include "sla/attribution.hpp"
+#include "tests/support/config_text.hpp"
 #include "tests/support/process.hpp"
 
 #include <fmt/format.h>
@@ -22,16 +23,7 @@ namespace sla = slawatch::sla;
 
 namespace {
 
-constexpr const char* contract = R"([contract]
-name = "api-test"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-
-[storage]
-path = "slawatch.db"
-)";
+const std::string contract = slawatch::testing::contract_toml("api-test");
 
 struct Case {
     std::string action;

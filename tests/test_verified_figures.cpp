@@ -4,8 +4,10 @@
 // does not match and an unsigned tail, each on databases made by the real
 // `slawatch replay` and edited the way a forger would, with sqlite.
 
+#include "storage/layout.hpp"
 #include "tests/support/quorum_world.hpp"
 #include "tests/support/replay_world.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/sqlite_query.hpp"
 
 #include <date/date.h>
@@ -17,6 +19,7 @@
 using namespace slawatch::testing;
 namespace json = boost::json;
 namespace fs = std::filesystem;
+namespace layout = slawatch::storage::layout;
 
 namespace {
 
@@ -29,9 +32,7 @@ struct SignedHost {
 
     explicit SignedHost(int down = 10) {
         const auto key = (w.dir / "evidence.key").string();
-        REQUIRE(
-            run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key}).exit_code ==
-            0);
+        make_signing_key(key);
         Csv csv;
         for (int m = 0; m < down; ++m) {
             const auto at = fmt::format("2026-06-01T10:{:02}", m);
@@ -62,7 +63,7 @@ struct SignedHost {
 // its daily rollup.
 void forge_down_minutes(const std::string& db, int n) {
     const std::int64_t first = 1780329600 / 60;  // 2026-06-01T16:00Z = 06-02T00:00+08:00
-    const std::int64_t down = 1 | 6 << 3 | 6 << 13;
+    const auto down = layout::minute_v(slawatch::sla::MinuteState::down, 6, 6);
     for (int m = 0; m < n; ++m)
         exec_sql(db, fmt::format("INSERT OR REPLACE INTO minute (id, v) VALUES ({}, {})", first + m,
                                  down));
@@ -84,8 +85,11 @@ TEST_CASE("R2 R8: forged minute and day_count rows change no printed figure", "[
     SignedHost host;
     const auto copy = host.copy("shipped.db");
     forge_down_minutes(copy, 200);
-    REQUIRE(count_rows(copy, "SELECT count(*) FROM minute WHERE id < 4294967296 AND v & 7 = 1") ==
-            210);
+    // Service minutes (probe 0) that are down.
+    REQUIRE(count_rows(copy, fmt::format("SELECT count(*) FROM minute WHERE id < {} AND {} = {}",
+                                         layout::minute_key(1, 0), layout::sql_minute_state("v"),
+                                         static_cast<int>(slawatch::sla::MinuteState::down))
+                                 .c_str()) == 210);
 
     // The derived tables are no evidence: verify has nothing to object to...
     CHECK(host.on(copy, {"verify"}).exit_code == 0);
@@ -330,9 +334,7 @@ TEST_CASE("status counts the unsigned tail and says so; report leaves it out", "
     text.replace(text.find(term), term.size(),
                  "start = " + date::format("%F", date::sys_days(start)) + "\nmonths = 3");
     World w(text);
-    REQUIRE(run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out",
-                 (w.dir / "evidence.key").string()})
-                .exit_code == 0);
+    make_signing_key(w.dir / "evidence.key");
     auto down_minutes = [&](int from_ago, int n) {
         Csv csv;
         for (int m = 0; m < n; ++m) {

@@ -5,7 +5,7 @@
 // cited, against a signed (else the latest) checkpoint (docs/evidence.md).
 
 #include "cli/report/down_minutes.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
 #include <optional>
 #include <string>

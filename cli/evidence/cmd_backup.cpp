@@ -6,7 +6,7 @@
 #include "cli/commands.hpp"
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/store_cli.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/sqlite.hpp"
 #include "storage/store.hpp"
 

@@ -4,7 +4,7 @@
 // the checkpoint replay records after an import.
 
 #include "config/config.hpp"
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/store.hpp"
 
 #include <optional>

@@ -14,7 +14,7 @@
 #include "sla/availability.hpp"
 #include "sla/claim_window.hpp"
 #include "sla/clock.hpp"
-#include "storage/evidence_signing.hpp"
+#include "storage/evidence/signing.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>

@@ -6,8 +6,8 @@
 
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/store_cli.hpp"
-#include "storage/evidence_log.hpp"
-#include "storage/evidence_signing.hpp"
+#include "storage/evidence/log.hpp"
+#include "storage/evidence/signing.hpp"
 
 #include <fmt/format.h>
 

@@ -5,10 +5,16 @@
 
 #include "net/http_client.hpp"
 #include "probes/probe.hpp"
+#include "net/proxy.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/beast/http/field.hpp>
 #include <catch2/catch.hpp>
 
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace slawatch::testing {
@@ -35,6 +41,42 @@ inline net::Response exchange_once(net::Exchange ex) {
     });
     io.run();
     REQUIRE(calls == 1);
+    return out;
+}
+
+struct Fetched {
+    net::Response response;
+    std::chrono::milliseconds elapsed{};
+};
+
+// One GET of `url_text` to the end, with how long it took. `tls` is required
+// for https; `proxy` is a proxy URL as [monitor] proxy takes it (the
+// environment is not read), none to connect directly.
+inline Fetched fetch(const std::string& url_text,
+                     std::chrono::milliseconds timeout = std::chrono::milliseconds(2000),
+                     net::Limits limits = {},
+                     std::shared_ptr<boost::asio::ssl::context> tls = nullptr,
+                     const std::optional<std::string>& proxy = std::nullopt) {
+    std::string error;
+    auto url = net::parse_url(url_text, error);
+    REQUIRE(url);
+    auto req = std::make_shared<net::Request>(boost::beast::http::verb::get, url->target, 11);
+    req->set(boost::beast::http::field::host, url->host_header);
+    const auto start = net::Clock::now();
+    net::Exchange ex;
+    if (proxy)
+        ex.proxy = net::ProxyChoice(proxy, [](const char*) -> const char* {
+                       return nullptr;
+                   }).for_url(*url);
+    ex.url = std::make_shared<const net::Url>(std::move(*url));
+    ex.tls = std::move(tls);
+    ex.request = std::move(req);
+    ex.start = start;
+    ex.deadline = start + timeout;
+    ex.limits = limits;
+    Fetched out;
+    out.response = exchange_once(std::move(ex));
+    out.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(net::Clock::now() - start);
     return out;
 }
 

@@ -5,6 +5,7 @@
 // shipped as copies, for the `quorum` and `claim --quorum` tests.
 
 #include "tests/support/replay_world.hpp"
+#include "tests/support/signing_key.hpp"
 #include "tests/support/sqlite_query.hpp"
 
 #include <filesystem>
@@ -81,11 +82,7 @@ struct Quorum {
         if (!signed_) return "";
         fs::create_directories(dir / name);
         const auto key = dir / name / "evidence.key";
-        if (!fs::exists(key)) {
-            const auto r =
-                run({"/usr/bin/openssl", "genpkey", "-algorithm", "ed25519", "-out", key.string()});
-            REQUIRE(r.exit_code == 0);
-        }
+        if (!fs::exists(key)) make_signing_key(key);
         return "[evidence]\nsigning_key_file = \"" + key.string() + "\"\n";
     }
 

@@ -3,6 +3,7 @@
 // A world for the replay tests: a config of three probes (two service, one
 // control), a temporary database, CSV builders and the real `slawatch`.
 
+#include "tests/support/config_text.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/sqlite_query.hpp"
 
@@ -18,44 +19,18 @@ namespace slawatch::testing {
 
 inline std::string config_text(const std::string& policy = "any", const std::string& extra = "",
                                bool ids = true) {
-    return fmt::format(R"(
-[contract]
-name = "tcmpp-test"
-timezone = "Asia/Shanghai"
-start = 2026-03-17
-months = 3
-monthly_fee = "1000.00"
-currency = "CNY"
-{}
-[monitor]
-probes_per_minute = 6
-min_samples = 3
-policy = "{}"
-
-[storage]
-path = "default.db"
-
-[[probe]]
-name = "update_check"
-kind = "http"
-url = "http://127.0.0.1:9/check"
-headers = {{ Authorization = "Bearer SECRET-TOKEN-123" }}
-body = "BODY-WITH-PERSONAL-DATA"
-
-[[probe]]
-name = "release"
-kind = "http"
-url = "http://127.0.0.1:9/release"
-
-[[probe]]
-name = "ref"
-role = "control"
-kind = "http"
-url = "http://127.0.0.1:9/ref"
-{}
-)",
-                       ids ? "user_id = \"100000000001\"\norder_id = \"20260317000001\"\n" : "",
-                       policy, extra);
+    return config_toml(
+        {.name = "tcmpp-test",
+         .ids = ids,
+         .contract = "currency = \"CNY\"\n",
+         .monitor = "probes_per_minute = 6\nmin_samples = 3\npolicy = \"" + policy + "\"\n",
+         .probes = {{.name = "update_check",
+                     .path = "check",
+                     .lines = "headers = { Authorization = \"Bearer SECRET-TOKEN-123\" }\n"
+                              "body = \"BODY-WITH-PERSONAL-DATA\"\n"},
+                    {.name = "release", .path = "release"},
+                    {.name = "ref", .path = "ref", .control = true}},
+         .extra = extra});
 }
 
 // A world of three probes: one line per sample, "probe,outcome[,status[,code[,request]]]" at

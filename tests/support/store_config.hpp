@@ -4,6 +4,7 @@
 // 2026-03-17 to 2026-06-16, 1000.00 a month, and the probes they name.
 
 #include "config/config.hpp"
+#include "sla/time.hpp"
 
 #include <initializer_list>
 #include <utility>
@@ -27,5 +28,15 @@ inline config::Config store_config(
     }
     return c;
 }
+
+// The probes most storage tests name: a and b (service) and ctl (control).
+inline config::Config abc_config() {
+    return store_config({{"a", config::ProbeRole::service},
+                         {"b", config::ProbeRole::service},
+                         {"ctl", config::ProbeRole::control}});
+}
+
+// 2026-06-01T00:00:00+08:00, inside the term: where the tests' results start.
+inline constexpr sla::EpochMillis store_t0 = 1'780'243'200'000;
 
 }  // namespace slawatch::testing

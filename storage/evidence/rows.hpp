@@ -3,7 +3,7 @@
 // Internal to the evidence log: a stored probe_result row as a leaf.
 
 #include "sla/sample.hpp"
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/tree.hpp"
 #include "storage/sqlite.hpp"
 
 #include <array>
@@ -74,7 +74,7 @@ void for_each_chunk(
     sqlite::Database& db, std::uint64_t from,
     const std::function<bool(std::uint64_t first_idx, const std::vector<LeafRef>& leaves)>& fn);
 
-// --- Compaction (evidence_fold.cpp) ---
+// --- Compaction (fold.cpp) ---
 
 // A fold leaf's chunk id is the negative of its `folded.id`.
 inline bool is_fold_leaf(std::int64_t chunk_id) {

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // Ed25519 through OpenSSL's EVP interface: sign, verify, fingerprint.
 
-#include "storage/evidence_signing.hpp"
+#include "storage/evidence/signing.hpp"
 
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/tree.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>

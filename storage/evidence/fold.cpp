@@ -4,9 +4,9 @@
 // leaves), so the tree, its roots and the proofs of the remaining leaves are
 // unchanged (docs/evidence.md, "Compaction").
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/fold_counts.hpp"
 #include "storage/schema.hpp"
 
@@ -129,62 +129,66 @@ std::optional<std::pair<std::uint64_t, std::int64_t>> chunk_after(sqlite::Databa
     return out;
 }
 
-}  // namespace
-
-EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::EpochMillis to_ms) {
-    std::lock_guard lock(mutex_);
-    Folded out;
-    const auto lo = from_ms * schema::id_slots;
-    const auto hi = to_ms * schema::id_slots;
-    const auto expected = static_cast<std::size_t>(evidence_rows::count_ids(db_, lo, hi));
-    if (expected == 0) return out;
-    const auto pruned = read_frontier("pruned");
-    const auto head = read_frontier("head");
-
-    // Where the range's leaves are: leaves are appended in about time order,
-    // so a binary search over the chunks finds them; results replayed out of
-    // order make the count differ, and then every leaf is scanned.
-    std::vector<FoundLeaf> found;
-    auto scan = [&](std::uint64_t from_idx, bool bounded) {
-        found.clear();
-        evidence_rows::for_each_chunk(db_, from_idx, [&](std::uint64_t first, const auto& leaves) {
-            bool before_hi = false;
-            bool any_result = false;
-            for (const auto& l : leaves) {
-                if (evidence_rows::is_fold_leaf(l.result_id)) continue;
-                any_result = true;
-                before_hi = before_hi || l.result_id < hi;
-                if (l.result_id >= lo && l.result_id < hi) found.push_back({first, l});
-            }
-            return !bounded || (found.size() < expected && (before_hi || !any_result));
-        });
-    };
-    {
-        auto a = pruned.size();
-        auto b = head.size();
-        while (a < b) {
-            const auto mid = a + (b - a) / 2;
-            const auto c = chunk_after(db_, mid);
-            if (!c || c->second >= lo)
-                b = mid;
-            else
-                a = mid + 1;
+// The leaves of the results with ids in [lo, hi), collected from leaf
+// `from_idx` on; `bounded`: stop once `expected` are found or the chunks are
+// past `hi`.
+void scan_leaves(sqlite::Database& db, std::uint64_t from_idx, std::int64_t lo, std::int64_t hi,
+                 std::size_t expected, bool bounded, std::vector<FoundLeaf>& found) {
+    found.clear();
+    evidence_rows::for_each_chunk(db, from_idx, [&](std::uint64_t first, const auto& leaves) {
+        bool before_hi = false;
+        bool any_result = false;
+        for (const auto& l : leaves) {
+            if (evidence_rows::is_fold_leaf(l.result_id)) continue;
+            any_result = true;
+            before_hi = before_hi || l.result_id < hi;
+            if (l.result_id >= lo && l.result_id < hi) found.push_back({first, l});
         }
-        scan(std::max(pruned.size(), a > 0 ? a - 1 : 0), true);
+        return !bounded || (found.size() < expected && (before_hi || !any_result));
+    });
+}
+
+// Where the range's leaves are: leaves are appended in about time order,
+// so a binary search over the chunks finds them; results replayed out of
+// order make the count differ, and then every leaf is scanned.
+std::vector<FoundLeaf> find_leaves(sqlite::Database& db, std::int64_t lo, std::int64_t hi,
+                                   std::size_t expected, std::uint64_t pruned_size,
+                                   std::uint64_t head_size) {
+    std::vector<FoundLeaf> found;
+    auto a = pruned_size;
+    auto b = head_size;
+    while (a < b) {
+        const auto mid = a + (b - a) / 2;
+        const auto c = chunk_after(db, mid);
+        if (!c || c->second >= lo)
+            b = mid;
+        else
+            a = mid + 1;
     }
-    if (found.size() != expected) scan(pruned.size(), false);
+    scan_leaves(db, std::max(pruned_size, a > 0 ? a - 1 : 0), lo, hi, expected, true, found);
+    if (found.size() != expected) scan_leaves(db, pruned_size, lo, hi, expected, false, found);
     if (found.size() != expected)
         throw StoreError(fmt::format(
             "{} results are stored for the range to compact but {} of them are leaves of the "
             "evidence log; run slawatch verify (nothing was compacted)",
             expected, found.size()));
+    return found;
+}
 
-    // Check and fold each successful result.
-    const auto names = evidence_rows::Names::load(db_);
-    auto& row = evidence_rows::row_by_id(db_);
-    auto& del = evidence_rows::delete_by_id(db_);
+// What folding the found leaves changes in the tree's storage.
+struct FoldedLeaves {
     std::map<std::uint64_t, Hole> new_holes;  // level-0 holes of the leaves folded now
     std::set<std::uint64_t> chunks;           // chunks that lose leaves
+};
+
+// Checks each successful result against its leaf digest, counts it in `out`
+// and deletes its row; failed results stay raw: a claim cites them.
+FoldedLeaves fold_results(sqlite::Database& db, ev::Hasher& hasher,
+                          const std::vector<FoundLeaf>& found, EvidenceLog::Folded& out) {
+    FoldedLeaves folded;
+    const auto names = evidence_rows::Names::load(db);
+    auto& row = evidence_rows::row_by_id(db);
+    auto& del = evidence_rows::delete_by_id(db);
     for (const auto& f : found) {
         const auto& l = f.leaf;
         row.bind(1, l.result_id);
@@ -194,12 +198,12 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
         }
         // Columns as evidence_rows::columns: id, outcome, ...; the probe is in the id.
         if (row.column_int(1) != static_cast<int>(sla::Outcome::ok)) {
-            row.reset();  // failed results stay raw: a claim cites them
+            row.reset();
             continue;
         }
         const auto probe_id = evidence_rows::probe_of_id(l.result_id);
         std::string_view probe;
-        const auto hash = hasher_.leaf(evidence_rows::read_leaf(row, 0, names, &probe));
+        const auto hash = hasher.leaf(evidence_rows::read_leaf(row, 0, names, &probe));
         const auto time = evidence_rows::time_of_id(l.result_id);
         if (!std::equal(l.digest.begin(), l.digest.end(),
                         reinterpret_cast<const char*>(hash.data()))) {
@@ -211,67 +215,84 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
                             time, name, l.idx));
         }
         row.reset();
-        new_holes[l.idx] = Hole{0, hash, time};
-        chunks.insert(f.chunk);
+        folded.new_holes[l.idx] = Hole{0, hash, time};
+        folded.chunks.insert(f.chunk);
         ++out.counts[probe_id][sla::minute_of_ms(time)];
         ++out.results;
         del.bind(1, l.result_id).run();
     }
-    if (new_holes.empty()) return out;
+    return folded;
+}
 
-    // A hole never spans a checkpoint's tree size: verify recomputes every
-    // checkpoint's root, which needs the tree's edge at that size.
+// The tree sizes of the checkpoints. A hole never spans one: verify
+// recomputes every checkpoint's root, which needs the tree's edge at that size.
+std::set<std::uint64_t> checkpoint_sizes(sqlite::Database& db) {
     std::set<std::uint64_t> sizes;
-    {
-        auto st = db_.prepare("SELECT DISTINCT tree_size FROM evidence_checkpoint");
-        while (st.step()) sizes.insert(static_cast<std::uint64_t>(st.column_int(0)));
-    }
+    auto st = db.prepare("SELECT DISTINCT tree_size FROM evidence_checkpoint");
+    while (st.step()) sizes.insert(static_cast<std::uint64_t>(st.column_int(0)));
+    return sizes;
+}
+
+// Merges sibling holes of each level into the one above, up to a whole
+// stored block, unless the pair spans a checkpoint's tree size.
+void merge_siblings(ev::Hasher& hasher, const std::set<std::uint64_t>& sizes,
+                    std::map<std::uint64_t, Hole>& holes) {
     auto spans_checkpoint = [&](std::uint64_t a, std::uint64_t b) {
         const auto it = sizes.upper_bound(a);
         return it != sizes.end() && *it < b;
     };
+    for (int level = 0; level < ev::stored_level; ++level) {
+        const auto span = std::uint64_t{1} << level;
+        std::map<std::uint64_t, Hole> merged;
+        for (auto h = holes.begin(); h != holes.end(); ++h) {
+            const auto next = std::next(h);
+            if (h->second.level == level && h->first % (2 * span) == 0 && next != holes.end() &&
+                next->first == h->first + span && next->second.level == level &&
+                !spans_checkpoint(h->first, h->first + 2 * span)) {
+                merged[h->first] = Hole{level + 1, hasher.node(h->second.hash, next->second.hash),
+                                        std::max(h->second.max_ms, next->second.max_ms)};
+                h = next;
+            } else {
+                merged.insert(*h);
+            }
+        }
+        holes = std::move(merged);
+    }
+}
 
-    // Merge the new holes with the stored ones, a 1024-leaf block at a time.
-    auto& del_holes = db_.cached("DELETE FROM evidence_hole WHERE idx >= ? AND idx < ?");
+// A block folded whole is one hole: its hash must be the stored subtree hash.
+void check_full_block(sqlite::Database& db, std::uint64_t block,
+                      const std::map<std::uint64_t, Hole>& holes) {
+    const auto start = block << ev::stored_level;
+    const auto full = holes.find(start);
+    if (full == holes.end() || full->second.level != ev::stored_level) return;
+    auto& node = db.cached("SELECT hash FROM evidence_node WHERE idx = ?");
+    node.bind(1, static_cast<std::int64_t>(block));
+    const bool differs =
+        node.step() && ev::hash_from_bytes(node.column_blob(0)) != std::optional(full->second.hash);
+    node.reset();
+    if (differs)
+        throw StoreError(
+            fmt::format("the stored subtree hash of leaves {} to {} differs from their results; "
+                        "run slawatch verify (nothing was compacted)",
+                        start, start + ev::stored_span - 1));
+}
+
+// Merge the new holes with the stored ones, a 1024-leaf block at a time.
+void store_holes(sqlite::Database& db, ev::Hasher& hasher,
+                 const std::map<std::uint64_t, Hole>& new_holes) {
+    const auto sizes = checkpoint_sizes(db);
+    auto& del_holes = db.cached("DELETE FROM evidence_hole WHERE idx >= ? AND idx < ?");
     auto& ins_hole =
-        db_.cached("INSERT INTO evidence_hole (idx, level, hash, max_ms) VALUES (?, ?, ?, ?)");
-    auto& node = db_.cached("SELECT hash FROM evidence_node WHERE idx = ?");
+        db.cached("INSERT INTO evidence_hole (idx, level, hash, max_ms) VALUES (?, ?, ?, ?)");
     for (auto it = new_holes.begin(); it != new_holes.end();) {
         const auto block = it->first >> ev::stored_level;
         const auto start = block << ev::stored_level;
         const auto end = start + ev::stored_span;
-        auto holes = evidence_rows::load_holes(db_, start, end);
+        auto holes = evidence_rows::load_holes(db, start, end);
         for (; it != new_holes.end() && it->first < end; ++it) holes[it->first] = it->second;
-        for (int level = 0; level < ev::stored_level; ++level) {
-            const auto span = std::uint64_t{1} << level;
-            std::map<std::uint64_t, Hole> merged;
-            for (auto h = holes.begin(); h != holes.end(); ++h) {
-                const auto next = std::next(h);
-                if (h->second.level == level && h->first % (2 * span) == 0 && next != holes.end() &&
-                    next->first == h->first + span && next->second.level == level &&
-                    !spans_checkpoint(h->first, h->first + 2 * span)) {
-                    merged[h->first] =
-                        Hole{level + 1, hasher_.node(h->second.hash, next->second.hash),
-                             std::max(h->second.max_ms, next->second.max_ms)};
-                    h = next;
-                } else {
-                    merged.insert(*h);
-                }
-            }
-            holes = std::move(merged);
-        }
-        if (const auto full = holes.find(start);
-            full != holes.end() && full->second.level == ev::stored_level) {
-            node.bind(1, static_cast<std::int64_t>(block));
-            const bool differs = node.step() && ev::hash_from_bytes(node.column_blob(0)) !=
-                                                    std::optional(full->second.hash);
-            node.reset();
-            if (differs)
-                throw StoreError(fmt::format(
-                    "the stored subtree hash of leaves {} to {} differs from their results; run "
-                    "slawatch verify (nothing was compacted)",
-                    start, end - 1));
-        }
+        merge_siblings(hasher, sizes, holes);
+        check_full_block(db, block, holes);
         del_holes.bind(1, static_cast<std::int64_t>(start))
             .bind(2, static_cast<std::int64_t>(end))
             .run();
@@ -282,13 +303,15 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
                 .bind(4, h.max_ms)
                 .run();
     }
+}
 
-    // The chunks keep their other leaves, a row per run of consecutive ones.
-    auto& read_chunk = db_.cached("SELECT leaves FROM evidence_chunk WHERE first_idx = ?");
-    auto& del_chunk = db_.cached("DELETE FROM evidence_chunk WHERE first_idx = ?");
-    auto& ins_chunk = db_.cached("INSERT INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)");
+// The chunks keep their other leaves, a row per run of consecutive ones.
+void rewrite_chunks(sqlite::Database& db, const FoldedLeaves& folded) {
+    auto& read_chunk = db.cached("SELECT leaves FROM evidence_chunk WHERE first_idx = ?");
+    auto& del_chunk = db.cached("DELETE FROM evidence_chunk WHERE first_idx = ?");
+    auto& ins_chunk = db.cached("INSERT INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)");
     std::vector<LeafRef> leaves;
-    for (const auto first : chunks) {
+    for (const auto first : folded.chunks) {
         read_chunk.bind(1, static_cast<std::int64_t>(first));
         const bool ok = read_chunk.step() &&
                         evidence_rows::decode_chunk(first, read_chunk.column_blob(0), leaves);
@@ -304,7 +327,7 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
             blob.clear();
         };
         for (const auto& l : leaves) {
-            if (new_holes.count(l.idx)) {
+            if (folded.new_holes.count(l.idx)) {
                 flush();
                 continue;
             }
@@ -317,6 +340,24 @@ EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::
         }
         flush();
     }
+}
+
+}  // namespace
+
+EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::EpochMillis to_ms) {
+    std::lock_guard lock(mutex_);
+    Folded out;
+    const auto lo = from_ms * schema::id_slots;
+    const auto hi = to_ms * schema::id_slots;
+    const auto expected = static_cast<std::size_t>(evidence_rows::count_ids(db_, lo, hi));
+    if (expected == 0) return out;
+    const auto pruned = read_frontier("pruned");
+    const auto head = read_frontier("head");
+    const auto found = find_leaves(db_, lo, hi, expected, pruned.size(), head.size());
+    const auto folded = fold_results(db_, hasher_, found, out);
+    if (folded.new_holes.empty()) return out;
+    store_holes(db_, hasher_, folded.new_holes);
+    rewrite_chunks(db_, folded);
     return out;
 }
 

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 // The evidence log in SQLite: leaves, frontier, checkpoints, retention.
 
-#include "storage/evidence_log.hpp"
+#include "storage/evidence/log.hpp"
 
-#include "storage/evidence_rows.hpp"
+#include "storage/evidence/rows.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 
@@ -33,12 +33,11 @@ std::string_view Names::probe(std::int64_t id) const {
 }
 
 sla::EpochMillis time_of_id(std::int64_t id) {
-    // Floor division: ids of results before 1970 are negative.
-    return id >= 0 ? id / schema::id_slots : -((-id + schema::id_slots - 1) / schema::id_slots);
+    return layout::result_time_ms(id);
 }
 
 std::int64_t probe_of_id(std::int64_t id) {
-    return id & (schema::id_slots - 1);  // two's complement: right for negative ids too
+    return layout::result_probe(id);
 }
 
 namespace {
@@ -462,6 +461,35 @@ std::vector<StoredResult> EvidenceLog::stored_results(sla::EpochMillis from,
     return out;
 }
 
+namespace {
+
+// The chunks and holes of the leaves before `size`, which retention removed.
+void drop_tree_below(sqlite::Database& db, std::uint64_t size) {
+    db.cached("DELETE FROM evidence_chunk WHERE first_idx < ?")
+        .bind(1, static_cast<std::int64_t>(size))
+        .run();
+    db.cached("DELETE FROM evidence_hole WHERE idx < ?")
+        .bind(1, static_cast<std::int64_t>(size))
+        .run();
+}
+
+// The chunk retention stopped in keeps its tail, under the tail's first index.
+void keep_tail(sqlite::Database& db, std::uint64_t first,
+               const std::vector<evidence_rows::LeafRef>& tail) {
+    std::string chunk;
+    std::int64_t previous = 0;
+    for (const auto& l : tail) {
+        evidence_rows::append_leaf(chunk, previous, l);
+        previous = l.result_id;
+    }
+    db.cached("INSERT OR REPLACE INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)")
+        .bind(1, static_cast<std::int64_t>(first))
+        .bind_blob(2, chunk)
+        .run();
+}
+
+}  // namespace
+
 std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
     std::lock_guard lock(mutex_);
     auto pruned = read_frontier("pruned");
@@ -531,25 +559,8 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
     if (!stopped) prune_holes(UINT64_MAX);
     if (pruned.size() == start) return 0;
     write_frontier("pruned", pruned);
-    db_.cached("DELETE FROM evidence_chunk WHERE first_idx < ?")
-        .bind(1, static_cast<std::int64_t>(pruned.size()))
-        .run();
-    db_.cached("DELETE FROM evidence_hole WHERE idx < ?")
-        .bind(1, static_cast<std::int64_t>(pruned.size()))
-        .run();
-    if (!rest.empty()) {
-        // The chunk it stopped in keeps its tail, under the tail's first index.
-        std::string chunk;
-        std::int64_t previous = 0;
-        for (const auto& l : rest) {
-            evidence_rows::append_leaf(chunk, previous, l);
-            previous = l.result_id;
-        }
-        db_.cached("INSERT OR REPLACE INTO evidence_chunk (first_idx, leaves) VALUES (?, ?)")
-            .bind(1, static_cast<std::int64_t>(rest_first))
-            .bind_blob(2, chunk)
-            .run();
-    }
+    drop_tree_below(db_, pruned.size());
+    if (!rest.empty()) keep_tail(db_, rest_first, rest);
     return deleted;
 }
 

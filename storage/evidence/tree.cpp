@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Leaf encoding, RFC 9162 hashing, the frontier and inclusion proofs.
 
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/tree.hpp"
 
 // SHA256_Init/Update/Final skip the EVP path's per-call provider dispatch,
 // which costs more than hashing a ~60-byte leaf; OpenSSL 3 marks them deprecated.

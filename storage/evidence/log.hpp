@@ -6,8 +6,8 @@
 // when a key is configured. Lives in the store's database and transactions.
 
 #include "sla/sample.hpp"
-#include "storage/evidence_signing.hpp"
-#include "storage/evidence_tree.hpp"
+#include "storage/evidence/signing.hpp"
+#include "storage/evidence/tree.hpp"
 #include "storage/sqlite.hpp"
 
 #include <cstdint>
@@ -172,7 +172,7 @@ public:
     // Returns the number of results deleted.
     std::int64_t prune(sla::EpochMillis cutoff_ms);
 
-    // Compaction (evidence_fold.cpp): folds the successful results sent in
+    // Compaction (fold.cpp): folds the successful results sent in
     // [from_ms, to_ms). Each is checked against its leaf digest (and a
     // complete 1024-leaf block of folded leaves against its stored subtree
     // hash), its row deleted, and its leaf replaced by the holes (perfect

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace slawatch::storage::evidence {
@@ -95,23 +96,11 @@ public:
     void push(Hasher& h, const Hash& leaf_hash) {
         push(h, leaf_hash, [](int, std::uint64_t, const Hash&) {});
     }
-    // A template, not a std::function: it runs for every leaf appended.
+    // A template, not a std::function: it runs for every leaf appended. A
+    // leaf is the perfect subtree of level 0.
     template <class F>
     void push(Hasher& h, const Hash& leaf_hash, F&& on_node) {
-        Hash carry = leaf_hash;
-        std::uint64_t index = size_;
-        int level = 0;
-        on_node(0, index, carry);
-        // Each trailing 1 bit of size_ is a subtree of the same size to merge with.
-        for (auto s = size_; s & 1; s >>= 1) {
-            carry = h.node(nodes_.back(), carry);
-            nodes_.pop_back();
-            ++level;
-            index >>= 1;
-            on_node(level, index, carry);
-        }
-        nodes_.push_back(carry);
-        ++size_;
+        push_subtree(h, leaf_hash, 0, std::forward<F>(on_node));
     }
     // Appends a whole perfect subtree of 2^level leaves with root `hash` (a
     // hole of folded leaves); size() must be a multiple of 2^level. on_node is
