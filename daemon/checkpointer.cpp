@@ -20,7 +20,7 @@ Checkpointer::Checkpointer(const config::Config& config)
         signer_.emplace(storage::evidence::Signer::from_pem_file(*path));
 }
 
-std::optional<storage::Checkpoint> Checkpointer::on_finalized(storage::Store& store,
+std::optional<storage::Checkpoint> Checkpointer::on_finalized(storage::ResultStore& store,
                                                               sla::EpochMinute from,
                                                               sla::EpochMinute to,
                                                               sla::EpochMillis now) {

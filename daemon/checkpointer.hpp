@@ -6,7 +6,7 @@
 
 #include "config/config.hpp"
 #include "storage/evidence/log.hpp"
-#include "storage/store.hpp"
+#include "storage/result_store.hpp"
 
 #include <optional>
 
@@ -24,8 +24,9 @@ public:
     explicit Checkpointer(const config::Config& config);
 
     // Minutes [from, to) were just finalized: a checkpoint when one is due.
-    std::optional<storage::Checkpoint> on_finalized(storage::Store& store, sla::EpochMinute from,
-                                                    sla::EpochMinute to, sla::EpochMillis now);
+    std::optional<storage::Checkpoint> on_finalized(storage::ResultStore& store,
+                                                    sla::EpochMinute from, sla::EpochMinute to,
+                                                    sla::EpochMillis now);
 
     const storage::evidence::Signer* signer() const { return signer_ ? &*signer_ : nullptr; }
 

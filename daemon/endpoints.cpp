@@ -52,20 +52,18 @@ std::string ProbeLoop::storage_metrics() const {
     }
     std::string out;
     Exposition e(out, constant);
-    e.family("slawatch_result_buffer_results", "gauge",
-             "Probe results waiting to be written to the store.");
-    e.sample("slawatch_result_buffer_results", "", static_cast<double>(w.buffered));
-    e.family("slawatch_result_buffer_capacity", "gauge",
-             "Probe results the buffer holds before it drops the oldest.");
-    e.sample("slawatch_result_buffer_capacity", "", static_cast<double>(w.capacity));
-    e.family("slawatch_result_buffer_peak_results", "gauge",
-             "The most probe results ever buffered.");
-    e.sample("slawatch_result_buffer_peak_results", "", static_cast<double>(w.peak));
+    e.gauge("slawatch_result_buffer_results", "Probe results waiting to be written to the store.",
+            static_cast<double>(w.buffered));
+    e.gauge("slawatch_result_buffer_capacity",
+            "Probe results the buffer holds before it drops the oldest.",
+            static_cast<double>(w.capacity));
+    e.gauge("slawatch_result_buffer_peak_results", "The most probe results ever buffered.",
+            static_cast<double>(w.peak));
     e.family("slawatch_results_written_total", "counter", "Probe results written to the store.");
     e.sample("slawatch_results_written_total", "", static_cast<double>(w.written));
-    e.family("slawatch_storage_busy_seconds", "gauge",
-             "How long the storage job running now has run (0 when idle).");
-    e.sample("slawatch_storage_busy_seconds", "", static_cast<double>(busy.count()) / 1000.0);
+    e.gauge("slawatch_storage_busy_seconds",
+            "How long the storage job running now has run (0 when idle).",
+            static_cast<double>(busy.count()) / 1000.0);
     return out;
 }
 

@@ -45,6 +45,11 @@ std::string Exposition::joined(std::string_view labels) const {
     return fmt::format("{},{}", constant_, labels);
 }
 
+void Exposition::gauge(std::string_view name, std::string_view help, double value) {
+    family(name, "gauge", help);
+    sample(name, "", value);
+}
+
 void Exposition::sample(std::string_view name, std::string_view labels, double value) {
     const auto all = joined(labels);
     if (all.empty())
@@ -213,17 +218,15 @@ void Metrics::render_minutes(Exposition& e) const {
 // The daemon's own health: finalization, config reloads, the result buffer, compaction.
 void Metrics::render_daemon(Exposition& e) const {
     if (finalized_until_) {
-        e.family("slawatch_last_finalized_minute_timestamp_seconds", "gauge",
-                 "Start of the last finalized minute.");
-        e.sample("slawatch_last_finalized_minute_timestamp_seconds", "",
-                 static_cast<double>((*finalized_until_ - 1) * 60));
+        e.gauge("slawatch_last_finalized_minute_timestamp_seconds",
+                "Start of the last finalized minute.",
+                static_cast<double>((*finalized_until_ - 1) * 60));
     }
-    e.family("slawatch_config_last_reload_successful", "gauge",
-             "1 if the last config load (start or SIGHUP) was taken, 0 if it was rejected.");
-    e.sample("slawatch_config_last_reload_successful", "", reload_ok_ ? 1 : 0);
-    e.family("slawatch_config_last_reload_success_timestamp_seconds", "gauge",
-             "When a config was last loaded successfully.");
-    e.sample("slawatch_config_last_reload_success_timestamp_seconds", "", reload_success_seconds_);
+    e.gauge("slawatch_config_last_reload_successful",
+            "1 if the last config load (start or SIGHUP) was taken, 0 if it was rejected.",
+            reload_ok_ ? 1 : 0);
+    e.gauge("slawatch_config_last_reload_success_timestamp_seconds",
+            "When a config was last loaded successfully.", reload_success_seconds_);
 
     e.family("slawatch_result_buffer_dropped_total", "counter",
              "Probe results dropped because the store failed and the buffer was full.");

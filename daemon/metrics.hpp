@@ -42,6 +42,8 @@ public:
     void family(std::string_view name, std::string_view type, std::string_view help);
     // `labels` is already rendered, e.g. R"(probe="a")", or empty.
     void sample(std::string_view name, std::string_view labels, double value);
+    // A family with one unlabelled sample: the common case of a gauge.
+    void gauge(std::string_view name, std::string_view help, double value);
     // A sample with an explicit timestamp (Unix milliseconds): the instant it is about.
     void sample_at(std::string_view name, std::string_view labels, double value,
                    std::int64_t timestamp_ms);

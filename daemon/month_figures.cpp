@@ -8,7 +8,7 @@
 
 namespace slawatch::daemon {
 
-std::optional<sla::MonthReport> MonthFigures::refresh(storage::Store& store,
+std::optional<sla::MonthReport> MonthFigures::refresh(const storage::ReportSource& store,
                                                       const sla::ContractTerms& terms) {
     const auto now = sla::now_ms();
     const auto month =
@@ -34,8 +34,8 @@ std::optional<sla::MonthReport> MonthFigures::refresh(storage::Store& store,
 
 // Ended months whose claim window is still open, for /metrics (also after
 // the term). Their figures barely change: read hourly, not every minute.
-void MonthFigures::refresh_claim_months(storage::Store& store, const sla::ContractTerms& terms,
-                                        sla::EpochMillis now) {
+void MonthFigures::refresh_claim_months(const storage::ReportSource& store,
+                                        const sla::ContractTerms& terms, sla::EpochMillis now) {
     const auto hour = sla::minute_of_ms(now) / 60;
     if (claims_hour_ == hour) return;
     const auto today = terms.zone.local_date(sla::minute_of_ms(now));

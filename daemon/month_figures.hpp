@@ -6,7 +6,7 @@
 #include "daemon/shared_state.hpp"
 #include "sla/contract.hpp"
 #include "sla/month_report.hpp"
-#include "storage/store.hpp"
+#include "storage/report_source.hpp"
 
 #include <optional>
 
@@ -17,12 +17,13 @@ public:
     explicit MonthFigures(SharedState& shared) : shared_(shared) {}
 
     // Reads and publishes the figures; the current month's report when it was read.
-    std::optional<sla::MonthReport> refresh(storage::Store& store, const sla::ContractTerms& terms);
+    std::optional<sla::MonthReport> refresh(const storage::ReportSource& store,
+                                            const sla::ContractTerms& terms);
     // The terms may have changed (a reload): the claim windows are read again.
     void terms_changed() { claims_hour_.reset(); }
 
 private:
-    void refresh_claim_months(storage::Store& store, const sla::ContractTerms& terms,
+    void refresh_claim_months(const storage::ReportSource& store, const sla::ContractTerms& terms,
                               sla::EpochMillis now);
 
     SharedState& shared_;

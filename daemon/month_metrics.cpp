@@ -49,15 +49,13 @@ void Metrics::render_current_month(Exposition& e, const MonthGauges& g) {
              fmt::format("month=\"{}\",index=\"{}\"",
                          sla::format_year_month(r.month.calendar_month()), r.month.index),
              1);
-    e.family("slawatch_month_start_timestamp_seconds", "gauge",
-             "Start of the current Service Month (local midnight of its first day).");
-    e.sample("slawatch_month_start_timestamp_seconds", "", g.start_seconds);
-    e.family("slawatch_month_length_seconds", "gauge",
-             "Length of the current Service Month: its days x 86400 (R7).");
-    e.sample("slawatch_month_length_seconds", "", s(r.total_minutes));
-    e.family("slawatch_month_elapsed_seconds", "gauge",
-             "Seconds of the current Service Month that have elapsed.");
-    e.sample("slawatch_month_elapsed_seconds", "", s(r.elapsed_minutes));
+    e.gauge("slawatch_month_start_timestamp_seconds",
+            "Start of the current Service Month (local midnight of its first day).",
+            g.start_seconds);
+    e.gauge("slawatch_month_length_seconds",
+            "Length of the current Service Month: its days x 86400 (R7).", s(r.total_minutes));
+    e.gauge("slawatch_month_elapsed_seconds",
+            "Seconds of the current Service Month that have elapsed.", s(r.elapsed_minutes));
     e.family("slawatch_month_state_seconds", "gauge",
              "Elapsed seconds of the current Service Month by service state; unknown "
              "includes minutes with no verdict.");
@@ -71,35 +69,32 @@ void Metrics::render_current_month(Exposition& e, const MonthGauges& g) {
     for (const auto& [state, minutes] : states)
         e.sample("slawatch_month_state_seconds", fmt::format("state=\"{}\"", sla::to_string(state)),
                  s(minutes));
-    e.family("slawatch_month_availability_ratio", "gauge",
-             "Availability of the current Service Month so far, over its whole length "
-             "(R8), 0-1.");
-    e.sample("slawatch_month_availability_ratio", "", r.availability_percent / 100.0);
-    e.family("slawatch_month_standard_ratio", "gauge",
-             "The contract's availability standard, 0-1.");
-    e.sample("slawatch_month_standard_ratio", "", g.standard_ratio);
-    e.family("slawatch_month_coverage_ratio", "gauge",
-             "Share of the month's elapsed minutes with a verdict (not unknown), 0-1.");
-    e.sample("slawatch_month_coverage_ratio", "",
-             r.elapsed_minutes > 0 ? static_cast<double>(r.elapsed_minutes - r.unknown) /
-                                         static_cast<double>(r.elapsed_minutes)
-                                   : 1.0);
-    e.family("slawatch_month_error_budget_seconds", "gauge",
-             "Unavailable seconds the current Service Month may have and still meet the "
-             "standard.");
-    e.sample("slawatch_month_error_budget_seconds", "", s(r.budget_minutes));
-    e.family("slawatch_month_error_budget_remaining_seconds", "gauge",
-             "Error budget left, never below 0.");
-    e.sample("slawatch_month_error_budget_remaining_seconds", "", s(r.budget_left));
-    e.family("slawatch_month_compensation_ratio", "gauge",
-             "Service credit the month has earned so far, as a share of its fee (R9), 0-1.");
-    e.sample("slawatch_month_compensation_ratio", "", r.compensation_percent / 100.0);
-    e.family("slawatch_month_projected_unavailable_seconds", "gauge",
-             "Unavailable seconds at the month's end if it goes on as so far.");
-    e.sample("slawatch_month_projected_unavailable_seconds", "", s(r.projected_unavailable));
-    e.family("slawatch_month_projected_compensation_ratio", "gauge",
-             "The compensation tier the month reaches if it goes on as so far, 0-1.");
-    e.sample("slawatch_month_projected_compensation_ratio", "", r.projected_percent / 100.0);
+    e.gauge("slawatch_month_availability_ratio",
+            "Availability of the current Service Month so far, over its whole length "
+            "(R8), 0-1.",
+            r.availability_percent / 100.0);
+    e.gauge("slawatch_month_standard_ratio", "The contract's availability standard, 0-1.",
+            g.standard_ratio);
+    e.gauge("slawatch_month_coverage_ratio",
+            "Share of the month's elapsed minutes with a verdict (not unknown), 0-1.",
+            r.elapsed_minutes > 0 ? static_cast<double>(r.elapsed_minutes - r.unknown) /
+                                        static_cast<double>(r.elapsed_minutes)
+                                  : 1.0);
+    e.gauge("slawatch_month_error_budget_seconds",
+            "Unavailable seconds the current Service Month may have and still meet the "
+            "standard.",
+            s(r.budget_minutes));
+    e.gauge("slawatch_month_error_budget_remaining_seconds", "Error budget left, never below 0.",
+            s(r.budget_left));
+    e.gauge("slawatch_month_compensation_ratio",
+            "Service credit the month has earned so far, as a share of its fee (R9), 0-1.",
+            r.compensation_percent / 100.0);
+    e.gauge("slawatch_month_projected_unavailable_seconds",
+            "Unavailable seconds at the month's end if it goes on as so far.",
+            s(r.projected_unavailable));
+    e.gauge("slawatch_month_projected_compensation_ratio",
+            "The compensation tier the month reaches if it goes on as so far, 0-1.",
+            r.projected_percent / 100.0);
 }
 
 // The claim windows of the ended months still open and of the running one.

@@ -66,23 +66,19 @@ void render_process_metrics(Exposition& e) {
     for (auto it = std::filesystem::directory_iterator("/proc/self/fd", ec);
          !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
         ++fds;
-    e.family("process_open_fds", "gauge", "Number of open file descriptors.");
-    e.sample("process_open_fds", "", fds);
+    e.gauge("process_open_fds", "Number of open file descriptors.", fds);
     rlimit limit{};
     if (getrlimit(RLIMIT_NOFILE, &limit) == 0) {
-        e.family("process_max_fds", "gauge", "Maximum number of open file descriptors.");
-        e.sample("process_max_fds", "",
-                 limit.rlim_cur == RLIM_INFINITY ? -1.0 : static_cast<double>(limit.rlim_cur));
+        e.gauge("process_max_fds", "Maximum number of open file descriptors.",
+                limit.rlim_cur == RLIM_INFINITY ? -1.0 : static_cast<double>(limit.rlim_cur));
     }
 
-    e.family("process_virtual_memory_bytes", "gauge", "Virtual memory size in bytes.");
-    e.sample("process_virtual_memory_bytes", "", field(f, 23));
-    e.family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-    e.sample("process_resident_memory_bytes", "", field(f, 24) * page);
+    e.gauge("process_virtual_memory_bytes", "Virtual memory size in bytes.", field(f, 23));
+    e.gauge("process_resident_memory_bytes", "Resident memory size in bytes.", field(f, 24) * page);
     if (auto boot = boot_time_seconds()) {
-        e.family("process_start_time_seconds", "gauge",
-                 "Start time of the process since unix epoch in seconds.");
-        e.sample("process_start_time_seconds", "", *boot + field(f, 22) / ticks);
+        e.gauge("process_start_time_seconds",
+                "Start time of the process since unix epoch in seconds.",
+                *boot + field(f, 22) / ticks);
     }
 }
 

@@ -33,7 +33,7 @@ StoragePipeline::~StoragePipeline() {
 }
 
 void StoragePipeline::enable_alerts() {
-    alerts_ = std::make_unique<alerts::Alerting>(thread_.executor(), config_, *store_);
+    alerts_ = std::make_unique<alerts::Alerting>(thread_.executor(), config_, store_->outbox());
 }
 
 // Re-derive after a config change (in steps), resume where the last run

@@ -5,7 +5,7 @@
 
 namespace slawatch::daemon {
 
-void StoreUpkeep::on_tick(storage::Store& store, const config::Config& config) {
+void StoreUpkeep::on_tick(storage::MinuteDeriver& store, const config::Config& config) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= next_retention_) {
         next_retention_ = now + std::chrono::hours(1);
@@ -15,7 +15,7 @@ void StoreUpkeep::on_tick(storage::Store& store, const config::Config& config) {
 }
 
 // Raw results older than storage.retention_days go; minutes stay forever.
-void StoreUpkeep::apply_retention(storage::Store& store, const config::Config& config) {
+void StoreUpkeep::apply_retention(storage::MinuteDeriver& store, const config::Config& config) {
     try {
         if (auto n = store.apply_retention(sla::now_ms()); n > 0)
             spdlog::info("retention: deleted {} raw probe results older than {} days", n,
@@ -37,7 +37,7 @@ void StoreUpkeep::add_to_run(const storage::CompactionResult& r) {
 // Successful results of months past their claim deadline become per-minute
 // counts: one UTC day per storage tick (one transaction each), so the store
 // is never held long and a kill leaves whole days folded or not at all.
-void StoreUpkeep::compact_step(storage::Store& store, const config::Config& config) {
+void StoreUpkeep::compact_step(storage::MinuteDeriver& store, const config::Config& config) {
     try {
         const auto r = store.compact_step(sla::now_ms());
         if (r.results > 0) {

@@ -6,7 +6,7 @@
 
 #include "config/config.hpp"
 #include "daemon/shared_state.hpp"
-#include "storage/store.hpp"
+#include "storage/minute_deriver.hpp"
 
 #include <chrono>
 
@@ -17,11 +17,11 @@ public:
     explicit StoreUpkeep(SharedState& shared) : shared_(shared) {}
 
     // Called every storage tick: runs what is due.
-    void on_tick(storage::Store& store, const config::Config& config);
+    void on_tick(storage::MinuteDeriver& store, const config::Config& config);
 
 private:
-    void apply_retention(storage::Store& store, const config::Config& config);
-    void compact_step(storage::Store& store, const config::Config& config);
+    void apply_retention(storage::MinuteDeriver& store, const config::Config& config);
+    void compact_step(storage::MinuteDeriver& store, const config::Config& config);
     void add_to_run(const storage::CompactionResult& r);
 
     SharedState& shared_;

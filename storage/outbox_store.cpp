@@ -73,13 +73,24 @@ std::unique_ptr<OutboxStore> open_outbox(const std::filesystem::path& db_path, b
     return std::make_unique<SqliteOutbox>(std::move(db), has_tables);
 }
 
-SqliteOutbox::SqliteOutbox(sqlite::Database& db) : db_(&db) {}
+SqliteOutbox::SqliteOutbox(sqlite::Database& db, std::recursive_mutex& store_lock, bool writable)
+    : db_(&db), store_lock_(&store_lock), writable_(writable) {}
 
 SqliteOutbox::SqliteOutbox(std::unique_ptr<sqlite::Database> db, bool has_tables)
     : owned_(std::move(db)), db_(owned_.get()), has_tables_(has_tables) {}
 
+std::unique_lock<std::recursive_mutex> SqliteOutbox::hold() const {
+    return store_lock_ ? std::unique_lock(*store_lock_) : std::unique_lock<std::recursive_mutex>();
+}
+
+void SqliteOutbox::require_writable() const {
+    if (!writable_) throw StoreError("the database was opened read-only");
+}
+
 bool SqliteOutbox::enqueue(const OutboxEvent& event, const std::vector<std::string>& hooks,
                            sla::EpochMillis now) {
+    const auto lock = hold();
+    require_writable();
     sqlite::Transaction tx(*db_);
     db_->cached(
            "INSERT OR IGNORE INTO alert_event (id, type, created_ms, body) VALUES (?, ?, ?, ?)")
@@ -106,6 +117,7 @@ bool SqliteOutbox::enqueue(const OutboxEvent& event, const std::vector<std::stri
 }
 
 std::vector<std::string> SqliteOutbox::event_ids_since(sla::EpochMillis since) const {
+    const auto lock = hold();
     std::vector<std::string> out;
     if (!has_tables_) return out;
     auto& s =
@@ -117,6 +129,7 @@ std::vector<std::string> SqliteOutbox::event_ids_since(sla::EpochMillis since) c
 
 std::vector<Delivery> SqliteOutbox::due(const std::string& hook, sla::EpochMillis now,
                                         std::size_t limit) const {
+    const auto lock = hold();
     std::vector<Delivery> out;
     if (!has_tables_) return out;
     // Head of line: the hook's oldest pending row first (rowid is insertion
@@ -137,6 +150,7 @@ std::vector<Delivery> SqliteOutbox::due(const std::string& hook, sla::EpochMilli
 
 std::optional<sla::EpochMillis> SqliteOutbox::next_due(
     const std::vector<std::string>& hooks) const {
+    const auto lock = hold();
     std::optional<sla::EpochMillis> out;
     if (!has_tables_) return out;
     // The head row's retry time: rows behind it wait for it (see due()).
@@ -159,6 +173,8 @@ std::optional<sla::EpochMillis> SqliteOutbox::next_due(
 
 void SqliteOutbox::mark_delivered(const std::string& id, const std::string& hook,
                                   sla::EpochMillis now) {
+    const auto lock = hold();
+    require_writable();
     db_->cached(
            "UPDATE alert_outbox SET state = 'delivered', attempts = attempts + 1, "
            "delivered_ms = ?, last_error = NULL WHERE id = ? AND hook = ?")
@@ -171,6 +187,8 @@ void SqliteOutbox::mark_delivered(const std::string& id, const std::string& hook
 void SqliteOutbox::record_failure(const std::string& id, const std::string& hook,
                                   const std::string& state, int attempts,
                                   sla::EpochMillis next_attempt_ms, const std::string& error) {
+    const auto lock = hold();
+    require_writable();
     db_->cached(
            "UPDATE alert_outbox SET state = ?, attempts = ?, next_attempt_ms = ?, last_error = ? "
            "WHERE id = ? AND hook = ?")
@@ -184,6 +202,7 @@ void SqliteOutbox::record_failure(const std::string& id, const std::string& hook
 }
 
 std::optional<Delivery> SqliteOutbox::find(const std::string& id, const std::string& hook) const {
+    const auto lock = hold();
     if (!has_tables_) return std::nullopt;
     auto& s = db_->cached(std::string("SELECT ") + std::string(columns) +
                           " FROM alert_outbox WHERE id = ? AND hook = ?");
@@ -195,6 +214,7 @@ std::optional<Delivery> SqliteOutbox::find(const std::string& id, const std::str
 }
 
 std::map<std::string, HookCounts> SqliteOutbox::counts() const {
+    const auto lock = hold();
     std::map<std::string, HookCounts> out;
     if (!has_tables_) return out;
     auto& s = db_->cached(
@@ -219,6 +239,7 @@ std::map<std::string, HookCounts> SqliteOutbox::counts() const {
 }
 
 std::vector<EventRecord> SqliteOutbox::recent(std::size_t limit) const {
+    const auto lock = hold();
     std::vector<EventRecord> out;
     if (!has_tables_) return out;
     auto& s = db_->cached(

@@ -8,14 +8,16 @@
 #include "storage/sqlite.hpp"
 
 #include <memory>
+#include <mutex>
 
 namespace slawatch::storage {
 
 class SqliteOutbox final : public OutboxStore {
 public:
-    // On a borrowed connection whose schema the Store has checked
-    // (schema::check_exact): its tables are there.
-    explicit SqliteOutbox(sqlite::Database& db);
+    // On the Store's connection, whose schema it has checked
+    // (schema::check_exact): its tables are there. Every call holds the
+    // store's lock, as the evidence log's do; writes need `writable`.
+    SqliteOutbox(sqlite::Database& db, std::recursive_mutex& store_lock, bool writable);
     // On an owned connection; has_tables false: nothing is stored (an old or
     // missing database read by the CLI).
     SqliteOutbox(std::unique_ptr<sqlite::Database> db, bool has_tables);
@@ -39,6 +41,11 @@ private:
     std::unique_ptr<sqlite::Database> owned_;  // null on a borrowed connection
     sqlite::Database* db_ = nullptr;
     bool has_tables_ = true;
+    std::recursive_mutex* store_lock_ = nullptr;  // null on an owned connection
+    bool writable_ = true;
+
+    std::unique_lock<std::recursive_mutex> hold() const;
+    void require_writable() const;
 };
 
 }  // namespace slawatch::storage

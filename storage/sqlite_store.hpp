@@ -73,21 +73,9 @@ public:
     std::uint64_t read_steps() const override;
     void lift_read_budget() override;
 
-    // store_outbox.cpp: the outbox on this store's connection.
-    bool enqueue(const OutboxEvent& event, const std::vector<std::string>& hooks,
-                 sla::EpochMillis now) override;
-    std::vector<std::string> event_ids_since(sla::EpochMillis since) const override;
-    std::vector<Delivery> due(const std::string& hook, sla::EpochMillis now,
-                              std::size_t limit) const override;
-    std::optional<sla::EpochMillis> next_due(const std::vector<std::string>& hooks) const override;
-    void mark_delivered(const std::string& id, const std::string& hook,
-                        sla::EpochMillis now) override;
-    void record_failure(const std::string& id, const std::string& hook, const std::string& state,
-                        int attempts, sla::EpochMillis next_attempt_ms,
-                        const std::string& error) override;
-    std::map<std::string, HookCounts> counts() const override;
-    std::vector<EventRecord> recent(std::size_t limit) const override;
-    std::optional<Delivery> find(const std::string& id, const std::string& hook) const override;
+    // The outbox on this store's connection and lock: events commit in the
+    // store's transactions (transaction()).
+    OutboxStore& outbox() override { return *outbox_; }
 
     void transaction(const std::function<void()>& work) override;
     void set_busy_timeout(std::chrono::milliseconds timeout) override;

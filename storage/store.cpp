@@ -112,7 +112,7 @@ SqliteStore::SqliteStore(const config::Config& config, const fs::path& db_path, 
         // Nothing but slawatch's own tables is read.
         schema::check_exact(db_);
     }
-    outbox_.emplace(db_);
+    outbox_.emplace(db_, mutex_, mode == OpenMode::read_write);
     std::lock_guard lock(mutex_);
     load_probe_ids();
     if (mode == OpenMode::read_write) {

@@ -7,7 +7,7 @@
 // that needs only a part of it takes the narrow interface of that use:
 // ResultStore (appending results, the evidence log), MinuteDeriver (deriving
 // minutes and what changes them), ReportSource (reading for reports),
-// OutboxStore (the alert outbox) and StoreMeta (what the database says about
+// OutboxStore (the alert outbox, outbox()) and StoreMeta (what the database says about
 // itself).
 
 #include "config/config.hpp"
@@ -46,11 +46,7 @@ struct OpenOptions {
 // The evidence store: what the daemon writes and every command reads. Its
 // figures come from the stored minute rows it derived itself (the daemon's
 // own view); commands that print figures for people use verified_figures().
-class Store : public ResultStore,
-              public MinuteDeriver,
-              public ReportSource,
-              public OutboxStore,
-              public StoreMeta {
+class Store : public ResultStore, public MinuteDeriver, public ReportSource, public StoreMeta {
 public:
     ~Store() override = default;
 
@@ -61,6 +57,9 @@ public:
                                        const std::filesystem::path& db_path, OpenMode mode,
                                        const OpenOptions& options);
     virtual void set_config(const config::Config& config) = 0;
+
+    // The alert outbox on this store's connection (alerts/outbox.hpp).
+    virtual OutboxStore& outbox() = 0;
 
     // Runs `work` in one write transaction (BEGIN IMMEDIATE): what it writes
     // through this store (its outbox included) commits together, or not at

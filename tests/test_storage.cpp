@@ -491,7 +491,7 @@ TEST_CASE(
     auto write_all = [&] {
         store->derive_minutes(m0, m0 + 1);
         store->set_finalized_until(m0 + 1);
-        store->enqueue({"incident-1", "incident_opened", "{}"}, {}, 1);
+        store->outbox().enqueue({"incident-1", "incident_opened", "{}"}, {}, 1);
     };
     CHECK_THROWS_AS(store->transaction([&] {
         write_all();
@@ -500,10 +500,10 @@ TEST_CASE(
                     storage::StoreError);
     CHECK(store->finalized_until() == m0);
     CHECK(store->minutes(m0, m0 + 1, "service")[0].samples == 0);  // not derived: absent
-    CHECK(store->event_ids_since(0).empty());
+    CHECK(store->outbox().event_ids_since(0).empty());
 
     store->transaction(write_all);
     CHECK(store->finalized_until() == m0 + 1);
     CHECK(state_of(*store, m0, "service") == sla::MinuteState::down);
-    CHECK(store->event_ids_since(0) == std::vector<std::string>{"incident-1"});
+    CHECK(store->outbox().event_ids_since(0) == std::vector<std::string>{"incident-1"});
 }

@@ -21,8 +21,9 @@ std::string hex(std::string_view bytes) {
 
 }  // namespace
 
-ClaimEvidence claim_evidence(const storage::Store& store, const std::vector<DownMinute>& minutes,
-                             sla::EpochMillis from, sla::EpochMillis to) {
+ClaimEvidence claim_evidence(const storage::ResultStore& store,
+                             const std::vector<DownMinute>& minutes, sla::EpochMillis from,
+                             sla::EpochMillis to) {
     ClaimEvidence e;
     const auto& log = store.evidence();
     e.checkpoints = log.checkpoints(from, to);

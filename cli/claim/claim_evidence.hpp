@@ -6,6 +6,7 @@
 
 #include "cli/report/down_minutes.hpp"
 #include "storage/evidence/log.hpp"
+#include "storage/result_store.hpp"
 
 #include <optional>
 #include <string>
@@ -28,8 +29,9 @@ struct ClaimEvidence {
 };
 
 // [from, to): the month's bounds in ms.
-ClaimEvidence claim_evidence(const storage::Store& store, const std::vector<DownMinute>& minutes,
-                             sla::EpochMillis from, sla::EpochMillis to);
+ClaimEvidence claim_evidence(const storage::ResultStore& store,
+                             const std::vector<DownMinute>& minutes, sla::EpochMillis from,
+                             sla::EpochMillis to);
 
 std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone);
 // A JSON object (no trailing newline), indented for the claim's top level.

@@ -18,7 +18,7 @@ std::optional<storage::evidence::Signer> load_signer(const config::Config& confi
     }
 }
 
-storage::Checkpoint record_checkpoint(storage::Store& store,
+storage::Checkpoint record_checkpoint(storage::ResultStore& store,
                                       const std::optional<storage::evidence::Signer>& signer) {
     return store.evidence().checkpoint(now_ms(), signer ? &*signer : nullptr);
 }

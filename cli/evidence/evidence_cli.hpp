@@ -5,7 +5,7 @@
 
 #include "config/config.hpp"
 #include "storage/evidence/log.hpp"
-#include "storage/store.hpp"
+#include "storage/result_store.hpp"
 
 #include <optional>
 
@@ -16,7 +16,7 @@ namespace slawatch::cli {
 std::optional<storage::evidence::Signer> load_signer(const config::Config& config);
 
 // Records a checkpoint of the whole evidence log now (after `replay`).
-storage::Checkpoint record_checkpoint(storage::Store& store,
+storage::Checkpoint record_checkpoint(storage::ResultStore& store,
                                       const std::optional<storage::evidence::Signer>& signer);
 
 }  // namespace slawatch::cli

@@ -4,7 +4,6 @@
 
 #include "storage/evidence/log.hpp"
 
-#include "storage/evidence/read.hpp"
 #include "storage/evidence/rows.hpp"
 
 #include <fmt/format.h>
@@ -184,7 +183,7 @@ private:
 std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& result_ids,
                                                const Checkpoint& at) const {
     std::lock_guard lock(mutex_);
-    evidence_read::Snapshot snapshot(db_);
+    sqlite::Transaction snapshot(db_, sqlite::Transaction::Kind::read);
     if (result_ids.empty() || at.tree_size == 0) return {};
     const auto pruned = read_frontier("pruned");
     Prover prover(db_, hasher_, pruned, at.tree_size);

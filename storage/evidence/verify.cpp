@@ -4,7 +4,6 @@
 
 #include "storage/evidence/log.hpp"
 
-#include "storage/evidence/read.hpp"
 #include "storage/evidence/rows.hpp"
 
 #include <date/date.h>
@@ -416,7 +415,7 @@ private:
 
 VerifyReport EvidenceLog::verify() const {
     std::lock_guard lock(mutex_);
-    evidence_read::Snapshot snapshot(db_);
+    sqlite::Transaction snapshot(db_, sqlite::Transaction::Kind::read);
     Verification verification(*this, db_, hasher_);
     const auto pruned = read_frontier("pruned");
     const auto head = read_frontier("head");
