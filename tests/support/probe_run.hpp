@@ -4,8 +4,8 @@
 // each on its own io_context.
 
 #include "net/http_client.hpp"
-#include "probes/probe.hpp"
 #include "net/proxy.hpp"
+#include "probes/probe.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/http/field.hpp>
