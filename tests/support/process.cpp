@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <sstream>
 #include <stdexcept>
@@ -239,20 +240,45 @@ std::string Process::err() const {
     return read_file(err_file_);
 }
 
-std::uint16_t free_port() {
+namespace {
+
+// The low end of the kernel's ephemeral range (ip_local_port_range): ports
+// from there up are handed to outgoing connections.
+int ephemeral_low() {
+    std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+    int low = 0;
+    if (in >> low && low > 2048) return low;
+    return 32768;
+}
+
+bool bindable(std::uint16_t port) {
     int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) return false;
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof addr;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        if (fd >= 0) close(fd);
-        throw std::runtime_error("cannot find a free port");
-    }
+    addr.sin_port = htons(port);
+    const bool ok = bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
     close(fd);
-    return ntohs(addr.sin_port);
+    return ok;
+}
+
+}  // namespace
+
+// Drawn at random below the ephemeral range: a port the kernel chose there
+// could be handed to another test's outgoing connection before the process
+// under test binds it, which once made a simulator fail to start.
+std::uint16_t free_port() {
+    static std::mutex mutex;
+    static std::mt19937 draw{std::random_device{}() ^ static_cast<unsigned>(getpid())};
+    const std::lock_guard lock(mutex);
+    const int high = ephemeral_low() - 1;
+    std::uniform_int_distribution<int> port(10000, high > 10000 ? high : 30000);
+    for (int attempt = 0; attempt < 200; ++attempt) {
+        const auto candidate = static_cast<std::uint16_t>(port(draw));
+        if (bindable(candidate)) return candidate;
+    }
+    throw std::runtime_error("cannot find a free port");
 }
 
 bool wait_for_port(std::uint16_t port, milliseconds timeout) {

@@ -79,7 +79,8 @@ private:
     std::filesystem::path err_file_;
 };
 
-// A TCP port on 127.0.0.1 that was free a moment ago.
+// A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's
+// ephemeral range so that no outgoing connection takes it meanwhile.
 std::uint16_t free_port();
 
 // Polls until something accepts on 127.0.0.1:port, or the timeout passes.
