@@ -26,7 +26,7 @@ sla::EpochMinute floor_day(sla::EpochMinute m) {
 }
 
 sla::EpochMinute minute_of_id(std::int64_t id) {
-    return sla::minute_of_ms(evidence_rows::time_of_id(id));
+    return sla::minute_of_ms(layout::result_time_ms(id));
 }
 
 }  // namespace
@@ -115,7 +115,7 @@ CompactionResult SqliteStore::compact_step_locked(sla::EpochMillis now) {
              : std::numeric_limits<std::int64_t>::min() / 60'000 / layout::id_slots;
     std::optional<sla::EpochMinute> first;
     if (const auto id =
-            evidence_rows::first_id_from(db_, mark ? progress * 60'000 * schema::id_slots
+            evidence_rows::first_id_from(db_, mark ? progress * 60'000 * layout::id_slots
                                                    : std::numeric_limits<std::int64_t>::min()))
         first = minute_of_id(*id);
 

@@ -76,7 +76,7 @@ std::vector<sla::MinuteTally> SqliteStore::tally_chunk(
     const CountedOutcomes counted = counted_outcomes();  // R4: [attribution]
     auto& sel =
         db_.cached("SELECT id, outcome, error_code FROM probe_result WHERE id >= ? AND id < ?");
-    sel.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
+    sel.bind(1, from * 60'000 * layout::id_slots).bind(2, to * 60'000 * layout::id_slots);
     while (sel.step()) {
         const auto id = sel.column_int(0);
         const auto it = index_of.find(layout::result_probe(id));
@@ -97,7 +97,7 @@ std::vector<sla::MinuteTally> SqliteStore::tally_chunk(
         for (std::size_t i = 0; i < ids.size(); ++i) {
             if (!ids[i]) continue;
             for (auto m = from; m < to; ++m)
-                if (dark->count(schema::minute_key(*ids[i], m)))
+                if (dark->count(layout::minute_key(*ids[i], m)))
                     tallies[static_cast<std::size_t>((m - from) * n) + i] = {};
         }
     }
@@ -165,7 +165,7 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     // Replace every row of the range, including those of removed probes.
     auto& del = db_.cached("DELETE FROM minute WHERE id >= ? AND id < ?");
     for (const auto& [name, id] : probe_ids_) {
-        del.bind(1, schema::minute_key(id, from)).bind(2, schema::minute_key(id, to)).run();
+        del.bind(1, layout::minute_key(id, from)).bind(2, layout::minute_key(id, to)).run();
     }
 
     // Written probe by probe, in key order: pages fill sequentially. Sparse:
@@ -175,8 +175,8 @@ void SqliteStore::derive_chunk(sla::EpochMinute from, sla::EpochMinute to,
     auto write = [&](std::int64_t probe, sla::EpochMinute m, sla::MinuteState state,
                      std::int64_t samples, std::int64_t failures) {
         if (samples == 0 && state == sla::MinuteState::unknown) return;
-        ins.bind(1, schema::minute_key(probe, m))
-            .bind(2, pack_minute(state, samples, failures))
+        ins.bind(1, layout::minute_key(probe, m))
+            .bind(2, layout::minute_v(state, samples, failures))
             .run();
     };
     for (std::size_t i = 0; i < probes.size(); ++i) {
@@ -225,8 +225,8 @@ void SqliteStore::update_day_counts(sla::EpochMinute from, sla::EpochMinute to) 
             del.bind(1, id).bind(2, day).run();
             ins.bind(1, id)
                 .bind(2, day)
-                .bind(3, schema::minute_key(id, start))
-                .bind(4, schema::minute_key(id, end))
+                .bind(3, layout::minute_key(id, start))
+                .bind(4, layout::minute_key(id, end))
                 .run();
         }
     }

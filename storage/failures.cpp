@@ -40,7 +40,7 @@ std::vector<FailureCount> SqliteStore::failures_by_code(sla::EpochMinute from,
         fmt::format("SELECT {} FROM minute WHERE id = ?", layout::sql_minute_state("v"));
     auto& state = db_.cached(sql);
     return count_failures(from, to, [&](std::int64_t probe, sla::EpochMinute minute) {
-        state.bind(1, schema::minute_key(probe, minute));
+        state.bind(1, layout::minute_key(probe, minute));
         auto s = state.step() ? static_cast<int>(state.column_int(0))
                               : static_cast<int>(sla::MinuteState::unknown);
         state.reset();
@@ -68,7 +68,7 @@ std::vector<FailureCount> SqliteStore::count_failures(
         fmt::arg("probe", layout::sql_result_probe("id")),
         fmt::arg("time", layout::sql_result_time_ms("id")));
     auto& st = db_.cached(sql);
-    st.bind(1, from * 60'000 * schema::id_slots).bind(2, to * 60'000 * schema::id_slots);
+    st.bind(1, from * 60'000 * layout::id_slots).bind(2, to * 60'000 * layout::id_slots);
     using Key = std::tuple<std::string, int, std::string>;  // probe, outcome, code
     std::map<Key, FailureCount> rows;
     while (st.step()) {

@@ -45,7 +45,7 @@ const std::string& insert_one_sql() {
 }  // namespace
 
 std::int64_t SqliteStore::result_id(const ProbeResult& r) {
-    constexpr auto max_ms = std::numeric_limits<std::int64_t>::max() / schema::id_slots - 1;
+    constexpr auto max_ms = std::numeric_limits<std::int64_t>::max() / layout::id_slots - 1;
     const auto ms = r.sample.sent_ms;
     if (ms > max_ms || ms < -max_ms) {
         throw StoreError(fmt::format("send time {} ms is out of range", ms));

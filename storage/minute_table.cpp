@@ -23,7 +23,7 @@ void MinuteTable::set(std::size_t row, sla::EpochMinute minute, sla::MinuteState
                       std::int64_t samples, std::int64_t failures) {
     if (row >= rows_.size() || minute < from_ || minute >= to_) return;
     cells_[row * static_cast<std::size_t>(to_ - from_) + static_cast<std::size_t>(minute - from_)] =
-        static_cast<std::uint32_t>(pack_minute(state, samples, failures));
+        static_cast<std::uint32_t>(layout::minute_v(state, samples, failures));
 }
 
 MinuteTable::Cell MinuteTable::at(std::size_t row, sla::EpochMinute minute) const {

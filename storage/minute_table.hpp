@@ -17,13 +17,6 @@
 
 namespace slawatch::storage {
 
-// A minute's state and sample counts in one integer, as the minute table
-// stores them in `v` (storage/layout.hpp).
-inline std::int64_t pack_minute(sla::MinuteState state, std::int64_t samples,
-                                std::int64_t failures) {
-    return layout::minute_v(state, samples, failures);
-}
-
 class MinuteTable {
 public:
     struct Cell {
@@ -52,7 +45,7 @@ private:
     sla::EpochMinute from_ = 0;
     sla::EpochMinute to_ = 0;
     std::vector<std::string> rows_;
-    std::vector<std::uint32_t> cells_;  // row-major, packed as pack_minute
+    std::vector<std::uint32_t> cells_;  // row-major, packed as layout::minute_v
 };
 
 }  // namespace slawatch::storage

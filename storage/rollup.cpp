@@ -44,7 +44,7 @@ sla::StateCounts SqliteStore::count_states_locked(std::int64_t probe, sla::Epoch
     auto& by_minute = db_.cached(by_minute_sql);
     auto count_minutes = [&](sla::EpochMinute a, sla::EpochMinute b) {
         if (a >= b) return;
-        by_minute.bind(1, schema::minute_key(probe, a)).bind(2, schema::minute_key(probe, b));
+        by_minute.bind(1, layout::minute_key(probe, a)).bind(2, layout::minute_key(probe, b));
         while (by_minute.step()) {
             const auto s = by_minute.column_int(0);
             if (s >= 0 && s < sla::minute_state_count)
@@ -124,7 +124,7 @@ std::vector<MinuteRow> SqliteStore::minutes(sla::EpochMinute from, sla::EpochMin
             }
         };
         if (id) {
-            st.bind(1, schema::minute_key(*id, 0)).bind(2, from).bind(3, to);
+            st.bind(1, layout::minute_key(*id, 0)).bind(2, from).bind(3, to);
             while (st.step()) {
                 const auto m = st.column_int(0);
                 fill_to(m);

@@ -215,7 +215,7 @@ INSERT OR IGNORE INTO outcome VALUES (10, 'proxy_error');
 // between consecutive phases, and a flags byte when a phase is missing) and
 // the probe column goes: it is id & 1023. minute: the (probe, minute) key of
 // a WITHOUT ROWID table becomes the rowid probe * 2^32 + minute
-// (schema::minute_key), with probe and minute as virtual columns that cost
+// (layout::minute_key), with probe and minute as virtual columns that cost
 // nothing on disk. About an eighth and a sixth of the tables' bytes
 // (docs/schema.md, "Size"). slawatch_phases() is registered by migrate();
 // the leaves the evidence log recomputes from a row are the same bytes as

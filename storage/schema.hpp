@@ -11,15 +11,6 @@ namespace slawatch::storage::schema {
 // user_version is refused (an older binary must not write to it).
 inline constexpr int current_version = 9;
 
-// The stored probe_result.id is time_ms * id_slots + probe id, probe ids in
-// [0, id_slots) (storage/layout.hpp).
-inline constexpr std::int64_t id_slots = layout::id_slots;
-
-// The key of a minute row, its rowid (storage/layout.hpp).
-inline constexpr std::int64_t minute_key(std::int64_t probe, std::int64_t minute) {
-    return layout::minute_key(probe, minute);
-}
-
 // Brings the schema up to current_version in one transaction.
 void migrate(sqlite::Database& db);
 

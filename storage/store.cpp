@@ -240,9 +240,9 @@ std::int64_t SqliteStore::probe_id(const std::string& name) {
     st.bind(1, name).run();
     const auto id = db_.last_insert_rowid();
     // probe_result.id = time_ms * id_slots + probe id: the id must fit in the slot.
-    if (id >= schema::id_slots) {
+    if (id >= layout::id_slots) {
         throw StoreError(fmt::format("too many probes: a database holds at most {} probe names",
-                                     schema::id_slots - 1));
+                                     layout::id_slots - 1));
     }
     probe_ids_[name] = id;
     return id;
@@ -271,7 +271,7 @@ std::vector<ProbeResult> SqliteStore::results(sla::EpochMillis from, sla::EpochM
         "WHERE r.id >= ? AND r.id < ? ORDER BY r.id",
         layout::sql_result_probe("r.id"));
     auto& st = db_.cached(sql);
-    st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
+    st.bind(1, from * layout::id_slots).bind(2, to * layout::id_slots);
     while (st.step()) {
         ProbeResult r;
         const auto id = st.column_int(0);
@@ -343,7 +343,7 @@ std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> SqliteStore::derive
         "id < ?1 + 2147483648");
     std::optional<std::pair<sla::EpochMinute, sla::EpochMinute>> range;
     auto look = [&](std::int64_t id) {
-        st.bind(1, schema::minute_key(id, 0));
+        st.bind(1, layout::minute_key(id, 0));
         if (st.step() && !st.is_null(0)) {
             const auto lo = st.column_int(0);
             const auto hi = st.column_int(1);

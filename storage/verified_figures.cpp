@@ -162,7 +162,7 @@ VerifiedFigures::VerifiedFigures(const SqliteStore& store, const config::Config&
 bool VerifiedFigures::dark(const std::string& probe, sla::EpochMinute minute) const {
     if (dark_.empty()) return false;
     const auto id = store_.find_probe_id(probe);
-    return id && dark_.count(schema::minute_key(*id, minute));
+    return id && dark_.count(layout::minute_key(*id, minute));
 }
 
 sla::MonthReport VerifiedFigures::month_report(const sla::ServiceMonth& month,
@@ -211,7 +211,7 @@ std::vector<FailureCount> VerifiedFigures::failures_by_code(sla::EpochMinute fro
         [&](std::int64_t probe, sla::EpochMinute minute) -> std::optional<sla::MinuteState> {
             const auto row = row_of_id.find(probe);
             if (row == row_of_id.end()) return std::nullopt;
-            if (!dark_.empty() && dark_.count(schema::minute_key(probe, minute)))
+            if (!dark_.empty() && dark_.count(layout::minute_key(probe, minute)))
                 return std::nullopt;
             return table_.at(row->second, minute).state;
         });

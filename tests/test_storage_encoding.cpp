@@ -259,7 +259,7 @@ TEST_CASE("encoding: an edited phases blob is an edited result to verify and an 
         store->append(input);
         (void)store->evidence().checkpoint(t0 + 3'600'000, nullptr);
     }
-    const auto id = input[3].sample.sent_ms * storage::schema::id_slots + 2;  // probe b
+    const auto id = input[3].sample.sent_ms * storage::layout::id_slots + 2;  // probe b
     storage::sqlite::Database(path, storage::sqlite::Database::Mode::read_write)
         .exec("UPDATE probe_result SET phases = X'0102' WHERE id = " + std::to_string(id));
 

@@ -8,6 +8,7 @@
 
 #include "storage/evidence/rows.hpp"
 #include "storage/fold_counts.hpp"
+#include "storage/layout.hpp"
 #include "storage/schema.hpp"
 
 #include <fmt/format.h>
@@ -201,10 +202,10 @@ FoldedLeaves fold_results(sqlite::Database& db, ev::Hasher& hasher,
             row.reset();
             continue;
         }
-        const auto probe_id = evidence_rows::probe_of_id(l.result_id);
+        const auto probe_id = layout::result_probe(l.result_id);
         std::string_view probe;
         const auto hash = hasher.leaf(evidence_rows::read_leaf(row, 0, names, &probe));
-        const auto time = evidence_rows::time_of_id(l.result_id);
+        const auto time = layout::result_time_ms(l.result_id);
         if (!std::equal(l.digest.begin(), l.digest.end(),
                         reinterpret_cast<const char*>(hash.data()))) {
             const auto name = std::string(probe);
@@ -347,8 +348,8 @@ void rewrite_chunks(sqlite::Database& db, const FoldedLeaves& folded) {
 EvidenceLog::Folded EvidenceLog::fold_ok_results(sla::EpochMillis from_ms, sla::EpochMillis to_ms) {
     std::lock_guard lock(mutex_);
     Folded out;
-    const auto lo = from_ms * schema::id_slots;
-    const auto hi = to_ms * schema::id_slots;
+    const auto lo = from_ms * layout::id_slots;
+    const auto hi = to_ms * layout::id_slots;
     const auto expected = static_cast<std::size_t>(evidence_rows::count_ids(db_, lo, hi));
     if (expected == 0) return out;
     const auto pruned = read_frontier("pruned");

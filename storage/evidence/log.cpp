@@ -4,6 +4,7 @@
 #include "storage/evidence/log.hpp"
 
 #include "storage/evidence/rows.hpp"
+#include "storage/layout.hpp"
 #include "storage/phase_encoding.hpp"
 #include "storage/schema.hpp"
 
@@ -32,14 +33,6 @@ std::string_view Names::probe(std::int64_t id) const {
     return it == probes.end() ? std::string_view("?") : std::string_view(it->second);
 }
 
-sla::EpochMillis time_of_id(std::int64_t id) {
-    return layout::result_time_ms(id);
-}
-
-std::int64_t probe_of_id(std::int64_t id) {
-    return layout::result_probe(id);
-}
-
 namespace {
 
 std::string_view outcome_name(std::int64_t v) {
@@ -55,8 +48,8 @@ std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
                       std::string_view* probe) {
     ev::LeafFields f;
     const auto id = st.column_int(col);
-    f.time_ms = time_of_id(id);
-    f.probe = names.probe(probe_of_id(id));
+    f.time_ms = layout::result_time_ms(id);
+    f.probe = names.probe(layout::result_probe(id));
     f.outcome = outcome_name(st.column_int(col + 1));
     f.http_status = static_cast<int>(st.column_int(col + 2));
     if (!st.is_null(col + 3)) {
@@ -74,7 +67,7 @@ std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
 
 void leaf_of(std::int64_t id, std::string_view probe, const sla::Sample& s, std::string& out) {
     ev::LeafFields f;
-    f.time_ms = time_of_id(id);
+    f.time_ms = layout::result_time_ms(id);
     f.probe = probe;
     f.outcome = sla::to_string(s.outcome);
     f.http_status = s.http_status;
@@ -379,15 +372,15 @@ void EvidenceLog::minutes_of_leaves(std::uint64_t index,
             if (l.idx < index) continue;
             if (!evidence_rows::is_fold_leaf(l.result_id)) {
                 keys.insert(
-                    schema::minute_key(evidence_rows::probe_of_id(l.result_id),
-                                       sla::minute_of_ms(evidence_rows::time_of_id(l.result_id))));
+                    layout::minute_key(layout::result_probe(l.result_id),
+                                       sla::minute_of_ms(layout::result_time_ms(l.result_id))));
                 continue;
             }
             fold.bind(1, -l.result_id);
             if (fold.step()) {
                 const auto first = fold.column_int(1);
                 for (std::int64_t m = 0; m < fold.column_int(2); ++m)
-                    keys.insert(schema::minute_key(fold.column_int(0), first + m));
+                    keys.insert(layout::minute_key(fold.column_int(0), first + m));
             }
             fold.reset();
         }
@@ -443,12 +436,12 @@ std::vector<StoredResult> EvidenceLog::stored_results(sla::EpochMillis from,
         db_.cached(fmt::format("SELECT {} FROM probe_result r WHERE r.id >= ? AND r.id < ? "
                                "ORDER BY r.id",
                                evidence_rows::columns));
-    st.bind(1, from * schema::id_slots).bind(2, to * schema::id_slots);
+    st.bind(1, from * layout::id_slots).bind(2, to * layout::id_slots);
     while (st.step()) {
         StoredResult r;
         r.id = st.column_int(0);
-        r.probe = names.probe(evidence_rows::probe_of_id(r.id));
-        r.sample.sent_ms = evidence_rows::time_of_id(r.id);
+        r.probe = names.probe(layout::result_probe(r.id));
+        r.sample.sent_ms = layout::result_time_ms(r.id);
         r.sample.outcome = static_cast<sla::Outcome>(st.column_int(1));
         r.sample.http_status = static_cast<int>(st.column_int(2));
         if (!st.is_null(3))
@@ -536,7 +529,7 @@ std::int64_t EvidenceLog::prune(sla::EpochMillis cutoff_ms) {
                 }
                 old = false;
             } else if (old) {
-                old = evidence_rows::time_of_id(l.result_id) < cutoff_ms;
+                old = layout::result_time_ms(l.result_id) < cutoff_ms;
             }
             if (old) {
                 row.bind(1, l.result_id);

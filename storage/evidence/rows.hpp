@@ -31,11 +31,6 @@ struct Names {
     std::string_view probe(std::int64_t id) const;
 };
 
-// The send time a probe_result id stands for (id = time_ms * id_slots + n).
-sla::EpochMillis time_of_id(std::int64_t id);
-// The probe id a probe_result id stands for.
-std::int64_t probe_of_id(std::int64_t id);
-
 // The leaf of the row whose columns start at `col`; its probe name in `probe`.
 std::string read_leaf(const sqlite::Statement& st, int col, const Names& names,
                       std::string_view* probe = nullptr);

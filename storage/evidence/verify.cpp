@@ -5,6 +5,7 @@
 #include "storage/evidence/log.hpp"
 
 #include "storage/evidence/rows.hpp"
+#include "storage/layout.hpp"
 
 #include <date/date.h>
 #include <fmt/format.h>
@@ -234,7 +235,7 @@ private:
     // A leaf of one result: its probe_result row must hash to its digest.
     void on_leaf(const evidence_rows::LeafRef& l) {
         if (evidence_rows::is_fold_leaf(l.result_id)) return on_fold(l);
-        const auto time = evidence_rows::time_of_id(l.result_id);
+        const auto time = layout::result_time_ms(l.result_id);
         if (!first_time_after_good_) first_time_after_good_ = time;
         ev::Hash hash{};
         auto& row = *row_;
@@ -324,8 +325,8 @@ private:
         while (reported < 100 && ins.step()) {
             const auto id = ins.column_int(0);
             if (std::binary_search(ids.begin(), ids.end(), id)) continue;
-            const auto time = evidence_rows::time_of_id(id);
-            const auto probe = names_.probe(evidence_rows::probe_of_id(id));
+            const auto time = layout::result_time_ms(id);
+            const auto probe = names_.probe(layout::result_probe(id));
             auto* p = problem(Kind::inserted,
                               fmt::format("result sent {} probe {} is not in the evidence log: "
                                           "inserted",
