@@ -3,10 +3,10 @@
 
 #include "net/proxy.hpp"
 
+#include "text/base64.hpp"
+
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
-
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <cctype>
@@ -29,15 +29,6 @@ std::string trim(std::string_view s) {
     if (b == std::string_view::npos) return {};
     const auto e = s.find_last_not_of(" \t");
     return std::string(s.substr(b, e - b + 1));
-}
-
-std::string base64(std::string_view in) {
-    std::string out(4 * ((in.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                  reinterpret_cast<const unsigned char*>(in.data()),
-                                  static_cast<int>(in.size()));
-    out.resize(static_cast<std::size_t>(n));
-    return out;
 }
 
 // The first set, non-empty variable of `names`.
@@ -92,7 +83,7 @@ std::optional<Proxy> parse_proxy(std::string_view text, std::string& error) {
     p.url = std::move(*url);
     if (u.has_userinfo())
         p.authorization =
-            "Basic " + base64(std::string(u.user()) + ":" + std::string(u.password()));
+            "Basic " + text::base64_encode(std::string(u.user()) + ":" + std::string(u.password()));
     return p;
 }
 

@@ -374,6 +374,36 @@ constexpr std::string_view v9_log_identity = R"sql(
 ALTER TABLE evidence_checkpoint ADD COLUMN log_id TEXT;
 )sql";
 
+// Checkpoints become C2SP signed notes (origin set; NULL in the v1/v2
+// checkpoints before, which keep their bytes), with the RFC 3161 time-stamp
+// tokens of each, and the cosignatures this host made of its peers'
+// checkpoints as their witness.
+constexpr std::string_view v10_transparency = R"sql(
+ALTER TABLE evidence_checkpoint ADD COLUMN origin TEXT;
+DROP VIEW evidence_checkpoint_v;
+CREATE VIEW evidence_checkpoint_v AS
+SELECT id, tree_size, lower(hex(root)) AS root, time_ms,
+       strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
+       lower(hex(signature)) AS signature, key_fpr, log_id, origin
+FROM evidence_checkpoint;
+CREATE TABLE evidence_timestamp (
+  checkpoint INTEGER NOT NULL,
+  tsa TEXT NOT NULL,
+  token BLOB NOT NULL,
+  gen_time_ms INTEGER NOT NULL,
+  PRIMARY KEY (checkpoint, tsa)
+) WITHOUT ROWID;
+CREATE TABLE evidence_cosignature (
+  peer TEXT NOT NULL,
+  origin TEXT NOT NULL,
+  tree_size INTEGER NOT NULL,
+  root BLOB NOT NULL,
+  time_s INTEGER NOT NULL,
+  signature BLOB NOT NULL,
+  PRIMARY KEY (origin, tree_size)
+) WITHOUT ROWID;
+)sql";
+
 // The SQL that brings version i to i + 1, built once.
 const std::array<std::string, current_version>& migrations() {
     static const std::array<std::string, current_version> all{
@@ -385,7 +415,8 @@ const std::array<std::string, current_version>& migrations() {
         std::string(v6_proxy_error),
         std::string(v7_compact_results) + phases_view_sql(),
         std::string(v8_compaction),
-        std::string(v9_log_identity)};
+        std::string(v9_log_identity),
+        std::string(v10_transparency)};
     return all;
 }
 

@@ -9,7 +9,7 @@ namespace slawatch::storage::schema {
 
 // The newest schema this binary knows. A database with a newer
 // user_version is refused (an older binary must not write to it).
-inline constexpr int current_version = 9;
+inline constexpr int current_version = 10;
 
 // Brings the schema up to current_version in one transaction.
 void migrate(sqlite::Database& db);

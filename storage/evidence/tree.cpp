@@ -265,7 +265,70 @@ void path_into(std::uint64_t m, std::uint64_t a, std::uint64_t b,
     }
 }
 
+// RFC 9162 2.1.4.1 SUBPROOF(m, D[a:b], whole): `whole` while m is the
+// first m leaves of the whole old tree, whose root the verifier already has.
+void consistency_into(std::uint64_t m, std::uint64_t a, std::uint64_t b, bool whole,
+                      const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree,
+                      std::vector<Hash>& out) {
+    if (m == b - a) {
+        if (!whole) out.push_back(subtree(a, b));
+        return;
+    }
+    const auto k = split_point(b - a);
+    if (m <= k) {
+        consistency_into(m, a, a + k, whole, subtree, out);
+        out.push_back(subtree(a + k, b));
+    } else {
+        consistency_into(m - k, a + k, b, false, subtree, out);
+        out.push_back(subtree(a, a + k));
+    }
+}
+
 }  // namespace
+
+std::vector<Hash> consistency_path(
+    std::uint64_t m, std::uint64_t n,
+    const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree) {
+    std::vector<Hash> out;
+    if (0 < m && m < n) consistency_into(m, 0, n, true, subtree, out);
+    return out;
+}
+
+bool verify_consistency(Hasher& h, std::uint64_t m, std::uint64_t n, const Hash& old_root,
+                        const Hash& new_root, const std::vector<Hash>& path) {
+    if (m > n) return false;
+    if (m == n) return path.empty() && old_root == new_root;
+    if (m == 0) return path.empty();
+    // RFC 9162 2.1.4.2, with the old root first when m is a power of two.
+    std::vector<Hash> p;
+    if (std::has_single_bit(m)) p.push_back(old_root);
+    p.insert(p.end(), path.begin(), path.end());
+    if (p.empty()) return false;
+    std::uint64_t fn = m - 1;
+    std::uint64_t sn = n - 1;
+    while (fn & 1) {
+        fn >>= 1;
+        sn >>= 1;
+    }
+    Hash fr = p[0];
+    Hash sr = p[0];
+    for (std::size_t i = 1; i < p.size(); ++i) {
+        if (sn == 0) return false;
+        if ((fn & 1) || fn == sn) {
+            fr = h.node(p[i], fr);
+            sr = h.node(p[i], sr);
+            while (!(fn & 1) && fn != 0) {
+                fn >>= 1;
+                sn >>= 1;
+            }
+        } else {
+            sr = h.node(sr, p[i]);
+        }
+        fn >>= 1;
+        sn >>= 1;
+    }
+    return sn == 0 && fr == old_root && sr == new_root;
+}
 
 std::vector<Hash> inclusion_path(std::uint64_t m, std::uint64_t n,
                                  const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree) {

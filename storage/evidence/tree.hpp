@@ -2,7 +2,7 @@
 #pragma once
 // The pure parts of the evidence log (docs/evidence.md): the byte-exact leaf
 // encoding, RFC 9162 hashing, the compact range ("frontier") that lets the tree
-// grow without its old leaves, and inclusion proofs. No I/O.
+// grow without its old leaves, inclusion and consistency proofs. No I/O.
 
 #include <array>
 #include <cstdint>
@@ -147,6 +147,18 @@ std::vector<Hash> inclusion_path(std::uint64_t m, std::uint64_t n,
 // leaves with root `root`?
 bool verify_inclusion(Hasher& h, std::uint64_t m, std::uint64_t n, const Hash& leaf_hash,
                       const std::vector<Hash>& path, const Hash& root);
+
+// RFC 9162 2.1.4.1: the consistency proof that the tree of m leaves is a
+// prefix of the tree of n, with `subtree(a, b)` giving MTH(D[a:b]). Empty
+// when m is 0 or m >= n.
+std::vector<Hash> consistency_path(
+    std::uint64_t m, std::uint64_t n,
+    const std::function<Hash(std::uint64_t, std::uint64_t)>& subtree);
+
+// RFC 9162 2.1.4.2: does `path` prove that the tree of m leaves with root
+// `old_root` is a prefix of the tree of n leaves with root `new_root`?
+bool verify_consistency(Hasher& h, std::uint64_t m, std::uint64_t n, const Hash& old_root,
+                        const Hash& new_root, const std::vector<Hash>& path);
 
 // The largest power of two strictly less than n (n >= 2).
 std::uint64_t split_point(std::uint64_t n);
