@@ -4,6 +4,7 @@
 // reordering, forged signatures and retention.
 
 #include "storage/evidence/log.hpp"
+#include "storage/evidence/note.hpp"
 #include "storage/evidence/rows.hpp"
 #include "storage/layout.hpp"
 #include "storage/sqlite.hpp"
@@ -309,12 +310,16 @@ TEST_CASE("evidence: a forged checkpoint signature is caught", "[evidence]") {
         db.sql("UPDATE evidence_checkpoint SET signature = zeroblob(64)");
     }
     SECTION("checkpoint edited, old signature kept") {
-        db.sql("UPDATE evidence_checkpoint SET time_ms = time_ms + 1");
+        // The signed note is origin, size and root; the time is fixed by time-stamps instead.
+        db.sql("UPDATE evidence_checkpoint SET root = zeroblob(32)");
     }
     const auto r = db.verify();
     REQUIRE_FALSE(r.intact());
-    CHECK(r.problems[0].kind == EvidenceProblem::Kind::bad_signature);
-    CHECK(r.problems[0].checkpoint == 1);
+    const auto forged = std::find_if(r.problems.begin(), r.problems.end(), [](const auto& p) {
+        return p.kind == EvidenceProblem::Kind::bad_signature;
+    });
+    REQUIRE(forged != r.problems.end());
+    CHECK(forged->checkpoint == 1);
 }
 
 TEST_CASE("evidence: proofs from the store verify, across stored subtrees", "[evidence]") {
@@ -338,6 +343,47 @@ TEST_CASE("evidence: proofs from the store verify, across stored subtrees", "[ev
         CHECK(leaf->time_ms == layout::result_time_ms(p.result_id));
     }
     CHECK(proofs[1].leaf_index == 1499);
+}
+
+TEST_CASE("evidence: checkpoints are C2SP notes, consistent with each other across retention",
+          "[evidence]") {
+    Db db;
+    db.config.storage.retention_days = 1;
+    testing::make_signing_key(db.dir / "k.pem");
+    const auto signer = Signer::from_pem_file(db.dir / "k.pem");
+    auto store = db.open();
+    store->append(results(t0, 1500));
+    const auto old_cp = store->evidence().checkpoint(t0 + 86'400'000, &signer);
+    store->append(results(t0 + 86'400'000, 1700));
+    const auto unsigned_cp = store->evidence().checkpoint(t0 + 2 * 86'400'000, nullptr);
+    const auto new_cp = store->evidence().checkpoint(t0 + 2 * 86'400'000 + 1, &signer);
+
+    const auto origin = store->evidence().origin();
+    CHECK(origin == "slawatch/unnamed/" + store->evidence().log_id());
+    CHECK(old_cp.origin == origin);
+    // The signed note verifies under the origin as key name; the unsigned one is text only.
+    const auto n = note::parse(store->evidence().note(new_cp));
+    CHECK(note::parse_checkpoint_text(n.text) ==
+          note::CheckpointBody{origin, new_cp.tree_size, new_cp.root});
+    CHECK(note::verify(n, origin, signer.public_key()));
+    CHECK(store->evidence().note(unsigned_cp) == unsigned_cp.message());
+    CHECK(store->evidence().checkpoint_at(3200)->id == new_cp.id);  // the signed one preferred
+    CHECK_FALSE(store->evidence().checkpoint_at(3199));
+
+    Hasher h;
+    const auto check = [&] {
+        const auto path = store->evidence().consistency(old_cp.tree_size, new_cp.tree_size);
+        CHECK(verify_consistency(h, old_cp.tree_size, new_cp.tree_size, old_cp.root, new_cp.root,
+                                 path));
+        CHECK_FALSE(verify_consistency(h, old_cp.tree_size, new_cp.tree_size, new_cp.root,
+                                       new_cp.root, path));
+    };
+    check();
+    // Retention removes day 1: the proof still comes from the frontier it keeps.
+    CHECK(store->apply_retention(t0 + 86'400'000 + 86'400'000) > 0);
+    check();
+    CHECK(store->evidence().verify().intact());
+    CHECK_THROWS_AS(store->evidence().consistency(10, 3201), storage::StoreError);
 }
 
 TEST_CASE("evidence: retention keeps the frontier: the rest still verifies and proves",

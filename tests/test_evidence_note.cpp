@@ -135,6 +135,10 @@ TEST_CASE("a cosignature verifies with its time, and not under another name, key
     note::Note n{text, {note::cosign(witness, "slawatch/b/11", 1700000000, text)}};
     const auto parsed = note::parse(n.serialize());
     CHECK(note::verify_cosignature(parsed, "slawatch/b/11", witness.public_key()) == 1700000000);
+    const auto vkey = note::parse_verifier_key(
+        note::verifier_key("slawatch/b/11", witness.public_key(), note::cosignature_type));
+    CHECK(vkey.type == note::cosignature_type);
+    CHECK(vkey.key == witness.public_key());
     CHECK_FALSE(note::verify_cosignature(parsed, "slawatch/c/22", witness.public_key()));
     CHECK_FALSE(
         note::verify(parsed, "slawatch/b/11", witness.public_key()));  // not a 0x01 signature

@@ -3,6 +3,7 @@
 
 #include "storage/evidence/log.hpp"
 
+#include "storage/evidence/note.hpp"
 #include "storage/evidence/rows.hpp"
 #include "storage/layout.hpp"
 #include "storage/phase_encoding.hpp"
@@ -144,6 +145,7 @@ sqlite::Statement& row_by_id(sqlite::Database& db) {
 }  // namespace evidence_rows
 
 std::string Checkpoint::message() const {
+    if (is_note()) return ev::note::checkpoint_text({origin, tree_size, root});
     if (log_id.empty()) {
         return fmt::format("slawatch evidence checkpoint v1\ntree_size {}\nroot {}\ntime_ms {}\n",
                            tree_size, ev::to_hex(root), time_ms);
@@ -293,6 +295,7 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
     c.root = head.root(hasher_);
     c.time_ms = now;
     c.log_id = log_id();
+    c.origin = origin();
     if (signer) {
         c.signature = signer->sign(c.message());
         c.key_fpr = signer->fingerprint();
@@ -305,13 +308,14 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
             .run();
     }
     auto& st = db_.cached(
-        "INSERT INTO evidence_checkpoint (tree_size, root, time_ms, signature, key_fpr, log_id) "
-        "VALUES (?, ?, ?, ?, ?, ?)");
+        "INSERT INTO evidence_checkpoint (tree_size, root, time_ms, signature, key_fpr, log_id, "
+        "origin) VALUES (?, ?, ?, ?, ?, ?, ?)");
     st.bind(1, static_cast<std::int64_t>(c.tree_size))
         .bind_blob(2, {reinterpret_cast<const char*>(c.root.data()), c.root.size()})
         .bind(3, c.time_ms);
     if (signer) st.bind_blob(4, c.signature).bind(5, c.key_fpr);
     if (!c.log_id.empty()) st.bind(6, c.log_id);
+    st.bind(7, c.origin);
     st.run();
     c.id = db_.last_insert_rowid();
     tx.commit();
@@ -321,7 +325,7 @@ Checkpoint EvidenceLog::checkpoint(sla::EpochMillis now, const ev::Signer* signe
 namespace {
 
 constexpr std::string_view checkpoint_columns =
-    "id, tree_size, root, time_ms, signature, key_fpr, log_id FROM evidence_checkpoint";
+    "id, tree_size, root, time_ms, signature, key_fpr, log_id, origin FROM evidence_checkpoint";
 
 Checkpoint read_checkpoint(const sqlite::Statement& st) {
     Checkpoint c;
@@ -332,10 +336,31 @@ Checkpoint read_checkpoint(const sqlite::Statement& st) {
     c.signature = std::string(st.column_blob(4));
     c.key_fpr = st.column_text(5);
     c.log_id = st.column_text(6);
+    c.origin = st.column_text(7);
     return c;
 }
 
 }  // namespace
+
+std::string EvidenceLog::origin() const {
+    std::lock_guard lock(mutex_);
+    auto& st = db_.cached("SELECT value FROM meta WHERE key = 'vantage'");
+    std::string vantage = st.step() ? st.column_text(0) : std::string();
+    st.reset();
+    // A store built in code (no config loaded) has no vantage name.
+    return ev::note::origin(vantage.empty() ? "unnamed" : vantage, log_id());
+}
+
+std::string EvidenceLog::note(const Checkpoint& c) const {
+    if (!c.is_note()) return {};
+    ev::note::Note n{c.message(), {}};
+    if (c.signature.empty()) return n.text;
+    const auto key = public_key(c.key_fpr);
+    if (!key) return {};
+    n.signatures.push_back(
+        {c.origin, ev::note::key_id(c.origin, ev::note::ed25519_type, *key), c.signature});
+    return n.serialize();
+}
 
 std::string EvidenceLog::log_id() const {
     std::lock_guard lock(mutex_);
@@ -404,6 +429,18 @@ std::optional<Checkpoint> EvidenceLog::proof_checkpoint() const {
     std::lock_guard lock(mutex_);
     auto& st = db_.cached(fmt::format(
         "SELECT {} ORDER BY signature IS NOT NULL DESC, id DESC LIMIT 1", checkpoint_columns));
+    std::optional<Checkpoint> c;
+    if (st.step()) c = read_checkpoint(st);
+    st.reset();
+    return c;
+}
+
+std::optional<Checkpoint> EvidenceLog::checkpoint_at(std::uint64_t tree_size) const {
+    std::lock_guard lock(mutex_);
+    auto& st = db_.cached(fmt::format(
+        "SELECT {} WHERE tree_size = ? ORDER BY signature IS NOT NULL DESC, id DESC LIMIT 1",
+        checkpoint_columns));
+    st.bind(1, static_cast<std::int64_t>(tree_size));
     std::optional<Checkpoint> c;
     if (st.step()) c = read_checkpoint(st);
     st.reset();

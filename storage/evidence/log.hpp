@@ -31,10 +31,15 @@ struct Checkpoint {
     // The evidence log's identity (meta.log_id) bound into the signed bytes;
     // empty in checkpoints recorded before logs had one (message v1).
     std::string log_id;
+    // The C2SP origin, "slawatch/<vantage>/<log id>", also the signing key's
+    // name; empty in checkpoints recorded before schema 10 (messages v1, v2).
+    std::string origin;
 
-    // The exact bytes that are signed (docs/evidence.md): version 2 with the
-    // log id, version 1 for the checkpoints recorded before it.
+    // The exact bytes that are signed (docs/evidence.md): the C2SP note text
+    // "<origin>\n<tree size>\n<base64 root>\n"; for the checkpoints
+    // recorded before, message version 2 with the log id, or version 1.
     std::string message() const;
+    bool is_note() const { return !origin.empty(); }
 };
 
 // One thing `verify` found wrong, in the order of the tree.
@@ -158,6 +163,20 @@ public:
     std::optional<Checkpoint> proof_checkpoint() const;
     // Public key of a fingerprint seen on checkpoints.
     std::optional<evidence::PublicKey> public_key(const std::string& fpr) const;
+
+    // The log's C2SP origin (and its key's name): "slawatch/<vantage>/<log id>".
+    std::string origin() const;
+    // A C2SP checkpoint as a signed note: its text, a blank line and its
+    // signature line; an unsigned one is its text alone. Empty for a
+    // checkpoint recorded before schema 10 (it has no note form).
+    std::string note(const Checkpoint& c) const;
+    // The newest checkpoint of exactly `tree_size` leaves, if any.
+    std::optional<Checkpoint> checkpoint_at(std::uint64_t tree_size) const;
+
+    // RFC 9162 consistency proof that the tree of `old_size` leaves is a
+    // prefix of the tree of `new_size` (new_size at most the tree's size).
+    // Throws StoreError when the evidence needed is gone or incomplete.
+    std::vector<evidence::Hash> consistency(std::uint64_t old_size, std::uint64_t new_size) const;
 
     // Stored results with sent time in [from, to), with their row ids.
     std::vector<StoredResult> stored_results(sla::EpochMillis from, sla::EpochMillis to) const;

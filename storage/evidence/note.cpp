@@ -165,10 +165,10 @@ bool verify(const Note& note, std::string_view name, const PublicKey& key) {
     });
 }
 
-std::string verifier_key(std::string_view name, const PublicKey& key) {
-    std::string material(1, static_cast<char>(ed25519_type));
+std::string verifier_key(std::string_view name, const PublicKey& key, std::uint8_t type) {
+    std::string material(1, static_cast<char>(type));
     material += as_chars(key);
-    return fmt::format("{}+{:08x}+{}", name, key_id(name, ed25519_type, key),
+    return fmt::format("{}+{:08x}+{}", name, key_id(name, type, key),
                        text::base64_encode(material));
 }
 
@@ -181,12 +181,14 @@ VerifierKey parse_verifier_key(std::string_view vkey) {
     out.name = std::string(vkey.substr(0, first));
     if (!valid_key_name(out.name)) throw NoteError("the verifier key's name is not valid");
     const auto material = text::base64_decode(vkey.substr(second + 1));
-    if (!material || material->size() != 33 ||
-        static_cast<std::uint8_t>((*material)[0]) != ed25519_type)
-        throw NoteError("the verifier key is not an Ed25519 key (type 1, 32 bytes)");
+    if (!material || material->size() != 33)
+        throw NoteError("the verifier key is not an Ed25519 key (a type byte and 32 bytes)");
+    out.type = static_cast<std::uint8_t>((*material)[0]);
+    if (out.type != ed25519_type && out.type != cosignature_type)
+        throw NoteError("the verifier key's type is neither 1 (note) nor 4 (cosignature)");
     std::copy(material->begin() + 1, material->end(), out.key.begin());
     const auto id = vkey.substr(first + 1, second - first - 1);
-    if (id != fmt::format("{:08x}", key_id(out.name, ed25519_type, out.key)))
+    if (id != fmt::format("{:08x}", key_id(out.name, out.type, out.key)))
         throw NoteError("the verifier key's id does not match its name and key");
     return out;
 }

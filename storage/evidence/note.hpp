@@ -77,11 +77,14 @@ Signature sign(const Signer& signer, std::string_view name, std::string_view tex
 // True when `note` carries a valid signature by `key` under `name`.
 bool verify(const Note& note, std::string_view name, const PublicKey& key);
 
-// A verifier key, "<name>+<key id, 8 hex digits>+base64(0x01 || public key)",
-// what golang.org/x/mod/sumdb/note's NewVerifier reads.
-std::string verifier_key(std::string_view name, const PublicKey& key);
+// A verifier key, "<name>+<key id, 8 hex digits>+base64(type || public key)":
+// of type 0x01 what golang.org/x/mod/sumdb/note's NewVerifier reads, of type
+// 0x04 a cosigner's (C2SP tlog-cosignature).
+std::string verifier_key(std::string_view name, const PublicKey& key,
+                         std::uint8_t type = ed25519_type);
 struct VerifierKey {
     std::string name;
+    std::uint8_t type = ed25519_type;
     PublicKey key{};
 };
 VerifierKey parse_verifier_key(std::string_view vkey);  // throws NoteError

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Inclusion proofs: the RFC 9162 path of a leaf, built from stored subtree
+// Inclusion and consistency proofs: RFC 9162 paths built from stored subtree
 // hashes (evidence_node), the retained frontier and the leaves below them.
 
 #include "storage/evidence/log.hpp"
@@ -65,6 +65,12 @@ public:
         // Perfect subtrees of compacted leaves: known hashes, and ranges no leaf can be read in.
         holes_ = evidence_rows::load_holes(db_, pruned_.size());
         row_ = &evidence_rows::row_by_id(db_);
+    }
+
+    // The consistency path from the tree of `m` leaves to this one.
+    std::vector<ev::Hash> consistency(std::uint64_t m) {
+        return ev::consistency_path(
+            m, n_, [this](std::uint64_t a, std::uint64_t b) { return this->subtree(a, b); });
     }
 
     // Each cited leaf with its path; a proof that does not verify cites
@@ -190,6 +196,20 @@ std::vector<InclusionProof> EvidenceLog::prove(const std::vector<std::int64_t>& 
     auto cited = prover.cited(result_ids);
     prover.load_known();
     return prover.prove(cited, at.root);
+}
+
+std::vector<ev::Hash> EvidenceLog::consistency(std::uint64_t old_size,
+                                               std::uint64_t new_size) const {
+    std::lock_guard lock(mutex_);
+    sqlite::Transaction snapshot(db_, sqlite::Transaction::Kind::read);
+    const auto head = read_frontier("head");
+    if (old_size > new_size || new_size > head.size())
+        throw StoreError(fmt::format("no consistency proof from {} to {} leaves: the log has {}",
+                                     old_size, new_size, head.size()));
+    const auto pruned = read_frontier("pruned");
+    Prover prover(db_, hasher_, pruned, new_size);
+    prover.load_known();
+    return prover.consistency(old_size);
 }
 
 }  // namespace slawatch::storage

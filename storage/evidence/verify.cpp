@@ -23,7 +23,7 @@ namespace {
 std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
     std::vector<Checkpoint> out;
     auto st = db.prepare(
-        "SELECT id, tree_size, root, time_ms, signature, key_fpr, log_id FROM "
+        "SELECT id, tree_size, root, time_ms, signature, key_fpr, log_id, origin FROM "
         "evidence_checkpoint ORDER BY tree_size, id");
     while (st.step()) {
         Checkpoint c;
@@ -34,6 +34,7 @@ std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
         c.signature = std::string(st.column_blob(4));
         c.key_fpr = st.column_text(5);
         c.log_id = st.column_text(6);
+        c.origin = st.column_text(7);
         out.push_back(std::move(c));
     }
     return out;
@@ -341,7 +342,18 @@ private:
     // another log was copied in from elsewhere, or this log's id was changed.
     void check_log_ids() {
         rep_.log_id = log_.log_id();
+        const auto origin = log_.origin();
         for (const auto& c : cps_) {
+            if (c.is_note() && c.origin != origin) {
+                auto* p =
+                    problem(Kind::wrong_log,
+                            fmt::format("checkpoint #{} ({}, {} leaves) has origin {}, but "
+                                        "this database's log is {}: it comes from another "
+                                        "log, or the log was renamed",
+                                        c.id, when(c.time_ms), c.tree_size, c.origin, origin));
+                p->checkpoint = c.id;
+                continue;
+            }
             if (c.log_id.empty() || c.log_id == rep_.log_id) continue;
             auto* p = problem(Kind::wrong_log,
                               fmt::format("checkpoint #{} ({}, {} leaves) is of evidence log {}, "
