@@ -166,9 +166,19 @@ TEST_CASE("verify: a checkpoint binds its evidence log's id", "[verified]") {
                  "'log_id'");
         exec_sql(copy,
                  "UPDATE evidence_checkpoint SET log_id = '00000000000000000000000000000000'");
-        const auto r = host.on(copy, {"verify"});
-        CHECK(r.exit_code == 1);
-        CHECK_THAT(r.out, Catch::Contains("signature does not verify"));
+        SECTION("the origin left as it was") {
+            const auto r = host.on(copy, {"verify"});
+            CHECK(r.exit_code == 1);
+            CHECK_THAT(r.out, Catch::Contains("has origin slawatch/") &&
+                                  Catch::Contains("/" + id + ", but this database's log is"));
+        }
+        SECTION("the origin changed too") {
+            exec_sql(copy, "UPDATE evidence_checkpoint SET origin = replace(origin, '" + id +
+                               "', '00000000000000000000000000000000')");
+            const auto r = host.on(copy, {"verify"});
+            CHECK(r.exit_code == 1);
+            CHECK_THAT(r.out, Catch::Contains("signature does not verify"));
+        }
     }
 }
 
@@ -196,12 +206,22 @@ TEST_CASE("quorum: one host's evidence under two names counts once", "[verified]
         CHECK(r.out.empty());
         CHECK_THAT(r.err, Catch::Contains(db) && Catch::Contains(why));
     };
-    SECTION("renamed to another vantage point: the same log id") {
+    SECTION("renamed to another vantage point: its signed origins name the first") {
         Quorum q;
         const auto twin = (q.dir / "twin.db").string();
         fs::copy_file(q.dbs[0], twin);
         exec_sql(twin, "UPDATE meta SET value = 'gz-office' WHERE key = 'vantage'");
         refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json"), twin,
+                "but this database's log is slawatch/gz-office/");
+    }
+    SECTION("unsigned, renamed with its origins: the same log id") {
+        Quorum q("", false);
+        const auto twin = (q.dir / "twin.db").string();
+        fs::copy_file(q.dbs[0], twin);
+        exec_sql(twin, "UPDATE meta SET value = 'gz-office' WHERE key = 'vantage'");
+        exec_sql(twin, "UPDATE evidence_checkpoint SET origin = 'slawatch/gz-office/' || log_id");
+        REQUIRE(run({slawatch_bin(), "verify", "--config", q.config, "--db", twin}).exit_code == 0);
+        refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json", "", {"--allow-unsigned"}), twin,
                 "holds the same evidence log (id ");
     }
     SECTION("unsigned, renamed and given a new log id: the same first leaf") {
@@ -213,7 +233,8 @@ TEST_CASE("quorum: one host's evidence under two names counts once", "[verified]
                  "UPDATE meta SET value = 'ffffffffffffffffffffffffffffffff' WHERE key = "
                  "'log_id'");
         exec_sql(twin,
-                 "UPDATE evidence_checkpoint SET log_id = 'ffffffffffffffffffffffffffffffff'");
+                 "UPDATE evidence_checkpoint SET log_id = 'ffffffffffffffffffffffffffffffff', "
+                 "origin = 'slawatch/gz-office/ffffffffffffffffffffffffffffffff'");
         REQUIRE(run({slawatch_bin(), "verify", "--config", q.config, "--db", twin}).exit_code == 0);
         refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json", "", {"--allow-unsigned"}), twin,
                 "holds the same evidence (its first 64 leaves, from leaf 0, are identical)");
