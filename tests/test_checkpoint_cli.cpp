@@ -4,6 +4,7 @@
 // checkpoints, and `verify --since` refuses a changed note or a rewritten log
 // (docs/evidence.md, "Checkpoints" and "Consistency proofs").
 
+#include "tests/support/doc_script.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/signing_key.hpp"
 
@@ -30,6 +31,11 @@ struct SignedWorld : World {
     }
     void replay_minutes(int from, int to, const std::string& name) {
         Csv csv;
+        if (from == to) {  // 16 leaves: a power of two, the proof's special case
+            csv.minute("2026-06-01T09:59", "update_check", 0);
+            csv.minute("2026-06-01T09:59", "release", 0);
+            csv.minute("2026-06-01T09:59", "ref", 0, "ok", "200", 4);
+        }
         for (int m = from; m < to; ++m) {
             const auto at = fmt::format("2026-06-01T10:{:02}", m);
             csv.minute(at, "update_check", m == 3 ? 6 : 0);
@@ -135,4 +141,77 @@ TEST_CASE("checkpoint cli: key prints the public key and verifier keys, never th
     CHECK(v[0][origin.size() + 10] == 'A');
     CHECK(c[0][origin.size() + 10] == 'B');
     CHECK(w.slawatch({"key", "--verifier", "--cosigner"}).exit_code == 2);
+}
+
+namespace {
+
+// `prove --format json` checked with docs/evidence.md's script, as printed.
+RunResult offline_check(World& w, const std::string& proof_json) {
+    const auto script = w.dir.write("verify-consistency.sh", doc_script("verify-consistency.sh"));
+    const auto file = w.dir.write("proof.json", proof_json);
+    return run({"/bin/bash", script.string(), file.string()});
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint cli: prove prints a consistency proof the documented script accepts",
+          "[notes]") {
+    const int first = GENERATE(2, 0);  // 36 leaves, or 16 (a power of two)
+    SignedWorld w(first);
+    const std::string old_size = first == 2 ? "36" : "16";
+    const auto proof = w.slawatch({"prove", "--from", old_size, "--format", "json"});
+    INFO(proof.err);
+    REQUIRE(proof.exit_code == 0);
+    const auto p = json::parse(proof.out).as_object();
+    CHECK(p.at("old_size").as_int64() == std::stoll(old_size));
+    const auto new_size = p.at("new_size").as_int64();
+    CHECK(new_size == (first == 2 ? 180 : 196));
+    CHECK(!p.at("proof").as_array().empty());
+    const auto ok = offline_check(w, proof.out);
+    INFO(ok.out << ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(ok.out.starts_with("OK: "));
+
+    // The text form says the same, one "key value" line each.
+    const auto text = w.slawatch({"prove", "--from", old_size, "--to", std::to_string(new_size)});
+    REQUIRE(text.exit_code == 0);
+    const auto l = lines(text.out);
+    REQUIRE(l.size() == 5 + p.at("proof").as_array().size());
+    CHECK(l[0] == "old_size " + old_size);
+    CHECK(l[2] == "old_root " + std::string(p.at("old_root").as_string()));
+    CHECK(l[4] == "proof");
+    CHECK(l[5] == std::string(p.at("proof").as_array()[0].as_string()));
+
+    // One byte changed anywhere in the proof or a root fails the script.
+    for (const auto& field : {"old_root", "new_root", "proof"}) {
+        auto changed = proof.out;
+        const auto at = changed.find('"', changed.find(std::string("\"") + field + "\":") +
+                                              std::string(field).size() + 3) +
+                        1;
+        changed[at] = changed[at] == '0' ? '1' : '0';
+        const auto bad = offline_check(w, changed);
+        INFO(field << ": " << changed);
+        CHECK(bad.exit_code == 1);
+        CHECK(bad.out.starts_with("FAIL: "));
+    }
+}
+
+TEST_CASE("checkpoint cli: prove refuses sizes that are no checkpoint, and a wrong order",
+          "[notes]") {
+    SignedWorld w;
+    const auto same = w.slawatch({"prove", "--from", "180", "--format", "json"});
+    REQUIRE(same.exit_code == 0);
+    CHECK(json::parse(same.out).at("proof").as_array().empty());
+    CHECK(offline_check(w, same.out).exit_code == 0);
+
+    const auto missing = w.slawatch({"prove", "--from", "37"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.out.empty());
+    CHECK(missing.err.find("no checkpoint of tree size 37") != std::string::npos);
+    CHECK(missing.err.find("36 (below) and 180 (above)") != std::string::npos);
+    CHECK(w.slawatch({"prove", "--from", "36", "--to", "100"}).exit_code == 1);
+    const auto order = w.slawatch({"prove", "--from", "180", "--to", "36"});
+    CHECK(order.exit_code == 2);
+    CHECK(order.err.find("larger than") != std::string::npos);
+    CHECK(w.slawatch({"prove"}).exit_code == 2);  // --from is required
 }
