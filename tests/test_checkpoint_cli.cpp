@@ -414,3 +414,41 @@ TEST_CASE("checkpoint cli: a schema-9 database migrates; its old checkpoint stil
     args[4] = std::to_string(first.at("time_ms").as_int64() + 1);
     CHECK(run(args).exit_code != 0);
 }
+
+TEST_CASE("checkpoint cli: a hostile database's note stays inert in the Markdown claim",
+          "[notes][escaping]") {
+    // A database whose writer named its vantage point with backticks and an
+    // escape sequence, and signed notes under that origin.
+    SignedWorld w(2, false);
+    const std::string vantage = "x```\n# forged\x1b[31m";
+    const auto log_id = std::string(
+        json::parse(w.slawatch({"verify", "--format", "json"}).out).at("log_id").as_string());
+    slawatch::storage::Checkpoint c;
+    c.origin = "slawatch/" + vantage + "/" + log_id;
+    c.tree_size = 36;
+    const auto v = json::parse(w.slawatch({"verify", "--format", "json"}).out);
+    c.root = *slawatch::storage::evidence::hash_from_hex(
+        v.at("latest_checkpoint").at("root").as_string());
+    const auto signer = slawatch::storage::evidence::Signer::from_pem_file(w.dir / "evidence.key");
+    const auto sig = signer.sign(c.message());
+    exec_sql(w.db,
+             "UPDATE meta SET value = 'x```' || char(10) || '# forged' || char(27) || "
+             "'[31m' WHERE key = 'vantage'; UPDATE evidence_checkpoint SET origin = "
+             "'slawatch/' || (SELECT value FROM meta WHERE key = 'vantage') || '/" +
+                 log_id + "', signature = X'" +
+                 slawatch::storage::evidence::to_hex(
+                     reinterpret_cast<const std::uint8_t*>(sig.data()), sig.size()) +
+                 "'");
+    REQUIRE(w.slawatch({"verify"}).exit_code == 0);
+    const auto md = w.slawatch({"claim", "--month", "2026-06"});
+    INFO(md.out << md.err);
+    REQUIRE(md.exit_code == 0);
+    CHECK(md.out.find('\x1b') == std::string::npos);
+    CHECK(md.out.find("\n# forged") == std::string::npos);
+    CHECK(md.out.find("\\x1b") != std::string::npos);
+    // `checkpoint` prints raw bytes: it refuses such an origin.
+    const auto raw = w.slawatch({"checkpoint"});
+    CHECK(raw.exit_code == 1);
+    CHECK(raw.out.empty());
+    CHECK(raw.err.find("no valid note key name") != std::string::npos);
+}

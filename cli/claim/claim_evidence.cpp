@@ -4,6 +4,7 @@
 #include "cli/claim/claim_evidence.hpp"
 #include "cli/common/output.hpp"
 #include "storage/evidence/note.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -18,6 +19,27 @@ namespace ev = storage::evidence;
 
 std::string hex(std::string_view bytes) {
     return ev::to_hex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
+// Signed bytes as a fenced block that nothing inside can close (the fence is
+// longer than any run of backticks in them). Bytes a reader could not copy
+// as shown (controls, non-ASCII but the signature line's em dash) come from
+// a hostile database: they are shown escaped, one line, never raw.
+std::string fenced(const std::string& bytes) {
+    std::size_t run = 0, longest = 0;
+    bool plain = true;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+        if (bytes.compare(i, 3, "\xE2\x80\x94") == 0) {
+            i += 2;
+        } else if ((c < 0x20 && c != '\n') || c >= 0x7f) {
+            plain = false;
+        }
+    }
+    const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+    return fence + "\n" + (plain ? bytes : text::escape_text(bytes) + "\n") + fence + "\n";
 }
 
 }  // namespace
@@ -78,10 +100,10 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
     if (c.is_note()) {
         out +=
             "- Checkpoint note (C2SP tlog-checkpoint; exact bytes, each line ends in a "
-            "newline):\n\n```\n" +
-            note + "```\n";
+            "newline):\n\n" +
+            fenced(note);
         if (!e.verifier_key.empty())
-            out += fmt::format("- Note verifier key: `{}`\n", e.verifier_key);
+            out += "- Note verifier key:\n\n" + fenced(e.verifier_key + "\n");
     }
     if (c.signature.empty()) {
         out += "- Signature: none (no signing key was configured)\n";
@@ -93,8 +115,8 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
         out += fmt::format("- Public key fingerprint (SHA-256 of the raw Ed25519 key): `{}`\n",
                            e.key_fpr);
         out += fmt::format("- Signature (Ed25519, hex): `{}`\n", hex(c.signature));
-        out += "- Signed message (exact bytes, each line ends in a newline):\n\n```\n" +
-               c.message() + "```\n\n- Public key:\n\n```\n" + e.public_key_pem + "```\n";
+        out += "- Signed message (exact bytes, each line ends in a newline):\n\n" +
+               fenced(c.message()) + "\n- Public key:\n\n```\n" + e.public_key_pem + "```\n";
     }
     std::size_t proven = 0;
     for (const auto& call : e.calls) proven += call.proof ? 1 : 0;

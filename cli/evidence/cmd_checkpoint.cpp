@@ -7,6 +7,7 @@
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_cli.hpp"
+#include "storage/evidence/note.hpp"
 
 #include <fmt/format.h>
 
@@ -41,6 +42,13 @@ void run_checkpoint(const CheckpointOptions& o) {
                         "openssl script), and a later note covers it by consistency "
                         "(`slawatch prove --from {}`)",
                         command, c->id, c->tree_size, c->tree_size));
+    // The bytes go out raw (they are what is verified): only a well-formed origin.
+    if (!storage::evidence::note::valid_key_name(c->origin))
+        throw CommandError(exit_failure,
+                           fmt::format("{}: checkpoint #{} has an origin that is no valid note "
+                                       "key name (a space, a '+' or a control character): this "
+                                       "database was not written by slawatch",
+                                       command, c->id));
     const auto note = log.note(*c);
     if (note.empty())
         throw CommandError(exit_failure,

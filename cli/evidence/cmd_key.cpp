@@ -40,7 +40,14 @@ std::string log_origin(const config::Config& config, const StoreOptions& options
         throw CommandError(exit_usage, fmt::format("slawatch key: {} has no log id yet; start "
                                                    "`slawatch run` or `replay` once first",
                                                    db.string()));
-    return log.origin();
+    const auto origin = log.origin();
+    if (!note::valid_key_name(origin))
+        throw CommandError(exit_failure,
+                           fmt::format("slawatch key: {}: the log's origin is no valid key name "
+                                       "(its vantage name holds a space, a '+' or a control "
+                                       "character): this database was not written by slawatch",
+                                       db.string()));
+    return origin;
 }
 
 void run_key(const KeyOptions& o) {
