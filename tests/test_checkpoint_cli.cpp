@@ -452,3 +452,24 @@ TEST_CASE("checkpoint cli: a hostile database's note stays inert in the Markdown
     CHECK(raw.out.empty());
     CHECK(raw.err.find("no valid note key name") != std::string::npos);
 }
+
+TEST_CASE("checkpoint cli: the example note of docs/evidence.md verifies with its verifier key",
+          "[notes][docs]") {
+    TempDir dir;
+    const auto doc = read_file(std::string(SLAWATCH_SOURCE_DIR) + "/docs/evidence.md");
+    const auto start = doc.find("This note\n\n```\n");
+    REQUIRE(start != std::string::npos);
+    const auto body = start + 15;
+    const auto note = doc.substr(body, doc.find("```", body) - body);
+    const std::string lead = "signed with the key whose verifier key is\n`";
+    const auto k = doc.find(lead, body);
+    REQUIRE(k != std::string::npos);
+    const auto key = doc.substr(k + lead.size(), doc.find('`', k + lead.size()) - k - lead.size());
+    const auto script = dir.write("verify-note.sh", doc_script("verify-note.sh"));
+    const auto r =
+        run({"/bin/bash", script.string(), dir.write("example.note", note).string(), key});
+    INFO(note << key << r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("root: 6468d3a8478aae70df7803ef4d16eee7b3d49dad2a33d23d33752645d20586c1") !=
+          std::string::npos);
+}
