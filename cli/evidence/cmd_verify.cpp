@@ -118,6 +118,8 @@ void run_verify(const VerifyOptions& o) {
         std::cerr << "note: " << e.what() << " (signatures are still checked)\n";
     }
     auto store = open_store(config, o.store, storage::OpenMode::read_only);
+    // The --since checks read the checkpoints and the tree verify() checked.
+    if (!o.since.empty()) store->hold_snapshot();
     const auto report = store->evidence().verify();
     const auto db = db_path(config, o.store).string();
     // A kept note is checked only against evidence that is intact itself.
