@@ -3,6 +3,8 @@
 
 #include "cli/claim/claim_evidence.hpp"
 #include "cli/common/output.hpp"
+#include "storage/evidence/note.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -17,6 +19,27 @@ namespace ev = storage::evidence;
 
 std::string hex(std::string_view bytes) {
     return ev::to_hex(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+}
+
+// Signed bytes as a fenced block that nothing inside can close (the fence is
+// longer than any run of backticks in them). Bytes a reader could not copy
+// as shown (controls, non-ASCII but the signature line's em dash) come from
+// a hostile database: they are shown escaped, one line, never raw.
+std::string fenced(const std::string& bytes) {
+    std::size_t run = 0, longest = 0;
+    bool plain = true;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const auto c = static_cast<unsigned char>(bytes[i]);
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+        if (bytes.compare(i, 3, "\xE2\x80\x94") == 0) {
+            i += 2;
+        } else if ((c < 0x20 && c != '\n') || c >= 0x7f) {
+            plain = false;
+        }
+    }
+    const std::string fence(std::max<std::size_t>(3, longest + 1), '`');
+    return fence + "\n" + (plain ? bytes : text::escape_text(bytes) + "\n") + fence + "\n";
 }
 
 }  // namespace
@@ -36,8 +59,12 @@ ClaimEvidence claim_evidence(const storage::ResultStore& store,
         if (auto key = log.public_key(e.key_fpr)) {
             e.public_key_pem = ev::public_key_pem(*key);
             e.public_key_hex = ev::to_hex(key->data(), key->size());
+            if (e.proof_at->is_note())
+                e.verifier_key = ev::note::verifier_key(e.proof_at->origin, *key);
         }
     }
+    for (const auto& c : e.checkpoints) e.notes.emplace(c.id, log.note(c));
+    if (e.proof_at) e.notes.emplace(e.proof_at->id, log.note(*e.proof_at));
     std::vector<std::int64_t> ids;
     for (const auto& m : minutes) {
         for (auto& r : log.stored_results(m.minute * 60'000, (m.minute + 1) * 60'000)) {
@@ -69,14 +96,27 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
     const auto& c = *e.proof_at;
     out += fmt::format("- Proof checkpoint: #{} recorded {}, tree size {}, root `{}`\n", c.id,
                        zone.format_millis(c.time_ms), c.tree_size, ev::to_hex(c.root));
+    const auto& note = e.notes.at(c.id);
+    if (c.is_note()) {
+        out +=
+            "- Checkpoint note (C2SP tlog-checkpoint; exact bytes, each line ends in a "
+            "newline):\n\n" +
+            fenced(note);
+        if (!e.verifier_key.empty())
+            out += "- Note verifier key:\n\n" + fenced(e.verifier_key + "\n");
+    }
     if (c.signature.empty()) {
         out += "- Signature: none (no signing key was configured)\n";
+    } else if (c.is_note()) {
+        out += fmt::format("- Public key fingerprint (SHA-256 of the raw Ed25519 key): `{}`\n",
+                           e.key_fpr);
+        out += "- Public key:\n\n```\n" + e.public_key_pem + "```\n";
     } else {
         out += fmt::format("- Public key fingerprint (SHA-256 of the raw Ed25519 key): `{}`\n",
                            e.key_fpr);
         out += fmt::format("- Signature (Ed25519, hex): `{}`\n", hex(c.signature));
-        out += "- Signed message (exact bytes, each line ends in a newline):\n\n```\n" +
-               c.message() + "```\n\n- Public key:\n\n```\n" + e.public_key_pem + "```\n";
+        out += "- Signed message (exact bytes, each line ends in a newline):\n\n" +
+               fenced(c.message()) + "\n- Public key:\n\n```\n" + e.public_key_pem + "```\n";
     }
     std::size_t proven = 0;
     for (const auto& call : e.calls) proven += call.proof ? 1 : 0;
@@ -112,14 +152,18 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
 
 namespace {
 
-std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& zone) {
+std::string checkpoint_json(const storage::Checkpoint& c, const ClaimEvidence& e,
+                            const sla::TimeZone& zone) {
     return fmt::format(
         "{{\"id\": {}, \"time\": \"{}\", \"time_ms\": {}, \"tree_size\": {}, \"root\": \"{}\", "
-        "\"log_id\": {}, \"signature\": {}, \"key_fingerprint\": {}, \"message\": {}}}",
+        "\"log_id\": {}, \"origin\": {}, \"signature\": {}, \"key_fingerprint\": {}, "
+        "\"message\": {}, \"note\": {}}}",
         c.id, zone.format_millis(c.time_ms), c.time_ms, c.tree_size, ev::to_hex(c.root),
         c.log_id.empty() ? "null" : json_quote(c.log_id),
+        c.origin.empty() ? "null" : json_quote(c.origin),
         c.signature.empty() ? "null" : "\"" + hex(c.signature) + "\"",
-        c.key_fpr.empty() ? "null" : json_quote(c.key_fpr), json_quote(c.message()));
+        c.key_fpr.empty() ? "null" : json_quote(c.key_fpr), json_quote(c.message()),
+        json_quote(e.notes.at(c.id)));
 }
 
 }  // namespace
@@ -127,7 +171,8 @@ std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& z
 std::string evidence_json(const ClaimEvidence& e, const sla::TimeZone& zone) {
     std::string checkpoints;
     for (const auto& c : e.checkpoints)
-        checkpoints += (checkpoints.empty() ? "\n      " : ",\n      ") + checkpoint_json(c, zone);
+        checkpoints +=
+            (checkpoints.empty() ? "\n      " : ",\n      ") + checkpoint_json(c, e, zone);
     std::string proofs;
     for (const auto& call : e.calls) {
         const auto& s = call.result.sample;
@@ -149,12 +194,13 @@ std::string evidence_json(const ClaimEvidence& e, const sla::TimeZone& zone) {
     }
     return fmt::format(
         "{{\n    \"public_key_fingerprint\": {},\n    \"public_key\": {},\n"
-        "    \"public_key_pem\": {},\n"
+        "    \"public_key_pem\": {},\n    \"verifier_key\": {},\n"
         "    \"proof_checkpoint\": {},\n    \"checkpoints\": [{}{}],\n    \"proofs\": [{}{}]\n  }}",
         e.key_fpr.empty() ? "null" : json_quote(e.key_fpr),
         e.public_key_hex.empty() ? "null" : json_quote(e.public_key_hex),
         e.public_key_pem.empty() ? "null" : json_quote(e.public_key_pem),
-        e.proof_at ? checkpoint_json(*e.proof_at, zone) : "null", checkpoints,
+        e.verifier_key.empty() ? "null" : json_quote(e.verifier_key),
+        e.proof_at ? checkpoint_json(*e.proof_at, e, zone) : "null", checkpoints,
         checkpoints.empty() ? "" : "\n    ", proofs, proofs.empty() ? "" : "\n    ");
 }
 

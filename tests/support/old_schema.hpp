@@ -53,33 +53,28 @@ inline constexpr const char* without_compaction_sql =
     "DROP VIEW IF EXISTS folded_minute_v; DROP TABLE IF EXISTS folded; "
     "DROP TABLE IF EXISTS evidence_hole; DROP TABLE IF EXISTS compact_mark; ";
 
-// Version 10's C2SP checkpoints, time-stamps and cosignatures did not exist
-// before it: no origin, and the checkpoint view as version 5 made it.
-inline constexpr const char* without_transparency_sql = R"sql(
-DROP VIEW evidence_checkpoint_v;
-ALTER TABLE evidence_checkpoint DROP COLUMN origin;
-CREATE VIEW evidence_checkpoint_v AS
-SELECT id, tree_size, lower(hex(root)) AS root, time_ms,
-       strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time,
-       lower(hex(signature)) AS signature, key_fpr
-FROM evidence_checkpoint;
-DROP TABLE evidence_timestamp;
-DROP TABLE evidence_cosignature;
-)sql";
-
-// What slawatch 9 left on disk, for a database with no checkpoint yet (one
-// recorded by this slawatch is a note, which version 9 could not read).
-inline const std::string as_schema_version_9_sql =
-    std::string(without_transparency_sql) + "PRAGMA user_version = 9;";
-
 // The evidence log's identity (version 9) did not exist before it: no log id,
 // and checkpoints with the version 1 message.
 inline constexpr const char* without_log_identity_sql =
     "ALTER TABLE evidence_checkpoint DROP COLUMN log_id; DELETE FROM meta WHERE key = 'log_id'; ";
 
+// Checkpoints as C2SP notes (version 10) did not exist before it: no origin
+// (a checkpoint's signature must then be over its version-2 message), no
+// time-stamps or cosignatures, and the view without log_id and origin.
+inline constexpr const char* without_transparency_sql =
+    "DROP TABLE evidence_timestamp; DROP TABLE evidence_cosignature; "
+    "DROP VIEW evidence_checkpoint_v; ALTER TABLE evidence_checkpoint DROP COLUMN origin; "
+    "CREATE VIEW evidence_checkpoint_v AS "
+    "SELECT id, tree_size, lower(hex(root)) AS root, time_ms, "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time, "
+    "lower(hex(signature)) AS signature, key_fpr FROM evidence_checkpoint; ";
+
+inline const std::string as_schema_version_9_sql =
+    std::string(without_transparency_sql) + "PRAGMA user_version = 9;";
+
 // What an older slawatch left on disk: version 6.
 inline const std::string as_schema_version_6_sql =
-    std::string(old_tables_sql) + without_transparency_sql + without_compaction_sql +
+    std::string(old_tables_sql) + without_compaction_sql + without_transparency_sql +
     without_log_identity_sql + "PRAGMA user_version = 6;";
 
 // The evidence log's tables (version 5), and compaction's (8), did not exist in version 2; run on a
@@ -87,10 +82,10 @@ inline const std::string as_schema_version_6_sql =
 inline constexpr const char* without_evidence_log_sql =
     "DROP VIEW IF EXISTS folded_minute_v; DROP TABLE IF EXISTS folded; "
     "DROP TABLE IF EXISTS evidence_hole; DROP TABLE IF EXISTS compact_mark; "
-    "DROP TABLE IF EXISTS evidence_timestamp; DROP TABLE IF EXISTS evidence_cosignature; "
     "DROP VIEW IF EXISTS evidence_checkpoint_v; DROP TABLE IF EXISTS evidence_chunk; "
     "DROP TABLE IF EXISTS evidence_node; DROP TABLE IF EXISTS evidence_frontier; "
     "DROP TABLE IF EXISTS evidence_checkpoint; DROP TABLE IF EXISTS evidence_key; "
+    "DROP TABLE IF EXISTS evidence_timestamp; DROP TABLE IF EXISTS evidence_cosignature; "
     "PRAGMA user_version = 2;";
 
 inline const std::string as_schema_version_2_sql =
