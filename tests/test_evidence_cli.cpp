@@ -5,6 +5,7 @@
 
 #include "storage/layout.hpp"
 #include "tests/support/config_text.hpp"
+#include "tests/support/doc_script.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/signing_key.hpp"
 #include "tests/support/sqlite_query.hpp"
@@ -45,13 +46,10 @@ std::string csv(int minutes) {
     return out;
 }
 
-// The fenced ```sh block of docs/evidence.md that starts with "#!/bin/bash\n# NAME".
+// A script of docs/evidence.md exactly as printed.
 std::string doc_script(const std::string& name) {
-    const auto doc = read_file(std::string(SLAWATCH_SOURCE_DIR) + "/docs/evidence.md");
-    const auto start = doc.find("```sh\n#!/bin/bash\n# " + name);
-    REQUIRE(start != std::string::npos);
-    const auto body = start + 6;
-    return doc.substr(body, doc.find("```", body) - body);
+    return slawatch::testing::doc_script(std::string(SLAWATCH_SOURCE_DIR) + "/docs/evidence.md",
+                                         name);
 }
 
 struct World {
