@@ -38,6 +38,8 @@ void register_commands(CLI::App& app) {
     register_verify(app);
     register_quorum(app);
     register_backup(app);
+    register_checkpoint(app);
+    register_key(app);
 }
 
 // A failure's message as every command prints it: without the source

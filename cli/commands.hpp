@@ -28,6 +28,9 @@ void register_quorum(CLI::App& app);
 // evidence/: the evidence log's integrity, and a verified copy of the database
 void register_verify(CLI::App& app);
 void register_backup(CLI::App& app);
+void register_checkpoint(CLI::App& app);  // the newest checkpoint as a C2SP note
+void register_key(CLI::App& app);         // the signing key's public part, verifier keys
+void register_prove(CLI::App& app);       // an RFC 9162 consistency proof
 // database/: commands that change the database
 void register_maintenance(CLI::App& app);
 void register_rederive(CLI::App& app);

@@ -6,6 +6,7 @@
 
 #include "cli/common/exit_codes.hpp"
 #include "cli/common/store_cli.hpp"
+#include "cli/evidence/evidence_cli.hpp"
 #include "storage/evidence/log.hpp"
 #include "storage/evidence/signing.hpp"
 
@@ -65,26 +66,6 @@ VantageInput open_one(const config::Config& config, const std::string& path) {
         throw CommandError(exit_usage, std::string("slawatch: ") + e.what());
     }
     return in;
-}
-
-// The key a peer is pinned to, as a fingerprint; nullopt when it is not pinned.
-std::optional<std::string> pinned_fingerprint(const config::Config& config,
-                                              const std::string& name) {
-    const auto it = config.vantage.peer_keys.find(name);
-    if (it == config.vantage.peer_keys.end()) return std::nullopt;
-    const auto& key = it->second;
-    if (key.size() == 64) {
-        std::string fpr = key;
-        for (auto& c : fpr) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        return fpr;
-    }
-    const auto raw = storage::evidence::public_key_from_pem(key);
-    if (!raw) {
-        throw CommandError(exit_usage,
-                           fmt::format("{}: [vantage.peers] {}: not an Ed25519 public key",
-                                       config.file.string(), name));
-    }
-    return storage::evidence::fingerprint(*raw);
 }
 
 // Signed, and by the pinned key when there is one.
