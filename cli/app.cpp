@@ -40,6 +40,7 @@ void register_commands(CLI::App& app) {
     register_backup(app);
     register_checkpoint(app);
     register_key(app);
+    register_prove(app);
 }
 
 // A failure's message as every command prints it: without the source

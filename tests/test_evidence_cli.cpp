@@ -46,12 +46,6 @@ std::string csv(int minutes) {
     return out;
 }
 
-// A script of docs/evidence.md exactly as printed.
-std::string doc_script(const std::string& name) {
-    return slawatch::testing::doc_script(std::string(SLAWATCH_SOURCE_DIR) + "/docs/evidence.md",
-                                         name);
-}
-
 struct World {
     TempDir dir;
     std::string key = (dir / "evidence.key").string();

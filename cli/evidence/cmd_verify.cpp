@@ -8,6 +8,7 @@
 #include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_cli.hpp"
+#include "cli/evidence/verify_since.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>
@@ -23,6 +24,7 @@ namespace ev = storage::evidence;
 struct VerifyOptions {
     StoreOptions store;
     std::string format = "text";
+    std::string since;  // a checkpoint note kept earlier
 };
 
 std::string checkpoint_text(const storage::Checkpoint& c, const sla::TimeZone& zone) {
@@ -81,7 +83,8 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
 }
 
 std::string to_json(const storage::VerifyReport& r, const std::string& db,
-                    const std::optional<std::string>& configured, const sla::TimeZone& zone) {
+                    const std::optional<std::string>& configured, const sla::TimeZone& zone,
+                    const std::optional<SinceReport>& since) {
     std::string keys;
     for (const auto& k : r.key_fprs) keys += (keys.empty() ? "" : ", ") + json_quote(k);
     std::string problems;
@@ -94,14 +97,14 @@ std::string to_json(const storage::VerifyReport& r, const std::string& db,
         "  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
         "  \"checked_roots\": {},\n  \"key_fingerprints\": [{}],\n"
         "  \"configured_key_fingerprint\": {},\n  \"latest_checkpoint\": {},\n"
-        "  \"first_problem\": {},\n  \"problems\": [{}{}]\n}}\n",
+        "  \"first_problem\": {},\n  \"problems\": [{}{}],\n  \"since\": {}\n}}\n",
         json_quote(db), r.log_id.empty() ? "null" : json_quote(r.log_id),
         r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned, r.folded_leaves, r.folds,
         r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
         configured ? json_quote(*configured) : "null",
         r.latest ? checkpoint_json(*r.latest, zone) : "null",
         r.problems.empty() ? "null" : problem_json(r.problems.front(), zone), problems,
-        problems.empty() ? "" : "\n  ");
+        problems.empty() ? "" : "\n  ", since ? since_json(*since) : "null");
 }
 
 void run_verify(const VerifyOptions& o) {
@@ -117,10 +120,18 @@ void run_verify(const VerifyOptions& o) {
     auto store = open_store(config, o.store, storage::OpenMode::read_only);
     const auto report = store->evidence().verify();
     const auto db = db_path(config, o.store).string();
-    std::cout << (o.format == "json" ? to_json(report, db, configured, zone)
-                                     : to_text(report, db, configured, zone));
+    // A kept note is checked only against evidence that is intact itself.
+    std::optional<SinceReport> since;
+    if (!o.since.empty() && report.intact())
+        since = check_since(config, store->evidence(), report, o.since);
+    std::cout << (o.format == "json" ? to_json(report, db, configured, zone, since)
+                                     : to_text(report, db, configured, zone) +
+                                           (since ? since_text(*since) : std::string()));
     if (!report.intact())
         throw CommandError(exit_failure, "slawatch verify: " + report.problems.front().message);
+    if (since && !since->ok())
+        throw CommandError(exit_failure,
+                           fmt::format("slawatch verify: --since {}: {}", o.since, since->failure));
 }
 
 }  // namespace
@@ -132,9 +143,14 @@ void register_verify(CLI::App& app) {
     add_store_options(*cmd, options->store);
     cmd->add_option("--format", options->format, "text or json")
         ->check(CLI::IsMember({"text", "json"}));
+    cmd->add_option("--since", options->since,
+                    "A checkpoint note kept earlier (what `slawatch checkpoint` printed): also "
+                    "check its origin and signature and that the log only grew since");
     cmd->footer(
-        "Exit 0 when intact; 1 naming the first result (time, probe) that no longer "
-        "matches, or the bad checkpoint.");
+        "Exit 0 when intact (and consistent with the --since note); 1 naming the first result "
+        "(time, probe) that no longer matches, the bad checkpoint, or what the --since note "
+        "failed (a changed note, another log, a rewritten log); 2 when the note file cannot be "
+        "read.");
     cmd->callback([options] { run_verify(*options); });
 }
 
