@@ -28,7 +28,6 @@ namespace json = boost::json;
 namespace {
 
 const fs::path source_dir = SLAWATCH_SOURCE_DIR;
-const fs::path evidence_md = source_dir / "docs" / "evidence.md";
 
 // Minutes 10:FIRST..10:LAST of 2026-06-01, update_check down in `down`.
 Csv minutes(int first, int last, int down) {
@@ -45,7 +44,7 @@ Csv minutes(int first, int last, int down) {
 RunResult run_doc_script(const TempDir& dir, const std::string& name,
                          const std::vector<std::string>& args,
                          const std::vector<std::string>& env = {}) {
-    const auto file = dir.write(name, doc_script(evidence_md, name));
+    const auto file = dir.write(name, doc_script(name));
     std::vector<std::string> argv{"/bin/bash", file.string()};
     argv.insert(argv.end(), args.begin(), args.end());
     return run(argv, {}, std::chrono::seconds(120), env);

@@ -8,12 +8,17 @@
 # reason printed when go or the sumdb packages are not installed.
 # Usage: run.sh SLAWATCH_BINARY SOURCE_DIR BUILD_DIR
 set -euo pipefail
-slawatch_bin=$1
-src=$2
-build=$3
+slawatch_bin=$(realpath "$1")
+src=$(realpath "$2")
+build=$(realpath "$3")
 here=$(cd "$(dirname "$0")" && pwd)
 
-notecheck=$(bash "$here/build.sh" "$src" "$build") || exit $?
+built=0
+notecheck=$(bash "$here/build.sh" "$src" "$build") || built=$?
+if [ "$built" != 0 ]; then
+  echo "$notecheck"  # "SKIPPED: <why>" (exit 77), or what failed
+  exit "$built"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
