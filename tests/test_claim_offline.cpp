@@ -3,7 +3,7 @@
 // alone: made with docs/evidence.md's make-claim-package.sh from a replayed
 // database with a signing key, then, with the database gone, checked with the
 // page's own scripts exactly as printed: openssl for each cited call's
-// inclusion proof, and check-claim-package.sh (Go's sumdb/note and
+// inclusion proof and for the consistency proof, and check-claim-package.sh (Go's sumdb/note and
 // sumdb/tlog) for the notes' signatures, the inclusion proofs and the
 // consistency of two checkpoints. The Go part prints "SKIPPED:" (and CTest
 // skips the test) only where go or the sumdb packages are not installed.
@@ -73,6 +73,28 @@ void check_proofs_with_openssl(const TempDir& dir, const json::object& claim) {
     }
 }
 
+// The root of a checkpoint note (its third line, base64) in hex, with openssl.
+std::string note_root_hex(const fs::path& note) {
+    const auto r = run({"/bin/bash", "-c",
+                        "sed -n 3p \"$0\" | openssl base64 -d -A | od -An -tx1 | tr -d ' \\n'",
+                        note.string()});
+    REQUIRE(r.exit_code == 0);
+    return r.out;
+}
+
+// The consistency proof, with the openssl script verify-consistency.sh, and
+// its roots are those of the two notes.
+void check_consistency_with_openssl(const TempDir& dir, const TempDir& package) {
+    const auto r =
+        run_doc_script(dir, "verify-consistency.sh", {(package / "consistency.json").string()});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.rfind("OK: the tree of 90 leaves", 0) == 0);
+    const auto proof = json::parse(read_file(package / "consistency.json")).as_object();
+    CHECK(str(proof.at("old_root")) == note_root_hex(package / "old.note"));
+    CHECK(str(proof.at("new_root")) == note_root_hex(package / "checkpoint.note"));
+}
+
 // notecheck, built by tests/go/build.sh (the documented build-notecheck.sh);
 // empty, with the reason printed, when Go or its sumdb packages are missing.
 std::string notecheck() {
@@ -120,6 +142,7 @@ TEST_CASE("claim offline: a claim package verifies by docs/evidence.md's command
     const TempDir dir;
     const auto claim = json::parse(read_file(package / "claim.json")).as_object();
     check_proofs_with_openssl(dir, claim);
+    check_consistency_with_openssl(dir, package);
     // (The RFC 3161 tokens the claim carries are checked here with the
     // `openssl ts -verify` commands of docs/evidence.md, "Time-stamps".)
 
