@@ -3,9 +3,9 @@
 // alone: made with docs/evidence.md's make-claim-package.sh from a replayed
 // database with a signing key, then, with the database gone, checked with the
 // page's own scripts exactly as printed: openssl for each cited call's
-// inclusion proof and for the consistency proof, and check-claim-package.sh (Go's sumdb/note and
-// sumdb/tlog) for the notes' signatures, the inclusion proofs and the
-// consistency of two checkpoints. The Go part prints "SKIPPED:" (and CTest
+// inclusion proof and for the consistency proof, and check-claim-package.sh
+// (Go's sumdb/note and sumdb/tlog) for the notes' signatures, the inclusion
+// proofs and the consistency of two checkpoints. The Go part prints "SKIPPED:" (and CTest
 // skips the test) only where go or the sumdb packages are not installed.
 
 #include "tests/support/doc_script.hpp"
