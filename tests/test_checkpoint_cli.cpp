@@ -4,7 +4,9 @@
 // checkpoints, and `verify --since` refuses a changed note or a rewritten log
 // (docs/evidence.md, "Checkpoints" and "Consistency proofs").
 
+#include "storage/evidence/log.hpp"
 #include "tests/support/doc_script.hpp"
+#include "tests/support/old_schema.hpp"
 #include "tests/support/replay_world.hpp"
 #include "tests/support/signing_key.hpp"
 
@@ -332,4 +334,83 @@ TEST_CASE("checkpoint cli: verify --since catches a log rewritten under the same
         CHECK(json::parse(r.out).at("intact").as_bool());
         CHECK(since.at("key_fingerprint").is_string());
     }
+}
+
+namespace {
+
+// The database as schema 9 left it: its checkpoint #1 signed over the
+// version-2 message, without an origin.
+void as_schema_9(World& w) {
+    const auto v = json::parse(w.slawatch({"verify", "--format", "json"}).out);
+    const auto& latest = v.at("latest_checkpoint").as_object();
+    REQUIRE(latest.at("id").as_int64() == 1);
+    slawatch::storage::Checkpoint c;
+    c.tree_size = static_cast<std::uint64_t>(latest.at("tree_size").as_int64());
+    c.root = *slawatch::storage::evidence::hash_from_hex(latest.at("root").as_string());
+    c.time_ms = latest.at("time_ms").as_int64();
+    c.log_id = latest.at("log_id").as_string();
+    const auto signer = slawatch::storage::evidence::Signer::from_pem_file(w.dir / "evidence.key");
+    const auto sig = signer.sign(c.message());
+    REQUIRE(c.message().starts_with("slawatch evidence checkpoint v2\n"));
+    exec_sql(w.db, "UPDATE evidence_checkpoint SET origin = NULL, signature = X'" +
+                       slawatch::storage::evidence::to_hex(
+                           reinterpret_cast<const std::uint8_t*>(sig.data()), sig.size()) +
+                       "' WHERE id = 1;" + as_schema_version_9_sql);
+}
+
+}  // namespace
+
+TEST_CASE("checkpoint cli: a schema-9 database migrates; its old checkpoint still verifies",
+          "[notes][migration]") {
+    SignedWorld w(2, false);
+    as_schema_9(w);
+    REQUIRE(count_rows(w.db, "PRAGMA user_version") == 9);
+
+    // A reading command migrates it; the old checkpoint has no note form.
+    const auto old = w.slawatch({"checkpoint", "--size", "36"});
+    INFO(old.err);
+    CHECK(old.exit_code == 1);
+    CHECK(old.out.empty());
+    CHECK(old.err.find("before checkpoints were signed notes") != std::string::npos);
+    CHECK(old.err.find("`slawatch prove --from 36`") != std::string::npos);
+    CHECK(count_rows(w.db, "PRAGMA user_version") == 10);
+    CHECK(count_rows(w.db, "SELECT count(*) FROM evidence_checkpoint WHERE origin IS NULL") == 1);
+
+    // New checkpoints are notes, and a consistency proof links the old one to them.
+    w.replay_minutes(2, 10, "second.csv");
+    const auto v = json::parse(w.slawatch({"verify", "--format", "json"}).out).as_object();
+    CHECK(v.at("intact").as_bool());
+    CHECK(v.at("signed_checkpoints").as_int64() == 2);
+    const auto note = w.slawatch({"checkpoint"});
+    REQUIRE(note.exit_code == 0);
+    CHECK(lines(note.out)[1] == "180");
+    const auto proof = w.slawatch({"prove", "--from", "36", "--format", "json"});
+    INFO(proof.err);
+    REQUIRE(proof.exit_code == 0);
+    CHECK(offline_check(w, proof.out).exit_code == 0);
+    CHECK(verify_since(w, note.out).exit_code == 0);
+
+    // The claim: the old checkpoint without a note, checked by the old script;
+    // the proof checkpoint with its note.
+    const auto claim = w.slawatch({"claim", "--month", "2026-06", "--format", "json"});
+    REQUIRE(claim.exit_code == 0);
+    const auto ev = json::parse(claim.out).at("evidence").as_object();
+    CHECK(ev.at("proof_checkpoint").at("note") == note.out.c_str());
+    const auto& first = ev.at("checkpoints").as_array().at(0).as_object();
+    CHECK(first.at("note") == "");
+    CHECK(first.at("origin").is_null());
+    const auto script = w.dir.write("verify-checkpoint.sh", doc_script("verify-checkpoint.sh"));
+    std::vector<std::string> args{"/bin/bash",
+                                  script.string(),
+                                  std::to_string(first.at("tree_size").as_int64()),
+                                  std::string(first.at("root").as_string()),
+                                  std::to_string(first.at("time_ms").as_int64()),
+                                  std::string(first.at("signature").as_string()),
+                                  std::string(ev.at("public_key").as_string()),
+                                  std::string(first.at("log_id").as_string())};
+    const auto s = run(args);
+    INFO(s.out << s.err);
+    CHECK(s.exit_code == 0);
+    args[4] = std::to_string(first.at("time_ms").as_int64() + 1);
+    CHECK(run(args).exit_code != 0);
 }

@@ -158,18 +158,26 @@ TEST_CASE("evidence cli: R11 a proof from claim verifies with the documented ope
     REQUIRE(proofs.size() == 12);  // two down minutes of six failed runs
     REQUIRE(ev.at("checkpoints").as_array().size() == 1);
 
-    const auto checkpoint = w.dir.write("verify-checkpoint.sh", doc_script("verify-checkpoint.sh"));
+    // The proof checkpoint is a C2SP note: its signature with the verifier
+    // key, and with the PEM public key.
+    const auto checkpoint = w.dir.write("verify-note.sh", doc_script("verify-note.sh"));
     const auto proof = w.dir.write("verify-proof.sh", doc_script("verify-proof.sh"));
-    auto s = run({"/bin/bash", checkpoint.string(), std::to_string(cp.at("tree_size").as_int64()),
-                  json::value_to<std::string>(cp.at("root")),
-                  std::to_string(cp.at("time_ms").as_int64()),
-                  json::value_to<std::string>(cp.at("signature")),
-                  json::value_to<std::string>(ev.at("public_key")),
-                  json::value_to<std::string>(cp.at("log_id"))});
-    INFO(s.out << s.err);
-    CHECK(s.exit_code == 0);
-    CHECK(s.out.find("key fingerprint: " + json::value_to<std::string>(ev.at(
-                                               "public_key_fingerprint"))) != std::string::npos);
+    const auto note_text = json::value_to<std::string>(cp.at("note"));
+    const auto note = w.dir.write("checkpoint.note", note_text).string();
+    const auto pem = w.dir.write("key.pem", json::value_to<std::string>(ev.at("public_key_pem")));
+    const auto vkey = json::value_to<std::string>(ev.at("verifier_key"));
+    RunResult s;
+    for (const auto& key : {vkey, pem.string()}) {
+        s = run({"/bin/bash", checkpoint.string(), note, key});
+        INFO(key << ": " << s.out << s.err);
+        CHECK(s.exit_code == 0);
+        CHECK(s.out.find("key fingerprint: " +
+                         json::value_to<std::string>(ev.at("public_key_fingerprint"))) !=
+              std::string::npos);
+        CHECK(s.out.find("root: " + json::value_to<std::string>(cp.at("root"))) !=
+              std::string::npos);
+        CHECK(s.out.find("Signature Verified Successfully") != std::string::npos);
+    }
 
     for (std::size_t i : {std::size_t{0}, std::size_t{11}}) {
         const auto& p = proofs[i].at("proof").as_object();
@@ -194,13 +202,17 @@ TEST_CASE("evidence cli: R11 a proof from claim verifies with the documented ope
         bad[4][bad[4].size() - 1] = bad[4].back() == '0' ? '1' : '0';
         CHECK(run(bad).exit_code == 1);
     }
-    // The signature does not verify for another time.
-    s = run({"/bin/bash", checkpoint.string(), std::to_string(cp.at("tree_size").as_int64()),
-             json::value_to<std::string>(cp.at("root")),
-             std::to_string(cp.at("time_ms").as_int64() + 1),
-             json::value_to<std::string>(cp.at("signature")),
-             json::value_to<std::string>(ev.at("public_key"))});
-    CHECK(s.exit_code != 0);
+    // One byte changed in the note's size, root or signature: the script refuses it.
+    const auto size_at = note_text.find('\n') + 1;
+    const auto root_at = note_text.find('\n', size_at) + 1;
+    for (const auto at : {size_at, root_at + 3, note_text.size() - 10}) {
+        auto bad = note_text;
+        bad[at] = bad[at] == '1' ? '2' : '1';
+        const auto changed = w.dir.write("changed.note", bad).string();
+        s = run({"/bin/bash", checkpoint.string(), changed, vkey});
+        INFO(bad << s.out << s.err);
+        CHECK(s.exit_code != 0);
+    }
 
     const auto md = w.slawatch({"claim", "--month", "2026-06"});
     REQUIRE(md.exit_code == 0);
@@ -269,8 +281,19 @@ events = ["evidence_checkpoint"]
     sqlite3_finalize(st);
     sqlite3_close(h);
     CHECK(body.at("key_fingerprint") == report.at("configured_key_fingerprint"));
-    CHECK(json::value_to<std::string>(body.at("message"))
-              .starts_with("slawatch evidence checkpoint v2\nlog_id " +
-                           json::value_to<std::string>(report.at("log_id")) + "\ntree_size "));
+    // The note exactly as `slawatch checkpoint --size N` prints it.
+    const auto message = json::value_to<std::string>(body.at("message"));
+    const auto origin = json::value_to<std::string>(body.at("origin"));
+    CHECK(origin.ends_with("/" + json::value_to<std::string>(report.at("log_id"))));
+    CHECK(message.starts_with(origin + "\n"));
+    const auto size = message.substr(origin.size() + 1,
+                                     message.find('\n', origin.size() + 1) - origin.size() - 1);
+    const auto printed = w.slawatch({"checkpoint", "--size", size});
+    INFO(printed.err);
+    REQUIRE(printed.exit_code == 0);
+    CHECK(body.at("note") == printed.out.c_str());
+    CHECK(printed.out.starts_with(message + "\n\xE2\x80\x94 " + origin + " "));
+    const auto vkey = w.slawatch({"key", "--verifier"}).out;
+    CHECK(body.at("verifier_key") == vkey.substr(0, vkey.size() - 1).c_str());
     CHECK(json::value_to<std::string>(body.at("signature")).size() == 128);
 }

@@ -5,6 +5,7 @@
 #include "alerts/alerting.hpp"
 #include "daemon/checkpointer.hpp"
 #include "storage/evidence/log.hpp"
+#include "storage/evidence/note.hpp"
 #include "tests/support/process.hpp"
 #include "tests/support/signing_key.hpp"
 
@@ -74,6 +75,12 @@ TEST_CASE("evidence daemon: the checkpointer records when due, signed with the c
     CHECK(e.type == alerts::EventType::evidence_checkpoint);
     CHECK(e.body.at("signature").as_string() == signature_hex(*cp));
     CHECK(e.body.at("message").as_string() == cp->message());
+    // The note (what `slawatch checkpoint` prints) verifies with its verifier key.
+    CHECK(e.body.at("note").as_string() == store->evidence().note(*cp));
+    namespace note = storage::evidence::note;
+    const auto vkey = note::parse_verifier_key(e.body.at("verifier_key").as_string().c_str());
+    CHECK(vkey.name == cp->origin);
+    CHECK(note::verify(note::parse(e.body.at("note").as_string().c_str()), vkey.name, vkey.key));
     CHECK(e.body.at("tree_size").to_number<std::int64_t>() == 0);
     CHECK(std::string(e.body.at("public_key_pem").as_string().c_str())
               .starts_with("-----BEGIN PUBLIC KEY-----"));

@@ -164,8 +164,11 @@ TEST_CASE("verify: a checkpoint binds its evidence log's id", "[verified]") {
         exec_sql(copy,
                  "UPDATE meta SET value = '00000000000000000000000000000000' WHERE key = "
                  "'log_id'");
+        // A note's origin names the log too, and is what is signed.
         exec_sql(copy,
-                 "UPDATE evidence_checkpoint SET log_id = '00000000000000000000000000000000'");
+                 "UPDATE evidence_checkpoint SET log_id = '00000000000000000000000000000000', "
+                 "origin = replace(origin, '" +
+                     id + "', '00000000000000000000000000000000')");
         const auto r = host.on(copy, {"verify"});
         CHECK(r.exit_code == 1);
         CHECK_THAT(r.out, Catch::Contains("signature does not verify"));
@@ -196,13 +199,13 @@ TEST_CASE("quorum: one host's evidence under two names counts once", "[verified]
         CHECK(r.out.empty());
         CHECK_THAT(r.err, Catch::Contains(db) && Catch::Contains(why));
     };
-    SECTION("renamed to another vantage point: the same log id") {
+    SECTION("renamed to another vantage point: the notes' origin") {
         Quorum q;
         const auto twin = (q.dir / "twin.db").string();
         fs::copy_file(q.dbs[0], twin);
         exec_sql(twin, "UPDATE meta SET value = 'gz-office' WHERE key = 'vantage'");
-        refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json"), twin,
-                "holds the same evidence log (id ");
+        // Its checkpoints' notes still name the old vantage point, signed.
+        refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json"), twin, "the log was renamed");
     }
     SECTION("unsigned, renamed and given a new log id: the same first leaf") {
         Quorum q("", false);
@@ -213,7 +216,8 @@ TEST_CASE("quorum: one host's evidence under two names counts once", "[verified]
                  "UPDATE meta SET value = 'ffffffffffffffffffffffffffffffff' WHERE key = "
                  "'log_id'");
         exec_sql(twin,
-                 "UPDATE evidence_checkpoint SET log_id = 'ffffffffffffffffffffffffffffffff'");
+                 "UPDATE evidence_checkpoint SET log_id = 'ffffffffffffffffffffffffffffffff', "
+                 "origin = 'slawatch/gz-office/ffffffffffffffffffffffffffffffff'");
         REQUIRE(run({slawatch_bin(), "verify", "--config", q.config, "--db", twin}).exit_code == 0);
         refused(q.quorum(2, {q.dbs[0], q.dbs[1], twin}, "json", "", {"--allow-unsigned"}), twin,
                 "holds the same evidence (its first 64 leaves, from leaf 0, are identical)");

@@ -3,6 +3,7 @@
 
 #include "cli/claim/claim_evidence.hpp"
 #include "cli/common/output.hpp"
+#include "storage/evidence/note.hpp"
 
 #include <fmt/format.h>
 
@@ -36,8 +37,12 @@ ClaimEvidence claim_evidence(const storage::ResultStore& store,
         if (auto key = log.public_key(e.key_fpr)) {
             e.public_key_pem = ev::public_key_pem(*key);
             e.public_key_hex = ev::to_hex(key->data(), key->size());
+            if (e.proof_at->is_note())
+                e.verifier_key = ev::note::verifier_key(e.proof_at->origin, *key);
         }
     }
+    for (const auto& c : e.checkpoints) e.notes.emplace(c.id, log.note(c));
+    if (e.proof_at) e.notes.emplace(e.proof_at->id, log.note(*e.proof_at));
     std::vector<std::int64_t> ids;
     for (const auto& m : minutes) {
         for (auto& r : log.stored_results(m.minute * 60'000, (m.minute + 1) * 60'000)) {
@@ -69,8 +74,21 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
     const auto& c = *e.proof_at;
     out += fmt::format("- Proof checkpoint: #{} recorded {}, tree size {}, root `{}`\n", c.id,
                        zone.format_millis(c.time_ms), c.tree_size, ev::to_hex(c.root));
+    const auto& note = e.notes.at(c.id);
+    if (c.is_note()) {
+        out +=
+            "- Checkpoint note (C2SP tlog-checkpoint; exact bytes, each line ends in a "
+            "newline):\n\n```\n" +
+            note + "```\n";
+        if (!e.verifier_key.empty())
+            out += fmt::format("- Note verifier key: `{}`\n", e.verifier_key);
+    }
     if (c.signature.empty()) {
         out += "- Signature: none (no signing key was configured)\n";
+    } else if (c.is_note()) {
+        out += fmt::format("- Public key fingerprint (SHA-256 of the raw Ed25519 key): `{}`\n",
+                           e.key_fpr);
+        out += "- Public key:\n\n```\n" + e.public_key_pem + "```\n";
     } else {
         out += fmt::format("- Public key fingerprint (SHA-256 of the raw Ed25519 key): `{}`\n",
                            e.key_fpr);
@@ -112,14 +130,18 @@ std::string evidence_markdown(const ClaimEvidence& e, const sla::TimeZone& zone)
 
 namespace {
 
-std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& zone) {
+std::string checkpoint_json(const storage::Checkpoint& c, const ClaimEvidence& e,
+                            const sla::TimeZone& zone) {
     return fmt::format(
         "{{\"id\": {}, \"time\": \"{}\", \"time_ms\": {}, \"tree_size\": {}, \"root\": \"{}\", "
-        "\"log_id\": {}, \"signature\": {}, \"key_fingerprint\": {}, \"message\": {}}}",
+        "\"log_id\": {}, \"origin\": {}, \"signature\": {}, \"key_fingerprint\": {}, "
+        "\"message\": {}, \"note\": {}}}",
         c.id, zone.format_millis(c.time_ms), c.time_ms, c.tree_size, ev::to_hex(c.root),
         c.log_id.empty() ? "null" : json_quote(c.log_id),
+        c.origin.empty() ? "null" : json_quote(c.origin),
         c.signature.empty() ? "null" : "\"" + hex(c.signature) + "\"",
-        c.key_fpr.empty() ? "null" : json_quote(c.key_fpr), json_quote(c.message()));
+        c.key_fpr.empty() ? "null" : json_quote(c.key_fpr), json_quote(c.message()),
+        json_quote(e.notes.at(c.id)));
 }
 
 }  // namespace
@@ -127,7 +149,8 @@ std::string checkpoint_json(const storage::Checkpoint& c, const sla::TimeZone& z
 std::string evidence_json(const ClaimEvidence& e, const sla::TimeZone& zone) {
     std::string checkpoints;
     for (const auto& c : e.checkpoints)
-        checkpoints += (checkpoints.empty() ? "\n      " : ",\n      ") + checkpoint_json(c, zone);
+        checkpoints +=
+            (checkpoints.empty() ? "\n      " : ",\n      ") + checkpoint_json(c, e, zone);
     std::string proofs;
     for (const auto& call : e.calls) {
         const auto& s = call.result.sample;
@@ -149,12 +172,13 @@ std::string evidence_json(const ClaimEvidence& e, const sla::TimeZone& zone) {
     }
     return fmt::format(
         "{{\n    \"public_key_fingerprint\": {},\n    \"public_key\": {},\n"
-        "    \"public_key_pem\": {},\n"
+        "    \"public_key_pem\": {},\n    \"verifier_key\": {},\n"
         "    \"proof_checkpoint\": {},\n    \"checkpoints\": [{}{}],\n    \"proofs\": [{}{}]\n  }}",
         e.key_fpr.empty() ? "null" : json_quote(e.key_fpr),
         e.public_key_hex.empty() ? "null" : json_quote(e.public_key_hex),
         e.public_key_pem.empty() ? "null" : json_quote(e.public_key_pem),
-        e.proof_at ? checkpoint_json(*e.proof_at, zone) : "null", checkpoints,
+        e.verifier_key.empty() ? "null" : json_quote(e.verifier_key),
+        e.proof_at ? checkpoint_json(*e.proof_at, e, zone) : "null", checkpoints,
         checkpoints.empty() ? "" : "\n    ", proofs, proofs.empty() ? "" : "\n    ");
 }
 

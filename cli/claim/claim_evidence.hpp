@@ -8,6 +8,7 @@
 #include "storage/evidence/log.hpp"
 #include "storage/result_store.hpp"
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -24,7 +25,10 @@ struct ClaimEvidence {
     std::optional<storage::Checkpoint> proof_at;   // the checkpoint the proofs lead to
     std::string key_fpr;                           // of proof_at's key, if signed
     std::string public_key_pem;
-    std::string public_key_hex;    // the raw 32 bytes
+    std::string public_key_hex;  // the raw 32 bytes
+    std::string verifier_key;    // proof_at's note verifier key, if signed
+    // Each checkpoint's C2SP note by id ("" before schema 10: no note form).
+    std::map<std::int64_t, std::string> notes;
     std::vector<CitedCall> calls;  // every failed call of the unavailable minutes
 };
 

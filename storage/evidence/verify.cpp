@@ -338,13 +338,23 @@ private:
         }
     }
 
-    // A checkpoint binds the log it was taken of (message v2): one naming
-    // another log was copied in from elsewhere, or this log's id was changed.
+    // A checkpoint binds the log it was taken of (message v2, and a note's
+    // origin): one naming another log was copied in from elsewhere, or this
+    // log's id or vantage name was changed. A changed id is named as such.
     void check_log_ids() {
         rep_.log_id = log_.log_id();
         const auto origin = log_.origin();
         for (const auto& c : cps_) {
-            if (c.is_note() && c.origin != origin) {
+            if (!c.log_id.empty() && c.log_id != rep_.log_id) {
+                auto* p = problem(
+                    Kind::wrong_log,
+                    fmt::format("checkpoint #{} ({}, {} leaves) is of evidence log {}, but this "
+                                "database's log is {}: its identity was changed, or the "
+                                "checkpoint comes from another log",
+                                c.id, when(c.time_ms), c.tree_size, c.log_id,
+                                rep_.log_id.empty() ? "unnamed" : rep_.log_id));
+                p->checkpoint = c.id;
+            } else if (c.is_note() && c.origin != origin) {
                 auto* p =
                     problem(Kind::wrong_log,
                             fmt::format("checkpoint #{} ({}, {} leaves) has origin {}, but "
@@ -352,16 +362,7 @@ private:
                                         "log, or the log was renamed",
                                         c.id, when(c.time_ms), c.tree_size, c.origin, origin));
                 p->checkpoint = c.id;
-                continue;
             }
-            if (c.log_id.empty() || c.log_id == rep_.log_id) continue;
-            auto* p = problem(Kind::wrong_log,
-                              fmt::format("checkpoint #{} ({}, {} leaves) is of evidence log {}, "
-                                          "but this database's log is {}: its identity was "
-                                          "changed, or the checkpoint comes from another log",
-                                          c.id, when(c.time_ms), c.tree_size, c.log_id,
-                                          rep_.log_id.empty() ? "unnamed" : rep_.log_id));
-            p->checkpoint = c.id;
         }
     }
 

@@ -58,6 +58,18 @@ inline constexpr const char* without_compaction_sql =
 inline constexpr const char* without_log_identity_sql =
     "ALTER TABLE evidence_checkpoint DROP COLUMN log_id; DELETE FROM meta WHERE key = 'log_id'; ";
 
+// Checkpoints as C2SP notes (version 10) did not exist before it: no origin
+// (a checkpoint's signature must then be over its version-2 message), no
+// time-stamps or cosignatures, and the view without log_id and origin.
+inline constexpr const char* as_schema_version_9_sql =
+    "DROP TABLE evidence_timestamp; DROP TABLE evidence_cosignature; "
+    "DROP VIEW evidence_checkpoint_v; ALTER TABLE evidence_checkpoint DROP COLUMN origin; "
+    "CREATE VIEW evidence_checkpoint_v AS "
+    "SELECT id, tree_size, lower(hex(root)) AS root, time_ms, "
+    "strftime('%Y-%m-%dT%H:%M:%fZ', time_ms / 1000.0, 'unixepoch') AS time, "
+    "lower(hex(signature)) AS signature, key_fpr FROM evidence_checkpoint; "
+    "PRAGMA user_version = 9;";
+
 // What an older slawatch left on disk: version 6.
 inline const std::string as_schema_version_6_sql =
     std::string(old_tables_sql) + without_compaction_sql + without_log_identity_sql +
