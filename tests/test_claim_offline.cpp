@@ -2,11 +2,11 @@
 // A claim package verifies end to end, offline, by the documented commands
 // alone: made with docs/evidence.md's make-claim-package.sh from a replayed
 // database with a signing key, then, with the database gone, checked with the
-// page's own scripts exactly as printed: openssl for each cited call's
-// inclusion proof and for the consistency proof, and check-claim-package.sh
-// (Go's sumdb/note and sumdb/tlog) for the notes' signatures, the inclusion
-// proofs and the consistency of two checkpoints. The Go part prints "SKIPPED:" (and CTest
-// skips the test) only where go or the sumdb packages are not installed.
+// page's own scripts exactly as printed: openssl for the notes' signatures,
+// each cited call's inclusion proof and the consistency proof, and
+// check-claim-package.sh (Go's sumdb/note and sumdb/tlog) for all three
+// again. The Go part prints "SKIPPED:" (and CTest skips the test) only where
+// go or the sumdb packages are not installed.
 
 #include "tests/support/doc_script.hpp"
 #include "tests/support/process.hpp"
@@ -54,10 +54,27 @@ std::string str(const json::value& v) {
     return json::value_to<std::string>(v);
 }
 
-// Each cited call's inclusion proof, with the openssl script verify-proof.sh.
-void check_proofs_with_openssl(const TempDir& dir, const json::object& claim) {
+// A checkpoint note's signature, with the openssl script verify-note.sh and
+// the verifier key; returns the root hex it prints (what the proofs lead to).
+std::string check_note_with_openssl(const TempDir& dir, const fs::path& note,
+                                    const std::string& size) {
+    auto vkey = read_file(note.parent_path() / "slawatch.vkey");
+    vkey.erase(vkey.find_last_not_of('\n') + 1);
+    const auto r = run_doc_script(dir, "verify-note.sh", {note.string(), vkey});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    CHECK(r.out.find("tree size: " + size + "\n") != std::string::npos);
+    CHECK(r.out.find("Signature Verified Successfully") != std::string::npos);
+    const auto at = r.out.find("root: ");
+    REQUIRE(at != std::string::npos);
+    return r.out.substr(at + 6, 64);
+}
+
+// Each cited call's inclusion proof, with the openssl script verify-proof.sh,
+// against the root of the signed note.
+void check_proofs_with_openssl(const TempDir& dir, const json::object& claim,
+                               const std::string& root) {
     const auto& ev = claim.at("evidence").as_object();
-    const auto root = str(ev.at("proof_checkpoint").at("root"));
     const auto& proofs = ev.at("proofs").as_array();
     REQUIRE(proofs.size() == 12);  // two down minutes of six failed runs
     for (const auto& call : proofs) {
@@ -73,26 +90,18 @@ void check_proofs_with_openssl(const TempDir& dir, const json::object& claim) {
     }
 }
 
-// The root of a checkpoint note (its third line, base64) in hex, with openssl.
-std::string note_root_hex(const fs::path& note) {
-    const auto r = run({"/bin/bash", "-c",
-                        "sed -n 3p \"$0\" | openssl base64 -d -A | od -An -tx1 | tr -d ' \\n'",
-                        note.string()});
-    REQUIRE(r.exit_code == 0);
-    return r.out;
-}
-
 // The consistency proof, with the openssl script verify-consistency.sh, and
-// its roots are those of the two notes.
-void check_consistency_with_openssl(const TempDir& dir, const TempDir& package) {
+// its roots are those of the two signed notes.
+void check_consistency_with_openssl(const TempDir& dir, const TempDir& package,
+                                    const std::string& old_root, const std::string& new_root) {
     const auto r =
         run_doc_script(dir, "verify-consistency.sh", {(package / "consistency.json").string()});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.rfind("OK: the tree of 90 leaves", 0) == 0);
     const auto proof = json::parse(read_file(package / "consistency.json")).as_object();
-    CHECK(str(proof.at("old_root")) == note_root_hex(package / "old.note"));
-    CHECK(str(proof.at("new_root")) == note_root_hex(package / "checkpoint.note"));
+    CHECK(str(proof.at("old_root")) == old_root);
+    CHECK(str(proof.at("new_root")) == new_root);
 }
 
 // notecheck, built by tests/go/build.sh (the documented build-notecheck.sh);
@@ -141,8 +150,11 @@ TEST_CASE("claim offline: a claim package verifies by docs/evidence.md's command
     // The other party's side: only the package, bash, openssl and Go.
     const TempDir dir;
     const auto claim = json::parse(read_file(package / "claim.json")).as_object();
-    check_proofs_with_openssl(dir, claim);
-    check_consistency_with_openssl(dir, package);
+    const auto root = check_note_with_openssl(dir, package / "checkpoint.note", "180");
+    const auto old_root = check_note_with_openssl(dir, package / "old.note", "90");
+    CHECK(root == str(claim.at("evidence").at("proof_checkpoint").at("root")));
+    check_proofs_with_openssl(dir, claim, root);
+    check_consistency_with_openssl(dir, package, old_root, root);
     // (The RFC 3161 tokens the claim carries are checked here with the
     // `openssl ts -verify` commands of docs/evidence.md, "Time-stamps".)
 
