@@ -109,6 +109,9 @@ check() {
 check "the notes, the claim's 12 proofs and the consistency proof verify" 0 \
   "ok: claim.json: 12 cited calls are in the tree of size 120" \
   new.note claim.json old.note consistency.json
+check "the claim's own notes verify" 0 \
+  "ok: claim.json: evidence.proof_checkpoint.note and evidence.checkpoints[].note (1) are signed by slawatch/" \
+  new.note claim.json old.note consistency.json
 "$notecheck" -key slawatch.vkey -note new.note -claim claim.json -old old.note \
   -proof consistency.json | sed 's/^/     /'
 
@@ -157,6 +160,13 @@ line1=$(head -n1 old.note)
 flip_byte bad-old.note $((${#line1} + 1 + 1))
 check "a byte of the older note's text changed" 1 "bad-old.note: the note's signature does not verify" \
   new.note claim.json bad-old.note consistency.json
+
+# A note the claim carries: the tree size in its text, 120 -> 121.
+sed 's/\("note": "[^"]*\\n\)120\\n/\1121\\n/' claim.json > bad-claim-note.json
+cmp -s claim.json bad-claim-note.json && fail "the claim's notes were not changed"
+check "a byte of a note in the claim changed" 1 \
+  "bad-claim-note.json: evidence.proof_checkpoint.note: the note's signature does not verify" \
+  new.note bad-claim-note.json old.note consistency.json
 
 # The inclusion proof: the last byte of the first cited call's leaf (a phase
 # latency: the leaf still says the same call), and a byte of its first path hash.

@@ -6,8 +6,9 @@
 //
 //   - a checkpoint, a C2SP tlog-checkpoint signed note, against the log's
 //     verifier key (`slawatch key --verifier`);
-//   - the inclusion proofs of the failed calls a claim cites
-//     (`slawatch claim --format json`) against that checkpoint's root;
+//   - the checkpoint notes a claim carries (`slawatch claim --format json`),
+//     and the inclusion proofs of the failed calls it cites against that
+//     checkpoint's root;
 //   - a consistency proof (`slawatch prove --from M --to N --format json`)
 //     that an older checkpoint's tree is a prefix of the newer one's.
 //
@@ -68,7 +69,7 @@ func run(keyFile, noteFile, claimFile, oldFile, proofFile string) error {
 		return err
 	}
 	if claimFile != "" {
-		if err := checkClaim(claimFile, checkpoint); err != nil {
+		if err := checkClaim(claimFile, checkpoint, verifier); err != nil {
 			return err
 		}
 	}
@@ -99,21 +100,30 @@ func openCheckpoint(file string, verifier note.Verifier) (checkpoint, error) {
 	if err != nil {
 		return checkpoint{}, err
 	}
+	c, err := openNote(file, msg, verifier)
+	if err != nil {
+		return checkpoint{}, err
+	}
+	fmt.Printf("ok: %s: signed by %s, tree size %d, root %s\n", file, verifier.Name(), c.size, c.root)
+	return c, nil
+}
+
+// openNote checks one note's signature; `what` names it in errors.
+func openNote(what string, msg []byte, verifier note.Verifier) (checkpoint, error) {
 	n, err := note.Open(msg, note.VerifierList(verifier))
 	if err != nil {
-		return checkpoint{}, fmt.Errorf("%s: the note's signature does not verify: %v", file, err)
+		return checkpoint{}, fmt.Errorf("%s: the note's signature does not verify: %v", what, err)
 	}
 	c, err := parseCheckpoint(n.Text)
 	if err != nil {
-		return checkpoint{}, fmt.Errorf("%s: %v", file, err)
+		return checkpoint{}, fmt.Errorf("%s: %v", what, err)
 	}
-	c.file = file
+	c.file = what
 	// slawatch names a log's key after the log's origin: a note signed by
 	// this key for another origin is not this log's checkpoint.
 	if c.origin != verifier.Name() {
-		return checkpoint{}, fmt.Errorf("%s: origin %q is not the key's log %q", file, c.origin, verifier.Name())
+		return checkpoint{}, fmt.Errorf("%s: origin %q is not the key's log %q", what, c.origin, verifier.Name())
 	}
-	fmt.Printf("ok: %s: signed by %s, tree size %d, root %s\n", file, verifier.Name(), c.size, c.root)
 	return c, nil
 }
 
@@ -140,6 +150,14 @@ func parseCheckpoint(text string) (checkpoint, error) {
 // The parts of `slawatch claim --format json` read here.
 type claim struct {
 	Evidence struct {
+		// The checkpoints as notes: the one the proofs are against, and
+		// those recorded during the month.
+		ProofCheckpoint *struct {
+			Note string `json:"note"`
+		} `json:"proof_checkpoint"`
+		Checkpoints []struct {
+			Note string `json:"note"`
+		} `json:"checkpoints"`
 		Proofs []struct {
 			Sent    string `json:"sent"`
 			Probe   string `json:"probe"`
@@ -154,9 +172,10 @@ type claim struct {
 	} `json:"evidence"`
 }
 
-// checkClaim checks every cited call: its leaf says what the claim says,
-// and tlog.CheckRecord proves the leaf is in the checkpoint's tree.
-func checkClaim(file string, c checkpoint) error {
+// checkClaim checks the notes the claim carries and every cited call: its
+// leaf says what the claim says, and tlog.CheckRecord proves the leaf is in
+// the checkpoint's tree.
+func checkClaim(file string, c checkpoint, verifier note.Verifier) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
 		return err
@@ -164,6 +183,9 @@ func checkClaim(file string, c checkpoint) error {
 	var cl claim
 	if err := json.Unmarshal(data, &cl); err != nil {
 		return fmt.Errorf("%s: not a claim: %v", file, err)
+	}
+	if err := checkClaimNotes(file, &cl, c, verifier); err != nil {
+		return err
 	}
 	calls := cl.Evidence.Proofs
 	if len(calls) == 0 {
@@ -194,6 +216,35 @@ func checkClaim(file string, c checkpoint) error {
 		}
 	}
 	fmt.Printf("ok: %s: %d cited calls are in the tree of size %d\n", file, len(calls), c.size)
+	return nil
+}
+
+// checkClaimNotes checks the claim's own notes: each is signed by the key,
+// and its proof checkpoint is the note the proofs are checked against.
+func checkClaimNotes(file string, cl *claim, c checkpoint, verifier note.Verifier) error {
+	pc := cl.Evidence.ProofCheckpoint
+	if pc == nil || pc.Note == "" {
+		return fmt.Errorf("%s: the claim carries no proof checkpoint note", file)
+	}
+	proofAt, err := openNote(file+": evidence.proof_checkpoint.note", []byte(pc.Note), verifier)
+	if err != nil {
+		return err
+	}
+	if proofAt.size != c.size || proofAt.root != c.root {
+		return fmt.Errorf("%s: the claim's proof checkpoint is not %s", file, c.file)
+	}
+	notes := 0
+	for i, k := range cl.Evidence.Checkpoints {
+		if k.Note == "" {
+			continue // recorded before checkpoints were notes
+		}
+		what := fmt.Sprintf("%s: evidence.checkpoints[%d].note", file, i)
+		if _, err := openNote(what, []byte(k.Note), verifier); err != nil {
+			return err
+		}
+		notes++
+	}
+	fmt.Printf("ok: %s: evidence.proof_checkpoint.note and evidence.checkpoints[].note (%d) are signed by %s\n", file, notes, verifier.Name())
 	return nil
 }
 
