@@ -29,6 +29,8 @@ packages=(
   prometheus
   # the alertmanager hook's integration test (tests/test_alertmanager_daemon.cpp)
   prometheus-alertmanager
+  # tests/go: checkpoints and proofs checked with Go's own sumdb/note and sumdb/tlog (offline)
+  golang-go golang-golang-x-mod-dev
 )
 
 export DEBIAN_FRONTEND=noninteractive

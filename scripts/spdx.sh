@@ -3,7 +3,7 @@
 # Every source file carries an SPDX licence line (LICENSE: Apache-2.0).
 #   scripts/spdx.sh --check   list the files without one; exit 1 if there are any
 #   scripts/spdx.sh --fix     add the line where it is missing (after a #! line)
-# Source files: *.cpp *.hpp *.h *.c *.cc, CMakeLists.txt, *.cmake, *.sh, *.py,
+# Source files: *.cpp *.hpp *.h *.c *.cc *.go, CMakeLists.txt, *.cmake, *.sh, *.py,
 # systemd/ files, and every file that starts with #! (.ci/run, maintainer
 # scripts). Files are the ones git tracks plus new ones it does not ignore, so
 # files added on other branches are found after a merge too.
@@ -19,7 +19,7 @@ esac
 
 is_source() {  # is_source PATH
   case "$1" in
-    *.cpp | *.hpp | *.h | *.c | *.cc | */CMakeLists.txt | CMakeLists.txt | *.cmake | *.sh | *.py) return 0 ;;
+    *.cpp | *.hpp | *.h | *.c | *.cc | *.go | */CMakeLists.txt | CMakeLists.txt | *.cmake | *.sh | *.py) return 0 ;;
     systemd/*.service | systemd/*.sysusers | systemd/*.tmpfiles) return 0 ;;
   esac
   [ "$(head -c 2 "$1" | tr -d '\0')" = "#!" ]  # binary files (fuzz corpora) may start with NUL
@@ -27,7 +27,7 @@ is_source() {  # is_source PATH
 
 comment_for() {  # comment_for PATH: the line, in the file's comment syntax
   case "$1" in
-    *.cpp | *.hpp | *.h | *.c | *.cc) echo "// SPDX-License-Identifier: $licence" ;;
+    *.cpp | *.hpp | *.h | *.c | *.cc | *.go) echo "// SPDX-License-Identifier: $licence" ;;
     *) echo "# SPDX-License-Identifier: $licence" ;;
   esac
 }
