@@ -108,6 +108,7 @@ sim_port=$(sed -E 's|.*http://127\.0\.0\.1:([0-9]+).*|\1|' <<< "$line")
 sim_tls_port=$(sed -E 's|.*https://127\.0\.0\.1:([0-9]+).*|\1|' <<< "$line")
 metrics_port=19817
 while (exec 3<>"/dev/tcp/127.0.0.1/$metrics_port") 2>/dev/null; do metrics_port=$((metrics_port + 1)); done
+openssl genpkey -algorithm ed25519 -out "$work/evidence.key"  # the demo config signs its checkpoints
 # The term began two months ago: ended months with open claim windows are exported too.
 sed -e "s|@START@|$(TZ=Asia/Shanghai date -d "$(date +%Y-%m-15) -2 months" +%Y-%m-01)|" \
     -e "s|@WORK@|$work|g" -e "s|@SIM_PORT@|$sim_port|g" -e "s|@SIM_TLS_PORT@|$sim_tls_port|g" \

@@ -41,6 +41,8 @@ stop_all() {
   echo "   $slawatch status  --config $work/slawatch.toml"
   echo "   $slawatch minutes --config $work/slawatch.toml --from $(date -u -d '-10 min' +%Y-%m-%dT%H:%M:00Z) --to $(date -u -d '+1 min' +%Y-%m-%dT%H:%M:00Z) --probe service"
   echo "   sqlite3 $work/slawatch.db .schema"
+  echo "   $slawatch checkpoint --config $work/slawatch.toml    # the newest signed C2SP checkpoint"
+  echo "   $slawatch key --verifier --config $work/slawatch.toml  # the key a third party checks it with"
   exit "$rc"
 }
 # A failure keeps its exit code; Ctrl-C is the normal way to end the demo.
@@ -51,6 +53,8 @@ trap 'stop_all 0' INT TERM
 umask 077
 head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n' | sed 's/^/AKIDdemo/' > "$work/credentials/secret_id"
 head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/credentials/secret_key"
+# The evidence signing key: every checkpoint is a signed C2SP note.
+openssl genpkey -algorithm ed25519 -out "$work/evidence.key"
 umask 022
 
 # A free port for the metrics endpoint, 9817 if nobody uses it.

@@ -33,6 +33,7 @@ else
   echo demo-secret > "$work/credentials/secret_key"
   openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=sim \
     -days 1 -keyout "$tmp/key.pem" -out "$work/sim-ca.pem" 2> /dev/null
+  openssl genpkey -algorithm ed25519 -out "$work/evidence.key"
   sed -e "s|@START@|$month-01|" -e "s|@WORK@|$work|g" -e "s|@SIM_PORT@|9|g" \
     -e "s|@SIM_TLS_PORT@|9|g" -e "s|@METRICS_PORT@|9817|g" examples/demo.toml > "$work/slawatch.toml"
   start=$(date -d "$from" +%s)
