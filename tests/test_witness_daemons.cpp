@@ -103,6 +103,94 @@ HostileServer answering(std::string body) {
 
 }  // namespace
 
+// a's /checkpoint: its newest note (24 leaves), the proof from its checkpoint
+// of 12, and bad queries.
+void check_endpoint(const Rig& a, const std::string& key) {
+    // /checkpoint: the newest note, signed by a's key under its origin.
+    const auto [status, body] = http_get(a.metrics_port, "/checkpoint");
+    REQUIRE(status == 200);
+    const auto n = ev::note::parse(body);
+    const auto seen = ev::note::parse_checkpoint_text(n.text);
+    CHECK(seen.origin.starts_with("slawatch/a/"));
+    CHECK(seen.tree_size == 24);
+    CHECK(ev::note::verify(n, seen.origin, ev::Signer::from_pem_file(key).public_key()));
+    // ?from=12: the note and the RFC 9162 proof from a's checkpoint of 12 leaves.
+    const auto [s4, j4] = http_get(a.metrics_port, "/checkpoint?from=12");
+    REQUIRE(s4 == 200);
+    const auto o = json::parse(j4).as_object();
+    CHECK(o.at("note").as_string() == body);
+    CHECK(o.at("old_size").as_int64() == 12);
+    CHECK(o.at("new_size").as_int64() == 24);
+    std::vector<ev::Hash> proof;
+    for (const auto& h : o.at("proof").as_array())
+        proof.push_back(*ev::hash_from_hex(h.as_string()));
+    const auto store = a.store();
+    const auto old = store->evidence().checkpoint_at(12);
+    REQUIRE(old);
+    ev::Hasher h;
+    CHECK(ev::verify_consistency(h, 12, 24, old->root, seen.root, proof));
+    CHECK_FALSE(ev::verify_consistency(h, 12, 24, seen.root, seen.root, proof));
+    // Bad queries and sizes beyond the log.
+    for (const char* bad : {"/checkpoint?from=x", "/checkpoint?from=-1", "/checkpoint?size=4"})
+        CHECK(http_get(a.metrics_port, bad).first == 400);
+    CHECK(http_get(a.metrics_port, "/checkpoint?from=25").first == 404);
+    CHECK(http_get(a.metrics_port, "/healthz").first == 200);
+}
+
+// quorum over copies of a, b and c: who cosigned what, with the honest copy
+// of c, then with the rewritten one.
+void check_quorum(std::array<Rig, 3>& rigs, const std::filesystem::path& c_db,
+                  const std::string& key) {
+    auto& [a, b, c] = rigs;
+    const auto a_db = a.dir / "a.db";
+    const auto b_db = a.dir / "b.db";
+    ship(a.db().string(), a_db);
+    ship(b.db().string(), b_db);
+    const auto c_honest = a.dir / "c-honest.db";
+    ship(c.db().string(), c_honest);
+    const auto quorum_cfg = a.dir.write("quorum.toml", vantage(a, "claimant", key)).string();
+    const auto month = utc_date(yesterday_s).substr(0, 7);
+    const auto quorum = [&](const std::filesystem::path& c_copy, const std::string& format) {
+        const auto r = run({slawatch_bin(), "quorum", "--config", quorum_cfg, "--month", month,
+                            "--quorum", "2", "--db", a_db.string(), "--db", b_db.string(), "--db",
+                            c_copy.string(), "--format", format});
+        INFO(r.err);
+        REQUIRE(r.exit_code == 0);
+        return r.out;
+    };
+    const auto j = json::parse(quorum(c_honest, "json")).as_object();
+    const auto& v = j.at("quorum").at("vantages").as_array();
+    REQUIRE(v.size() == 3);
+    const auto by = [](const json::value& cosigned) {
+        std::vector<std::string> names;
+        for (const auto& b : cosigned.at("by").as_array())
+            names.emplace_back(b.at("vantage").as_string());
+        return names;
+    };
+    // a: its checkpoint of 24 leaves cosigned by b; of 12 not (b first saw 24).
+    const auto& a_cosigned = v[0].at("cosigned").as_array();
+    REQUIRE(a_cosigned.size() == 1);
+    CHECK(a_cosigned[0].at("tree_size").as_int64() == 24);
+    CHECK(by(a_cosigned[0]) == std::vector<std::string>{"b"});
+    CHECK(v[0].at("not_cosigned").as_array().size() >= 1);
+    CHECK(v[0].at("not_cosigned").as_array()[0].as_int64() == 12);
+    const auto& c_cosigned = v[2].at("cosigned").as_array();
+    REQUIRE(c_cosigned.size() == 2);
+    CHECK(c_cosigned[0].at("tree_size").as_int64() == 24);
+    CHECK(c_cosigned[1].at("tree_size").as_int64() == 36);
+    CHECK(by(c_cosigned[1]) == std::vector<std::string>{"a", "b"});
+    CHECK(v[2].at("rejected_cosignatures").as_array().empty());
+    // The rewritten c: the witnesses' cosignatures match none of its checkpoints.
+    const auto rewritten = json::parse(quorum(c_db, "json")).as_object();
+    const auto& rw = rewritten.at("quorum").at("vantages").as_array()[2];
+    CHECK(rw.at("cosigned").as_array().empty());
+    CHECK(rw.at("rejected_cosignatures").as_array().size() == 4);
+    const auto text = quorum(c_honest, "text");
+    CHECK_THAT(text, Catch::Contains(
+                         "cosigned 2 of 3 checkpoints; newest cosigned: 36 leaves by a, b; not "
+                         "cosigned: 12"));
+}
+
 TEST_CASE("witness: three vantage points, one rewrites its history", "[witness][integration]") {
     TempDir keys_dir;
     std::map<std::string, std::string> keys;
@@ -173,37 +261,7 @@ TEST_CASE("witness: three vantage points, one rewrites its history", "[witness][
     CHECK(cosigned(b, "a", "max(tree_size)") == 24);
     REQUIRE(both_cosigned("c", 24));
 
-    {
-        // /checkpoint: the newest note, signed by a's key under its origin.
-        const auto [status, body] = http_get(a.metrics_port, "/checkpoint");
-        REQUIRE(status == 200);
-        const auto n = ev::note::parse(body);
-        const auto seen = ev::note::parse_checkpoint_text(n.text);
-        CHECK(seen.origin.starts_with("slawatch/a/"));
-        CHECK(seen.tree_size == 24);
-        CHECK(ev::note::verify(n, seen.origin, ev::Signer::from_pem_file(keys["a"]).public_key()));
-        // ?from=12: the note and the RFC 9162 proof from a's checkpoint of 12 leaves.
-        const auto [s4, j4] = http_get(a.metrics_port, "/checkpoint?from=12");
-        REQUIRE(s4 == 200);
-        const auto o = json::parse(j4).as_object();
-        CHECK(o.at("note").as_string() == body);
-        CHECK(o.at("old_size").as_int64() == 12);
-        CHECK(o.at("new_size").as_int64() == 24);
-        std::vector<ev::Hash> proof;
-        for (const auto& h : o.at("proof").as_array())
-            proof.push_back(*ev::hash_from_hex(h.as_string()));
-        const auto store = a.store();
-        const auto old = store->evidence().checkpoint_at(12);
-        REQUIRE(old);
-        ev::Hasher h;
-        CHECK(ev::verify_consistency(h, 12, 24, old->root, seen.root, proof));
-        CHECK_FALSE(ev::verify_consistency(h, 12, 24, seen.root, seen.root, proof));
-        // Bad queries and sizes beyond the log.
-        for (const char* bad : {"/checkpoint?from=x", "/checkpoint?from=-1", "/checkpoint?size=4"})
-            CHECK(http_get(a.metrics_port, bad).first == 400);
-        CHECK(http_get(a.metrics_port, "/checkpoint?from=25").first == 404);
-        CHECK(http_get(a.metrics_port, "/healthz").first == 200);
-    }
+    check_endpoint(a, keys["a"]);
 
     // c grows honestly: cosigned again, through a consistency proof from 24.
     replay(c, csv_minutes(2, 3, 2), "c2.csv");
@@ -243,52 +301,33 @@ TEST_CASE("witness: three vantage points, one rewrites its history", "[witness][
     CHECK(a.daemon->wait(seconds(15)) == 0);
     CHECK(b.daemon->wait(seconds(15)) == 0);
 
-    // quorum: who cosigned what, with the honest copy of c, then the rewritten one.
-    const auto a_db = a.dir / "a.db";
-    const auto b_db = a.dir / "b.db";
-    ship(a.db().string(), a_db);
-    ship(b.db().string(), b_db);
-    const auto c_honest = a.dir / "c-honest.db";
-    ship(c.db().string(), c_honest);
-    const auto quorum_cfg = a.dir.write("quorum.toml", vantage(a, "claimant", keys["a"])).string();
-    const auto month = utc_date(yesterday_s).substr(0, 7);
-    const auto quorum = [&](const std::filesystem::path& c_copy, const std::string& format) {
-        const auto r = run({slawatch_bin(), "quorum", "--config", quorum_cfg, "--month", month,
-                            "--quorum", "2", "--db", a_db.string(), "--db", b_db.string(), "--db",
-                            c_copy.string(), "--format", format});
-        INFO(r.err);
-        REQUIRE(r.exit_code == 0);
-        return r.out;
-    };
-    auto j = json::parse(quorum(c_honest, "json")).as_object();
-    const auto& v = j.at("quorum").at("vantages").as_array();
-    REQUIRE(v.size() == 3);
-    const auto by = [](const json::value& cosigned) {
-        std::vector<std::string> names;
-        for (const auto& b : cosigned.at("by").as_array())
-            names.emplace_back(b.at("vantage").as_string());
-        return names;
-    };
-    // a: its checkpoint of 24 leaves cosigned by b; of 12 not (b first saw 24).
-    const auto& a_cosigned = v[0].at("cosigned").as_array();
-    REQUIRE(a_cosigned.size() == 1);
-    CHECK(a_cosigned[0].at("tree_size").as_int64() == 24);
-    CHECK(by(a_cosigned[0]) == std::vector<std::string>{"b"});
-    CHECK(v[0].at("not_cosigned").as_array().size() >= 1);
-    CHECK(v[0].at("not_cosigned").as_array()[0].as_int64() == 12);
-    const auto& c_cosigned = v[2].at("cosigned").as_array();
-    REQUIRE(c_cosigned.size() == 2);
-    CHECK(c_cosigned[0].at("tree_size").as_int64() == 24);
-    CHECK(c_cosigned[1].at("tree_size").as_int64() == 36);
-    CHECK(by(c_cosigned[1]) == std::vector<std::string>{"a", "b"});
-    CHECK(v[2].at("rejected_cosignatures").as_array().empty());
-    // The rewritten c: the witnesses' cosignatures match none of its checkpoints.
-    j = json::parse(quorum(c_db, "json")).as_object();
-    const auto& rw = j.at("quorum").at("vantages").as_array()[2];
-    CHECK(rw.at("cosigned").as_array().empty());
-    CHECK(rw.at("rejected_cosignatures").as_array().size() == 4);
-    const auto text = quorum(c_honest, "text");
-    CHECK_THAT(text, Catch::Contains(
-                         "cosigned 2 of 3 checkpoints; newest cosigned: 36 leaves by a, b; not "
-                         "cosigned: 12"));
+    check_quorum(rigs, c_db, keys["a"]);
+}
+
+TEST_CASE("witness: no signing key, no witness; no checkpoint yet, 404", "[witness][integration]") {
+    Rig rig;
+    TempDir keys;
+    const auto key = (keys / "peer.key").string();
+    make_signing_key(key);
+    const auto peers = "[vantage.peers]\nb = '''\n" + pem_of(key) + "'''\n\n" +
+                       witness("b", "database = \"b.db\"");
+    // Without [evidence] signing_key_file (and no systemd credential): refused.
+    auto text = vantage(rig, "a", key, peers);
+    const auto evidence = text.find("[evidence]");
+    text.erase(evidence, text.find("\n\n", evidence) - evidence);
+    rig.dir.write("slawatch.toml", text);
+    auto refused = rig.spawn_daemon();
+    CHECK(refused->wait(seconds(10)) == 2);
+    CHECK_THAT(refused->err(),
+               Catch::Contains("[[vantage.witness]] needs this host's evidence signing key"));
+
+    // A daemon with a key, on a new database: nothing to serve yet.
+    rig.dir.write("slawatch.toml", vantage(rig, "a", key));
+    rig.start_daemon();
+    const auto [status, body] = http_get(rig.metrics_port, "/checkpoint");
+    CHECK(status == 404);
+    CHECK(body == "no checkpoint note yet\n");
+    CHECK(http_get(rig.metrics_port, "/checkpoint?from=0").first == 404);
+    rig.daemon->signal(SIGTERM);
+    CHECK(rig.daemon->wait(seconds(15)) == 0);
 }
