@@ -23,7 +23,8 @@ WitnessVerdict against_last(const note::CheckpointBody& seen, const note::Checkp
         fmt::format("expected a tree that extends the cosigned checkpoint of {}", describe(last));
     if (seen.tree_size < last.tree_size)
         return verdict(Kind::rewritten, seen,
-                       fmt::format("its log shrank: it shows {}; {}", describe(seen), expected));
+                       fmt::format("its log shrank (or an older copy was shipped): it shows {}; {}",
+                                   describe(seen), expected));
     if (seen.tree_size == last.tree_size) {
         if (seen.root == last.root) return verdict(Kind::unchanged, seen, "");
         return verdict(Kind::rewritten, seen,
