@@ -32,10 +32,22 @@ std::string lower(std::string s) {
 std::optional<std::vector<ev::Hash>> proof_of(const boost::json::object& o, std::uint64_t from,
                                               std::string& error) {
     const auto* old_size = o.if_contains("old_size");
+    const auto* new_size = o.if_contains("new_size");
     const auto* proof = o.if_contains("proof");
+    // A proof to another size than the note's would fail and look like a rewrite.
+    std::uint64_t note_size = 0;
+    try {
+        const auto& text = o.at("note").get_string();
+        note_size = ev::note::parse_checkpoint_text(
+                        ev::note::parse(std::string_view(text.data(), text.size())).text)
+                        .tree_size;
+    } catch (const ev::note::NoteError&) {
+        return std::nullopt;  // judged (and reported) as a bad note
+    }
     if (!old_size || !old_size->is_int64() ||
-        old_size->get_int64() != static_cast<std::int64_t>(from) || !proof || !proof->is_array() ||
-        proof->get_array().size() > 64) {
+        old_size->get_int64() != static_cast<std::int64_t>(from) || !new_size ||
+        !new_size->is_int64() || new_size->get_int64() != static_cast<std::int64_t>(note_size) ||
+        !proof || !proof->is_array() || proof->get_array().size() > 64) {
         error = fmt::format("the answer carries no consistency proof from {} leaves", from);
         return std::nullopt;
     }

@@ -185,6 +185,11 @@ void check_quorum(std::array<Rig, 3>& rigs, const std::filesystem::path& c_db,
     const auto& rw = rewritten.at("quorum").at("vantages").as_array()[2];
     CHECK(rw.at("cosigned").as_array().empty());
     CHECK(rw.at("rejected_cosignatures").as_array().size() == 4);
+    CHECK_THAT(rw.at("rejected_cosignatures").as_array()[0].as_string().c_str(),
+               Catch::Contains("matches no checkpoint of c of that size"));
+    CHECK_THAT(quorum(c_honest, "html"),
+               Catch::Contains("<td>cosigned 2 of 3 checkpoints; newest cosigned: 36 leaves by "
+                               "a, b; not cosigned: 12</td>"));
     const auto text = quorum(c_honest, "text");
     CHECK_THAT(text, Catch::Contains(
                          "cosigned 2 of 3 checkpoints; newest cosigned: 36 leaves by a, b; not "

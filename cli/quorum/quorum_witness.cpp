@@ -61,7 +61,8 @@ Witnessed witnessed_one(const std::vector<VantageInput>& inputs, std::size_t i,
                 by_size[cosig.tree_size].push_back({keys[j].vantage, *t});
             } else {
                 w.rejected.push_back(fmt::format(
-                    "{}'s cosignature of {} leaves does not match {}'s checkpoint of that size",
+                    "{}'s cosignature of {} leaves matches no checkpoint of {} of that size (its "
+                    "history was rewritten after it was cosigned, or the row is forged)",
                     keys[j].vantage, cosig.tree_size, in.name));
             }
         }
