@@ -19,6 +19,8 @@
 #include <signal.h>
 #include <boost/json.hpp>
 
+#include <future>
+
 using namespace slawatch;
 using namespace slawatch::testing;
 using namespace std::chrono;
@@ -333,6 +335,17 @@ TEST_CASE("witness: no signing key, no witness; no checkpoint yet, 404", "[witne
     CHECK(status == 404);
     CHECK(body == "no checkpoint note yet\n");
     CHECK(http_get(rig.metrics_port, "/checkpoint?from=0").first == 404);
+    // Many at once: each answered (or refused as busy), and /metrics still is.
+    std::vector<std::future<int>> asks;
+    for (int i = 0; i < 24; ++i)
+        asks.push_back(std::async(std::launch::async, [&] {
+            return http_get(rig.metrics_port, "/checkpoint?from=0").first;
+        }));
+    for (auto& f : asks) {
+        const auto s = f.get();
+        CHECK((s == 404 || s == 503));
+    }
+    CHECK(http_get(rig.metrics_port, "/metrics").first == 200);
     rig.daemon->signal(SIGTERM);
     CHECK(rig.daemon->wait(seconds(15)) == 0);
 }
