@@ -144,7 +144,7 @@ std::vector<std::string> errors_of(const std::string& vantage) {
 
 }  // namespace
 
-TEST_CASE("witness: [[vantage.witness]] is checked with clear errors", "[witness][config]") {
+TEST_CASE("witness: each vantage.witness table is checked with clear errors", "[witness][config]") {
     const auto peers = "[vantage.peers]\nsh-idc = " + pem + "\nbj-cloud = " + fpr + "\n";
     SECTION("valid: a copy, an endpoint, an interval") {
         const auto text = testing::config_toml(

@@ -311,7 +311,8 @@ TEST_CASE("witness: three vantage points, one rewrites its history", "[witness][
     check_quorum(rigs, c_db, keys["a"]);
 }
 
-TEST_CASE("witness: no signing key, no witness; no checkpoint yet, 404", "[witness][integration]") {
+TEST_CASE("witness: no signing key refuses to start, no checkpoint yet is 404",
+          "[witness][integration]") {
     Rig rig;
     TempDir keys;
     const auto key = (keys / "peer.key").string();
