@@ -10,6 +10,7 @@
 #include "alerts/outbox.hpp"
 #include "config/config.hpp"
 #include "storage/evidence/log.hpp"
+#include "storage/evidence/note.hpp"
 #include "storage/outbox_store.hpp"
 #include "storage/report_source.hpp"
 
@@ -35,6 +36,21 @@ bool wants(const config::Alert& alert, const Event& event);
 Event checkpoint_event(const storage::Checkpoint& c, std::string_view public_key_pem,
                        const sla::TimeZone& zone, std::string_view contract,
                        std::string_view vantage);
+
+// What a witness saw of a peer whose history was rewritten (docs/vantage.md, "Witnesses").
+struct RewriteSeen {
+    std::string peer;                              // the peer's vantage name
+    std::string source;                            // the copy's path or the endpoint's URL
+    storage::evidence::note::CheckpointBody seen;  // its newest checkpoint
+    std::string note;                              // that checkpoint's signed note
+    std::string expected_origin;                   // the log witnessed before ("" at first sight)
+    std::optional<storage::evidence::note::CheckpointBody> expected;  // the last cosigned
+    std::string message;  // what was seen against what was expected
+};
+
+// The evidence_rewritten event of a rewrite a witness saw (witness_event.cpp).
+Event rewrite_event(const RewriteSeen& r, sla::EpochMillis now, const sla::TimeZone& zone,
+                    std::string_view contract, std::string_view vantage);
 
 class Alerting {
 public:
@@ -66,6 +82,9 @@ public:
     // A checkpoint was recorded: signed ones become evidence_checkpoint events.
     void on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
                        sla::EpochMillis now);
+
+    // A witnessed peer's history was rewritten: an evidence_rewritten event.
+    void on_rewrite(const RewriteSeen& r, sla::EpochMillis now);
 
     std::string render_metrics() const;
     void stop();

@@ -97,6 +97,12 @@ bool map_dated(const json::object& e, const std::string& type, sla::EpochMillis 
         labels["alertname"] = "SlawatchTest";
         labels["event_id"] = text(e, "id");
         m.ends = utc(now + 5 * 60'000);
+    } else if (type == "evidence_rewritten") {
+        // A witnessed peer's history was rewritten: someone must look, today.
+        labels["alertname"] = "SlawatchEvidenceRewritten";
+        labels["peer"] = text(e, "peer");
+        m.severity = "critical";
+        m.ends = utc(now + 24 * 3'600'000);
     } else {
         return false;  // evidence_checkpoint and anything newer: not an alert
     }

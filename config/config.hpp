@@ -57,6 +57,17 @@ struct Evidence {
     int checkpoint_interval_minutes = 60;  // 1..60; also one at each local day's end
 };
 
+// [[vantage.witness]]: a peer whose checkpoints this host checks and cosigns
+// (docs/vantage.md, "Witnesses"): from a shipped copy of its database or from
+// its read-only /checkpoint endpoint, every `interval`.
+struct Witness {
+    std::string peer;      // a vantage name pinned in [vantage.peers]
+    std::string database;  // absolute path of the copy, or empty
+    std::string url;       // http(s)://host:port/checkpoint, or empty
+    std::chrono::milliseconds interval{300'000};
+    Location where;
+};
+
 // [vantage]: which vantage point this host is. Every host runs its own daemon
 // and evidence database; `slawatch quorum` combines several by these names.
 struct Vantage {
@@ -67,6 +78,8 @@ struct Vantage {
     // fingerprint as `slawatch verify` prints it (64 hex digits), or its PEM
     // public key. A database of a pinned peer must be signed with that key.
     std::map<std::string, std::string> peer_keys;
+    // The peers this host witnesses; empty: none.
+    std::vector<Witness> witnesses;
 };
 
 struct Metrics {

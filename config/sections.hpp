@@ -30,6 +30,8 @@ void read_storage(const toml::node& node, Context& ctx, Config& out);
 void read_metrics(const toml::node& node, Context& ctx, Config& out);
 void read_evidence(const toml::node& node, Context& ctx, Config& out);
 void read_vantage(const toml::node& node, Context& ctx, Config& out);
+// [[vantage.witness]], once [vantage] name and peers are read.
+void read_witnesses(const toml::node& node, Context& ctx, Config& out);
 // [[probe]], [[maintenance]]: `node` is the array of tables.
 void read_probes(const toml::node& node, Context& ctx, Config& out);
 void read_maintenance(const toml::node& node, Context& ctx, Config& out);

@@ -104,6 +104,7 @@ void read_vantage(const toml::node& node, Context& ctx, Config& out) {
         else if (names.size() == peers->size())
             out.vantage.peers = std::move(names);
     }
+    if (const toml::node* node = s.get("witness")) read_witnesses(*node, ctx, out);
     s.finish();
 }
 

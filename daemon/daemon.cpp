@@ -48,6 +48,7 @@ private:
     void lock_database();
     std::unique_ptr<Checkpointer> load_checkpointer() const;
     void enable_alerts();
+    void enable_witness();
     void announce() const;
 
     Options options_;
@@ -67,6 +68,7 @@ void Daemon::start() {
     loop_ = std::make_unique<ProbeLoop>(shared_, *pipeline_, config_, options_.version);
     auto probes = loop_->prepare();
     enable_alerts();
+    enable_witness();
     {
         std::lock_guard lock(shared_.mutex);
         shared_.metrics.set_vantage(config_.vantage.name);
@@ -104,6 +106,16 @@ void Daemon::enable_alerts() {
         throw StartError(2, fmt::format("{}: {}", config_.file.string(), e.what()));
     } catch (const std::exception& e) {
         throw StartError(1, fmt::format("alerts: {}", e.what()));
+    }
+}
+
+void Daemon::enable_witness() {
+    try {
+        pipeline_->enable_witness();
+    } catch (const WitnessSetupError& e) {
+        throw StartError(2, fmt::format("{}: {}", config_.file.string(), e.what()));
+    } catch (const std::exception& e) {
+        throw StartError(1, fmt::format("witness: {}", e.what()));
     }
 }
 

@@ -1,19 +1,56 @@
 // SPDX-License-Identifier: Apache-2.0
 // /metrics and /healthz, answered on the probe loop from what SharedState
-// holds, never waiting on the store.
+// holds, never waiting on the store. /checkpoint needs the database: it is
+// answered by a job on the storage thread (storage_pipeline.hpp), and the
+// loop only passes the answer on when it comes, so the loop never waits.
 
 #include "daemon/probe_loop.hpp"
 
-namespace slawatch::daemon {
+#include "daemon/metrics_request.hpp"
 
-HttpReply ProbeLoop::serve(const std::string& target) {
+#include <boost/asio/post.hpp>
+
+namespace slawatch::daemon {
+namespace {
+
+// /checkpoint answers on their way at once; more are refused rather than
+// queued, so that no client can fill the storage thread's queue.
+constexpr int max_checkpoint_requests = 4;
+
+}  // namespace
+
+void ProbeLoop::serve(const std::string& target, MetricsServer::Respond respond) {
+    const auto path = request_path(target);
+    if (path == "/checkpoint") {
+        const auto q = target.find('?');
+        return serve_checkpoint(q == std::string::npos ? std::string() : target.substr(q + 1),
+                                std::move(respond));
+    }
+    respond(serve_now(path));
+}
+
+void ProbeLoop::serve_checkpoint(std::string query, MetricsServer::Respond respond) {
+    if (checkpoint_requests_ >= max_checkpoint_requests)
+        return respond({503, "text/plain; charset=utf-8", "busy: try again\n"});
+    ++checkpoint_requests_;
+    pipeline_.serve_checkpoint(std::move(query), [this, respond](HttpReply reply) {
+        // On the storage thread: the answer goes back to the loop's own thread.
+        boost::asio::post(io_, [this, respond, reply = std::move(reply)]() mutable {
+            --checkpoint_requests_;
+            respond(std::move(reply));
+        });
+    });
+}
+
+HttpReply ProbeLoop::serve_now(const std::string& target) {
     if (target == "/metrics") {
         const auto writer = shared_.writer.counts();
         std::string body;
         {
             std::lock_guard lock(shared_.mutex);
             shared_.metrics.set_writer(writer.dropped, writer.errors);
-            body = shared_.metrics.render(version_) + shared_.alert_metrics;
+            body =
+                shared_.metrics.render(version_) + shared_.alert_metrics + shared_.witness_metrics;
         }
         body += storage_metrics();
         return {200, "text/plain; version=0.0.4; charset=utf-8", std::move(body)};

@@ -88,13 +88,16 @@ private:
             return;
         }
         auto& req = parser_->get();
-        HttpReply reply;
         if (req.method() != http::verb::get && req.method() != http::verb::head) {
-            reply = {405, "text/plain; charset=utf-8", "method not allowed\n"};
-        } else {
-            reply = registry_->handler(request_path(req.target()));
+            return send(make_reply(req, {405, "text/plain; charset=utf-8", "method not allowed\n"},
+                                   req.keep_alive()));
         }
-        send(make_reply(req, std::move(reply), req.keep_alive()));
+        // The request stays in parser_ until the answer is written.
+        registry_->handler(std::string(req.target()), [self = shared_from_this()](HttpReply reply) {
+            if (self->closed_) return;
+            const auto& r = self->parser_->get();
+            self->send(make_reply(r, std::move(reply), r.keep_alive()));
+        });
     }
 
     using Response = http::response<http::string_body>;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
-// A small HTTP server for GET /metrics and GET /healthz, on the daemon's
+// A small HTTP server for GET /metrics, /healthz and /checkpoint, on the daemon's
 // io_context. Loopback by default; bounded so that no local client can starve
 // scrapes (docs/configuration.md "[metrics]"): request line and headers within
 // header_bytes, each request read within read_timeout, at most max_connections
@@ -39,8 +39,10 @@ struct ListenerLimits {
 
 class MetricsServer {
 public:
-    // Answers GET `target` (path only); called on the executor.
-    using Handler = std::function<HttpReply(const std::string& target)>;
+    // How a handler answers: exactly once, on the executor, now or later.
+    using Respond = std::function<void(HttpReply)>;
+    // Answers GET `target` (path and query, as sent); called on the executor.
+    using Handler = std::function<void(const std::string& target, Respond respond)>;
 
     // Binds and listens now; throws boost::system::system_error when it cannot.
     // The executor must not run on more than one thread at a time.

@@ -64,7 +64,9 @@ std::vector<std::shared_ptr<probes::Probe>> ProbeLoop::prepare() {
     try {
         server_ = std::make_unique<MetricsServer>(
             io_.get_executor(), parse_listen(config_.metrics.listen),
-            [this](const std::string& target) { return serve(target); });
+            [this](const std::string& target, MetricsServer::Respond respond) {
+                serve(target, std::move(respond));
+            });
     } catch (const std::exception& e) {
         throw StartError(1,
                          fmt::format("cannot listen on {}: {}", config_.metrics.listen, e.what()));

@@ -7,7 +7,8 @@
 // storage pipeline is driven by its messages only (storage_pipeline.hpp).
 //
 // probe_loop.cpp   startup, probe results, the one-second tick, the stop
-// endpoints.cpp    /metrics and /healthz, answered from SharedState
+// endpoints.cpp    /metrics and /healthz, answered from SharedState;
+//                  /checkpoint, answered by the storage thread
 // reload.cpp       on_reload(): SIGHUP, checked here, applied by both halves
 
 #include "config/config.hpp"
@@ -62,7 +63,9 @@ private:
     void finish();
 
     // --- endpoints.cpp
-    HttpReply serve(const std::string& target);
+    void serve(const std::string& target, MetricsServer::Respond respond);
+    HttpReply serve_now(const std::string& path);
+    void serve_checkpoint(std::string query, MetricsServer::Respond respond);
     HttpReply health() const;
     std::string storage_metrics() const;
 
@@ -84,6 +87,7 @@ private:
     std::chrono::steady_clock::time_point linger_until_;  // a lost database: /healthz says why
     std::chrono::milliseconds max_timeout_{1000};
     std::chrono::milliseconds stall_logged_{0};  // the stall last logged, 0 when none
+    int checkpoint_requests_ = 0;  // /checkpoint answers on their way from the storage thread
     bool stopping_ = false;
     bool finishing_ = false;
     int exit_code_ = 0;

@@ -17,6 +17,8 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 namespace slawatch::daemon {
 
 namespace {
@@ -31,6 +33,15 @@ std::vector<std::string> keep_restart_only(config::Config& fresh, const config::
     fresh.metrics = running.metrics;
     // The database is claimed for one vantage name when it opens.
     if (fresh.vantage.name != running.vantage.name) out.push_back("vantage.name");
+    // The witness keeps its peers' state (in flight, due) from the start.
+    const auto same = [](const config::Witness& a, const config::Witness& b) {
+        return a.peer == b.peer && a.database == b.database && a.url == b.url &&
+               a.interval == b.interval;
+    };
+    const auto& w = fresh.vantage.witnesses;
+    const auto& r = running.vantage.witnesses;
+    if (!std::equal(w.begin(), w.end(), r.begin(), r.end(), same))
+        out.push_back("[[vantage.witness]]");
     fresh.vantage = running.vantage;
     return out;
 }

@@ -34,6 +34,7 @@ struct SharedState {
     Metrics metrics;
     std::map<std::string, std::string> last_failure;  // probe -> "http_5xx 503"
     std::string alert_metrics;                        // rendered by the pipeline
+    std::string witness_metrics;                      // rendered by the pipeline
     bool store_ok = true;
     std::string store_lost_reason;  // why the database is lost; empty while it is not
 };

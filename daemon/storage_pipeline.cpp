@@ -4,6 +4,7 @@
 
 #include "daemon/storage_pipeline.hpp"
 
+#include "daemon/checkpoint_endpoint.hpp"
 #include "daemon/probe_set.hpp"
 
 #include <fmt/format.h>
@@ -34,6 +35,26 @@ StoragePipeline::~StoragePipeline() {
 
 void StoragePipeline::enable_alerts() {
     alerts_ = std::make_unique<alerts::Alerting>(thread_.executor(), config_, store_->outbox());
+}
+
+void StoragePipeline::enable_witness() {
+    if (config_.vantage.witnesses.empty()) return;
+    witness_ = std::make_unique<Witness>(thread_.executor(), config_, *store_, alerts_.get());
+}
+
+// A proof needs the database, which only this thread touches; the probe
+// loop hands the request over and gets the answer back (endpoints.cpp), so
+// it never waits, and at most a few requests are queued here at once.
+void StoragePipeline::serve_checkpoint(std::string query, std::function<void(HttpReply)> done) {
+    thread_.post("answering /checkpoint", [this, query = std::move(query), done = std::move(done)] {
+        if (store_lost_) return done({503, "text/plain; charset=utf-8", "database lost\n"});
+        try {
+            done(checkpoint_reply(store_->evidence(), query));
+        } catch (const std::exception& e) {
+            spdlog::warn("/checkpoint: {}", e.what());
+            done({503, "text/plain; charset=utf-8", "cannot read the evidence now\n"});
+        }
+    });
 }
 
 // Re-derive after a config change (in steps), resume where the last run
@@ -84,6 +105,17 @@ void StoragePipeline::tick() {
     if (!resumed_) resume();
     if (resumed_) try_finalize(pending);
     upkeep_.on_tick(*store_, config_);
+    if (witness_) {
+        witness_->on_tick();
+        std::string constant;
+        {
+            std::lock_guard lock(shared_.mutex);
+            constant = shared_.metrics.constant_labels();
+        }
+        auto text = witness_->render_metrics(constant);
+        std::lock_guard lock(shared_.mutex);
+        shared_.witness_metrics = std::move(text);
+    }
     if (alerts_) {
         auto text = alerts_->render_metrics();
         std::lock_guard lock(shared_.mutex);

@@ -30,7 +30,10 @@
 #include "daemon/shared_state.hpp"
 #include "daemon/storage_thread.hpp"
 #include "daemon/store_upkeep.hpp"
+#include "daemon/witness.hpp"
 #include "storage/store.hpp"
+
+#include "daemon/metrics_server.hpp"
 
 #include <boost/asio/steady_timer.hpp>
 
@@ -57,6 +60,9 @@ public:
     // Starts alerting ([[alert]] hooks); throws alerts::HookSetupError (bad
     // config) or another exception (cannot start). Before start().
     void enable_alerts();
+    // Starts witnessing the peers of [[vantage.witness]] (none: nothing);
+    // throws WitnessSetupError. After enable_alerts(), before start().
+    void enable_witness();
     // Starts the thread: resume where the last run stopped, then tick every second.
     void start();
 
@@ -68,6 +74,9 @@ public:
     // Every probe run has ended: write, finalize, a last checkpoint; then
     // SharedState::storage_finished.
     void stop();
+    // GET /checkpoint?`query`: answered by a job on the storage thread, which
+    // calls `done` there (checkpoint_endpoint.hpp).
+    void serve_checkpoint(std::string query, std::function<void(HttpReply)> done);
     // Lets the queued jobs run, then ends the thread.
     void join() { thread_.stop(); }
 
@@ -118,6 +127,7 @@ private:
     std::unique_ptr<storage::Store> store_;
     std::unique_ptr<alerts::Alerting> alerts_;
     std::unique_ptr<Checkpointer> checkpointer_;
+    std::unique_ptr<Witness> witness_;  // uses store_ and alerts_: declared after them
     boost::asio::steady_timer tick_;
     config::Config config_;
     FinalizePolicy policy_;

@@ -161,6 +161,18 @@ TEST_CASE("alertmanager: budget, tier and claim events last until the month or d
     // The evidence checkpoint is no alert: the hook skips it.
     json::object checkpoint{{"id", "evidence_checkpoint:1"}, {"type", "evidence_checkpoint"}};
     CHECK_FALSE(alerts::alertmanager_alert(checkpoint, hook(), in.now));
+    // A witnessed peer's rewritten history is: critical, by peer, for a day.
+    json::object rewritten{{"id", "evidence_rewritten:gz:slawatch/gz/00:48:9a1c"},
+                           {"type", "evidence_rewritten"},
+                           {"time", "2026-06-02T10:05:01+08:00"},
+                           {"summary", "the evidence history of vantage point gz was rewritten"},
+                           {"peer", "gz"}};
+    const auto r = alerts::alertmanager_alert(rewritten, hook(), in.now);
+    REQUIRE(r);
+    CHECK(label(*r, "alertname") == "SlawatchEvidenceRewritten");
+    CHECK(label(*r, "peer") == "gz");
+    CHECK(label(*r, "severity") == "critical");
+    CHECK_FALSE(r->open);
 }
 
 TEST_CASE("alertmanager: [[alert]] kind alertmanager with labels, resend_interval and proxy",

@@ -170,10 +170,9 @@ TEST_CASE("the metrics listener answers scrapes through a flood of half-open and
     limits.max_connections = 16;
     slawatch::daemon::MetricsServer server(
         io.get_executor(), {boost::asio::ip::make_address("127.0.0.1"), 0},
-        [](const std::string& target) {
-            return slawatch::daemon::HttpReply{
-                target == "/metrics" || target == "/healthz" ? 200u : 404u,
-                "text/plain; charset=utf-8", "ok\n"};
+        [](const std::string& target, slawatch::daemon::MetricsServer::Respond respond) {
+            respond({target == "/metrics" || target == "/healthz" ? 200u : 404u,
+                     "text/plain; charset=utf-8", "ok\n"});
         },
         limits);
     const auto port = server.local_endpoint().port();

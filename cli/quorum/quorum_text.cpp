@@ -3,6 +3,7 @@
 
 #include "cli/quorum/quorum_text.hpp"
 #include "cli/common/output.hpp"
+#include "cli/quorum/quorum_witness.hpp"
 
 #include "cli/html/html_month.hpp"
 #include "cli/html/html_writer.hpp"
@@ -20,15 +21,17 @@ constexpr std::size_t listed_disagreements = 20;
 
 std::string vantages_json(const QuorumView& v) {
     std::string out;
+    const auto w = witnessed(v.inputs);
     for (std::size_t i = 0; i < v.inputs.size(); ++i) {
         const auto& r = v.q.vantage_reports[i];
         out += fmt::format(
             "{}\n      {{\"name\": {}, \"db\": {}, \"unavailable_minutes\": {}, "
             "\"unknown_minutes\": {}, \"availability_percent\": {}, \"verified_leaves\": {}, "
-            "{}}}",
+            "{}, {}}}",
             i == 0 ? "" : ",", json_quote(v.inputs[i].name), json_quote(v.inputs[i].db.string()),
             r.unavailable, r.unknown, r.availability_text, v.inputs[i].verified_leaves(),
-            vantage_evidence_fields(v.inputs[i]));
+            vantage_evidence_fields(v.inputs[i]),
+            witnessed_json(w[i], v.config.contract.terms.zone));
     }
     return out;
 }
@@ -72,6 +75,9 @@ std::string to_text(const QuorumView& v, const ReportFigures& f) {
     }
     for (const auto& in : v.inputs)
         out += fmt::format("  {:<21} evidence {}\n", in.name, vantage_evidence_text(in));
+    const auto w = witnessed(v.inputs);
+    for (std::size_t i = 0; i < v.inputs.size(); ++i)
+        out += fmt::format("  {:<21} witnesses: {}\n", v.inputs[i].name, witnessed_text(w[i]));
     out += fmt::format(
         "\n  disagreements: {} minute{} where the vantage points that observed "
         "it saw different states\n",
@@ -99,15 +105,18 @@ std::string vantage_sections(const QuorumView& v) {
         "down; each row is that host's own figures.</p>\n"
         "<table class=\"vantages\">\n<thead><tr><th>vantage point</th><th>database</th>"
         "<th class=\"num\">unavailable</th><th class=\"num\">unknown</th>"
-        "<th class=\"num\">availability %</th><th>evidence</th></tr></thead>\n<tbody>\n",
+        "<th class=\"num\">availability %</th><th>evidence</th><th>witnesses</th></tr>"
+        "</thead>\n<tbody>\n",
         html::figure("quorum_k", v.q.k), v.inputs.size());
+    const auto w = witnessed(v.inputs);
     for (std::size_t i = 0; i < v.inputs.size(); ++i) {
         const auto& r = v.q.vantage_reports[i];
         out += fmt::format(
             "<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-            "<td class=\"num\">{}</td><td>{}</td></tr>\n",
+            "<td class=\"num\">{}</td><td>{}</td><td>{}</td></tr>\n",
             html::escape(v.inputs[i].name), html::escape(v.inputs[i].db.string()), r.unavailable,
-            r.unknown, r.availability_text, html::escape(vantage_evidence_text(v.inputs[i])));
+            r.unknown, r.availability_text, html::escape(vantage_evidence_text(v.inputs[i])),
+            html::escape(witnessed_text(w[i])));
     }
     out += "</tbody>\n</table>\n";
     out += fmt::format(

@@ -89,6 +89,21 @@ struct InclusionProof {
     std::vector<evidence::Hash> path;
 };
 
+// A tlog-cosignature this host's witness made of a peer's checkpoint
+// (evidence_cosignature; docs/vantage.md, "Witnesses"). The cosigned note
+// text is checkpoint_text({origin, tree_size, root}); the cosigner's name
+// is this log's origin.
+struct Cosignature {
+    std::string peer;    // the peer's vantage name
+    std::string origin;  // the peer's log
+    std::uint64_t tree_size = 0;
+    evidence::Hash root{};
+    std::uint64_t time_s = 0;
+    // 72 bytes as in the cosignature line: the big-endian time, then the
+    // Ed25519 signature of note::cosignature_message.
+    std::string signature;
+};
+
 // A result as stored, with its row id.
 struct StoredResult {
     std::int64_t id = 0;
@@ -204,6 +219,16 @@ public:
         std::int64_t results = 0;
     };
     Folded fold_ok_results(sla::EpochMillis from_ms, sla::EpochMillis to_ms);
+
+    // Witnesses (cosignature.cpp). Records a cosignature, in its own
+    // transaction (one per origin and size: a second one is ignored).
+    void add_cosignature(const Cosignature& c);
+    // The cosignature of the largest tree of `origin`, if any.
+    std::optional<Cosignature> last_cosignature(std::string_view origin) const;
+    // The origin of the newest cosignature made for `peer`, if any.
+    std::optional<std::string> witnessed_origin(std::string_view peer) const;
+    // Every cosignature of `origin`'s checkpoints, smallest tree first.
+    std::vector<Cosignature> cosignatures(std::string_view origin) const;
 
 private:
     evidence::Frontier read_frontier(std::string_view kind) const;
