@@ -67,6 +67,10 @@ public:
     void on_checkpoint(const storage::Checkpoint& c, std::string_view public_key_pem,
                        sla::EpochMillis now);
 
+    // An event found outside finalization (a TSA failing to stamp): stored
+    // in the outbox in a transaction of its own, then delivered.
+    void emit(const Event& event, sla::EpochMillis now);
+
     std::string render_metrics() const;
     void stop();
 

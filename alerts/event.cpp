@@ -25,6 +25,8 @@ std::string_view to_string(EventType t) {
             return "test";
         case EventType::evidence_checkpoint:
             return "evidence_checkpoint";
+        case EventType::evidence_timestamp_failing:
+            return "evidence_timestamp_failing";
     }
     return "?";
 }

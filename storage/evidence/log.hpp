@@ -81,6 +81,15 @@ struct VerifyReport {
     bool intact() const { return problems.empty(); }
 };
 
+// An RFC 3161 time-stamp token of a checkpoint's note, from one TSA
+// (evidence_timestamp; docs/evidence.md, "Time-stamps").
+struct StoredTimestamp {
+    std::int64_t checkpoint = 0;  // the checkpoint's id
+    std::string tsa;              // the TSA's URL
+    std::string token;            // DER TimeStampToken
+    sla::EpochMillis gen_time_ms = 0;
+};
+
 // A result's leaf and the RFC 9162 inclusion path to a checkpoint's root.
 struct InclusionProof {
     std::int64_t result_id = 0;
@@ -172,6 +181,11 @@ public:
     std::string note(const Checkpoint& c) const;
     // The newest checkpoint of exactly `tree_size` leaves, if any.
     std::optional<Checkpoint> checkpoint_at(std::uint64_t tree_size) const;
+
+    // Time-stamp tokens (timestamps.cpp): stores one (a second of the same
+    // checkpoint and TSA is ignored), and all of them, by checkpoint then TSA.
+    void add_timestamp(const StoredTimestamp& t);
+    std::vector<StoredTimestamp> timestamps() const;
 
     // RFC 9162 consistency proof that the tree of `old_size` leaves is a
     // prefix of the tree of `new_size` (new_size at most the tree's size).
