@@ -8,6 +8,8 @@
 #include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_cli.hpp"
+#include "cli/evidence/tsa_bundles.hpp"
+#include "storage/evidence/timestamp_check.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>
@@ -65,6 +67,11 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
     out += fmt::format("  checkpoints: {} ({} signed); roots recomputed: {}\n", r.checkpoints,
                        r.signed_checkpoints, r.checked_roots);
     if (r.latest) out += "  latest checkpoint: " + checkpoint_text(*r.latest, zone) + "\n";
+    if (r.timestamps > 0)
+        out += fmt::format(
+            "  time-stamps: {} tokens, {} checked against their TSA's CA bundle, {} of TSAs no "
+            "longer configured (chain unchecked)\n",
+            r.timestamps, r.checked_timestamps, r.unchecked_timestamps);
     for (const auto& fpr : r.key_fprs)
         out += fmt::format("  signing key: {}{}\n", fpr,
                            !configured          ? ""
@@ -93,12 +100,13 @@ std::string to_json(const storage::VerifyReport& r, const std::string& db,
         "  \"pruned_leaves\": {},\n  \"folded_leaves\": {},\n  \"folds\": {},\n"
         "  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
         "  \"checked_roots\": {},\n  \"key_fingerprints\": [{}],\n"
+        "  \"timestamps\": {{\"tokens\": {}, \"checked\": {}, \"unchecked\": {}}},\n"
         "  \"configured_key_fingerprint\": {},\n  \"latest_checkpoint\": {},\n"
         "  \"first_problem\": {},\n  \"problems\": [{}{}]\n}}\n",
         json_quote(db), r.log_id.empty() ? "null" : json_quote(r.log_id),
         r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned, r.folded_leaves, r.folds,
-        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
-        configured ? json_quote(*configured) : "null",
+        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys, r.timestamps,
+        r.checked_timestamps, r.unchecked_timestamps, configured ? json_quote(*configured) : "null",
         r.latest ? checkpoint_json(*r.latest, zone) : "null",
         r.problems.empty() ? "null" : problem_json(r.problems.front(), zone), problems,
         problems.empty() ? "" : "\n  ");
@@ -115,7 +123,8 @@ void run_verify(const VerifyOptions& o) {
         std::cerr << "note: " << e.what() << " (signatures are still checked)\n";
     }
     auto store = open_store(config, o.store, storage::OpenMode::read_only);
-    const auto report = store->evidence().verify();
+    auto report = store->evidence().verify();
+    storage::evidence::check_timestamps(store->evidence(), tsa_bundles(config), report);
     const auto db = db_path(config, o.store).string();
     std::cout << (o.format == "json" ? to_json(report, db, configured, zone)
                                      : to_text(report, db, configured, zone));

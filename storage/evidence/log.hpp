@@ -53,6 +53,10 @@ struct EvidenceProblem {
         bad_signature,   // a checkpoint's signature does not verify
         bad_index,       // the stored tree structure was altered
         wrong_log,       // a checkpoint names another evidence log than this database's
+        // RFC 3161 tokens (storage/evidence/timestamp_check.hpp):
+        bad_timestamp,        // unreadable, or stamps another message than its checkpoint's note
+        untrusted_timestamp,  // its signature or chain does not verify against its TSA's bundle
+        backdated_timestamp,  // earlier than its checkpoint, or than its TSA's earlier tokens
     };
     Kind kind = Kind::edited;
     std::optional<sla::EpochMillis> time_ms;  // the result's send time, when known
@@ -74,7 +78,13 @@ struct VerifyReport {
     std::int64_t signed_checkpoints = 0;
     std::int64_t checked_roots = 0;     // checkpoints whose root was recomputed
     std::vector<std::string> key_fprs;  // keys that signed checkpoints
-    std::string log_id;                 // meta.log_id, "" before logs had one
+    // RFC 3161 tokens (set by check_timestamps): stored, checked in full
+    // against a configured TSA's bundle, and of TSAs no longer configured
+    // (their message imprint and times checked, their chain not).
+    std::int64_t timestamps = 0;
+    std::int64_t checked_timestamps = 0;
+    std::int64_t unchecked_timestamps = 0;
+    std::string log_id;  // meta.log_id, "" before logs had one
     std::optional<Checkpoint> latest;
     std::vector<EvidenceProblem> problems;
 
