@@ -363,3 +363,41 @@ TEST_CASE("tsa: checkpoints are stamped through an outage, in order, and verify 
         CHECK_THAT(v.out, Catch::Contains("3 of TSAs no longer configured"));
     }
 }
+
+TEST_CASE("tsa: [[evidence.tsa]] is checked when the config loads", "[evidence][tsa][config]") {
+    testing::TempDir dir;
+    const auto ca =
+        dir.write("ca.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const auto errors = [&](const std::string& tables) {
+        const auto file = dir.write("t.toml", config_text(tables));
+        std::string out;
+        for (const auto& e : config::load(file).errors) out += e + "\n";
+        return out;
+    };
+    const auto good = config::load(
+        dir.write("g.toml", config_text(tsa_table("https://tsa.example/tsr", "ca.pem"))));
+    REQUIRE(good);
+    REQUIRE(good.config->evidence.tsa.size() == 1);
+    CHECK(good.config->evidence.tsa[0].ca_file == ca.string());
+    CHECK(config::load(dir.write("n.toml", config_text(""))).config->evidence.tsa.empty());
+
+    CHECK_THAT(
+        errors(tsa_table("https://tsa.example/tsr", dir / "missing.pem")),
+        Catch::Contains("evidence.tsa.ca_file: cannot read " + (dir / "missing.pem").string()));
+    CHECK_THAT(errors(tsa_table("https://tsa.example/tsr", dir / "t.toml")),
+               Catch::Contains("is not a PEM certificate bundle"));
+    CHECK_THAT(errors(tsa_table("ftp://tsa.example/tsr", ca)),
+               Catch::Contains("evidence.tsa.url: bad URL"));
+    CHECK_THAT(errors("\n[[evidence.tsa]]\nurl = \"https://tsa.example/\"\n"),
+               Catch::Contains("missing required key 'ca_file'"));
+    CHECK_THAT(errors(tsa_table("https://a.example/", ca) + tsa_table("https://a.example/", ca)),
+               Catch::Contains("listed twice"));
+    CHECK_THAT(errors(tsa_table("https://a.example/", ca) + "policy = \"1.2\"\n"),
+               Catch::Contains("policy"));
+
+    // check-config reports them.
+    const auto r = testing::run(
+        {testing::slawatch_bin(), "check-config", "--config", (dir / "g.toml").string()});
+    CHECK_THAT(r.out, Catch::Contains("time-stamp authority https://tsa.example/tsr (CA bundle " +
+                                      ca.string() + ")"));
+}
