@@ -401,3 +401,36 @@ TEST_CASE("tsa: [[evidence.tsa]] is checked when the config loads", "[evidence][
     CHECK_THAT(r.out, Catch::Contains("time-stamp authority https://tsa.example/tsr (CA bundle " +
                                       ca.string() + ")"));
 }
+
+TEST_CASE("tsa: stamping failing for over an hour raises an alert event, resolved when it stamps",
+          "[evidence][tsa]") {
+    testing::TempDir dir;
+    const TestTsa tsa(dir / "tsa");
+    TsaServer server(tsa);
+    const auto cfg_file =
+        dir.write("slawatch.toml", config_text(tsa_table(server.url(), tsa.ca())));
+    auto loaded = config::load(cfg_file);
+    REQUIRE(loaded);
+    auto store =
+        storage::Store::open(*loaded.config, dir / "slawatch.db", storage::OpenMode::read_write);
+    boost::asio::io_context io;
+    std::vector<alerts::Event> events;
+    alerts::Stamper stamper(io.get_executor(), *loaded.config, store->outbox(), store->evidence(),
+                            [&](const alerts::Event& e, sla::EpochMillis) { events.push_back(e); });
+    server.down = true;
+    const auto c = store->evidence().checkpoint(sla::now_ms(), nullptr);
+    // Queued two hours ago (a daemon restarted into a long outage).
+    stamper.on_checkpoint(c, store->evidence().note(c), sla::now_ms() - 2 * 3'600'000);
+    REQUIRE(drive(
+        io, [&] { return !events.empty(); }, 5s));
+    CHECK(events[0].type == alerts::EventType::evidence_timestamp_failing);
+    CHECK(events[0].body.at("status").as_string() == "failing");
+    CHECK(events[0].body.at("tsa").as_string() == server.url());
+    server.down = false;
+    REQUIRE(drive(
+        io, [&] { return events.size() == 2; }, 15s));
+    CHECK(events[1].body.at("status").as_string() == "resolved");
+    CHECK(events[1].id == events[0].id + ":resolved");
+    CHECK(store->evidence().timestamps().size() == 1);
+    stamper.stop();
+}

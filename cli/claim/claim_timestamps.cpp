@@ -58,8 +58,8 @@ std::vector<ClaimTimestamp> claim_timestamps(const storage::ResultStore& store,
 
 std::string timestamps_markdown(const std::vector<ClaimTimestamp>& ts, const config::Config& config,
                                 const sla::TimeZone& zone) {
+    if (ts.empty()) return {};  // no TSA configured, or none answered yet
     std::string out = fmt::format("\n## Time-stamps ({})\n\n", ts.size());
-    if (ts.empty()) return out + "No RFC 3161 time-stamp of these checkpoints.\n";
     out +=
         "RFC 3161 tokens from Time Stamping Authorities: each proves that the checkpoint's note "
         "existed at its time (genTime). To check one with openssl alone, put the TSA's CA bundle "

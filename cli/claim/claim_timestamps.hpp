@@ -27,6 +27,7 @@ std::vector<ClaimTimestamp> claim_timestamps(const storage::ResultStore& store,
                                              const std::vector<storage::Checkpoint>& checkpoints,
                                              const config::Config& config);
 
+// "" without tokens.
 std::string timestamps_markdown(const std::vector<ClaimTimestamp>& t, const config::Config& config,
                                 const sla::TimeZone& zone);
 // A JSON array (no trailing newline), indented for the claim's top level.
