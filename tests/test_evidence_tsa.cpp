@@ -23,6 +23,7 @@
 #include <catch2/catch.hpp>
 
 #include <atomic>
+#include <csignal>
 #include <fstream>
 #include <mutex>
 
@@ -433,4 +434,42 @@ TEST_CASE("tsa: stamping failing for over an hour raises an alert event, resolve
     CHECK(events[1].id == events[0].id + ":resolved");
     CHECK(store->evidence().timestamps().size() == 1);
     stamper.stop();
+}
+
+TEST_CASE("tsa: the daemon queues its checkpoints' stamps and sends them after a restart",
+          "[evidence][tsa][daemon]") {
+    testing::TempDir dir;
+    const TestTsa tsa(dir / "tsa");
+    TsaServer server(tsa);
+    const auto cfg = dir.write("slawatch.toml", config_text("\n[metrics]\nenabled = false\n" +
+                                                            tsa_table(server.url(), tsa.ca())))
+                         .string();
+    const auto db = (dir / "slawatch.db").string();
+    const auto run_daemon = [&](const std::function<bool()>& until) {
+        testing::Process daemon({testing::slawatch_bin(), "run", "--config", cfg}, dir.path());
+        REQUIRE(testing::eventually(
+            [&] { return daemon.err().find("running") != std::string::npos; }, 20s));
+        CHECK(testing::eventually(until, 15s));
+        daemon.signal(SIGTERM);
+        REQUIRE(daemon.wait(30s) == 0);
+        return daemon.err();
+    };
+    const auto tokens = [&] {
+        return testing::count_rows(db, "SELECT count(*) FROM evidence_timestamp");
+    };
+    // Down while the first run stops: its last checkpoint's request waits in the outbox.
+    server.down = true;
+    run_daemon([] { return true; });
+    CHECK(tokens() == 0);
+    CHECK(testing::count_rows(db,
+                              "SELECT count(*) FROM alert_outbox WHERE state = 'pending' AND "
+                              "hook LIKE 'tsa:%'") >= 1);
+    server.down = false;
+    const auto log = run_daemon([&] { return tokens() >= 1; });
+    INFO(log);
+    CHECK(tokens() >= 1);
+    const auto v = testing::run({testing::slawatch_bin(), "verify", "--config", cfg}, {}, 60s);
+    INFO(v.out << v.err);
+    CHECK(v.exit_code == 0);
+    CHECK_THAT(v.out, Catch::Contains(" checked against their TSA's CA bundle"));
 }
