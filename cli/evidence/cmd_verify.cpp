@@ -143,7 +143,7 @@ void register_verify(CLI::App& app) {
         ->check(CLI::IsMember({"text", "json"}));
     cmd->footer(
         "Exit 0 when intact; 1 naming the first result (time, probe) that no longer "
-        "matches, or the bad checkpoint.");
+        "matches, or the bad checkpoint or time-stamp token.");
     cmd->callback([options] { run_verify(*options); });
 }
 
