@@ -171,6 +171,17 @@ void Alerting::enqueue(const std::vector<Event>& events, sla::EpochMillis now) {
     }
 }
 
+void Alerting::emit(const Event& event, sla::EpochMillis now) {
+    try {
+        enqueue({event}, now);
+        for (const auto& line : tentative_log_) spdlog::info("{}", line);
+    } catch (const std::exception& e) {
+        spdlog::error("alerts: cannot store the {} event: {}", to_string(event.type), e.what());
+    }
+    tentative_log_.clear();
+    dispatcher_->poke();
+}
+
 std::string Alerting::render_metrics() const {
     return dispatcher_->render_metrics(config_.vantage.name);
 }

@@ -86,6 +86,10 @@ public:
     // A witnessed peer's history was rewritten: an evidence_rewritten event.
     void on_rewrite(const RewriteSeen& r, sla::EpochMillis now);
 
+    // An event found outside finalization (a TSA failing to stamp): stored
+    // in the outbox in a transaction of its own, then delivered.
+    void emit(const Event& event, sla::EpochMillis now);
+
     std::string render_metrics() const;
     void stop();
 

@@ -27,6 +27,8 @@ std::string_view to_string(EventType t) {
             return "evidence_checkpoint";
         case EventType::evidence_rewritten:
             return "evidence_rewritten";
+        case EventType::evidence_timestamp_failing:
+            return "evidence_timestamp_failing";
     }
     return "?";
 }

@@ -22,19 +22,21 @@ enum class EventType {
     claim_window,       // a Service Month ended below the standard; and deadline reminders
     monitor_health,  // slawatch itself cannot see well (unknown minutes, misconfig, local network)
     test,            // `slawatch alerts test`
-    evidence_checkpoint,  // a signed evidence checkpoint, carried off the host
-    evidence_rewritten,   // a witnessed peer's evidence history was rewritten
+    evidence_checkpoint,         // a signed evidence checkpoint, carried off the host
+    evidence_rewritten,          // a witnessed peer's evidence history was rewritten
+    evidence_timestamp_failing,  // a TSA has not stamped a checkpoint for over an hour; resolved
 };
 
-inline constexpr std::array<EventType, 9> all_event_types{EventType::incident_opened,
-                                                          EventType::incident_resolved,
-                                                          EventType::budget,
-                                                          EventType::tier,
-                                                          EventType::claim_window,
-                                                          EventType::monitor_health,
-                                                          EventType::test,
-                                                          EventType::evidence_checkpoint,
-                                                          EventType::evidence_rewritten};
+inline constexpr std::array<EventType, 10> all_event_types{EventType::incident_opened,
+                                                           EventType::incident_resolved,
+                                                           EventType::budget,
+                                                           EventType::tier,
+                                                           EventType::claim_window,
+                                                           EventType::monitor_health,
+                                                           EventType::test,
+                                                           EventType::evidence_checkpoint,
+                                                           EventType::evidence_rewritten,
+                                                           EventType::evidence_timestamp_failing};
 
 std::string_view to_string(EventType t);
 std::optional<EventType> parse_event_type(std::string_view text);

@@ -15,10 +15,16 @@ namespace slawatch::config {
 namespace {
 
 // The event types of alerts/event.hpp (config does not depend on alerts).
-constexpr std::array<std::string_view, 9> event_types{
-    "incident_opened",   "incident_resolved", "budget", "tier",
-    "claim_window",      "monitor_health",    "test",   "evidence_checkpoint",
-    "evidence_rewritten"};
+constexpr std::array<std::string_view, 10> event_types{"incident_opened",
+                                                       "incident_resolved",
+                                                       "budget",
+                                                       "tier",
+                                                       "claim_window",
+                                                       "monitor_health",
+                                                       "test",
+                                                       "evidence_checkpoint",
+                                                       "evidence_rewritten",
+                                                       "evidence_timestamp_failing"};
 
 }  // namespace
 

@@ -49,12 +49,22 @@ struct Storage {
     int compact_margin_days = 7;
 };
 
+// [[evidence.tsa]]: an RFC 3161 Time Stamping Authority that stamps every
+// checkpoint note (docs/evidence.md, "Time-stamps").
+struct Tsa {
+    std::string url;                   // http:// or https://, where TimeStampReqs are POSTed
+    std::string ca_file;               // PEM bundle the TSA's certificate must chain to
+    std::optional<std::string> proxy;  // as Probe::proxy
+    Location where;
+};
+
 // [evidence]: the tamper-evident evidence log (docs/evidence.md).
 struct Evidence {
     // PEM Ed25519 private key; empty: the systemd credential
     // evidence_signing_key if present, else checkpoints are unsigned.
     std::string signing_key_file;
     int checkpoint_interval_minutes = 60;  // 1..60; also one at each local day's end
+    std::vector<Tsa> tsa;                  // none: checkpoints are not time-stamped
 };
 
 // [[vantage.witness]]: a peer whose checkpoints this host checks and cosigns

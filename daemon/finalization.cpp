@@ -43,6 +43,7 @@ void StoragePipeline::resume() {
         finalized_until_ = stored ? *stored : current;
         // Before finalizing: what was already emitted must be known first.
         if (alerts_) alerts_->resume(*store_, finalized_until_, sla::now_ms());
+        if (stamper_) stamper_->poke();  // requests left from before the restart
         resumed_ = true;
         {
             std::lock_guard lock(shared_.mutex);
@@ -140,6 +141,7 @@ void StoragePipeline::record_checkpoint(sla::EpochMinute from, sla::EpochMinute 
                        : checkpointer_->on_finalized(*store_, from, to, sla::now_ms());
         if (c && alerts_ && checkpointer_->signer())
             alerts_->on_checkpoint(*c, checkpointer_->signer()->public_key_pem(), sla::now_ms());
+        if (c && stamper_) stamper_->on_checkpoint(*c, store_->evidence().note(*c), sla::now_ms());
     } catch (const std::exception& e) {
         spdlog::error("evidence: cannot record a checkpoint: {}", e.what());
     }

@@ -117,6 +117,17 @@ void StoragePipeline::apply(const config::Config& fresh,
     } catch (const std::exception& e) {
         spdlog::error("config reload: the [[alert]] hooks stay as they were: {}", e.what());
     }
+    try {
+        // A request in flight on the old stamper is asked again by the new
+        // one; its token is stored once.
+        if (alerts_) {
+            if (stamper_) stamper_->stop();
+            stamper_ = make_stamper(fresh);
+            if (stamper_) stamper_->poke();
+        }
+    } catch (const std::exception& e) {
+        spdlog::error("config reload: time-stamping stays as it was: {}", e.what());
+    }
     start_reconcile();
     refresh_month();
     log_.update_status();

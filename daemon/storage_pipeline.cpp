@@ -35,6 +35,16 @@ StoragePipeline::~StoragePipeline() {
 
 void StoragePipeline::enable_alerts() {
     alerts_ = std::make_unique<alerts::Alerting>(thread_.executor(), config_, store_->outbox());
+    stamper_ = make_stamper(config_);
+}
+
+std::unique_ptr<alerts::Stamper> StoragePipeline::make_stamper(const config::Config& config) {
+    if (config.evidence.tsa.empty()) return nullptr;
+    return std::make_unique<alerts::Stamper>(thread_.executor(), config, store_->outbox(),
+                                             store_->evidence(),
+                                             [this](const alerts::Event& e, sla::EpochMillis now) {
+                                                 if (alerts_) alerts_->emit(e, now);
+                                             });
 }
 
 void StoragePipeline::enable_witness() {
@@ -118,6 +128,7 @@ void StoragePipeline::tick() {
     }
     if (alerts_) {
         auto text = alerts_->render_metrics();
+        if (stamper_) text += stamper_->render_metrics(config_.vantage.name);
         std::lock_guard lock(shared_.mutex);
         shared_.alert_metrics = std::move(text);
     }
@@ -199,6 +210,7 @@ void StoragePipeline::finish() {
             finalize_until(current);
         record_checkpoint(finalized_until_, finalized_until_, true);
     }
+    if (stamper_) stamper_->stop();
     if (alerts_) alerts_->stop();
     spdlog::info("stopped; minutes finalized until {}",
                  config_.contract.terms.zone.format_minute(finalized_until_));

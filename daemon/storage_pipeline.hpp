@@ -22,6 +22,7 @@
 // MinuteLog's (minute_log.hpp).
 
 #include "alerts/alerting.hpp"
+#include "alerts/stamper.hpp"
 #include "daemon/checkpointer.hpp"
 #include "daemon/finalizer.hpp"
 #include "daemon/minute_log.hpp"
@@ -57,8 +58,9 @@ public:
     StoragePipeline(const StoragePipeline&) = delete;
     StoragePipeline& operator=(const StoragePipeline&) = delete;
 
-    // Starts alerting ([[alert]] hooks); throws alerts::HookSetupError (bad
-    // config) or another exception (cannot start). Before start().
+    // Starts alerting ([[alert]] hooks) and time-stamping ([[evidence.tsa]]);
+    // throws alerts::HookSetupError (bad config) or another exception (cannot
+    // start). Before start().
     void enable_alerts();
     // Starts witnessing the peers of [[vantage.witness]] (none: nothing);
     // throws WitnessSetupError. After enable_alerts(), before start().
@@ -116,6 +118,9 @@ private:
         if (auto m = month_.refresh(*store_, config_.contract.terms)) log_.set_month(*m);
     }
 
+    // The Stamper of `config`'s TSAs, or null when it has none.
+    std::unique_ptr<alerts::Stamper> make_stamper(const config::Config& config);
+
     // --- reload.cpp
     void apply(const config::Config& fresh, std::unique_ptr<Checkpointer> checkpointer);
 
@@ -126,6 +131,7 @@ private:
     StorageThread thread_;
     std::unique_ptr<storage::Store> store_;
     std::unique_ptr<alerts::Alerting> alerts_;
+    std::unique_ptr<alerts::Stamper> stamper_;  // [[evidence.tsa]]; after alerts_, it emits there
     std::unique_ptr<Checkpointer> checkpointer_;
     std::unique_ptr<Witness> witness_;  // uses store_ and alerts_: declared after them
     boost::asio::steady_timer tick_;

@@ -246,7 +246,7 @@ TEST_CASE("alerts: a bad [[alert]] is one file:line:col line each", "[alerts][co
          "t.toml:15:21: alert.events: unknown event type 'outage' (expected one of "
          "incident_opened, "
          "incident_resolved, budget, tier, claim_window, monitor_health, test, "
-         "evidence_checkpoint, evidence_rewritten)"},
+         "evidence_checkpoint, evidence_rewritten, evidence_timestamp_failing)"},
         {"missing command", "name = \"a\"\nkind = \"exec\"\n",
          "t.toml:11:1: alert: missing required key 'command'"},
         {"missing url", "name = \"a\"\nkind = \"webhook\"\n",

@@ -6,6 +6,7 @@
 #include "cli/claim/claim_evidence.hpp"
 #include "cli/claim/claim_quorum.hpp"
 #include "cli/claim/claim_text.hpp"
+#include "cli/claim/claim_timestamps.hpp"
 #include "cli/commands.hpp"
 #include "cli/common/args.hpp"
 #include "cli/common/config_file.hpp"
@@ -40,6 +41,7 @@ struct Package {
     ClaimEvidence evidence;                       // claim_evidence.hpp
     std::vector<storage::FailureCount> failures;  // R4: why each minute counted
     const storage::EvidenceStatus& verified;      // what the figures rest on
+    std::vector<ClaimTimestamp> timestamps;       // claim_timestamps.hpp
 };
 
 std::string to_markdown(const Package& p) {
@@ -48,6 +50,7 @@ std::string to_markdown(const Package& p) {
     out += fmt::format("## Unavailable minutes ({})\n\n", p.minutes.size());
     out += p.minutes.empty() ? "None.\n" : minutes_markdown(p.minutes, zone);
     out += failures_markdown(p.config, p.failures) + evidence_markdown(p.evidence, zone);
+    out += timestamps_markdown(p.timestamps, p.config, zone);
     return out + "\nThe figures above are derived from this evidence alone, after it verified:\n" +
            evidence_status_text(p.verified, zone, "- ");
 }
@@ -61,7 +64,8 @@ std::string to_json(const Package& p) {
     }
     return claim_json(p.config, p.r, p.amount, minutes, failures_json(p.config, p.failures),
                       evidence_json(p.evidence, zone),
-                      ",\n  \"verified_evidence\": " + evidence_status_json(p.verified, zone));
+                      ",\n  \"verified_evidence\": " + evidence_status_json(p.verified, zone) +
+                          ",\n  \"timestamps\": " + timestamps_json(p.timestamps, zone));
 }
 
 void run_claim(const ClaimOptions& o) {
@@ -95,9 +99,11 @@ void run_claim(const ClaimOptions& o) {
               down_minutes(*store, from, to),
               {},
               store->failures_by_code(from, to),
-              store->status()};
+              store->status(),
+              {}};
     p.evidence = claim_evidence(*opened.store, p.minutes, from * 60'000,
                                 zone.start_of_day(sla::add_days(month.last, 1)) * 60'000);
+    p.timestamps = claim_timestamps(*opened.store, p.evidence.checkpoints, config);
     if (o.format == "html") {
         write_output(html::claim_page({config, p.r, p.amount, p.minutes, p.evidence, p.failures,
                                        html::month_minutes(*store, zone, month, now)}),

@@ -8,7 +8,9 @@
 #include "cli/common/output.hpp"
 #include "cli/common/store_cli.hpp"
 #include "cli/evidence/evidence_cli.hpp"
+#include "cli/evidence/tsa_bundles.hpp"
 #include "cli/evidence/verify_since.hpp"
+#include "storage/evidence/timestamp_check.hpp"
 #include "text/escape.hpp"
 
 #include <fmt/format.h>
@@ -67,6 +69,11 @@ std::string to_text(const storage::VerifyReport& r, const std::string& db,
     out += fmt::format("  checkpoints: {} ({} signed); roots recomputed: {}\n", r.checkpoints,
                        r.signed_checkpoints, r.checked_roots);
     if (r.latest) out += "  latest checkpoint: " + checkpoint_text(*r.latest, zone) + "\n";
+    if (r.timestamps > 0)
+        out += fmt::format(
+            "  time-stamps: {} tokens, {} checked against their TSA's CA bundle, {} of TSAs no "
+            "longer configured (chain unchecked)\n",
+            r.timestamps, r.checked_timestamps, r.unchecked_timestamps);
     for (const auto& fpr : r.key_fprs)
         out += fmt::format("  signing key: {}{}\n", fpr,
                            !configured          ? ""
@@ -96,12 +103,13 @@ std::string to_json(const storage::VerifyReport& r, const std::string& db,
         "  \"pruned_leaves\": {},\n  \"folded_leaves\": {},\n  \"folds\": {},\n"
         "  \"checkpoints\": {},\n  \"signed_checkpoints\": {},\n"
         "  \"checked_roots\": {},\n  \"key_fingerprints\": [{}],\n"
+        "  \"timestamps\": {{\"tokens\": {}, \"checked\": {}, \"unchecked\": {}}},\n"
         "  \"configured_key_fingerprint\": {},\n  \"latest_checkpoint\": {},\n"
         "  \"first_problem\": {},\n  \"problems\": [{}{}],\n  \"since\": {}\n}}\n",
         json_quote(db), r.log_id.empty() ? "null" : json_quote(r.log_id),
         r.intact() ? "true" : "false", r.results, r.tree_size, r.pruned, r.folded_leaves, r.folds,
-        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys,
-        configured ? json_quote(*configured) : "null",
+        r.checkpoints, r.signed_checkpoints, r.checked_roots, keys, r.timestamps,
+        r.checked_timestamps, r.unchecked_timestamps, configured ? json_quote(*configured) : "null",
         r.latest ? checkpoint_json(*r.latest, zone) : "null",
         r.problems.empty() ? "null" : problem_json(r.problems.front(), zone), problems,
         problems.empty() ? "" : "\n  ", since ? since_json(*since) : "null");
@@ -120,7 +128,8 @@ void run_verify(const VerifyOptions& o) {
     auto store = open_store(config, o.store, storage::OpenMode::read_only);
     // The --since checks read the checkpoints and the tree verify() checked.
     if (!o.since.empty()) store->hold_snapshot();
-    const auto report = store->evidence().verify();
+    auto report = store->evidence().verify();
+    storage::evidence::check_timestamps(store->evidence(), tsa_bundles(config), report);
     const auto db = db_path(config, o.store).string();
     // A kept note is checked only against evidence that is intact itself.
     std::optional<SinceReport> since;
@@ -150,9 +159,9 @@ void register_verify(CLI::App& app) {
                     "check its origin and signature and that the log only grew since");
     cmd->footer(
         "Exit 0 when intact (and consistent with the --since note); 1 naming the first result "
-        "(time, probe) that no longer matches, the bad checkpoint, or what the --since note "
-        "failed (a changed note, another log, a rewritten log); 2 when the note file cannot be "
-        "read.");
+        "(time, probe) that no longer matches, the bad checkpoint or time-stamp token, or what "
+        "the --since note failed (a changed note, another log, a rewritten log); 2 when the "
+        "note file cannot be read.");
     cmd->callback([options] { run_verify(*options); });
 }
 

@@ -95,6 +95,10 @@ void print_text(const config::Config& c, std::ostream& out) {
     }
     out << fmt::format("\n{} maintenance window(s); storage {}\n", c.maintenance.size(),
                        c.storage.path.string());
+    if (c.evidence.tsa.empty()) out << "time-stamps: none (no [[evidence.tsa]])\n";
+    for (const auto& t : c.evidence.tsa)
+        out << fmt::format("time-stamp authority {} (CA bundle {})\n", text::escape_text(t.url),
+                           text::escape_text(t.ca_file));
     out << attribution_text(c);
 }
 
@@ -123,6 +127,9 @@ void print_json(const config::Config& c, std::ostream& out) {
                                              {"target", target_of(p)},
                                              {"timeout_ms", p.timeout.count()}});
     }
+    boost::json::array tsas;
+    for (const auto& t : c.evidence.tsa)
+        tsas.push_back(boost::json::object{{"url", t.url}, {"ca_file", t.ca_file}});
     const boost::json::object doc{
         {"contract", c.contract.name},
         {"timezone", terms.zone.name()},
@@ -133,6 +140,7 @@ void print_json(const config::Config& c, std::ostream& out) {
         {"probes", std::move(probes)},
         {"maintenance_windows", c.maintenance.size()},
         {"attribution", attribution_json(c)},
+        {"timestamp_authorities", std::move(tsas)},
     };
     out << text::inert_json(boost::json::serialize(doc)) << "\n";
 }

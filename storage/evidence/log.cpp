@@ -174,6 +174,12 @@ std::string_view to_string(EvidenceProblem::Kind k) {
             return "bad_index";
         case K::wrong_log:
             return "wrong_log";
+        case K::bad_timestamp:
+            return "bad_timestamp";
+        case K::untrusted_timestamp:
+            return "untrusted_timestamp";
+        case K::backdated_timestamp:
+            return "backdated_timestamp";
     }
     return "?";
 }

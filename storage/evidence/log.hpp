@@ -53,6 +53,10 @@ struct EvidenceProblem {
         bad_signature,   // a checkpoint's signature does not verify
         bad_index,       // the stored tree structure was altered
         wrong_log,       // a checkpoint names another evidence log than this database's
+        // RFC 3161 tokens (storage/evidence/timestamp_check.hpp):
+        bad_timestamp,        // unreadable, or stamps another message than its checkpoint's note
+        untrusted_timestamp,  // its signature or chain does not verify against its TSA's bundle
+        backdated_timestamp,  // earlier than its checkpoint, or than its TSA's earlier tokens
     };
     Kind kind = Kind::edited;
     std::optional<sla::EpochMillis> time_ms;  // the result's send time, when known
@@ -74,11 +78,26 @@ struct VerifyReport {
     std::int64_t signed_checkpoints = 0;
     std::int64_t checked_roots = 0;     // checkpoints whose root was recomputed
     std::vector<std::string> key_fprs;  // keys that signed checkpoints
-    std::string log_id;                 // meta.log_id, "" before logs had one
+    // RFC 3161 tokens (set by check_timestamps): stored, checked in full
+    // against a configured TSA's bundle, and of TSAs no longer configured
+    // (their message imprint and times checked, their chain not).
+    std::int64_t timestamps = 0;
+    std::int64_t checked_timestamps = 0;
+    std::int64_t unchecked_timestamps = 0;
+    std::string log_id;  // meta.log_id, "" before logs had one
     std::optional<Checkpoint> latest;
     std::vector<EvidenceProblem> problems;
 
     bool intact() const { return problems.empty(); }
+};
+
+// An RFC 3161 time-stamp token of a checkpoint's note, from one TSA
+// (evidence_timestamp; docs/evidence.md, "Time-stamps").
+struct StoredTimestamp {
+    std::int64_t checkpoint = 0;  // the checkpoint's id
+    std::string tsa;              // the TSA's URL
+    std::string token;            // DER TimeStampToken
+    sla::EpochMillis gen_time_ms = 0;
 };
 
 // A result's leaf and the RFC 9162 inclusion path to a checkpoint's root.
@@ -187,6 +206,11 @@ public:
     std::string note(const Checkpoint& c) const;
     // The newest checkpoint of exactly `tree_size` leaves, if any.
     std::optional<Checkpoint> checkpoint_at(std::uint64_t tree_size) const;
+
+    // Time-stamp tokens (timestamps.cpp): stores one (a second of the same
+    // checkpoint and TSA is ignored), and all of them, by checkpoint then TSA.
+    void add_timestamp(const StoredTimestamp& t);
+    std::vector<StoredTimestamp> timestamps() const;
 
     // RFC 9162 consistency proof that the tree of `old_size` leaves is a
     // prefix of the tree of `new_size` (new_size at most the tree's size).
