@@ -4,6 +4,7 @@
 #include "alerts/dispatcher.hpp"
 
 #include "sla/clock.hpp"
+#include "text/escape.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -19,19 +20,6 @@ using namespace std::chrono_literals;
 namespace {
 
 using sla::now_ms;
-
-std::string label(std::string_view v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out;
-}
 
 }  // namespace
 
@@ -164,28 +152,28 @@ void Dispatcher::on_attempt(const std::string& name, const Delivery& d, Attempt 
 
 std::string Dispatcher::render_metrics(std::string_view vantage) const {
     // The same leading label as every other family of /metrics (daemon/metrics.hpp).
-    const auto v = fmt::format("vantage=\"{}\",", label(vantage));
+    const auto v = fmt::format("vantage=\"{}\",", text::prometheus_label(vantage));
     std::string out;
     out += "# HELP slawatch_alert_deliveries_total Alert delivery attempts by hook and result.\n";
     out += "# TYPE slawatch_alert_deliveries_total counter\n";
     for (const auto& [name, h] : hooks_) {
         out += fmt::format(
             "slawatch_alert_deliveries_total{{{}hook=\"{}\",result=\"delivered\"}} {}\n", v,
-            label(name), h.delivered);
+            text::prometheus_label(name), h.delivered);
         out +=
             fmt::format("slawatch_alert_deliveries_total{{{}hook=\"{}\",result=\"failed\"}} {}\n",
-                        v, label(name), h.failed);
+                        v, text::prometheus_label(name), h.failed);
     }
     out += "# HELP slawatch_alert_pending Alert events waiting for delivery by hook.\n";
     out += "# TYPE slawatch_alert_pending gauge\n";
     for (const auto& [name, h] : hooks_)
-        out +=
-            fmt::format("slawatch_alert_pending{{{}hook=\"{}\"}} {}\n", v, label(name), h.pending);
+        out += fmt::format("slawatch_alert_pending{{{}hook=\"{}\"}} {}\n", v,
+                           text::prometheus_label(name), h.pending);
     out += "# HELP slawatch_alert_hook_failing 1 while the hook's last attempt failed.\n";
     out += "# TYPE slawatch_alert_hook_failing gauge\n";
     for (const auto& [name, h] : hooks_)
-        out += fmt::format("slawatch_alert_hook_failing{{{}hook=\"{}\"}} {}\n", v, label(name),
-                           h.failing ? 1 : 0);
+        out += fmt::format("slawatch_alert_hook_failing{{{}hook=\"{}\"}} {}\n", v,
+                           text::prometheus_label(name), h.failing ? 1 : 0);
     return out;
 }
 

@@ -7,6 +7,7 @@
 #include "net/proxy.hpp"
 #include "sla/clock.hpp"
 #include "storage/evidence/rfc3161.hpp"
+#include "text/escape.hpp"
 
 #include <boost/asio/post.hpp>
 #include <boost/beast/http/field.hpp>
@@ -42,19 +43,6 @@ std::string read_bundle(const config::Tsa& t) {
         throw HookSetupError(
             fmt::format("evidence.tsa {}: cannot read ca_file {}", t.url, t.ca_file));
     return text.str();
-}
-
-std::string label(std::string_view v) {
-    std::string out;
-    for (char c : v) {
-        if (c == '\\' || c == '"') out += '\\';
-        if (c == '\n') {
-            out += "\\n";
-            continue;
-        }
-        out += c;
-    }
-    return out;
 }
 
 }  // namespace
@@ -294,26 +282,27 @@ void Stamper::on_failed(Tsa& t, const storage::Delivery& d, const std::string& e
 }
 
 std::string Stamper::render_metrics(std::string_view vantage) const {
-    const auto v = fmt::format("vantage=\"{}\",", label(vantage));
+    const auto v = fmt::format("vantage=\"{}\",", text::prometheus_label(vantage));
     std::string out;
     out +=
         "# HELP slawatch_evidence_last_timestamp_seconds genTime of the newest RFC 3161 token by "
         "TSA.\n# TYPE slawatch_evidence_last_timestamp_seconds gauge\n";
     for (const auto& [url, t] : tsas_)
         out += fmt::format("slawatch_evidence_last_timestamp_seconds{{{}tsa=\"{}\"}} {:.3f}\n", v,
-                           label(url), static_cast<double>(t.last_gen_time_ms) / 1000.0);
+                           text::prometheus_label(url),
+                           static_cast<double>(t.last_gen_time_ms) / 1000.0);
     out +=
         "# HELP slawatch_evidence_last_timestamp_tree_size Tree size of the newest checkpoint "
         "stamped by TSA.\n# TYPE slawatch_evidence_last_timestamp_tree_size gauge\n";
     for (const auto& [url, t] : tsas_)
         out += fmt::format("slawatch_evidence_last_timestamp_tree_size{{{}tsa=\"{}\"}} {}\n", v,
-                           label(url), t.last_tree_size);
+                           text::prometheus_label(url), t.last_tree_size);
     out +=
         "# HELP slawatch_evidence_timestamp_failing 1 while the TSA's last request failed.\n"
         "# TYPE slawatch_evidence_timestamp_failing gauge\n";
     for (const auto& [url, t] : tsas_)
         out += fmt::format("slawatch_evidence_timestamp_failing{{{}tsa=\"{}\"}} {}\n", v,
-                           label(url), t.failing_since ? 1 : 0);
+                           text::prometheus_label(url), t.failing_since ? 1 : 0);
     return out;
 }
 

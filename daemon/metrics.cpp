@@ -2,6 +2,7 @@
 #include "daemon/metrics.hpp"
 
 #include "sla/clock.hpp"
+#include "text/escape.hpp"
 
 #include <fmt/format.h>
 
@@ -17,22 +18,6 @@ void Histogram::observe(double seconds) {
         }
     }
     // Above the last bucket: only +Inf (== count) holds it.
-}
-
-std::string escape_label(std::string_view value) {
-    std::string out;
-    out.reserve(value.size());
-    for (char c : value) {
-        if (c == '\\')
-            out += "\\\\";
-        else if (c == '"')
-            out += "\\\"";
-        else if (c == '\n')
-            out += "\\n";
-        else
-            out += c;
-    }
-    return out;
 }
 
 void Exposition::family(std::string_view name, std::string_view type, std::string_view help) {
@@ -106,7 +91,7 @@ void Metrics::record_result(const std::string& probe, const sla::Sample& s) {
 }
 
 void Metrics::set_vantage(const std::string& name) {
-    constant_labels_ = fmt::format("vantage=\"{}\"", escape_label(name));
+    constant_labels_ = fmt::format("vantage=\"{}\"", text::prometheus_label(name));
 }
 
 void Metrics::record_minute(const std::string& probe, sla::EpochMinute minute,
@@ -135,7 +120,8 @@ std::string Metrics::render(const std::string& version) const {
     std::string out;
     Exposition e(out, constant_labels_);
     e.family("slawatch_build_info", "gauge", "slawatch version.");
-    e.sample("slawatch_build_info", fmt::format("version=\"{}\"", escape_label(version)), 1);
+    e.sample("slawatch_build_info", fmt::format("version=\"{}\"", text::prometheus_label(version)),
+             1);
     render_probes(e);
     render_minutes(e);
     render_month(e);
@@ -150,33 +136,34 @@ void Metrics::render_probes(Exposition& e) const {
     for (const auto& [name, p] : probes_)
         for (int o = 0; o < sla::outcome_count; ++o)
             e.sample("slawatch_probe_results_total",
-                     fmt::format("probe=\"{}\",outcome=\"{}\"", escape_label(name),
+                     fmt::format("probe=\"{}\",outcome=\"{}\"", text::prometheus_label(name),
                                  sla::to_string(static_cast<sla::Outcome>(o))),
                      static_cast<double>(p.outcomes[static_cast<std::size_t>(o)]));
 
     e.family("slawatch_probe_success", "gauge", "1 if the probe's last run succeeded, else 0.");
     for (const auto& [name, p] : probes_)
-        e.sample("slawatch_probe_success", fmt::format("probe=\"{}\"", escape_label(name)),
-                 p.last_ok ? 1 : 0);
+        e.sample("slawatch_probe_success",
+                 fmt::format("probe=\"{}\"", text::prometheus_label(name)), p.last_ok ? 1 : 0);
     e.family("slawatch_probe_last_success_timestamp_seconds", "gauge",
              "When the probe's last successful run was sent.");
     for (const auto& [name, p] : probes_)
         if (p.last_success_seconds)
             e.sample("slawatch_probe_last_success_timestamp_seconds",
-                     fmt::format("probe=\"{}\"", escape_label(name)), *p.last_success_seconds);
+                     fmt::format("probe=\"{}\"", text::prometheus_label(name)),
+                     *p.last_success_seconds);
 
     e.family("slawatch_probe_phase_seconds", "histogram",
              "Duration of each step of a probe run (dns, connect, tls, first_byte).");
     for (const auto& [name, p] : probes_)
         for (std::size_t ph = 0; ph < phase_names.size(); ++ph)
-            e.histogram(
-                "slawatch_probe_phase_seconds",
-                fmt::format("probe=\"{}\",phase=\"{}\"", escape_label(name), phase_names[ph]),
-                p.phases[ph]);
+            e.histogram("slawatch_probe_phase_seconds",
+                        fmt::format("probe=\"{}\",phase=\"{}\"", text::prometheus_label(name),
+                                    phase_names[ph]),
+                        p.phases[ph]);
     e.family("slawatch_probe_duration_seconds", "histogram", "Duration of a whole probe run.");
     for (const auto& [name, p] : probes_)
         e.histogram("slawatch_probe_duration_seconds",
-                    fmt::format("probe=\"{}\"", escape_label(name)), p.duration);
+                    fmt::format("probe=\"{}\"", text::prometheus_label(name)), p.duration);
 }
 
 // Finalized minutes: time by state, and the service's last minute.
@@ -189,7 +176,7 @@ void Metrics::render_minutes(Exposition& e) const {
     for (const auto& [name, counts] : minutes_)
         for (int st = 0; st < sla::minute_state_count; ++st)
             e.sample("slawatch_state_seconds_total",
-                     fmt::format("probe=\"{}\",state=\"{}\"", escape_label(name),
+                     fmt::format("probe=\"{}\",state=\"{}\"", text::prometheus_label(name),
                                  sla::to_string(static_cast<sla::MinuteState>(st))),
                      60.0 * static_cast<double>(counts[static_cast<std::size_t>(st)]));
 
@@ -205,8 +192,9 @@ void Metrics::render_minutes(Exposition& e) const {
                  "states; the sample's timestamp is the minute's start, label month its "
                  "Service Month.");
         const auto& m = *service_minute_;
-        const auto month =
-            m.month.empty() ? std::string() : fmt::format("month=\"{}\",", escape_label(m.month));
+        const auto month = m.month.empty()
+                               ? std::string()
+                               : fmt::format("month=\"{}\",", text::prometheus_label(m.month));
         for (int st = 0; st < sla::minute_state_count; ++st)
             e.sample_at("slawatch_service_minute_state",
                         fmt::format("{}state=\"{}\"", month,

@@ -134,9 +134,6 @@ private:
     double reload_success_seconds_ = 0;
 };
 
-// A label value escaped for the exposition format (\\, \", \n).
-std::string escape_label(std::string_view value);
-
 // process_* metrics from /proc/self (process_metrics.cpp), as client libraries
 // export them; they carry the exposition's constant labels too.
 void render_process_metrics(Exposition& e);

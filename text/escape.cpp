@@ -298,4 +298,20 @@ std::string quote_field(std::string_view s, char quote, std::size_t max_chars) {
            " bytes)";
 }
 
+std::string prometheus_label(std::string_view s) {
+    std::string out;
+    out.reserve(s.size());
+    for (char c : s) {
+        if (c == '\\')
+            out += "\\\\";
+        else if (c == '"')
+            out += "\\\"";
+        else if (c == '\n')
+            out += "\\n";
+        else
+            out += c;
+    }
+    return out;
+}
+
 }  // namespace slawatch::text

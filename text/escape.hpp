@@ -64,6 +64,10 @@ std::string inert_json(std::string_view json);
 // reorder the page's text.
 std::string escape_html(std::string_view s);
 
+// A label value for the Prometheus text exposition format: backslash, double
+// quote and newline escaped (\\, \", \n).
+std::string prometheus_label(std::string_view s);
+
 // A bad value quoted in an error message: at most `max_chars` characters of
 // `s` (then "..." and the total length in bytes), through escape_text, between
 // `quote` characters. For config errors, replay CSV errors, servers' answers
