@@ -6,7 +6,7 @@
 # Prints executions and crashes per target; exits 1 if any target crashed.
 #
 #   scripts/fuzz.sh [--seconds N | --minutes N] [--jobs N] [--no-build] [TARGET...]
-#     default: 20 s per target (CI); --minutes 10 for a campaign;
+#     default: 20 s per target (CI runs 10 s); --minutes 10 for a campaign;
 #     --no-build runs the targets already built
 #   Crash inputs land in build-fuzz/artifacts/<target>/; new coverage in build-fuzz/corpus/<target>/.
 set -euo pipefail
