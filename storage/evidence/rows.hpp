@@ -3,6 +3,7 @@
 // Internal to the evidence log: a stored probe_result row as a leaf.
 
 #include "sla/sample.hpp"
+#include "storage/evidence/log.hpp"
 #include "storage/evidence/tree.hpp"
 #include "storage/sqlite.hpp"
 
@@ -16,6 +17,11 @@
 #include <vector>
 
 namespace slawatch::storage::evidence_rows {
+
+// The evidence_checkpoint columns (and table) read_checkpoint() expects.
+inline constexpr std::string_view checkpoint_columns =
+    "id, tree_size, root, time_ms, signature, key_fpr, log_id, origin FROM evidence_checkpoint";
+Checkpoint read_checkpoint(const sqlite::Statement& st);
 
 // The probe_result columns read_leaf() expects, in this order.
 // The probe is id & (id_slots - 1); phases is the blob of phase_encoding.hpp.

@@ -23,20 +23,8 @@ namespace {
 std::vector<Checkpoint> all_checkpoints(sqlite::Database& db) {
     std::vector<Checkpoint> out;
     auto st = db.prepare(
-        "SELECT id, tree_size, root, time_ms, signature, key_fpr, log_id, origin FROM "
-        "evidence_checkpoint ORDER BY tree_size, id");
-    while (st.step()) {
-        Checkpoint c;
-        c.id = st.column_int(0);
-        c.tree_size = static_cast<std::uint64_t>(std::max<std::int64_t>(0, st.column_int(1)));
-        if (auto h = ev::hash_from_bytes(st.column_blob(2))) c.root = *h;
-        c.time_ms = st.column_int(3);
-        c.signature = std::string(st.column_blob(4));
-        c.key_fpr = st.column_text(5);
-        c.log_id = st.column_text(6);
-        c.origin = st.column_text(7);
-        out.push_back(std::move(c));
-    }
+        fmt::format("SELECT {} ORDER BY tree_size, id", evidence_rows::checkpoint_columns));
+    while (st.step()) out.push_back(evidence_rows::read_checkpoint(st));
     return out;
 }
 
