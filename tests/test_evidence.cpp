@@ -156,6 +156,35 @@ TEST_CASE("evidence: inclusion proofs verify for every leaf and fail when altere
     }
 }
 
+TEST_CASE("evidence: consistency proofs match RFC 9162 for every pair of sizes up to 40",
+          "[evidence]") {
+    Hasher h;
+    std::vector<Hash> leaves;
+    for (int i = 0; i < 40; ++i) leaves.push_back(h.leaf(std::to_string(i)));
+    const auto subtree = [&](std::uint64_t a, std::uint64_t b) {
+        return naive_mth(h, leaves, a, b);
+    };
+    for (std::uint64_t n = 1; n <= leaves.size(); ++n) {
+        const auto new_root = naive_mth(h, leaves, 0, n);
+        for (std::uint64_t m = 0; m <= n; ++m) {
+            const auto old_root = naive_mth(h, leaves, 0, m);
+            const auto path = consistency_path(m, n, subtree);
+            INFO("m=" << m << " n=" << n);
+            REQUIRE(verify_consistency(h, m, n, old_root, new_root, path));
+            if (m == 0 || m == n) continue;
+            // A wrong old root, a wrong new root, a changed path or sizes: all refused.
+            CHECK_FALSE(verify_consistency(h, m, n, h.plain("x"), new_root, path));
+            CHECK_FALSE(verify_consistency(h, m, n, old_root, h.plain("x"), path));
+            for (std::size_t i = 0; i < path.size(); ++i) {
+                auto bad = path;
+                bad[i][0] ^= 1;
+                CHECK_FALSE(verify_consistency(h, m, n, old_root, new_root, bad));
+            }
+            if (m + 1 < n) CHECK_FALSE(verify_consistency(h, m + 1, n, old_root, new_root, path));
+        }
+    }
+}
+
 TEST_CASE("evidence: the version 1 leaf encoding is byte-exact and decodes back", "[evidence]") {
     LeafFields f;
     f.time_ms = 1'780'243'205'000;
