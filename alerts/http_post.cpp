@@ -27,25 +27,14 @@ HttpPost::HttpPost(const config::Alert& alert, const std::string& url) : timeout
 
 void HttpPost::send(boost::asio::any_io_executor ex, std::string body, const Headers& headers,
                     AttemptHandler done) const {
-    auto req = std::make_shared<net::Request>(http::verb::post, url_->target, 11);
-    req->set(http::field::host, url_->host_header);
-    req->set(http::field::user_agent, "slawatch");
+    auto req = net::make_request(http::verb::post, *url_, url_->target);
     req->set(http::field::content_type, "application/json");
     for (const auto& [name, value] : headers) req->set(name, value);
     req->body() = std::move(body);
     req->prepare_payload();
 
-    net::Exchange x;
-    x.url = url_;
-    x.tls = tls_;
-    x.request = std::move(req);
-    x.start = net::Clock::now();
-    x.deadline = x.start + timeout_;
-    // The answer is not used beyond its status: small budgets, the whole
-    // response (headers, chunk lines, body) within total_bytes.
-    x.limits.header_bytes = 16 * 1024;
-    x.limits.body_bytes = 64 * 1024;
-    x.limits.total_bytes = 96 * 1024;
+    // The answer is not used beyond its status: a small budget.
+    auto x = net::small_exchange(url_, tls_, std::move(req), timeout_, 64 * 1024);
     x.proxy = proxy_;
     net::async_exchange(ex, std::move(x), [done = std::move(done)](net::Response& r) {
         if (r.outcome != sla::Outcome::ok) {

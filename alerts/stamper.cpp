@@ -171,23 +171,14 @@ void Stamper::attempt(Tsa& t, const storage::Delivery& d) {
         return on_failed(t, d, fmt::format("unreadable request row: {}", e.what()));
     }
     const auto request = rfc3161::make_request(note);
-    auto req = std::make_shared<net::Request>(http::verb::post, t.url->target, 11);
-    req->set(http::field::host, t.url->host_header);
-    req->set(http::field::user_agent, "slawatch");
+    auto req = net::make_request(http::verb::post, *t.url, t.url->target);
     req->set(http::field::content_type, rfc3161::query_type);
     req->set(http::field::accept, rfc3161::reply_type);
     req->body() = request.der;
     req->prepare_payload();
 
-    net::Exchange x;
-    x.url = t.url;
-    x.tls = t.tls;
-    x.request = std::move(req);
-    x.start = net::Clock::now();
-    x.deadline = x.start + request_timeout;
-    x.limits.header_bytes = 16 * 1024;
-    x.limits.body_bytes = rfc3161::max_response_bytes;
-    x.limits.total_bytes = rfc3161::max_response_bytes + 32 * 1024;
+    auto x = net::small_exchange(t.url, t.tls, std::move(req), request_timeout,
+                                 rfc3161::max_response_bytes);
     x.proxy = t.proxy;
     t.busy = true;
     net::async_exchange(ex_, std::move(x),

@@ -184,18 +184,8 @@ void Witness::ask(std::size_t index, std::optional<std::uint64_t> from) {
     if (from)
         target +=
             (target.find('?') == std::string::npos ? "?" : "&") + fmt::format("from={}", *from);
-    auto req = std::make_shared<net::Request>(http::verb::get, target, 11);
-    req->set(http::field::host, p.url->host_header);
-    req->set(http::field::user_agent, "slawatch");
-    net::Exchange x;
-    x.url = p.url;
-    x.tls = p.tls;
-    x.request = std::move(req);
-    x.start = net::Clock::now();
-    x.deadline = x.start + ask_timeout;
-    x.limits.header_bytes = 16 * 1024;
-    x.limits.body_bytes = max_answer_bytes;
-    x.limits.total_bytes = max_answer_bytes + 32 * 1024;
+    auto x = net::small_exchange(p.url, p.tls, net::make_request(http::verb::get, *p.url, target),
+                                 ask_timeout, max_answer_bytes);
     std::weak_ptr<int> alive = alive_;
     net::async_exchange(ex_, std::move(x), [this, alive, index, from](net::Response& r) {
         if (alive.expired()) return;

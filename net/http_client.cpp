@@ -478,4 +478,26 @@ void async_exchange(asio::any_io_executor executor, Exchange exchange, Callback 
     }
 }
 
+std::shared_ptr<Request> make_request(bhttp::verb verb, const Url& url, std::string_view target) {
+    auto req = std::make_shared<Request>(verb, target, 11);
+    req->set(bhttp::field::host, url.host_header);
+    req->set(bhttp::field::user_agent, "slawatch");
+    return req;
+}
+
+Exchange small_exchange(std::shared_ptr<const Url> url, std::shared_ptr<asio::ssl::context> tls,
+                        std::shared_ptr<const Request> request, Clock::duration timeout,
+                        std::size_t body_bytes) {
+    Exchange x;
+    x.url = std::move(url);
+    x.tls = std::move(tls);
+    x.request = std::move(request);
+    x.start = Clock::now();
+    x.deadline = x.start + timeout;
+    x.limits.header_bytes = 16 * 1024;
+    x.limits.body_bytes = body_bytes;
+    x.limits.total_bytes = body_bytes + 32 * 1024;
+    return x;
+}
+
 }  // namespace slawatch::net

@@ -106,6 +106,19 @@ struct Response {
 
 using Callback = std::function<void(Response&)>;
 
+// A request for `target` of `url` with the Host and User-Agent headers every
+// slawatch client sends; the caller adds its own headers and body.
+std::shared_ptr<Request> make_request(boost::beast::http::verb verb, const Url& url,
+                                      std::string_view target);
+
+// An exchange of `request` with `url`, from now and within `timeout`, whose
+// answer is read only for a small body: at most `body_bytes` of it, 16 KiB of
+// headers and `body_bytes` + 32 KiB in all.
+Exchange small_exchange(std::shared_ptr<const Url> url,
+                        std::shared_ptr<boost::asio::ssl::context> tls,
+                        std::shared_ptr<const Request> request, Clock::duration timeout,
+                        std::size_t body_bytes);
+
 // Starts the exchange and returns at once; `done` runs exactly once, on a
 // strand of `executor`, no later than the deadline (plus delivery): one timer
 // covers resolve, connect, TLS handshake, write and read, whatever the peer sends.
